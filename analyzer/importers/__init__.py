@@ -1,0 +1,138 @@
+"""Importers: every supported export format read into the canonical set table.
+
+`read_log(path)` detects the format from the content (never the file name) and returns an
+`ImportResult`; `read_inputs(path)` does the same for a file or every log in a folder.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from analyzer.errors import BacklogError, EmptyLogError, InputNotFoundError, UnsupportedLayoutError
+from analyzer.importers.base import Document, Importer, ImportOptions, ImportResult
+from analyzer.importers.loading import load_document
+
+#: Format modules, most specific first; each defines `IMPORTER`. `generic` comes last: it
+#: accepts any table whose header names a date and an exercise.
+FORMAT_MODULES: tuple[str, ...] = (
+    "strong",
+    "hevy",
+    "fitnotes",
+    "fitbod",
+    "alpha",
+    "jefit",
+    "wide",
+    "generic",
+)
+
+#: File endings a folder scan considers (content still decides the format).
+LOG_SUFFIXES = {".csv", ".tsv", ".txt", ".xlsx", ".xlsm"}
+
+
+def registry() -> list[Importer]:
+    """The importers, in detection order."""
+    return [importlib.import_module(f"analyzer.importers.{m}").IMPORTER for m in FORMAT_MODULES]
+
+
+def format_names() -> list[str]:
+    return [imp.name for imp in registry()]
+
+
+def detect(doc: Document) -> Importer:
+    """The importer with the highest detection score; ties go to the earlier (more specific)."""
+    best: tuple[float, Importer] | None = None
+    for imp in registry():
+        score = imp.detect(doc)
+        if score > 0 and (best is None or score > best[0]):
+            best = (score, imp)
+    if best is None:
+        first = (doc.head_lines(1) or [""])[0][:80] if doc.text is not None else "workbook"
+        raise UnsupportedLayoutError(
+            f"no importer recognises this layout (starts with {first!r})",
+            path=doc.path,
+            hint="name the columns with --columns date=...,exercise=...,reps=... "
+            "or force one with --format",
+        )
+    return best[1]
+
+
+def read_log(path: str | Path, options: ImportOptions | None = None) -> ImportResult:
+    """Read one export file into the canonical set table."""
+    options = options or ImportOptions()
+    doc = load_document(Path(path), options)
+    if options.format:
+        by_name = {imp.name: imp for imp in registry()}
+        if options.format not in by_name:
+            raise UnsupportedLayoutError(
+                f"unknown format {options.format!r}",
+                hint="choose one of " + ", ".join(sorted(by_name)),
+            )
+        importer = by_name[options.format]
+    else:
+        importer = detect(doc)
+    result = importer.read(doc, options)
+    if result.sets.empty:
+        raise EmptyLogError(
+            f"no set rows found ({result.report.skipped} rows skipped: "
+            + ", ".join(f"{k} {v}" for k, v in result.report.skipped_reasons.items())
+            + ")" if result.report.skipped else "no set rows found",
+            path=path,
+            hint="check that this is a workout export with exercises, reps and dates",
+        )
+    return result
+
+
+@dataclass(frozen=True)
+class SkippedFile:
+    """A file in a folder that was not read, and why."""
+
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True, eq=False)
+class Inputs:
+    """Everything read from the paths given on the command line."""
+
+    results: tuple[ImportResult, ...]
+    skipped_files: tuple[SkippedFile, ...]
+
+
+def read_inputs(paths: list[Path] | Path, options: ImportOptions | None = None) -> Inputs:
+    """Read files and folders. A folder is scanned (sorted, not recursive into hidden dirs);
+    files in it that are not logs are skipped with a reason. A file named directly that cannot
+    be read raises. Raises `EmptyLogError` when a folder holds no readable log."""
+    options = options or ImportOptions()
+    if isinstance(paths, Path | str):
+        paths = [Path(paths)]
+    results: list[ImportResult] = []
+    skipped: list[SkippedFile] = []
+    for path in map(Path, paths):
+        if not path.exists():
+            raise InputNotFoundError("file or folder not found", path=path,
+                                     hint="check the path")
+        if path.is_dir():
+            files = sorted(
+                p for p in path.rglob("*")
+                if p.is_file() and p.suffix.lower() in LOG_SUFFIXES
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+            folder_opts = replace(options, athlete=None)
+            found = 0
+            for file in files:
+                try:
+                    results.append(read_log(file, folder_opts))
+                    found += 1
+                except BacklogError as exc:
+                    skipped.append(SkippedFile(str(file), exc.message))
+            if not found:
+                raise EmptyLogError(
+                    f"no workout log found among {len(files)} file(s) in the folder",
+                    path=path,
+                    hint="put CSV or .xlsx exports in it",
+                )
+        else:
+            results.append(read_log(path, options))
+    return Inputs(results=tuple(results), skipped_files=tuple(skipped))

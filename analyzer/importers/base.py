@@ -1,0 +1,187 @@
+"""Shared types for importers: the options they take, the raw document they read, the report
+they return, and the row-problem collector.
+
+An importer is a module-level object with a `name`, a `detect(doc)` score and a `read(doc,
+options)` method; `analyzer.importers.REGISTRY` lists them. Detection looks at content only,
+never at the file name.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal, Protocol
+
+import numpy as np
+import pandas as pd
+
+from analyzer.schema import conform
+
+Units = Literal["kg", "lb"]
+
+#: How many row problems a source keeps with row numbers (the rest are only counted).
+MAX_LISTED_PROBLEMS = 50
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """What the user told us about the input; every field optional."""
+
+    format: str | None = None  # force an importer by name (e.g. "strong", "generic")
+    units: Units | None = None  # unit for files that state none; None means kg, reported
+    athlete: str | None = None  # athlete name for single-athlete files (default: file stem)
+    columns: Mapping[str, str] | None = None  # canonical field -> header, for generic files
+    max_bytes: int = 200 * 1024 * 1024
+    max_rows: int = 20_000_000
+
+
+@dataclass(frozen=True, eq=False)
+class Document:
+    """A file as read once from disk: decoded text, or the cell grids of a workbook.
+
+    `sheets` maps sheet name -> DataFrame of raw cells (header=None, object dtype), in the
+    workbook's order. Text files have `text` set and `sheets` None.
+    """
+
+    path: Path
+    text: str | None = None
+    sheets: Mapping[str, pd.DataFrame] | None = None
+    encoding: str | None = None
+
+    @property
+    def stem(self) -> str:
+        return self.path.stem
+
+    def head_lines(self, n: int = 40) -> list[str]:
+        """The first `n` non-empty text lines (for detection)."""
+        if self.text is None:
+            return []
+        out: list[str] = []
+        for line in self.text.splitlines():
+            if line.strip():
+                out.append(line)
+                if len(out) >= n:
+                    break
+        return out
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One row-level problem: the row (as in the file, header = row 1) and what is wrong."""
+
+    row: int
+    message: str
+
+
+@dataclass(frozen=True)
+class SourceReport:
+    """What reading one file produced; mirrors `sources[]` in the JSON contract."""
+
+    path: str
+    format: str
+    athletes: tuple[str, ...]
+    rows: int  # data records read (header and blank lines excluded)
+    sets: int  # set rows kept, warm-ups included
+    warmup_sets: int
+    skipped: int
+    skipped_reasons: Mapping[str, int]
+    problems: tuple[Problem, ...]
+    notes: tuple[str, ...] = ()  # assumptions worth telling the user (units, date order)
+
+
+@dataclass(frozen=True, eq=False)
+class ImportResult:
+    """A canonical set table and the report on how it was read."""
+
+    sets: pd.DataFrame
+    report: SourceReport
+
+
+@dataclass
+class RowProblems:
+    """Collects skipped rows by reason, vectorised: pass a boolean mask and the row numbers.
+
+    Non-set rows that an app writes on purpose (Strong's `Rest Timer`) are counted with
+    `ignore`, which does not list them as problems.
+    """
+
+    reasons: Counter[str] = field(default_factory=Counter)
+    listed: list[Problem] = field(default_factory=list)
+
+    def add(self, reason: str, rows: Iterable[int] | pd.Series | np.ndarray, *,
+            listed: bool = True) -> None:
+        arr = np.asarray(
+            rows if isinstance(rows, pd.Series | np.ndarray) else list(rows), dtype=np.int64
+        )
+        if arr.size == 0:
+            return
+        self.reasons[reason] += int(arr.size)
+        room = MAX_LISTED_PROBLEMS - len(self.listed)
+        if listed and room > 0:
+            self.listed.extend(Problem(int(r), reason) for r in arr[:room])
+
+    def add_mask(self, reason: str, mask: pd.Series, row_numbers: pd.Series, *,
+                 listed: bool = True) -> None:
+        """Record every row where `mask` is True."""
+        mask = mask.fillna(False).astype(bool)
+        if mask.any():
+            self.add(reason, row_numbers[mask].to_numpy(), listed=listed)
+
+    @property
+    def total(self) -> int:
+        return sum(self.reasons.values())
+
+
+def finish(
+    doc: Document,
+    frame: pd.DataFrame,
+    *,
+    format_name: str,
+    rows: int,
+    problems: RowProblems,
+    notes: Iterable[str] = (),
+) -> ImportResult:
+    """Conform an importer's frame to the canonical table and build its report.
+
+    `frame` must already hold `athlete`, `performed_at`, `exercise`, `source_row` and whatever
+    other canonical columns the format has; rows with no date or no exercise name are
+    dropped here and counted (so every importer reports them the same way).
+    """
+    frame = frame.copy()
+    frame["source_file"] = str(doc.path)
+    sets = conform(frame)
+    no_date = sets["performed_at"].isna()
+    problems.add_mask("unreadable date", no_date, sets["source_row"])
+    no_name = sets["exercise"].isna() | (sets["exercise"].fillna("") == "")
+    problems.add_mask("no exercise name", no_name & ~no_date, sets["source_row"])
+    sets = sets[~(no_date | no_name)].reset_index(drop=True)
+    athletes = tuple(sorted(sets["athlete"].dropna().unique().tolist()))
+    report = SourceReport(
+        path=str(doc.path),
+        format=format_name,
+        athletes=athletes,
+        rows=int(rows),
+        sets=len(sets),
+        warmup_sets=int((sets["set_type"] == "warmup").sum()),
+        skipped=problems.total,
+        skipped_reasons=dict(sorted(problems.reasons.items())),
+        problems=tuple(sorted(problems.listed, key=lambda p: p.row)),
+        notes=tuple(notes),
+    )
+    return ImportResult(sets=sets, report=report)
+
+
+class Importer(Protocol):
+    """What every format module exposes."""
+
+    name: str
+
+    def detect(self, doc: Document) -> float:
+        """0 when the document is not this format; up to 1 for a certain match."""
+        ...
+
+    def read(self, doc: Document, options: ImportOptions) -> ImportResult:
+        """Parse the whole document into a canonical table (may raise BacklogError)."""
+        ...

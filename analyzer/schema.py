@@ -1,0 +1,91 @@
+"""The canonical set table: the one contract between importers and everything after them.
+
+One row per performed set. Every importer returns exactly these columns with these dtypes
+(see `docs/schema.md`); nothing downstream reads a raw file.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+import numpy as np
+import pandas as pd
+
+STR: Final = pd.StringDtype(na_value=np.nan)
+
+SET_TYPES: Final[tuple[str, ...]] = ("normal", "warmup", "failure", "drop")
+SET_TYPE_DTYPE: Final = pd.CategoricalDtype(list(SET_TYPES))
+
+#: column name -> dtype, in output order.
+COLUMNS: Final[dict[str, object]] = {
+    "athlete": STR,  # who trained; file stem, sheet name or athlete column
+    "performed_at": "datetime64[ns]",  # local wall-clock start of the workout (or the set)
+    "date": "datetime64[ns]",  # calendar day of performed_at (midnight)
+    "workout": STR,  # workout title, or "" when the app has none
+    "exercise": STR,  # name exactly as written in the log
+    "set_index": "Int64",  # 1-based order of the set within workout + exercise
+    "weight_kg": "float64",  # kg; NaN for bodyweight / no load
+    "reps": "float64",  # NaN for timed or cardio sets
+    "rpe": "float64",  # 1-10 (RIR converted as 10 - RIR); NaN if not logged
+    "set_type": SET_TYPE_DTYPE,  # normal | warmup | failure | drop
+    "notes": STR,  # set / exercise note and workout note joined by " | "
+    "distance_m": "float64",  # metres; NaN if none
+    "duration_s": "float64",  # seconds of a timed set; NaN if none
+    "multiplier": "float64",  # implements per set (Fitbod: 2 for dumbbell pairs); NaN if unknown
+    "source_file": STR,  # path of the file the row came from
+    "source_row": "int64",  # 1-based physical line/row in that file (header line = 1)
+}
+
+REQUIRED: Final[tuple[str, ...]] = ("athlete", "performed_at", "exercise")
+
+LB_TO_KG: Final[float] = 0.45359237
+
+
+def empty_sets() -> pd.DataFrame:
+    """An empty canonical table with the right dtypes."""
+    return pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in COLUMNS.items()})
+
+
+def conform(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return `frame` as a canonical table: missing optional columns added, dtypes enforced,
+    `date` derived from `performed_at`, columns in canonical order, index reset.
+
+    Importers build what they can and call this last, so the contract lives in one place.
+    """
+    out = pd.DataFrame(index=frame.index)
+    for name, dtype in COLUMNS.items():
+        if name in frame.columns:
+            col = frame[name]
+        elif name == "date":
+            col = pd.to_datetime(frame["performed_at"]).dt.normalize()
+        elif name == "set_type":
+            col = pd.Series("normal", index=frame.index)
+        elif name in ("workout", "notes"):
+            col = pd.Series("", index=frame.index)
+        else:
+            col = pd.Series(np.nan, index=frame.index)
+        if dtype == "datetime64[ns]":
+            col = pd.to_datetime(col).astype("datetime64[ns]")
+        elif name == "set_index":
+            col = pd.to_numeric(col, errors="coerce").round().astype("Int64")
+        elif dtype in ("float64",):
+            col = pd.to_numeric(col, errors="coerce").astype("float64")
+        elif dtype == "int64":
+            col = pd.to_numeric(col, errors="coerce").fillna(0).astype("int64")
+        elif isinstance(dtype, pd.CategoricalDtype):
+            col = col.astype(STR).str.strip().str.lower().astype(dtype).fillna("normal")
+        else:
+            col = col.astype(STR)
+            if name in ("workout", "notes"):
+                col = col.fillna("")
+            col = col.str.strip()
+        out[name] = col
+    out["date"] = out["performed_at"].dt.normalize()
+    return out.reset_index(drop=True)
+
+
+def is_canonical(frame: pd.DataFrame) -> bool:
+    """True when `frame` has exactly the canonical columns in order with the canonical dtypes."""
+    if list(frame.columns) != list(COLUMNS):
+        return False
+    return all(str(frame[c].dtype) == str(pd.Series(dtype=d).dtype) for c, d in COLUMNS.items())
