@@ -1,0 +1,204 @@
+"""Raw cells into typed columns: text tables into cell grids, numbers (decimal comma, unit
+suffixes), and dates parsed with one explicit format chosen per file from the data.
+
+Shared by the spreadsheet-style importers (generic, wide); app-specific importers know their
+formats and do not need the guessing done here.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from typing import Final
+
+import numpy as np
+import pandas as pd
+
+from analyzer.schema import LB_TO_KG
+
+DELIMITERS: Final[tuple[str, ...]] = (",", ";", "\t", "|")
+
+#: Explicit date formats tried on text cells, in order of preference on a tie. Day-first and
+#: month-first slash formats are both listed; the data decides (see `parse_dates`).
+DATE_FORMATS: Final[tuple[str, ...]] = (
+    "%Y-%m-%d",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y/%m/%d",
+    "%d.%m.%Y",
+    "%d.%m.%Y %H:%M",
+    "%d.%m.%y",
+    "%d/%m/%Y",
+    "%m/%d/%Y",
+    "%d/%m/%Y %H:%M",
+    "%m/%d/%Y %H:%M",
+    "%d/%m/%y",
+    "%m/%d/%y",
+    "%d-%m-%Y",
+    "%m-%d-%Y",
+)
+
+#: Pairs that read the same cells with day and month swapped.
+_SWAPPED: Final[dict[str, str]] = {
+    "%d/%m/%Y": "%m/%d/%Y",
+    "%m/%d/%Y": "%d/%m/%Y",
+    "%d/%m/%Y %H:%M": "%m/%d/%Y %H:%M",
+    "%m/%d/%Y %H:%M": "%d/%m/%Y %H:%M",
+    "%d/%m/%y": "%m/%d/%y",
+    "%m/%d/%y": "%d/%m/%y",
+    "%d-%m-%Y": "%m-%d-%Y",
+    "%m-%d-%Y": "%d-%m-%Y",
+}
+
+#: Excel serial day numbers accepted as dates (1954-10-07 .. 2119-01-26).
+EXCEL_SERIAL_RANGE: Final[tuple[int, int]] = (20_000, 80_000)
+EXCEL_EPOCH: Final = pd.Timestamp("1899-12-30")
+
+UNIT_WORDS: Final[dict[str, str]] = {
+    "kg": "kg", "kgs": "kg", "kilo": "kg", "kilos": "kg", "kilogram": "kg", "kilograms": "kg",
+    "lb": "lb", "lbs": "lb", "pound": "lb", "pounds": "lb", "#": "lb",
+}
+BODYWEIGHT_WORDS: Final[tuple[str, ...]] = ("bw", "bodyweight", "body weight", "body", "-", "—")
+
+
+@dataclass(frozen=True)
+class TextGrid:
+    """A delimited text file as a grid of string cells (None where a row is short).
+
+    `lines[i]` is the physical line number (1-based) on which record `i` starts, so multi-line
+    quoted cells do not shift the row numbers reported to the user.
+    """
+
+    cells: pd.DataFrame
+    lines: np.ndarray
+    delimiter: str
+
+
+def sniff_delimiter(lines: list[str]) -> str:
+    """The delimiter that occurs most often in the first lines (ties: comma first)."""
+    sample = lines[:30]
+    counts = {d: sum(line.count(d) for line in sample) for d in DELIMITERS}
+    return max(DELIMITERS, key=lambda d: counts[d])
+
+
+def text_grid(text: str, delimiter: str | None = None) -> TextGrid:
+    """Split `text` into a cell grid with the C csv reader; blank lines stay as empty rows."""
+    delimiter = delimiter or sniff_delimiter([ln for ln in text.splitlines() if ln.strip()])
+    records = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    cells = pd.DataFrame(records, dtype=object)
+    if cells.empty:
+        return TextGrid(cells, np.zeros(0, dtype=np.int64), delimiter)
+    extra = np.zeros(len(cells), dtype=np.int64)
+    for col in cells.columns:
+        extra += cells[col].astype(STR_OBJ).str.count("\n").fillna(0).to_numpy(dtype=np.int64)
+    lines = 1 + np.arange(len(cells), dtype=np.int64) + np.concatenate(([0], np.cumsum(extra)[:-1]))
+    return TextGrid(cells, lines, delimiter)
+
+
+STR_OBJ: Final = pd.StringDtype(na_value=np.nan)
+
+
+def as_text(col: pd.Series) -> pd.Series:
+    """Cells as stripped strings; None/NaN and empty strings become NaN."""
+    text = col.astype(STR_OBJ).str.strip()
+    return text.mask(text == "")
+
+
+def uses_decimal_comma(cols: list[pd.Series]) -> bool:
+    """True when numeric-looking cells in these columns write decimals with a comma."""
+    comma = dot = 0
+    for col in cols:
+        text = as_text(col).dropna()
+        comma += int(text.str.fullmatch(r"-?\d+,\d+").sum())
+        dot += int(text.str.fullmatch(r"-?\d+\.\d+").sum())
+    return comma > dot
+
+
+@dataclass(frozen=True)
+class Numbers:
+    """Parsed numeric cells: `value` (NaN where empty or bad), `bad` (non-empty, not a number)
+    and `unit` ("kg"/"lb" where the cell itself carried one, else NaN)."""
+
+    value: pd.Series
+    bad: pd.Series
+    unit: pd.Series
+
+
+def parse_numbers(col: pd.Series, *, decimal_comma: bool, allow_units: bool = False,
+                  allow_bodyweight: bool = False) -> Numbers:
+    """Numbers from raw cells (numbers from a workbook pass straight through)."""
+    text = as_text(col)
+    if decimal_comma:
+        text = text.str.replace(r"(?<=\d),(?=\d)", ".", regex=True)
+    parts = text.str.lower().str.extract(r"^([-+]?\d*\.?\d+(?:[eE][-+]?\d+)?)\s*([a-z#]*)$")
+    value = pd.to_numeric(parts[0], errors="coerce").astype("float64")
+    unit_word = parts[1].fillna("")
+    unit = unit_word.map(UNIT_WORDS).astype(STR_OBJ)
+    bad = text.notna() & value.isna()
+    if allow_units:
+        bad |= (unit_word != "") & unit.isna()
+    else:
+        bad |= unit_word != ""
+    if allow_bodyweight:
+        bad &= ~text.str.lower().isin(BODYWEIGHT_WORDS).fillna(False)
+    value = value.mask(bad)
+    return Numbers(value=value, bad=bad.fillna(False).astype(bool), unit=unit)
+
+
+def to_kg(weight: pd.Series, unit: pd.Series) -> pd.Series:
+    """Weights in kg given a per-row unit ("kg"/"lb"); unknown units are taken as kg."""
+    return weight.where(unit.fillna("kg") != "lb", weight * LB_TO_KG)
+
+
+@dataclass(frozen=True)
+class ParsedDates:
+    """Dates parsed from one column, and what the reader had to assume about them."""
+
+    values: pd.Series  # datetime64[ns], NaT where unreadable
+    formats: tuple[str, ...]  # what was used: explicit formats, "excel-serial", "iso"
+    notes: tuple[str, ...]
+
+
+def parse_dates(col: pd.Series) -> ParsedDates:
+    """Parse a date column with one explicit format chosen for the whole file.
+
+    Workbook datetime cells and ISO strings read as ISO; Excel serial numbers by the 1900
+    epoch; other text with the format from `DATE_FORMATS` that reads the most cells. When
+    day-first and month-first read the same cells (no day above 12), day-first is used and a
+    note says so.
+    """
+    text = as_text(col)
+    out = pd.Series(pd.NaT, index=col.index, dtype="datetime64[ns]")
+    formats: list[str] = []
+    notes: list[str] = []
+    iso_mask = text.str.match(r"^\d{4}-\d{2}-\d{2}([ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?)?$")
+    iso_mask = iso_mask.fillna(False).astype(bool)
+    if iso_mask.any():
+        out[iso_mask] = pd.to_datetime(text[iso_mask], format="ISO8601", errors="coerce")
+        formats.append("iso")
+    serial = pd.to_numeric(text.where(~iso_mask), errors="coerce")
+    lo, hi = EXCEL_SERIAL_RANGE
+    serial_mask = serial.between(lo, hi).fillna(False).astype(bool)
+    if serial_mask.any():
+        out[serial_mask] = EXCEL_EPOCH + pd.to_timedelta(serial[serial_mask], unit="D")
+        formats.append("excel-serial")
+    rest = text[~iso_mask & ~serial_mask].dropna()
+    if not rest.empty:
+        scores = {
+            fmt: int(pd.to_datetime(rest, format=fmt, errors="coerce").notna().sum())
+            for fmt in DATE_FORMATS
+        }
+        best = max(DATE_FORMATS, key=lambda f: scores[f])
+        if scores[best] > 0:
+            swapped = _SWAPPED.get(best)
+            if swapped and scores[swapped] == scores[best]:
+                day_first = best if best.startswith("%d") else swapped
+                best = day_first
+                notes.append(
+                    f"day/month order is ambiguous (no day above 12); read as {best}"
+                )
+            out[rest.index] = pd.to_datetime(rest, format=best, errors="coerce")
+            formats.append(best)
+    return ParsedDates(values=out, formats=tuple(formats), notes=tuple(notes))

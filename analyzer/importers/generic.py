@@ -1,0 +1,283 @@
+"""The generic layout: any table (coach spreadsheet, hand-made CSV) whose header names at least
+a date and an exercise, found through the synonym table (`headers.py`).
+
+Variants: `generic-csv`, `generic-csv-eu` (`;` delimiter or decimal comma), `generic-tsv`,
+`generic-xlsx`. Rules a coach file is read by:
+- The header row is the best-matching row among the first 20 (title rows above it are ignored).
+- A `sets` column repeats the row (`sets = 4` is four sets); a `set` column numbers them.
+- Athlete: an athlete column names many athletes; otherwise a workbook's sheet name (when the
+  workbook has several data sheets, or its one sheet has a non-default name and no
+  `--athlete` was given); otherwise `--athlete`, otherwise the file stem.
+- A blank date cell takes the date above it (sheets often write the date once per session).
+- Weight unit: a unit in the cell (`60 kg`), a unit column, the header (`Weight (lb)`), then
+  `--units`, then kg (reported in the notes).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Final
+
+import numpy as np
+import pandas as pd
+
+from analyzer.errors import UnsupportedLayoutError
+from analyzer.importers.base import Document, ImportOptions, ImportResult, RowProblems, finish
+from analyzer.importers.cells import (
+    STR_OBJ,
+    Numbers,
+    as_text,
+    parse_dates,
+    parse_numbers,
+    text_grid,
+    to_kg,
+    uses_decimal_comma,
+)
+from analyzer.importers.headers import Column, check_columns_option, find_header, match_row
+
+NAME: Final = "generic"
+DETECT_SCORE: Final = 0.2
+MAX_SETS_PER_ROW: Final = 100
+WARMUP_MARKS: Final = ("w", "wu", "warmup", "warm-up", "warm up")
+
+_DEFAULT_SHEET = re.compile(
+    r"^(sheet|tabelle|feuil|hoja|foglio|blad|ark|arkusz|planilha|лист|worksheet|table)\s*\d*$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Table:
+    """One cell grid (a sheet, or the whole text file) with each grid row's number in the file."""
+
+    name: str | None
+    cells: pd.DataFrame
+    rows: np.ndarray
+
+
+def tables(doc: Document, head: int | None = None) -> tuple[list[Table], str]:
+    """The document's grids and the format variant; `head` limits text parsing to the first
+    lines (for detection)."""
+    if doc.sheets is not None:
+        grids = [
+            Table(name, cells, np.arange(1, len(cells) + 1, dtype=np.int64))
+            for name, cells in doc.sheets.items()
+        ]
+        return grids, "generic-xlsx"
+    text = doc.text or ""
+    if head is not None:
+        text = "\n".join(text.splitlines()[:head])
+    grid = text_grid(text)
+    variant = {";": "generic-csv-eu", "\t": "generic-tsv"}.get(grid.delimiter, "generic-csv")
+    return [Table(None, grid.cells, grid.lines)], variant
+
+
+def is_default_sheet_name(name: str) -> bool:
+    return bool(_DEFAULT_SHEET.match(name.strip()))
+
+
+class GenericImporter:
+    """Reads the generic (coach) layout; scores low so app-specific importers win."""
+
+    name = NAME
+
+    def detect(self, doc: Document) -> float:
+        grids, _ = tables(doc, head=25)
+        for table in grids:
+            found = find_header(table.cells.head(20))
+            if found and {"date", "exercise"} <= set(found[1]):
+                return DETECT_SCORE
+        return 0.0
+
+    def read(self, doc: Document, options: ImportOptions) -> ImportResult:
+        check_columns_option(options.columns)
+        grids, variant = tables(doc)
+        located = [(t, find_header(t.cells, options.columns)) for t in grids]
+        usable = [
+            (t, hdr[0], hdr[1]) for t, hdr in located
+            if hdr is not None and {"date", "exercise"} <= set(hdr[1])
+        ]
+        if not usable:
+            raise _missing_columns(doc, located, options.columns)
+        problems = RowProblems()
+        notes: list[str] = []
+        frames: list[pd.DataFrame] = []
+        rows = 0
+        several = len(usable) > 1
+        for table, header_row, columns in usable:
+            athlete = _default_athlete(table, several, options, doc)
+            frame, n_rows, table_notes = read_table(
+                table, header_row, columns, athlete, options, problems
+            )
+            if table.cells.shape[0] and uses_decimal_comma(
+                [table.cells[c.index] for c in columns.values()]
+            ) and variant == "generic-csv":
+                variant = "generic-csv-eu"
+            frames.append(frame)
+            rows += n_rows
+            prefix = f"sheet {table.name!r}: " if several else ""
+            notes.extend(prefix + n for n in table_notes)
+        frame = pd.concat(frames, ignore_index=True)
+        return finish(doc, frame, format_name=variant, rows=rows, problems=problems,
+                      notes=_dedupe(notes))
+
+
+def _dedupe(notes: list[str]) -> list[str]:
+    return list(dict.fromkeys(notes))
+
+
+def _default_athlete(table: Table, several: bool, options: ImportOptions, doc: Document) -> str:
+    if table.name is not None and (
+        several or (not is_default_sheet_name(table.name) and not options.athlete)
+    ):
+        return table.name.strip()
+    return options.athlete or doc.stem
+
+
+def _missing_columns(doc: Document, located: list[tuple[Table, object]],
+                     columns: Mapping[str, str] | None) -> UnsupportedLayoutError:
+    """The error for a table without date/exercise columns, naming the headers seen."""
+    seen: list[str] = []
+    for table, _ in located:
+        first = table.cells.dropna(how="all").head(1)
+        if not first.empty:
+            seen = [str(v).strip() for v in first.iloc[0].tolist()
+                    if v is not None and str(v).strip() and str(v) != "nan"]
+            break
+    matched = match_row(seen, columns)
+    missing = [f for f in ("date", "exercise") if f not in matched]
+    return UnsupportedLayoutError(
+        f"no {' or '.join(missing)} column found; columns are: "
+        + (", ".join(repr(s) for s in seen[:20]) or "none"),
+        path=doc.path,
+        hint="name them with --columns date=<header>,exercise=<header>,reps=<header>",
+    )
+
+
+def read_table(
+    table: Table,
+    header_row: int,
+    columns: Mapping[str, Column],
+    athlete: str,
+    options: ImportOptions,
+    problems: RowProblems,
+) -> tuple[pd.DataFrame, int, list[str]]:
+    """One grid below its header into canonical columns (before `finish`), the number of data
+    records read, and notes. Bad rows are recorded in `problems` and dropped."""
+    body = table.cells.iloc[header_row + 1:]
+    source_row = pd.Series(table.rows[header_row + 1:], index=body.index, dtype="int64")
+    cell = {field: body[col.index] for field, col in columns.items()}
+    text = {field: as_text(col) for field, col in cell.items()}
+    blank = pd.concat(list(text.values()), axis=1).isna().all(axis=1)
+    body, source_row = body[~blank], source_row[~blank]
+    cell = {f: c[~blank] for f, c in cell.items()}
+    text = {f: t[~blank] for f, t in text.items()}
+    notes: list[str] = []
+    numeric_cols = [cell[f] for f in ("weight", "reps", "rpe", "rir", "sets") if f in cell]
+    comma = uses_decimal_comma(numeric_cols)
+
+    def numbers(field: str, **kw: bool) -> Numbers | None:
+        return parse_numbers(cell[field], decimal_comma=comma, **kw) if field in cell else None
+
+    frame = pd.DataFrame(index=body.index)
+    frame["source_row"] = source_row
+    frame["exercise"] = text["exercise"]
+
+    dates = parse_dates(cell["date"])
+    empty_date = text["date"].isna()
+    session = (~empty_date).cumsum()
+    filled = dates.values.groupby(session).transform("first")
+    filled = filled.where(session > 0)
+    if (empty_date & filled.notna() & frame["exercise"].notna()).any():
+        notes.append("rows with an empty date took the date from the row above")
+    frame["performed_at"] = filled
+    notes.extend(dates.notes)
+
+    if "athlete" in text:
+        frame["athlete"] = text["athlete"].fillna(athlete)
+    else:
+        frame["athlete"] = athlete
+    frame["workout"] = text.get("workout", "")
+    frame["notes"] = text.get("notes", "")
+
+    bad = pd.Series(False, index=body.index)
+    reps = numbers("reps")
+    if reps is not None:
+        frame["reps"] = reps.value
+        problems.add_mask("reps not a number", reps.bad & ~bad, source_row)
+        bad |= reps.bad
+    weight = numbers("weight", allow_units=True, allow_bodyweight=True)
+    if weight is not None:
+        unit = _weight_unit(weight.unit, text.get("unit"), columns["weight"].unit, options)
+        problems.add_mask("weight not a number", weight.bad & ~bad, source_row)
+        bad |= weight.bad
+        if (unit.isna() & weight.value.notna()).any():
+            notes.append("no weight unit stated; read as kg (use --units lb for pounds)")
+        frame["weight_kg"] = to_kg(weight.value, unit.fillna("kg"))
+    rpe = numbers("rpe")
+    rir = numbers("rir")
+    if rpe is not None or rir is not None:
+        from_rir = 10 - rir.value if rir is not None else np.nan
+        frame["rpe"] = rpe.value.fillna(from_rir) if rpe is not None else from_rir
+
+    set_text = text.get("set")
+    if set_text is not None:
+        marks = set_text.str.lower().isin(WARMUP_MARKS).fillna(False).astype(bool)
+        frame["set_type"] = pd.Series("normal", index=body.index).mask(marks, "warmup")
+        frame["set_no"] = pd.to_numeric(set_text, errors="coerce")
+
+    count = pd.Series(1, index=body.index, dtype="int64")
+    sets = numbers("sets")
+    if sets is not None:
+        negative = sets.value < 0
+        fraction = (sets.value % 1 != 0) & ~negative
+        huge = sets.value > MAX_SETS_PER_ROW
+        zero = sets.value == 0
+        for reason, mask in (
+            ("sets not a number", sets.bad),
+            ("negative sets", negative),
+            ("sets not a whole number", fraction),
+            (f"more than {MAX_SETS_PER_ROW} sets in one row", huge),
+            ("0 sets", zero),
+        ):
+            mask = mask.fillna(False).astype(bool)
+            problems.add_mask(reason, mask & ~bad, source_row)
+            bad |= mask
+        count = sets.value.where(~bad, 1).fillna(1).astype("int64")
+    frame = frame[~bad]
+    count = count[~bad]
+    frame = frame.loc[frame.index.repeat(count.to_numpy())]
+    within = frame.groupby(level=0).cumcount() + 1
+    if sets is not None:
+        frame["set_index"] = within.where(count.loc[frame.index].to_numpy() > 1,
+                                          frame.get("set_no", within))
+    elif "set_no" in frame:
+        frame["set_index"] = frame["set_no"]
+    frame = frame.reset_index(drop=True)
+    if "set_index" not in frame or frame["set_index"].isna().any():
+        keys = [frame["athlete"], frame["performed_at"], frame["exercise"].astype(STR_OBJ)]
+        order = frame.groupby(keys, dropna=False, sort=False).cumcount() + 1
+        frame["set_index"] = frame["set_index"].fillna(order) if "set_index" in frame else order
+    frame = frame.drop(columns=["set_no"], errors="ignore")
+    return frame, int((~blank).sum()), notes
+
+
+def _weight_unit(cell_unit: pd.Series, unit_col: pd.Series | None, header_unit: str | None,
+                 options: ImportOptions) -> pd.Series:
+    """Per-row unit: the cell's own suffix, then a unit column, then the header's unit."""
+    unit = cell_unit.copy()
+    if unit_col is not None:
+        words = unit_col.str.lower().str.strip().map(
+            {"kg": "kg", "kgs": "kg", "lb": "lb", "lbs": "lb", "pounds": "lb"}
+        ).astype(STR_OBJ)
+        unit = unit.fillna(words)
+    if header_unit is not None:
+        unit = unit.fillna(header_unit)
+    if options.units is not None:
+        unit = unit.fillna(options.units)
+    return unit
+
+
+IMPORTER: Final = GenericImporter()

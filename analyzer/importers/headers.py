@@ -1,0 +1,116 @@
+"""Header names matched to canonical fields through the synonym table in
+`analyzer/data/header_synonyms.csv` (case-insensitive; a unit in the header such as
+`Weight (lb)` or `Load kg` is split off and returned with the match).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Final
+
+import pandas as pd
+
+from analyzer.errors import ConfigError
+from analyzer.importers.cells import UNIT_WORDS
+
+_UNIT_RE: Final = re.compile(
+    r"[\(\[]?\b(kgs?|kilos?|kilograms?|lbs?|pounds?)\b[\)\]]?", re.IGNORECASE
+)
+
+
+@cache
+def synonyms() -> dict[str, str]:
+    """Normalised synonym -> canonical field, from the package data file."""
+    path = resources.files("analyzer") / "data" / "header_synonyms.csv"
+    with resources.as_file(path) as file:
+        table = pd.read_csv(file, dtype="string", keep_default_na=False)
+    return dict(zip(table["synonym"].map(normalise), table["field"], strict=True))
+
+
+def fields() -> frozenset[str]:
+    """Every canonical field a header can map to."""
+    return frozenset(synonyms().values())
+
+
+def normalise(header: object) -> str:
+    """Lower case, `_`/`-`/`.` as spaces, single spaces."""
+    text = str(header).strip().lower().replace("_", " ").replace("-", " ").replace(".", " ")
+    return " ".join(text.split())
+
+
+@dataclass(frozen=True)
+class Column:
+    """A header cell matched to a field: its position and the unit the header states."""
+
+    index: int
+    header: str
+    unit: str | None
+
+
+def match_cell(cell: object) -> tuple[str | None, str | None]:
+    """(field, unit) for one header cell; field None when no synonym matches."""
+    if cell is None or (isinstance(cell, float) and pd.isna(cell)):
+        return None, None
+    text = normalise(cell)
+    if not text:
+        return None, None
+    unit_match = _UNIT_RE.search(text)
+    unit = UNIT_WORDS.get(unit_match.group(1).lower()) if unit_match else None
+    table = synonyms()
+    if text in table:
+        return table[text], unit
+    base = " ".join(_UNIT_RE.sub(" ", text).replace("(", " ").replace(")", " ").split())
+    if base in table:
+        return table[base], unit
+    if not base and unit:
+        return "weight", unit
+    return None, None
+
+
+def match_row(cells: Sequence[object], columns: Mapping[str, str] | None = None
+              ) -> dict[str, Column]:
+    """Fields found in one candidate header row. `columns` (field -> header text, from
+    `--columns`) wins over synonyms; the first cell matching a field wins over later ones."""
+    found: dict[str, Column] = {}
+    wanted = {normalise(h): f for f, h in (columns or {}).items()}
+    for index, cell in enumerate(cells):
+        if cell is None or (isinstance(cell, float) and pd.isna(cell)):
+            continue
+        field, unit = match_cell(cell)
+        forced = wanted.get(normalise(cell))
+        if forced is not None:
+            field = forced
+        if field is not None and field not in found:
+            found[field] = Column(index=index, header=str(cell).strip(), unit=unit)
+    return found
+
+
+def check_columns_option(columns: Mapping[str, str] | None) -> None:
+    """Raise ConfigError when `--columns` names a field this reader does not know."""
+    unknown = sorted(set(columns or {}) - fields())
+    if unknown:
+        raise ConfigError(
+            f"unknown field(s) in --columns: {', '.join(unknown)}",
+            hint="use " + ", ".join(sorted(fields())),
+        )
+
+
+def find_header(grid: pd.DataFrame, columns: Mapping[str, str] | None = None,
+                scan: int = 20) -> tuple[int, dict[str, Column]] | None:
+    """The row (0-based) among the first `scan` rows that matches the most fields, with its
+    matches; None when no row matches at least two fields."""
+    best: tuple[int, dict[str, Column]] | None = None
+    for row in range(min(scan, len(grid))):
+        found = match_row(grid.iloc[row].tolist(), columns)
+        if len(found) >= 2 and (best is None or _score(found) > _score(best[1])):
+            best = (row, found)
+    return best
+
+
+def _score(found: Mapping[str, Column]) -> int:
+    """Matched fields, with date and exercise (the required ones) counting three times."""
+    return len(found) + 2 * (("date" in found) + ("exercise" in found))
