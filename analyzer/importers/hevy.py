@@ -1,0 +1,120 @@
+"""Hevy CSV exports.
+
+Header `title,start_time,end_time,description,exercise_title,superset_id,exercise_notes,
+set_index,set_type,weight_kg|weight_lbs,reps,distance_km|distance_miles,duration_seconds,rpe`
+(quoted or not). The date style depends on the phone's locale and is decided once per file
+from the data; the variant names it:
+
+- `hevy-us`: `Jun 11, 2026, 1:01 PM` (12-hour clock)
+- `hevy-us-24h`: `Jun 11, 2026, 13:01`
+- `hevy-dayfirst`: `5 Dec 2025, 11:37` (24-hour clock, hour not always zero-padded)
+- `hevy-iso`: `2025-12-05 11:37:00`
+
+`set_index` is 0-based in the file and 1-based here; `set_type` `dropset` becomes `drop`;
+the workout is the `title`; notes are the exercise notes and the workout description.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from analyzer.importers.base import Document, ImportOptions, ImportResult, RowProblems, finish
+from analyzer.importers.csvtext import (
+    DISTANCE_M,
+    distance_unit_from_header,
+    join_text,
+    parse_dates,
+    read_table,
+    split_header,
+    to_number,
+    unit_factor,
+    unit_from_header,
+)
+
+#: strftime format -> variant name, in the order tried.
+DATE_VARIANTS: dict[str, str] = {
+    "%b %d, %Y, %I:%M %p": "hevy-us",
+    "%b %d, %Y, %H:%M": "hevy-us-24h",
+    "%d %b %Y, %H:%M": "hevy-dayfirst",
+    "%Y-%m-%d %H:%M:%S": "hevy-iso",
+    "%Y-%m-%dT%H:%M:%S": "hevy-iso",
+}
+
+SET_TYPES: dict[str, str] = {
+    "normal": "normal", "warmup": "warmup", "warm_up": "warmup",
+    "failure": "failure", "dropset": "drop", "drop": "drop",
+}
+
+REQUIRED_HEADERS = {"title", "start_time", "exercise_title", "set_index", "set_type", "reps"}
+
+
+@dataclass(frozen=True)
+class HevyImporter:
+    """Detects and reads Hevy exports."""
+
+    name: str = "hevy"
+
+    def detect(self, doc: Document) -> float:
+        head = doc.head_lines(1)
+        if not head:
+            return 0.0
+        names = {h.lower() for h in split_header(head[0])}
+        return 0.95 if names >= REQUIRED_HEADERS else 0.0
+
+    def read(self, doc: Document, options: ImportOptions) -> ImportResult:
+        table = read_table(doc.text or "")
+        problems = RowProblems()
+        lines = table.lines
+
+        weight_col = table.find("weight_kg", "weight_lbs", "weight_lb", "weight")
+        raw_weight, bad_weight = to_number(table.column(weight_col or "weight_kg"))
+        unit = unit_from_header(weight_col or "") or options.units or "kg"
+        weight = raw_weight * unit_factor(unit)
+        reps, bad_reps = to_number(table.column("reps"))
+        rpe, _ = to_number(table.column("rpe"))
+        duration, _ = to_number(table.column("duration_seconds"))
+        distance_col = table.find("distance_km", "distance_miles", "distance_mi", "distance_m")
+        if distance_col:
+            raw_distance, _ = to_number(table.column(distance_col))
+            distance = raw_distance * DISTANCE_M[distance_unit_from_header(distance_col) or "km"]
+        else:
+            distance = pd.Series(np.nan, index=table.cells.index)
+
+        problems.add_mask("non-numeric weight", bad_weight, lines)
+        problems.add_mask("non-numeric reps", bad_reps & ~bad_weight, lines)
+        keep = ~(bad_weight | bad_reps)
+
+        performed_at, fmt = parse_dates(table.column("start_time"), list(DATE_VARIANTS))
+        set_type = table.column("set_type").str.lower().map(SET_TYPES).fillna("normal")
+        index0, _ = to_number(table.column("set_index"))
+        frame = pd.DataFrame(
+            {
+                "athlete": options.athlete or doc.stem,
+                "performed_at": performed_at,
+                "workout": table.column("title"),
+                "exercise": table.column("exercise_title"),
+                "set_index": index0 + 1,
+                "weight_kg": weight,
+                "reps": reps,
+                "rpe": rpe,
+                "set_type": set_type,
+                "notes": join_text([table.column("exercise_notes"),
+                                    table.column("description")]),
+                "distance_m": distance,
+                "duration_s": duration,
+                "source_row": lines,
+            },
+            index=table.cells.index,
+        )[keep]
+        fallback = frame.groupby(["performed_at", "workout", "exercise"], sort=False,
+                                 dropna=False).cumcount() + 1
+        frame["set_index"] = frame["set_index"].fillna(fallback)
+        notes = [] if weight_col else ["no weight column found: weights left empty"]
+        return finish(doc, frame, format_name=DATE_VARIANTS[fmt], rows=len(table),
+                      problems=problems, notes=notes)
+
+
+IMPORTER = HevyImporter()
