@@ -1,0 +1,252 @@
+"""The pipeline: import -> tag -> load model -> flags -> swaps -> typed results.
+
+`analyze(paths)` is what `backlog analyze` runs; `analyze_sets(table)` runs the same stages
+on a canonical set table already in memory (tests, the plan checker, the Dask path).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from analyzer import flags as flagging
+from analyzer import model, swaps
+from analyzer.config import Config, load_config
+from analyzer.importers import read_inputs
+from analyzer.importers.base import ImportOptions, ImportResult, SourceReport
+from analyzer.results import (
+    Analysis,
+    AthleteResult,
+    ExerciseSummary,
+    Flag,
+    Week,
+    worst,
+)
+from analyzer.tagging import Tagger, load_tagger, tag_sets
+
+#: Two single-athlete files sharing at least this share of the smaller one's sets are taken
+#: as two exports of the same lifter and merged.
+SAME_LIFTER_OVERLAP = 0.5
+
+
+@dataclass(frozen=True)
+class AnalyzeOptions:
+    """Everything `analyze` can be told besides the input paths."""
+
+    import_options: ImportOptions = field(default_factory=ImportOptions)
+    exercise_map: Path | None = None
+    config_path: Path | None = None
+    swaps: bool = True
+
+
+def _dedup_key(sets: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "performed_at": sets["performed_at"],
+            "exercise": sets["exercise"].str.casefold(),
+            "weight": sets["weight_kg"].round(1),
+            "reps": sets["reps"],
+        }
+    )
+
+
+def merge_sources(results: Sequence[ImportResult]) -> tuple[pd.DataFrame, int, list[str]]:
+    """One set table from many files: overlapping exports of the same lifter are merged under
+    one athlete name, and exact duplicate sets across files are counted once.
+
+    Returns (sets, duplicates dropped, notes for the user)."""
+    notes: list[str] = []
+    tables = [r.sets for r in results]
+    if not tables:
+        raise ValueError("no import results")
+    sets = pd.concat(tables, ignore_index=True) if len(tables) > 1 else tables[0].copy()
+    if len(tables) == 1:
+        return sets, 0, notes
+
+    # Overlapping single-athlete files -> same lifter.
+    single = [r for r in results if len(r.report.athletes) == 1 and len(r.sets)]
+    keys = {
+        r.report.path: set(
+            map(tuple, _dedup_key(r.sets)[["performed_at", "exercise"]].drop_duplicates()
+                .astype("str").to_numpy().tolist())
+        )
+        for r in single
+    }
+    rename: dict[str, str] = {}
+    by_size = sorted(single, key=lambda r: -len(r.sets))
+    for i, big in enumerate(by_size):
+        for small in by_size[i + 1:]:
+            a, b = keys[big.report.path], keys[small.report.path]
+            if not b:
+                continue
+            shared = len(a & b) / len(b)
+            name_big = rename.get(big.report.athletes[0], big.report.athletes[0])
+            name_small = small.report.athletes[0]
+            fresh = name_small not in rename and name_small != name_big
+            if shared >= SAME_LIFTER_OVERLAP and fresh:
+                rename[name_small] = name_big
+                notes.append(
+                    f"{Path(small.report.path).name} and {Path(big.report.path).name} share "
+                    f"{shared:.0%} of their sessions: read as one lifter, {name_big!r}"
+                )
+    if rename:
+        sets["athlete"] = sets["athlete"].replace(rename)
+
+    key = _dedup_key(sets)
+    key["athlete"] = sets["athlete"]
+    key["file"] = sets["source_file"]
+    cols = ["athlete", "performed_at", "exercise", "weight", "reps"]
+    key["occurrence"] = key.groupby(["file", *cols], dropna=False).cumcount()
+    duplicated = key.duplicated(subset=[*cols, "occurrence"], keep="first")
+    dropped = int(duplicated.sum())
+    if dropped:
+        notes.append(f"{dropped} duplicate sets found in more than one file were counted once")
+    return sets[~duplicated].reset_index(drop=True), dropped, notes
+
+
+def _exercise_summaries(tagger: Tagger, sets: pd.DataFrame) -> tuple[ExerciseSummary, ...]:
+    counts = sets["exercise"].value_counts(sort=False)
+    tags = tagger.tag_names(counts.index)
+    out = []
+    for name in sorted(counts.index, key=lambda n: (-int(counts[n]), n)):
+        t = tags.loc[name]
+        out.append(
+            ExerciseSummary(
+                name=name,
+                canonical=t["canonical"] if isinstance(t["canonical"], str) else None,
+                load_class=str(t["load_class"]),
+                coefficient=float(t["coefficient"]),
+                primary_muscle=t["primary_muscle"] if isinstance(t["primary_muscle"], str)
+                else None,
+                matched_by=str(t["matched_by"]),
+                score=None if pd.isna(t["score"]) else float(t["score"]),
+                suggestions=tuple(t["suggestions"]),
+                sets=int(counts[name]),
+            )
+        )
+    return tuple(out)
+
+
+def _round(x: float | None, digits: int = 3) -> float | None:
+    return None if x is None or pd.isna(x) else round(float(x), digits)
+
+
+def judge(
+    sets: pd.DataFrame,
+    tagger: Tagger,
+    config: Config,
+    *,
+    with_swaps: bool = True,
+) -> tuple[AthleteResult, ...]:
+    """Run tag -> model -> flags -> swaps on a canonical set table (any number of athletes)."""
+    if sets.empty:
+        return ()
+    tagged = tag_sets(sets, tagger)
+    dosed = model.set_doses(tagged, config)
+    days = model.daily_series(dosed, config)
+    last_dates = dosed.groupby("athlete")["date"].max()
+    weeks = model.weekly_series(days, last_dates)
+    flag_rows = flagging.find_flags(days, dosed, weeks, config)
+    direct_reference = days.groupby("athlete")["direct_reference"].first()
+    context = swaps.SwapContext(catalog=tagger.catalog, config=config,
+                                direct_reference=direct_reference)
+
+    results = []
+    flags_by_athlete = dict(tuple(flag_rows.groupby("athlete"))) if len(flag_rows) else {}
+    days_by_athlete = dict(tuple(days.groupby("athlete", sort=True)))
+    sets_by_athlete = dict(tuple(dosed.groupby("athlete", sort=True)))
+    for athlete, wk in weeks.groupby("athlete", sort=True):
+        athlete_days = days_by_athlete[athlete]
+        athlete_sets = sets_by_athlete[athlete]
+        athlete_flags = flags_by_athlete.get(athlete, flag_rows.iloc[0:0])
+        flags_by_week = dict(tuple(athlete_flags.groupby("week_start")))
+        loaded = athlete_days.loc[athlete_days["loaded"], "date"]
+        loaded_by_week = loaded.groupby(loaded - pd.to_timedelta(loaded.dt.weekday, unit="D"))
+        loaded_map = {k: tuple(v.dt.date) for k, v in loaded_by_week}
+        week_objs = []
+        for row in wk.to_dict("records"):
+            wflags = flags_by_week.get(row["week_start"])
+            flag_objs: tuple[Flag, ...] = ()
+            if wflags is not None:
+                flag_objs = tuple(
+                    Flag(code=c, severity=s, days=d, exercises=tuple(e), message=m)
+                    for c, s, d, e, m in zip(wflags["code"], wflags["severity"], wflags["days"],
+                                             wflags["exercises"], wflags["message"], strict=True)
+                )
+            status = worst([f.severity for f in flag_objs])
+            swap_objs, after = (), None
+            if with_swaps and status != "ok" and wflags is not None:
+                swap_objs, after = swaps.suggest(athlete_sets, row["week_start"], wflags, context)
+            week_objs.append(
+                Week(
+                    week=row["week"],
+                    start=row["week_start"].date(),
+                    sets=int(row["sets"]),
+                    direct_sets=int(row["direct_sets"]),
+                    indirect_sets=int(row["indirect_sets"]),
+                    lower_back_load=round(float(row["lower_back_load"]), 3),
+                    loaded_days=loaded_map.get(row["week_start"], ()),
+                    longest_run=int(row["longest_run"]),
+                    acwr=_round(row["acwr"]),
+                    monotony=_round(row["monotony"]),
+                    strain=_round(row["strain"]),
+                    status=status,
+                    flags=flag_objs,
+                    swaps=swap_objs,
+                    after_swaps=after,
+                )
+            )
+        results.append(
+            AthleteResult(
+                athlete=str(athlete),
+                first_date=athlete_sets["date"].min().date(),
+                last_date=athlete_sets["date"].max().date(),
+                weeks=tuple(week_objs),
+                sets=athlete_sets.reset_index(drop=True),
+                days=athlete_days.reset_index(drop=True),
+            )
+        )
+    return tuple(results)
+
+
+def analyze_sets(
+    sets: pd.DataFrame,
+    *,
+    tagger: Tagger | None = None,
+    config: Config | None = None,
+    sources: Sequence[SourceReport] = (),
+    with_swaps: bool = True,
+) -> Analysis:
+    """Analyse a canonical set table already in memory."""
+    tagger = tagger or load_tagger()
+    config = config or load_config()
+    athletes = judge(sets, tagger, config, with_swaps=with_swaps)
+    return Analysis(
+        sources=tuple(sources),
+        athletes=athletes,
+        exercises=_exercise_summaries(tagger, sets),
+    )
+
+
+def analyze(paths: Path | Sequence[Path], options: AnalyzeOptions | None = None) -> Analysis:
+    """Read every log at `paths` (files or folders) and judge every athlete in them."""
+    options = options or AnalyzeOptions()
+    inputs = read_inputs(list(paths) if isinstance(paths, Sequence) else paths,
+                         options.import_options)
+    tagger = load_tagger(options.exercise_map)
+    config = load_config(options.config_path)
+    sets, dropped, notes = merge_sources(inputs.results)
+    result = analyze_sets(sets, tagger=tagger, config=config,
+                          sources=[r.report for r in inputs.results],
+                          with_swaps=options.swaps)
+    return Analysis(
+        sources=result.sources,
+        athletes=result.athletes,
+        exercises=result.exercises,
+        skipped_files=tuple((s.path, s.reason) for s in inputs.skipped_files),
+        duplicate_sets=dropped,
+        notes=tuple(notes),
+    )

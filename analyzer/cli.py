@@ -1,0 +1,204 @@
+"""The `backlog` command line: parses arguments, calls the library, maps errors to exit codes.
+
+Exit codes (docs/cli.md): 0 analysed (row problems are reported, not fatal); 1 unexpected
+internal error; 2 nothing could be analysed or the user must act (bad file, bad option,
+unwritable output, --strict with row problems).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from analyzer.errors import BacklogError, ConfigError, StrictModeError
+
+app = typer.Typer(
+    name="backlog",
+    help="Flags training weeks that give the lower back no time to recover, and what to change.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_OK, EXIT_INTERNAL, EXIT_USER = 0, 1, 2
+
+
+def fail(message: str, code: int = EXIT_USER) -> typer.Exit:
+    typer.echo(f"backlog: {message}", err=True)
+    return typer.Exit(code)
+
+
+def handles_errors(func: F) -> F:
+    """Turn the package's errors into one stderr line and exit code 2; anything else into one
+    line and exit code 1 (set BACKLOG_DEBUG=1 to see the traceback)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except BacklogError as exc:
+            raise fail(exc.one_line(), exc.exit_code) from None
+        except (typer.Exit, typer.Abort, SystemExit):
+            raise
+        except KeyboardInterrupt:
+            raise fail("interrupted", 130) from None
+        except Exception as exc:
+            if os.environ.get("BACKLOG_DEBUG"):
+                raise
+            raise fail(
+                f"internal error ({type(exc).__name__}: {exc}); please report it with the "
+                "file that caused it (BACKLOG_DEBUG=1 shows details)",
+                EXIT_INTERNAL,
+            ) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def parse_columns(spec: str | None) -> dict[str, str] | None:
+    """`date=Session,exercise=Movement` -> {"date": "Session", "exercise": "Movement"}."""
+    if not spec:
+        return None
+    mapping: dict[str, str] = {}
+    for part in spec.split(","):
+        field, sep, header = part.partition("=")
+        if not sep or not field.strip() or not header.strip():
+            raise ConfigError(f"--columns: {part!r} is not FIELD=HEADER",
+                              hint="e.g. --columns date=Session,exercise=Movement,reps=Reps")
+        mapping[field.strip().lower()] = header.strip()
+    return mapping
+
+
+PathsArg = Annotated[
+    list[Path],
+    typer.Argument(help="Log files (CSV, .xlsx) or folders of them.", show_default=False),
+]
+JsonOpt = Annotated[
+    str | None, typer.Option("--json", help="Write the JSON result to FILE ('-' for stdout).")
+]
+OutOpt = Annotated[Path, typer.Option("--out", help="Folder for reports and charts.")]
+AthleteOpt = Annotated[
+    str | None, typer.Option("--athlete", help="Name of the lifter of a single-athlete export.")
+]
+UnitsOpt = Annotated[
+    str | None,
+    typer.Option("--units", help="Weight unit of files that state none: kg or lb (default kg)."),
+]
+FormatOpt = Annotated[
+    str | None, typer.Option("--format", help="Force an import format (see docs/formats.md).")
+]
+ColumnsOpt = Annotated[
+    str | None,
+    typer.Option("--columns", help="Map headers, e.g. date=Session,exercise=Movement,reps=Reps."),
+]
+MapOpt = Annotated[
+    Path | None,
+    typer.Option("--exercise-map", help="CSV name,load_class,coefficient[,canonical] overrides."),
+]
+ConfigOpt = Annotated[
+    Path | None, typer.Option("--config", help="TOML file overriding model constants.")
+]
+MaxMbOpt = Annotated[int, typer.Option("--max-mb", help="Largest input file to read, in MB.")]
+
+
+def _import_options(
+    athlete: str | None, units: str | None, fmt: str | None, columns: str | None, max_mb: int
+) -> Any:
+    from analyzer.importers.base import ImportOptions
+
+    if units is not None and units.lower() not in ("kg", "lb", "lbs"):
+        raise ConfigError(f"--units must be kg or lb, not {units!r}")
+    unit = None if units is None else ("kg" if units.lower() == "kg" else "lb")
+    return ImportOptions(
+        format=fmt,
+        units=unit,  # type: ignore[arg-type]
+        athlete=athlete,
+        columns=parse_columns(columns),
+        max_bytes=max_mb * 1024 * 1024,
+    )
+
+
+@app.command()
+@handles_errors
+def analyze(
+    paths: PathsArg,
+    json_out: JsonOpt = None,
+    out: OutOpt = Path("reports"),
+    no_charts: Annotated[
+        bool, typer.Option("--no-charts", help="Do not write PNG charts.")
+    ] = False,
+    athlete: AthleteOpt = None,
+    units: UnitsOpt = None,
+    fmt: FormatOpt = None,
+    columns: ColumnsOpt = None,
+    exercise_map: MapOpt = None,
+    config: ConfigOpt = None,
+    daily: Annotated[bool, typer.Option("--daily", help="Add the per-day series to JSON.")] = False,
+    weeks: Annotated[int, typer.Option("--weeks", help="Weeks shown per athlete (0 = all).")] = 8,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Exit 2 when any row had to be skipped.")
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No terminal summary.")] = False,
+    max_mb: MaxMbOpt = 200,
+) -> None:
+    """Analyse workout logs: week by week, is the lower back given time to recover?"""
+    from analyzer.analysis import AnalyzeOptions
+    from analyzer.analysis import analyze as run
+    from analyzer.outputs import atomic_write_text, prepare_out_dir
+    from analyzer.render import json_out as json_render
+    from analyzer.render import terminal
+
+    options = AnalyzeOptions(
+        import_options=_import_options(athlete, units, fmt, columns, max_mb),
+        exercise_map=exercise_map,
+        config_path=config,
+    )
+    result = run(paths, options)
+    to_stdout = json_out == "-"
+    if not quiet and not to_stdout:
+        typer.echo(terminal.render(result, weeks=weeks, colour=sys.stdout.isatty()))
+    if json_out:
+        text = json_render.to_json(result, daily=daily)
+        if to_stdout:
+            typer.echo(text)
+        else:
+            target = Path(json_out)
+            prepare_out_dir(target.parent if str(target.parent) else Path("."), create=True)
+            atomic_write_text(target, text + "\n")
+            if not quiet:
+                typer.echo(f"JSON written to {target}")
+    if not no_charts:
+        from analyzer.render import charts
+
+        prepare_out_dir(out)
+        written = charts.write_all(result, out)
+        if not quiet and not to_stdout and written:
+            typer.echo(f"{len(written)} charts written under {out}/")
+    skipped = sum(s.skipped for s in result.sources)
+    if strict and skipped:
+        raise StrictModeError(f"{skipped} rows were skipped (see above)",
+                              hint="fix the rows or run without --strict")
+
+
+@app.command("config")
+@handles_errors
+def show_config(config: ConfigOpt = None) -> None:
+    """Print the model constants in force (defaults, or with --config FILE applied)."""
+    from analyzer.config import config_as_toml, load_config
+
+    typer.echo(config_as_toml(load_config(config)))
+
+
+def main() -> None:  # pragma: no cover - console entry
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

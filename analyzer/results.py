@@ -1,0 +1,138 @@
+"""Typed results of an analysis: what the library returns and every renderer takes.
+
+Field names mirror the JSON contract (docs/json.md); renderers never recompute the model.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+import pandas as pd
+
+from analyzer.importers.base import SourceReport
+
+Severity = Literal["watch", "overuse"]
+Status = Literal["ok", "watch", "overuse"]
+
+SEVERITY_RANK: Mapping[str, int] = {"ok": 0, "watch": 1, "overuse": 2}
+
+
+def worst(statuses: list[str] | tuple[str, ...]) -> Status:
+    """The worst of several statuses/severities ("ok" when empty)."""
+    return max(statuses, key=SEVERITY_RANK.__getitem__, default="ok")  # type: ignore[return-value]
+
+
+@dataclass(frozen=True)
+class Flag:
+    """One reason a week is not ok, with the numbers behind it."""
+
+    code: str  # consecutive_days | short_recovery | acwr_spike | high_monotony | pain_note
+    severity: Severity
+    days: tuple[dt.date, ...]
+    exercises: tuple[str, ...]
+    message: str
+
+
+@dataclass(frozen=True)
+class Swap:
+    """One concrete change to a week (issue 7)."""
+
+    day: dt.date
+    from_: str
+    to: str | None
+    move_to: dt.date | None
+    kind: Literal["substitute", "move", "reduce"]
+    reason: str
+    clears: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class AfterSwaps:
+    """The week re-simulated with its swaps applied."""
+
+    status: Status
+    flags: tuple[str, ...]
+    lower_back_load: float
+    loaded_days: int = 0
+
+
+@dataclass(frozen=True)
+class Week:
+    """One ISO week (Monday start) of one athlete."""
+
+    week: str  # "2026-W37"
+    start: dt.date
+    sets: int  # working sets (warm-ups excluded)
+    direct_sets: int
+    indirect_sets: int
+    lower_back_load: float
+    loaded_days: tuple[dt.date, ...]
+    longest_run: int
+    acwr: float | None
+    monotony: float | None
+    strain: float | None
+    status: Status
+    flags: tuple[Flag, ...] = ()
+    swaps: tuple[Swap, ...] = ()
+    after_swaps: AfterSwaps | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class AthleteResult:
+    """Everything computed for one athlete.
+
+    `sets` is the tagged canonical set table of this athlete (canonical columns plus canonical,
+    load_class, coefficient, primary_muscle, pattern, effort, dose); `days` is the full daily
+    calendar (date, dose, recovery_state, direct_state, direct_sets, indirect_sets, loaded,
+    has_direct, acute, chronic, acwr). Both are for renderers (charts, PDFs, --daily JSON).
+    """
+
+    athlete: str
+    first_date: dt.date
+    last_date: dt.date
+    weeks: tuple[Week, ...]
+    sets: pd.DataFrame = field(repr=False)
+    days: pd.DataFrame = field(repr=False)
+
+    @property
+    def status(self) -> Status:
+        """Status of the latest week."""
+        return self.weeks[-1].status if self.weeks else "ok"
+
+    @property
+    def has_pain_note(self) -> bool:
+        return any(f.code == "pain_note" for w in self.weeks for f in w.flags)
+
+
+@dataclass(frozen=True)
+class ExerciseSummary:
+    """How one distinct exercise name was tagged, and how many sets used it."""
+
+    name: str
+    canonical: str | None
+    load_class: str
+    coefficient: float
+    primary_muscle: str | None
+    matched_by: str
+    score: float | None
+    suggestions: tuple[str, ...]
+    sets: int
+
+
+@dataclass(frozen=True, eq=False)
+class Analysis:
+    """The result of `analyze()`: sources read, athletes judged, exercises tagged."""
+
+    sources: tuple[SourceReport, ...]
+    athletes: tuple[AthleteResult, ...]
+    exercises: tuple[ExerciseSummary, ...]
+    skipped_files: tuple[tuple[str, str], ...] = ()
+    duplicate_sets: int = 0
+    notes: tuple[str, ...] = ()
+
+    @property
+    def unknown_exercises(self) -> tuple[ExerciseSummary, ...]:
+        return tuple(e for e in self.exercises if e.load_class == "unknown")
