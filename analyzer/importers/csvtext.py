@@ -41,7 +41,8 @@ class Table:
 
     `cells` has one column per header field, named by the stripped header text (duplicates
     get `.1`, `.2` suffixes), plus `__extra1`, `__extra2`, ... when some records have more
-    fields than the header. Every cell is a string; missing and empty cells are "".
+    fields than the header. Every cell is a string, as written (not stripped, so a field
+    split by a stray delimiter can be rejoined exactly); missing and empty cells are "".
     `lines` is the physical line (1-based, counting every line of the file) on which each
     data record starts, so a multi-line quoted note does not shift later rows. `nfields` is
     the number of fields in each data record. Blank lines are neither records nor counted.
@@ -61,7 +62,7 @@ class Table:
         return name in self.cells.columns
 
     def column(self, name: str) -> pd.Series:
-        """The column named `name` (stripped strings), or all "" when the file lacks it."""
+        """The column named `name` (strings as written), or all "" when the file lacks it."""
         if name in self.cells.columns:
             return self.cells[name]
         return pd.Series("", index=self.cells.index, dtype=STR)
@@ -189,8 +190,6 @@ def _make_table(grid: pd.DataFrame, lines: np.ndarray, nfields: np.ndarray,
     body = grid.iloc[1:].reset_index(drop=True)
     body.columns = names
     body = body.astype(STR).fillna("")
-    for name in body.columns:
-        body[name] = body[name].str.strip()
     return Table(
         header=names[:n_header],
         cells=body,

@@ -64,7 +64,7 @@ class FitbodImporter:
         duration, _ = to_number(table.column(table.find("Duration(s)", "Duration") or ""))
         distance, _ = to_number(table.column(table.find("Distance(m)", "Distance") or ""))
         multiplier, _ = to_number(table.column("multiplier"))
-        warmup = table.column("isWarmup").str.lower().isin(("true", "1", "yes"))
+        warmup = table.column("isWarmup").str.strip().str.lower().isin(("true", "1", "yes"))
 
         problems.add_mask("non-numeric weight", bad_weight, lines)
         problems.add_mask("non-numeric reps", bad_reps & ~bad_weight, lines)

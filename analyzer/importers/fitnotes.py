@@ -87,8 +87,8 @@ class FitNotesImporter:
         reps = zero_to_nan(reps)
         distance, _ = to_number(table.column("Distance"))
         distance = zero_to_nan(distance * row_distance_factors(table.column("Distance Unit")))
-        duration = pd.to_timedelta(table.column("Time").where(table.column("Time") != ""),
-                                   errors="coerce").dt.total_seconds()
+        time = table.column("Time").str.strip()
+        duration = pd.to_timedelta(time.where(time != ""), errors="coerce").dt.total_seconds()
         duration = zero_to_nan(duration)
 
         problems.add_mask("non-numeric weight", bad_weight, lines)

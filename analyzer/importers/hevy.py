@@ -88,7 +88,8 @@ class HevyImporter:
         keep = ~(bad_weight | bad_reps)
 
         performed_at, fmt = parse_dates(table.column("start_time"), list(DATE_VARIANTS))
-        set_type = table.column("set_type").str.lower().map(SET_TYPES).fillna("normal")
+        set_type = (table.column("set_type").str.strip().str.lower().map(SET_TYPES)
+                    .fillna("normal"))
         index0, _ = to_number(table.column("set_index"))
         frame = pd.DataFrame(
             {

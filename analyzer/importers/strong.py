@@ -104,8 +104,7 @@ class StrongImporter:
         cells = table.cells
         lines = table.lines
 
-        order = table.column("Set Order").str.strip()
-        low = order.str.lower()
+        low = table.column("Set Order").str.strip().str.lower()
         non_set = low.isin(NON_SET_MARKERS)
         for marker in NON_SET_MARKERS:
             label = "Rest Timer" if marker == "rest timer" else "Note"
