@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 from golden_util import GOLDEN, load, read_golden
 
+from analyzer.errors import UnsupportedLayoutError
 from analyzer.importers import fitbod, fitnotes, hevy, strong
 from analyzer.importers.base import Document, Importer, ImportOptions, ImportResult
 from analyzer.importers.csvtext import read_table, repair_extra_fields, row_unit_factors
@@ -251,3 +252,12 @@ def test_row_unit_factors() -> None:
     units = pd.Series(["kg", "KGS", "lbs", "lb", "", "stone"])
     factors = row_unit_factors(units, default=1.0)
     assert factors.tolist() == [1.0, 1.0, LB_TO_KG, LB_TO_KG, 1.0, 1.0]
+
+
+@pytest.mark.parametrize("importer", MINE)
+def test_forced_on_a_foreign_layout_raises_a_clear_error(importer: Importer) -> None:
+    doc = load(GOLDEN / ("fitbod.csv" if importer is not fitbod.IMPORTER else "hevy_us.csv"))
+    if importer is fitnotes.IMPORTER:
+        doc = load(GOLDEN / "hevy_us.csv")
+    with pytest.raises(UnsupportedLayoutError, match="not a .* export: no '"):
+        importer.read(doc, ImportOptions())

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from analyzer.errors import UnsupportedLayoutError
 from analyzer.schema import LB_TO_KG, STR
 
 #: Delimiters `sniff_delimiter` chooses from, in tie-break order.
@@ -353,3 +354,15 @@ def join_text(parts: Iterable[pd.Series], sep: str = " | ") -> pd.Series:
     for col in cols[1:]:
         out = (out + sep + col).where((out != "") & (col != ""), out.where(out != "", col))
     return out
+
+
+def require(table: Table, names: Iterable[str], *, path: object, format_name: str) -> None:
+    """Raise `UnsupportedLayoutError` naming the first of `names` missing from the header
+    (case-insensitive): a file forced into a format it does not have."""
+    for name in names:
+        if table.find(name) is None:
+            raise UnsupportedLayoutError(
+                f"not a {format_name} export: no {name!r} column",
+                path=str(path),
+                hint="leave out --format to detect the layout",
+            )

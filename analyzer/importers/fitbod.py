@@ -23,6 +23,7 @@ from analyzer.importers.base import Document, ImportOptions, ImportResult, RowPr
 from analyzer.importers.csvtext import (
     parse_dates,
     read_table,
+    require,
     split_header,
     to_number,
     unit_factor,
@@ -53,6 +54,7 @@ class FitbodImporter:
 
     def read(self, doc: Document, options: ImportOptions) -> ImportResult:
         table = read_table(doc.text or "")
+        require(table, ("Date", "Exercise"), path=doc.path, format_name="Fitbod")
         problems = RowProblems()
         lines = table.lines
 

@@ -25,6 +25,7 @@ from analyzer.importers.csvtext import (
     parse_dates,
     read_table,
     repair_extra_fields,
+    require,
     row_distance_factors,
     row_unit_factors,
     split_header,
@@ -55,6 +56,7 @@ class FitNotesImporter:
 
     def read(self, doc: Document, options: ImportOptions) -> ImportResult:
         table = read_table(doc.text or "")
+        require(table, ("Date", "Exercise"), path=doc.path, format_name="FitNotes")
         exercise_at = [h.lower() for h in table.header].index("exercise")
         table, repaired = repair_extra_fields(table, exercise_at)
         problems = RowProblems()

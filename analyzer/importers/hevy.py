@@ -28,6 +28,7 @@ from analyzer.importers.csvtext import (
     join_text,
     parse_dates,
     read_table,
+    require,
     split_header,
     to_number,
     unit_factor,
@@ -66,6 +67,7 @@ class HevyImporter:
 
     def read(self, doc: Document, options: ImportOptions) -> ImportResult:
         table = read_table(doc.text or "")
+        require(table, ("start_time", "exercise_title"), path=doc.path, format_name="Hevy")
         problems = RowProblems()
         lines = table.lines
 

@@ -42,6 +42,7 @@ from analyzer.importers.csvtext import (
     join_text,
     parse_dates,
     read_table,
+    require,
     row_distance_factors,
     row_unit_factors,
     split_header,
@@ -98,6 +99,8 @@ class StrongImporter:
         table = read_table(doc.text or "")
         was_zh = any(h in ZH_HEADERS for h in table.header)
         table = _translate(table)
+        require(table, ("Date", "Exercise Name", "Set Order"), path=doc.path,
+                format_name="Strong")
         variant = "strong-zh" if was_zh else _variant(table)
         problems = RowProblems()
         notes: list[str] = []
