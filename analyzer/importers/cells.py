@@ -87,7 +87,8 @@ def text_grid(text: str, delimiter: str | None = None) -> TextGrid:
     """Split `text` into a cell grid with the C csv reader; blank lines stay as empty rows."""
     delimiter = delimiter or sniff_delimiter([ln for ln in text.splitlines() if ln.strip()])
     records = list(csv.reader(io.StringIO(text), delimiter=delimiter))
-    cells = pd.DataFrame(records, dtype=object)
+    width = max(map(len, records), default=0)
+    cells = pd.DataFrame([r + [None] * (width - len(r)) for r in records], dtype=object)
     if cells.empty:
         return TextGrid(cells, np.zeros(0, dtype=np.int64), delimiter)
     extra = np.zeros(len(cells), dtype=np.int64)
