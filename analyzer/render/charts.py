@@ -1,0 +1,428 @@
+"""Charts a coach reads at a glance: one function per chart, each returning a matplotlib Figure.
+
+Figures are built on `matplotlib.figure.Figure` (Agg canvas, no pyplot state), sized for an A4
+page at full text width. `write_all` writes every athlete's charts as PNG into
+`out_dir/<safe athlete name>/`. Renderers only draw what `AthleteResult` holds; nothing here
+recomputes the model.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import textwrap
+from collections.abc import Sequence
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.patches import Patch, Rectangle  # noqa: E402
+
+from analyzer.config import Config, load_config  # noqa: E402
+from analyzer.outputs import atomic_write, inside, safe_name  # noqa: E402
+from analyzer.render import palette  # noqa: E402
+from analyzer.results import Analysis, AthleteResult  # noqa: E402
+
+#: Weeks shown by default: enough to see a pattern, few enough to read the cells.
+DEFAULT_WEEKS = 12
+WIDTH_IN = 7.5  # A4 text width at ~2 cm margins
+DPI = 150
+#: Figure metadata pinned so that the same input gives byte-identical files.
+PNG_METADATA = {"Software": None}
+PDF_METADATA = {"CreationDate": None, "ModDate": None, "Producer": None}
+RUN_FLAGS = ("consecutive_days", "short_recovery")
+CHART_FILES = ("calendar", "daily", "weekly", "sources")
+
+matplotlib.rcParams.update(
+    {
+        "font.size": 9,
+        "axes.titlesize": 11,
+        "axes.titleweight": "bold",
+        "axes.titlelocation": "left",
+        "axes.labelsize": 9,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "legend.fontsize": 8,
+        "legend.frameon": False,
+        "svg.hashsalt": "backlog",
+    }
+)
+
+
+def _short(name: str) -> str:
+    """A lift name for a calendar cell: equipment in brackets dropped."""
+    return name.split(" (")[0].strip() or name
+
+
+def _window(
+    result: AthleteResult, weeks: int, end: dt.date | None = None
+) -> tuple[dt.date, dt.date]:
+    """(first Monday, last Sunday) of the last `weeks` weeks up to the week holding `end`."""
+    last = end or (result.weeks[-1].start if result.weeks else result.last_date)
+    last_monday = last - dt.timedelta(days=last.weekday())
+    first_monday = last_monday - dt.timedelta(weeks=max(weeks, 1) - 1)
+    if result.weeks:
+        first_monday = max(first_monday, result.weeks[0].start)
+    return first_monday, last_monday + dt.timedelta(days=6)
+
+
+def _working(result: AthleteResult, start: dt.date, end: dt.date) -> pd.DataFrame:
+    sets = result.sets
+    dates = sets["date"]
+    keep = (sets["set_type"].astype("str") != "warmup") & dates.between(
+        pd.Timestamp(start), pd.Timestamp(end)
+    )
+    return sets.loc[keep]
+
+
+def day_classes(result: AthleteResult, start: dt.date, end: dt.date) -> pd.DataFrame:
+    """One row per calendar day in [start, end]: `date`, `day_class` (direct if any working set
+    loads the lower back directly, else indirect, else none when anything was trained, else
+    rest), `lifts` (the day's exercise names, lower-back-loading and heaviest dose first)."""
+    work = _working(result, start, end)
+    cls = work["load_class"].astype("str")
+    per_day = pd.DataFrame(
+        {
+            "date": work["date"],
+            "direct": cls.eq("direct"),
+            "indirect": cls.eq("indirect"),
+        }
+    ).groupby("date").agg(direct=("direct", "any"), indirect=("indirect", "any"))
+    per_day["trained"] = True
+    by_lift = (
+        pd.DataFrame({"date": work["date"], "exercise": work["exercise"].astype("str"),
+                      "dose": work["dose"], "at": work["performed_at"]})
+        .groupby(["date", "exercise"], sort=False)
+        .agg(dose=("dose", "sum"), at=("at", "min"))
+        .reset_index()
+        .sort_values(["date", "dose", "at"], ascending=[True, False, True], kind="stable")
+    )
+    lifts = by_lift.groupby("date", sort=True)["exercise"].agg(tuple)
+    calendar = pd.DataFrame({"date": pd.date_range(start, end, freq="D")})
+    calendar = calendar.merge(per_day, left_on="date", right_index=True, how="left")
+    trained = calendar["trained"].astype("boolean").fillna(False).astype(bool)
+    direct = calendar["direct"].astype("boolean").fillna(False).astype(bool)
+    indirect = calendar["indirect"].astype("boolean").fillna(False).astype(bool)
+    calendar["day_class"] = np.select(
+        [direct, indirect, trained], ["direct", "indirect", "none"], default="rest"
+    )
+    calendar["lifts"] = calendar["date"].map(lifts)
+    calendar["lifts"] = calendar["lifts"].where(calendar["lifts"].notna(), ())
+    return calendar[["date", "day_class", "lifts"]].reset_index(drop=True)
+
+
+def _flagged_days(result: AthleteResult) -> set[dt.date]:
+    return {d for w in result.weeks for f in w.flags if f.code in RUN_FLAGS for d in f.days}
+
+
+def _pain_days(result: AthleteResult) -> set[dt.date]:
+    return {d for w in result.weeks for f in w.flags if f.code == "pain_note" for d in f.days}
+
+
+def _cell_text(lifts: Sequence[str], max_lifts: int = 2, width: int = 15) -> str:
+    """The first lifts of a day, each wrapped onto at most two short lines, then '+n more'."""
+    lines: list[str] = []
+    for name in lifts[:max_lifts]:
+        lines.extend(textwrap.wrap(_short(name), width, max_lines=2, placeholder="\u2026"))
+    if len(lifts) > max_lifts:
+        lines.append(f"+{len(lifts) - max_lifts} more")
+    return "\n".join(lines)
+
+
+def week_calendar(
+    result: AthleteResult, *, weeks: int = DEFAULT_WEEKS, end: dt.date | None = None
+) -> Figure:
+    """Weeks as rows, Mon..Sun as columns; each cell coloured by the day's lower-back load class
+    and naming its lifts; runs of days behind a flag outlined; the week's status on the right.
+
+    Cells carry gid `cell-YYYY-MM-DD`, outlines `run-YYYY-MM-DD` (first day), for tests."""
+    start, stop = _window(result, weeks, end)
+    days = day_classes(result, start, stop)
+    n_rows = len(days) // 7
+    status = {w.start: w.status for w in result.weeks}
+    flagged = _flagged_days(result)
+    pain = _pain_days(result)
+
+    row_h = 0.62
+    fig = Figure(figsize=(WIDTH_IN, 1.35 + row_h * n_rows), layout="constrained")
+    ax = fig.add_subplot()
+    ax.set_xlim(-1.25, 8.05)
+    ax.set_ylim(n_rows, -0.45)
+    ax.axis("off")
+    for col, name in enumerate(palette.DAY_NAMES):
+        ax.text(col + 0.5, -0.22, name, ha="center", va="center", fontsize=9, fontweight="bold")
+    ax.text(7.6, -0.22, "week", ha="center", va="center", fontsize=9, fontweight="bold")
+
+    dates = days["date"].dt.date.tolist()
+    for i, (day, cls, lifts) in enumerate(zip(dates, days["day_class"], days["lifts"],
+                                              strict=True)):
+        row, col = divmod(i, 7)
+        rect = Rectangle((col + 0.04, row + 0.04), 0.92, 0.92,
+                         facecolor=palette.CLASS_COLOURS[cls], edgecolor="white", linewidth=0.5)
+        rect.set_gid(f"cell-{day.isoformat()}")
+        ax.add_patch(rect)
+        ink = palette.CLASS_TEXT[cls]
+        ax.text(col + 0.09, row + 0.1, f"{day.day}", ha="left", va="top", fontsize=6.5,
+                color=ink, alpha=0.85)
+        if day in pain:
+            ax.text(col + 0.91, row + 0.1, "pain", ha="right", va="top", fontsize=6.5,
+                    color=ink, fontweight="bold")
+        if lifts:
+            ax.text(col + 0.5, row + 0.58, _cell_text(lifts), ha="center", va="center",
+                    fontsize=6.2, color=ink, linespacing=1.05)
+
+    for row in range(n_rows):
+        monday = dates[row * 7]
+        iso = monday.isocalendar()
+        ax.text(-0.1, row + 0.5, f"W{iso.week:02d}\n{monday:%d %b}", ha="right", va="center",
+                fontsize=8)
+        week_status = status.get(monday, "ok")
+        ax.add_patch(Rectangle((7.15, row + 0.2), 0.9, 0.6,
+                               facecolor=palette.STATUS_COLOURS[week_status], edgecolor="none"))
+        ax.text(7.6, row + 0.5, week_status.upper(), ha="center", va="center", fontsize=7.5,
+                color="white" if week_status != "watch" else "black", fontweight="bold")
+        # Outline each contiguous stretch of flagged days inside this row.
+        col = 0
+        while col < 7:
+            if dates[row * 7 + col] in flagged:
+                first = col
+                while col < 7 and dates[row * 7 + col] in flagged:
+                    col += 1
+                outline = Rectangle((first + 0.02, row + 0.02), col - first - 0.04, 0.96,
+                                    facecolor="none", edgecolor=palette.FLAG_OUTLINE,
+                                    linewidth=2.4)
+                outline.set_gid(f"run-{dates[row * 7 + first].isoformat()}")
+                ax.add_patch(outline)
+            else:
+                col += 1
+
+    handles = [Patch(facecolor=palette.CLASS_COLOURS[c], edgecolor="#666666", linewidth=0.4,
+                     label=palette.CLASS_WORDS[c]) for c in palette.DAY_CLASSES]
+    handles.append(Patch(facecolor="none", edgecolor=palette.FLAG_OUTLINE, linewidth=2,
+                         label="days behind a flag"))
+    if pain:
+        handles.append(Patch(facecolor="none", edgecolor="none",
+                             label="pain: a note mentions pain"))
+    fig.legend(handles=handles, loc="outside lower center", ncol=3, fontsize=7.5,
+               handlelength=1.4, columnspacing=1.2)
+    ax.set_title(f"Which days load the lower back: {result.athlete}")
+    return fig
+
+
+def daily_load(
+    result: AthleteResult,
+    *,
+    weeks: int = DEFAULT_WEEKS,
+    end: dt.date | None = None,
+    config: Config | None = None,
+) -> Figure:
+    """Daily lower-back dose (bars, coloured by the day's class) with the load still carried
+    (recovery state) and the direct load carried into each day against the short-recovery
+    limit (a direct day that starts above the dashed line is flagged)."""
+    config = config or load_config()
+    start, stop = _window(result, weeks, end)
+    d = result.days
+    d = d.loc[d["date"].between(pd.Timestamp(start), pd.Timestamp(stop))]
+    classes = day_classes(result, start, stop).set_index("date")["day_class"]
+    colours = classes.reindex(d["date"]).fillna("rest").map(palette.CLASS_COLOURS)
+
+    fig = Figure(figsize=(WIDTH_IN, 3.6), layout="constrained")
+    ax = fig.add_subplot()
+    x = d["date"].to_numpy()
+    ax.bar(x, d["dose"].to_numpy(), width=0.8, color=colours.to_list(), label="daily dose",
+           gid="dose-bars")
+    ax.plot(x, d["recovery_state"].to_numpy(), color=palette.LINE_BLUE, linewidth=1.6,
+            label="load still carried (recovery state)", gid="recovery-line")
+    ax.plot(x, d["carried_direct"].to_numpy(), color="#000000", linewidth=1.0,
+            linestyle=(0, (1, 1.5)), label="direct load carried into the day",
+            gid="carried-line")
+    reference = float(d["direct_reference"].iloc[0]) if len(d) else config.min_loaded_dose
+    limit = config.short_recovery_fraction * reference
+    ax.axhline(limit, color=palette.CLASS_COLOURS["direct"], linestyle="--", linewidth=1.2,
+               label=f"short-recovery limit ({limit:.1f})", gid="threshold")
+    ax.set_ylabel("Lower-back dose\n(1 = one all-out deadlift set)")
+    ax.set_ylim(bottom=0)
+    ax.set_xlim(pd.Timestamp(start) - pd.Timedelta(hours=18),
+                pd.Timestamp(stop) + pd.Timedelta(hours=18))
+    mondays = pd.date_range(start, stop, freq="W-MON")
+    ax.set_xticks(mondays.to_numpy(), [f"{m:%d %b}" for m in mondays])
+    ax.set_xlabel("Date (ticks on Mondays)")
+    ax.grid(axis="y", color="#DDDDDD", linewidth=0.6)
+    ax.set_axisbelow(True)
+    lines = [line for line in ax.get_lines()]
+    handles = [*lines, *(Patch(facecolor=palette.CLASS_COLOURS[c], label=f"daily dose, {c} day")
+                         for c in ("direct", "indirect"))]
+    fig.legend(handles=handles, loc="outside lower center", ncol=3, fontsize=7.5)
+    top = max(float(d["dose"].max()) if len(d) else 0.0,
+              float(d["recovery_state"].max()) if len(d) else 0.0, limit)
+    ax.set_ylim(0, top * 1.08 + 0.1)
+    ax.set_title("Daily lower-back load and what is still carried")
+    return fig
+
+
+def weekly_load(
+    result: AthleteResult,
+    *,
+    weeks: int = DEFAULT_WEEKS,
+    end: dt.date | None = None,
+    config: Config | None = None,
+) -> Figure:
+    """Weekly lower-back load (bars coloured by week status) with the acute:chronic ratio on a
+    second axis and the band_low..band_high range shaded."""
+    config = config or load_config()
+    start, stop = _window(result, weeks, end)
+    shown = [w for w in result.weeks if start <= w.start <= stop]
+    fig = Figure(figsize=(WIDTH_IN, 3.4), layout="constrained")
+    ax = fig.add_subplot()
+    x = np.arange(len(shown))
+    loads = [w.lower_back_load for w in shown]
+    ax.bar(x, loads, width=0.65, color=[palette.STATUS_COLOURS[w.status] for w in shown],
+           gid="load-bars")
+    ax.set_xticks(x, [f"W{w.start.isocalendar().week:02d}\n{w.start:%d %b}" for w in shown])
+    ax.set_ylabel("Weekly lower-back dose\n(1 = one all-out deadlift set)")
+    ax.set_xlabel("Week (Monday date)")
+    ax.set_ylim(0, (max(loads) if loads else 1.0) * 1.3 + 0.1)
+    ax.grid(axis="y", color="#DDDDDD", linewidth=0.6)
+    ax.set_axisbelow(True)
+
+    ratio_ax = ax.twinx()
+    ratio_ax.spines["right"].set_visible(True)
+    ratios = np.array([np.nan if w.acwr is None else w.acwr for w in shown], dtype="float64")
+    ratio_top = max(2.0, float(np.nanmax(ratios)) * 1.15 if np.isfinite(ratios).any() else 0.0)
+    ratio_ax.set_ylim(0, ratio_top)
+    ratio_ax.plot(x, ratios, color=palette.LINE_BLUE, marker="o", markersize=4, linewidth=1.6,
+                  gid="acwr-line")
+    # The band belongs to the ratio axis but is drawn on the load axis (rescaled) so that it
+    # sits behind the bars instead of tinting them.
+    scale = ax.get_ylim()[1] / ratio_top
+    ax.axhspan(config.band_low * scale, config.band_high * scale, color=palette.BAND_FILL,
+               alpha=0.15, linewidth=0, zorder=0, gid="acwr-band")
+    ratio_ax.set_ylabel("Acute:chronic ratio (blue line)", color=palette.LINE_BLUE)
+    ratio_ax.tick_params(axis="y", colors=palette.LINE_BLUE)
+    handles = [Patch(facecolor=palette.STATUS_COLOURS[s], label=f"week {s}")
+               for s in ("ok", "watch", "overuse")]
+    handles.append(Patch(facecolor=palette.BAND_FILL, alpha=0.25,
+                         label=f"ratio {config.band_low:g}-{config.band_high:g}: steady build"))
+    ax.legend(handles=handles, loc="upper left", ncol=4, fontsize=7.5)
+    if not np.isfinite(ratios).any():
+        ratio_ax.text(0.99, 0.9, "ratio shown after 4 weeks of history", ha="right",
+                      transform=ratio_ax.transAxes, fontsize=7.5, color=palette.LINE_BLUE)
+    ax.set_title("Weekly lower-back load and how fast it rose")
+    return fig
+
+
+def load_sources(
+    result: AthleteResult,
+    *,
+    weeks: int = DEFAULT_WEEKS,
+    end: dt.date | None = None,
+    top: int = 10,
+) -> Figure:
+    """Lower-back dose by exercise over the period, largest first, coloured by load class.
+    Bars carry gid `source-<exercise>`."""
+    start, stop = _window(result, weeks, end)
+    work = _working(result, start, stop)
+    per = (
+        pd.DataFrame({"exercise": work["exercise"].astype("str"),
+                      "load_class": work["load_class"].astype("str"), "dose": work["dose"]})
+        .groupby(["exercise", "load_class"], sort=False)["dose"]
+        .sum()
+        .reset_index()
+    )
+    per = per[per["dose"] > 0].sort_values(["dose", "exercise"], ascending=[False, True])
+    if len(per) > top:
+        rest = per.iloc[top - 1:]
+        per = pd.concat([per.iloc[: top - 1], pd.DataFrame(
+            {"exercise": [f"{len(rest)} other lifts"], "load_class": ["unknown"],
+             "dose": [float(rest["dose"].sum())]})])
+    total = float(per["dose"].sum())
+    fig = Figure(figsize=(WIDTH_IN, 1.2 + 0.32 * max(len(per), 2)), layout="constrained")
+    ax = fig.add_subplot()
+    y = np.arange(len(per))
+    bars = ax.barh(y, per["dose"].to_numpy(),
+                   color=per["load_class"].map(palette.CLASS_COLOURS).to_list(), height=0.65)
+    for bar, name in zip(bars, per["exercise"], strict=True):
+        bar.set_gid(f"source-{name}")
+    ax.set_yticks(y, [textwrap.shorten(n, 42, placeholder="\u2026") for n in per["exercise"]])
+    ax.invert_yaxis()
+    for yi, value in zip(y, per["dose"], strict=True):
+        share = value / total if total else 0.0
+        ax.text(value, yi, f"  {value:.1f} ({share:.0%})", va="center", fontsize=7.5)
+    ax.set_xlim(0, (per["dose"].max() if len(per) else 1.0) * 1.25)
+    ax.set_xlabel(f"Lower-back {palette.DOSE_UNIT}, {start:%d %b} to {stop:%d %b %Y}")
+    ax.grid(axis="x", color="#DDDDDD", linewidth=0.6)
+    ax.set_axisbelow(True)
+    handles = [Patch(facecolor=palette.CLASS_COLOURS[c], label=c) for c in ("direct", "indirect")]
+    ax.legend(handles=handles, loc="lower right", fontsize=7.5)
+    if per.empty:
+        ax.text(0.5, 0.5, "No lifts loaded the lower back in this period", ha="center",
+                transform=ax.transAxes)
+    ax.set_title("Where the lower-back load comes from")
+    return fig
+
+
+def sparkline(result: AthleteResult, *, weeks: int = 8, end: dt.date | None = None) -> Figure:
+    """A tiny weekly-load line for roster rows; the last point coloured by that week's status."""
+    start, stop = _window(result, weeks, end)
+    shown = [w for w in result.weeks if start <= w.start <= stop]
+    fig = Figure(figsize=(1.4, 0.36))
+    ax = fig.add_axes((0.03, 0.12, 0.94, 0.76))
+    ax.axis("off")
+    loads = [w.lower_back_load for w in shown]
+    ax.plot(range(len(loads)), loads, color="#555555", linewidth=1.0, gid="spark")
+    if shown:
+        ax.plot([len(loads) - 1], [loads[-1]], "o", markersize=3.5,
+                color=palette.STATUS_COLOURS[shown[-1].status])
+    ax.set_ylim(0, (max(loads) if loads else 1.0) * 1.1 + 0.01)
+    return fig
+
+
+def png_bytes(fig: Figure, dpi: int = DPI) -> bytes:
+    """The figure as PNG bytes with pinned metadata (same figure, same bytes)."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi, metadata=PNG_METADATA)
+    return buffer.getvalue()
+
+
+def athlete_figures(
+    result: AthleteResult, *, config: Config | None = None, weeks: int = DEFAULT_WEEKS,
+    end: dt.date | None = None,
+) -> dict[str, Figure]:
+    """Every chart of one athlete, keyed by the names in CHART_FILES."""
+    config = config or load_config()
+    return {
+        "calendar": week_calendar(result, weeks=weeks, end=end),
+        "daily": daily_load(result, weeks=weeks, end=end, config=config),
+        "weekly": weekly_load(result, weeks=weeks, end=end, config=config),
+        "sources": load_sources(result, weeks=weeks, end=end),
+    }
+
+
+def athlete_folders(analysis: Analysis, out_dir: Path) -> dict[str, Path]:
+    """athlete name -> their output folder inside `out_dir` (safe, collision-free names,
+    assigned in sorted order so the same input always gets the same folders)."""
+    taken: set[str] = set()
+    return {
+        name: inside(out_dir, safe_name(name, taken=taken))
+        for name in sorted(a.athlete for a in analysis.athletes)
+    }
+
+
+def write_all(analysis: Analysis, out_dir: Path, *, config: Config | None = None) -> list[Path]:
+    """Write every athlete's charts as PNG into `out_dir/<safe athlete name>/`."""
+    config = config or load_config()
+    folders = athlete_folders(analysis, out_dir)
+    written: list[Path] = []
+    for result in sorted(analysis.athletes, key=lambda a: a.athlete):
+        if not result.weeks:
+            continue
+        for name, fig in athlete_figures(result, config=config).items():
+            data = png_bytes(fig)
+            written.append(atomic_write(folders[result.athlete] / f"{name}.png",
+                                        lambda h, data=data: h.write(data)))
+    return written
