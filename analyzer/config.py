@@ -41,6 +41,11 @@ class Config:
     words: tuple[str, ...]
     cjk: tuple[str, ...]
     negations: tuple[str, ...]
+    # Swap search (docs/model.md, "## Swaps"); defaulted so older configs keep working.
+    swap_balance_tolerance: float = 0.10
+    swap_max_edits: int = 3
+    swap_max_evaluations: int = 200
+    swap_history_days: int = 56
 
     @property
     def daily_decay(self) -> float:
