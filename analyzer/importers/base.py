@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Literal, Protocol
 
@@ -34,7 +35,8 @@ class ImportOptions:
     athlete: str | None = None  # athlete name for single-athlete files (default: file stem)
     columns: Mapping[str, str] | None = None  # canonical field -> header, for generic files
     max_bytes: int = 200 * 1024 * 1024
-    max_rows: int = 20_000_000
+    max_rows: int = 20_000_000  # data lines/rows per file; more raises TooLargeError
+    today: date | None = None  # "now" for the future-date check (None: the system date)
 
 
 @dataclass(frozen=True, eq=False)
@@ -49,6 +51,7 @@ class Document:
     text: str | None = None
     sheets: Mapping[str, pd.DataFrame] | None = None
     encoding: str | None = None
+    today: date | None = None  # from ImportOptions.today: the future-date check's "now"
 
     @property
     def stem(self) -> str:
@@ -109,6 +112,8 @@ class RowProblems:
 
     reasons: Counter[str] = field(default_factory=Counter)
     listed: list[Problem] = field(default_factory=list)
+    #: every recorded row per reason (with its `listed` flag), so `finish` can re-label rows
+    rows: dict[str, tuple[list[np.ndarray], bool]] = field(default_factory=dict)
 
     def add(self, reason: str, rows: Iterable[int] | pd.Series | np.ndarray, *,
             listed: bool = True) -> None:
@@ -118,6 +123,7 @@ class RowProblems:
         if arr.size == 0:
             return
         self.reasons[reason] += int(arr.size)
+        self.rows.setdefault(reason, ([], listed))[0].append(arr)
         room = MAX_LISTED_PROBLEMS - len(self.listed)
         if listed and room > 0:
             self.listed.extend(Problem(int(r), reason) for r in arr[:room])
@@ -133,6 +139,25 @@ class RowProblems:
     def total(self) -> int:
         return sum(self.reasons.values())
 
+    def relabel(self, rows: np.ndarray, reason: str) -> RowProblems:
+        """A copy where every problem on one of `rows` is counted under `reason` instead
+        (each such row once), keeping the order in which reasons were first recorded."""
+        out = RowProblems()
+        moved: list[np.ndarray] = []
+        for old, (chunks, listed) in self.rows.items():
+            arr = np.concatenate(chunks)
+            hit = np.isin(arr, rows)
+            moved.append(arr[hit])
+            out.add(old, arr[~hit], listed=listed)
+        out.add(reason, np.unique(np.concatenate(moved)) if moved else [])
+        return out
+
+
+#: Plausible ranges; values outside are typing errors or hostile input, never analysed.
+MAX_WEIGHT_KG = 1000.0
+MAX_REPS = 1000.0
+EARLIEST_DATE = pd.Timestamp("1970-01-01")
+
 
 def finish(
     doc: Document,
@@ -146,17 +171,29 @@ def finish(
     """Conform an importer's frame to the canonical table and build its report.
 
     `frame` must already hold `athlete`, `performed_at`, `exercise`, `source_row` and whatever
-    other canonical columns the format has; rows with no date or no exercise name are
-    dropped here and counted (so every importer reports them the same way).
+    other canonical columns the format has. Checks every importer shares are made here, so
+    each format reports them the same way: rows with no date or no exercise name, absurd
+    values (see `implausible`) and header lines repeated inside the data are dropped and
+    counted per reason, never silently used.
     """
     frame = frame.copy()
     frame["source_file"] = str(doc.path)
     sets = conform(frame)
+    header_rows = repeated_header_lines(doc)
+    if header_rows.size:
+        problems = problems.relabel(header_rows, "repeated header row")
+        sets = sets[~sets["source_row"].isin(header_rows)]
     no_date = sets["performed_at"].isna()
     problems.add_mask("unreadable date", no_date, sets["source_row"])
     no_name = sets["exercise"].isna() | (sets["exercise"].fillna("") == "")
     problems.add_mask("no exercise name", no_name & ~no_date, sets["source_row"])
-    sets = sets[~(no_date | no_name)].reset_index(drop=True)
+    drop = no_date | no_name
+    for reason, mask in implausible(sets, today=doc.today).items():
+        mask = mask & ~drop
+        if mask.any():
+            problems.add(reason, np.unique(sets.loc[mask, "source_row"].to_numpy()))
+        drop |= mask
+    sets = sets[~drop].reset_index(drop=True)
     athletes = tuple(sorted(sets["athlete"].dropna().unique().tolist()))
     report = SourceReport(
         path=str(doc.path),
@@ -171,6 +208,39 @@ def finish(
         notes=tuple(notes),
     )
     return ImportResult(sets=sets, report=report)
+
+
+def implausible(sets: pd.DataFrame, *, today: date | None = None) -> dict[str, pd.Series]:
+    """Masks of set rows whose values cannot be real, by reason: weight below 0 or above
+    `MAX_WEIGHT_KG`, reps below 0 or above `MAX_REPS`, a date before 1970 or after tomorrow
+    (`today` defaults to the system date). NaN (not logged) is never implausible."""
+    latest = pd.Timestamp(today or date.today()) + pd.Timedelta(days=2)
+    weight, reps, when = sets["weight_kg"], sets["reps"], sets["performed_at"]
+    return {
+        "negative weight": weight < 0,
+        f"weight over {MAX_WEIGHT_KG:.0f} kg": weight > MAX_WEIGHT_KG,
+        "negative reps": reps < 0,
+        f"reps over {MAX_REPS:.0f}": reps > MAX_REPS,
+        "date before 1970": when < EARLIEST_DATE,
+        "date in the future": when >= latest,
+    }
+
+
+def repeated_header_lines(doc: Document) -> np.ndarray:
+    """1-based line numbers where a text file repeats its header line (two exports pasted
+    together, or a header copied mid-file). Only header lines with at least two delimiters
+    count, so a title line that recurs as a section name (Alpha Progression) is not one."""
+    if doc.text is None:
+        return np.empty(0, dtype=np.int64)
+    lines = pd.Series(doc.text.split("\n"), dtype="string").str.replace("\ufeff", "").str.strip()
+    filled = lines[lines != ""]
+    if filled.empty:
+        return np.empty(0, dtype=np.int64)
+    first_at, header = filled.index[0], filled.iloc[0]
+    if max(header.count(d) for d in (",", ";", "\t")) < 2:
+        return np.empty(0, dtype=np.int64)
+    again = filled[(filled == header) & (filled.index > first_at)]
+    return (again.index.to_numpy() + 1).astype(np.int64)
 
 
 class Importer(Protocol):

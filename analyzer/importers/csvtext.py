@@ -32,6 +32,11 @@ from analyzer.schema import LB_TO_KG, STR
 #: Delimiters `sniff_delimiter` chooses from, in tie-break order.
 DELIMITERS: tuple[str, ...] = (",", ";", "\t", "|")
 
+#: Largest single field the `csv` module accepts here (its default, 128 KiB, would turn a
+#: long note into a crash). Whole files are already bounded by `ImportOptions.max_bytes`.
+MAX_FIELD_CHARS = 64 * 1024 * 1024
+csv.field_size_limit(max(csv.field_size_limit(), MAX_FIELD_CHARS))
+
 _QUOTE = ord('"')
 _NEWLINE = ord("\n")
 

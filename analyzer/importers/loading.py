@@ -6,12 +6,16 @@ Inputs are opened read-only and never written. Workbooks are opened read-only an
 
 from __future__ import annotations
 
+import csv
+import io
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from analyzer.errors import (
+    BacklogError,
     BadEncodingError,
     EmptyLogError,
     InputNotFoundError,
@@ -19,11 +23,16 @@ from analyzer.errors import (
     TooLargeError,
 )
 from analyzer.importers.base import Document, ImportOptions
+from analyzer.importers.csvtext import sniff_delimiter
 
 XLSX_MAGIC = b"PK\x03\x04"
 MAX_XLSX_UNCOMPRESSED = 100 * 1024 * 1024
-MAX_SHEET_CELLS = 20_000_000
+MAX_XLSX_MEMBERS = 10_000
+MAX_SHEET_CELLS = 5_000_000
+MAX_SHEET_ROWS = 1_048_576  # Excel's own limit
 MAX_COLUMNS = 1_000
+#: Lines allowed beyond `max_rows` for headers, titles and section markers.
+MAX_PREAMBLE_LINES = 100
 
 #: Byte signatures of files that are certainly not logs.
 BINARY_MAGIC = {
@@ -54,24 +63,40 @@ def load_document(path: Path, options: ImportOptions) -> Document:
     if not raw.strip():
         raise EmptyLogError("file is empty", path=path, hint="export the log again")
     if raw.startswith(XLSX_MAGIC):
-        return Document(path=path, sheets=read_workbook(path), encoding=None)
+        return Document(path=path, sheets=read_workbook(path, max_rows=options.max_rows),
+                        encoding=None, today=options.today)
     for magic, what in BINARY_MAGIC.items():
         if raw.startswith(magic):
             hint = "save it as .xlsx or .csv" if "xls" in what else "pass a CSV or .xlsx export"
             raise NotALogError(f"this is {what}, not a workout log", path=path, hint=hint)
     text, encoding = decode(raw, path)
-    return Document(path=path, text=text, encoding=encoding)
+    check_line_count(text, path, options.max_rows)
+    check_quoting(text, path)
+    return Document(path=path, text=text, encoding=encoding, today=options.today)
+
+
+def check_line_count(text: str, path: Path, max_rows: int) -> None:
+    """Refuse text with more lines than `max_rows` allows (header and title lines get slack).
+
+    Physical lines bound records from above, so this is checked before any parsing."""
+    lines = text.count("\n") + 1
+    if lines > max_rows + MAX_PREAMBLE_LINES:
+        raise TooLargeError(
+            f"file has {lines} lines, over the {max_rows} row limit",
+            path=path,
+            hint="split the export, or raise the limit with --max-rows",
+        )
 
 
 def decode(raw: bytes, path: Path) -> tuple[str, str]:
     """Decode bytes: UTF-8 (with or without BOM), UTF-16 (by BOM or NUL pattern), then cp1252,
     then latin-1. NUL bytes in an 8-bit file are an error, not silently dropped."""
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return _decode_as(raw, "utf-16", path), "utf-16"
+        return _no_nul(_decode_as(raw, "utf-16", path), path), "utf-16"
     sample = raw[:4096]
     if sample.count(b"\x00") > len(sample) // 4:
         enc = "utf-16-le" if sample[1:2] == b"\x00" else "utf-16-be"
-        return _decode_as(raw, enc, path), enc
+        return _no_nul(_decode_as(raw, enc, path), path), enc
     if b"\x00" in raw:
         raise BadEncodingError(
             "file contains NUL bytes (binary or corrupted)",
@@ -90,6 +115,16 @@ def decode(raw: bytes, path: Path) -> tuple[str, str]:
         return raw.decode("latin-1"), "latin-1"
 
 
+def _no_nul(text: str, path: Path) -> str:
+    if "\x00" in text:
+        raise BadEncodingError(
+            f"file contains NUL characters (line {text.count(chr(10), 0, text.index(chr(0))) + 1})",
+            path=path,
+            hint="export the log again as CSV",
+        )
+    return text
+
+
 def _decode_as(raw: bytes, encoding: str, path: Path) -> str:
     try:
         return raw.decode(encoding)
@@ -101,17 +136,53 @@ def _decode_as(raw: bytes, encoding: str, path: Path) -> str:
         ) from exc
 
 
-def read_workbook(path: Path) -> dict[str, pd.DataFrame]:
-    """Cell grids of every visible sheet, values only, with zip-bomb and dimension limits."""
+def check_quoting(text: str, path: Path) -> None:
+    """Refuse text whose last record opens a quote that is never closed and so swallows
+    later lines that look like records (a stray quote, or a file cut off mid-field).
+
+    Only runs when the file holds an odd number of `"`; the `csv` module decides where
+    fields start, so inch marks inside unquoted cells (`Box Jump 24"`) are not mistaken.
+    """
+    if text.count('"') % 2 == 0:
+        return
+    first = next((line for line in text.split("\n") if line.strip()), "")
+    delimiter = sniff_delimiter(first)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    last: list[str] = []
+    start = end = 0
+    try:
+        for row in reader:
+            last, start, end = row, end + 1, reader.line_num
+    except csv.Error as exc:
+        raise NotALogError(f"unreadable CSV at line {reader.line_num}: {exc}", path=path,
+                           hint="export the log again as CSV") from exc
+    tail = last[-1].split("\n", 1)[1] if last and "\n" in last[-1] else ""
+    if any(d in tail for d in (",", ";", "\t")):
+        raise NotALogError(
+            f"broken quoting: the quote opened on line {start} is never closed, so lines "
+            f"{start}-{end} would be read as one cell",
+            path=path,
+            hint="the file may be cut off or hold a stray quote; export it again",
+        )
+
+
+def read_workbook(path: Path, *, max_rows: int = MAX_SHEET_ROWS) -> dict[str, pd.DataFrame]:
+    """Cell grids of every visible sheet, values only, with zip-bomb and dimension limits.
+
+    The zip's declared sizes bound what can be unpacked (zipfile stops at the declared size),
+    so checking their sum stops a zip bomb before any XML is parsed. Rows are then read one
+    at a time and counted, because a sheet's `<dimension>` element may be missing or lie.
+    """
     try:
         with zipfile.ZipFile(path) as archive:
-            total = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile as exc:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise NotALogError("damaged .xlsx (not a valid zip)", path=path,
                            hint="open and save it again in Excel") from exc
-    if total > MAX_XLSX_UNCOMPRESSED:
+    total = sum(info.file_size for info in members)
+    if total > MAX_XLSX_UNCOMPRESSED or len(members) > MAX_XLSX_MEMBERS:
         raise TooLargeError(
-            f"workbook unpacks to {total / 1e6:.0f} MB, over the "
+            f"workbook unpacks to {total / 1e6:.0f} MB in {len(members)} parts, over the "
             f"{MAX_XLSX_UNCOMPRESSED / 1e6:.0f} MB limit",
             path=path,
             hint="export only the training sheets",
@@ -121,25 +192,59 @@ def read_workbook(path: Path) -> dict[str, pd.DataFrame]:
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for damaged files
-        raise NotALogError(f"cannot open workbook ({type(exc).__name__})", path=path,
-                           hint="open and save it again as .xlsx") from exc
+        raise _workbook_error(path, exc) from exc
     sheets: dict[str, pd.DataFrame] = {}
     try:
         for sheet in book.worksheets:
             if getattr(sheet, "sheet_state", "visible") != "visible":
                 continue
-            rows_n, cols_n = sheet.max_row or 0, sheet.max_column or 0
-            if cols_n > MAX_COLUMNS or rows_n * cols_n > MAX_SHEET_CELLS:
-                raise TooLargeError(
-                    f"sheet {sheet.title!r} is {rows_n} x {cols_n} cells, over the limit",
-                    path=path,
-                    hint="delete unused rows and columns",
-                )
-            values = list(sheet.iter_rows(values_only=True))
-            width = max((len(r) for r in values), default=0)
-            if width > MAX_COLUMNS:
-                raise TooLargeError(f"sheet {sheet.title!r} has {width} columns", path=path)
-            sheets[sheet.title] = pd.DataFrame(values, dtype=object)
+            sheets[sheet.title] = _read_sheet(path, sheet, max_rows)
+    except BacklogError:
+        raise
+    except Exception as exc:  # damaged or hostile XML inside a sheet
+        raise _workbook_error(path, exc) from exc
     finally:
         book.close()
     return sheets
+
+
+def _read_sheet(path: Path, sheet: Any, max_rows: int) -> pd.DataFrame:
+    """One sheet's values as an object grid, refusing oversized sheets while reading."""
+    rows_n, cols_n = sheet.max_row or 0, sheet.max_column or 0
+    if cols_n > MAX_COLUMNS or rows_n * cols_n > MAX_SHEET_CELLS:
+        raise TooLargeError(
+            f"sheet {sheet.title!r} is {rows_n} x {cols_n} cells, over the limit",
+            path=path,
+            hint="delete unused rows and columns",
+        )
+    row_limit = min(max_rows + 1, MAX_SHEET_ROWS)
+    values: list[tuple[object, ...]] = []
+    cells = 0
+    for row in sheet.iter_rows(values_only=True):
+        cells += len(row)
+        if len(row) > MAX_COLUMNS:
+            raise TooLargeError(f"sheet {sheet.title!r} has {len(row)} columns, over the "
+                                f"{MAX_COLUMNS} limit", path=path,
+                                hint="delete unused columns")
+        if len(values) >= row_limit or cells > MAX_SHEET_CELLS:
+            raise TooLargeError(f"sheet {sheet.title!r} has more than {len(values)} rows "
+                                f"or {MAX_SHEET_CELLS} cells", path=path,
+                                hint="delete unused rows, or raise the limit with --max-rows")
+        values.append(row)
+    while values and not any(v is not None for v in values[-1]):
+        values.pop()
+    return pd.DataFrame(values, dtype=object)
+
+
+def _workbook_error(path: Path, exc: BaseException) -> BacklogError:
+    """A one-line error for a workbook openpyxl could not read; XML attacks are named."""
+    chain: list[BaseException] = []
+    cause: BaseException | None = exc
+    while cause is not None and len(chain) < 10:
+        chain.append(cause)
+        cause = cause.__cause__ or cause.__context__
+    if any(type(c).__module__.startswith("defusedxml") for c in chain):
+        return NotALogError("workbook XML declares entities or a DTD (an XML attack pattern); "
+                            "refused", path=path, hint="open and save it again in Excel")
+    return NotALogError(f"cannot read workbook ({type(exc).__name__})", path=path,
+                        hint="open and save it again as .xlsx")
