@@ -106,10 +106,14 @@ ConfigOpt = Annotated[
     Path | None, typer.Option("--config", help="TOML file overriding model constants.")
 ]
 MaxMbOpt = Annotated[int, typer.Option("--max-mb", help="Largest input file to read, in MB.")]
+MaxRowsOpt = Annotated[
+    int, typer.Option("--max-rows", help="Most data rows (lines) read from one file.")
+]
 
 
 def _import_options(
-    athlete: str | None, units: str | None, fmt: str | None, columns: str | None, max_mb: int
+    athlete: str | None, units: str | None, fmt: str | None, columns: str | None, max_mb: int,
+    max_rows: int = 20_000_000,
 ) -> Any:
     from analyzer.importers.base import ImportOptions
 
@@ -122,6 +126,7 @@ def _import_options(
         athlete=athlete,
         columns=parse_columns(columns),
         max_bytes=max_mb * 1024 * 1024,
+        max_rows=max_rows,
     )
 
 
@@ -147,6 +152,7 @@ def analyze(
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No terminal summary.")] = False,
     max_mb: MaxMbOpt = 200,
+    max_rows: MaxRowsOpt = 20_000_000,
 ) -> None:
     """Analyse workout logs: week by week, is the lower back given time to recover?"""
     from analyzer.analysis import AnalyzeOptions
@@ -156,7 +162,7 @@ def analyze(
     from analyzer.render import terminal
 
     options = AnalyzeOptions(
-        import_options=_import_options(athlete, units, fmt, columns, max_mb),
+        import_options=_import_options(athlete, units, fmt, columns, max_mb, max_rows),
         exercise_map=exercise_map,
         config_path=config,
     )
