@@ -164,7 +164,7 @@ def judge(
         athlete_flags = flags_by_athlete.get(athlete, flag_rows.iloc[0:0])
         flags_by_week = dict(tuple(athlete_flags.groupby("week_start")))
         loaded = athlete_days.loc[athlete_days["loaded"], "date"]
-        loaded_by_week = loaded.groupby(loaded - pd.to_timedelta(loaded.dt.weekday, unit="D"))
+        loaded_by_week = loaded.groupby(loaded - pd.to_timedelta(loaded.dt.day_of_week, unit="D"))
         loaded_map = {k: tuple(v.dt.date) for k, v in loaded_by_week}
         week_objs = []
         for row in wk.to_dict("records"):

@@ -20,7 +20,7 @@ DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
 def _week_start(dates: pd.Series) -> pd.Series:
-    return dates - pd.to_timedelta(dates.dt.weekday, unit="D")
+    return dates - pd.to_timedelta(dates.dt.day_of_week, unit="D")
 
 
 def _day(ts: pd.Timestamp) -> str:
@@ -146,7 +146,7 @@ def pain_mentions(notes: pd.Series, config: Config) -> pd.Series:
     distinct = distinct[distinct.str.len() > 0]
     cleaned = distinct.str.replace(negation, " ", regex=True)
     hit = dict(zip(distinct, cleaned.str.contains(mention, regex=True), strict=True))
-    return notes.map(hit).fillna(False).astype(bool)
+    return notes.map(hit).astype("boolean").fillna(False).astype(bool)
 
 
 def find_flags(days: pd.DataFrame, dosed: pd.DataFrame, weeks: pd.DataFrame,

@@ -68,8 +68,8 @@ def calendar(dosed: pd.DataFrame) -> pd.DataFrame:
     """Every calendar day of every athlete, from the Monday of the first logged week to the
     Sunday of the last, as columns `athlete`, `date` (no Python loop over athletes)."""
     bounds = dosed.groupby("athlete", sort=True)["date"].agg(["min", "max"])
-    start = bounds["min"] - pd.to_timedelta(bounds["min"].dt.weekday, unit="D")
-    end = bounds["max"] + pd.to_timedelta(6 - bounds["max"].dt.weekday, unit="D")
+    start = bounds["min"] - pd.to_timedelta(bounds["min"].dt.day_of_week, unit="D")
+    end = bounds["max"] + pd.to_timedelta(6 - bounds["max"].dt.day_of_week, unit="D")
     n = ((end - start).dt.days + 1).to_numpy()
     offsets = np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)
     dates = np.repeat(start.to_numpy(), n) + offsets.astype("timedelta64[D]")
@@ -95,6 +95,19 @@ def _decayed_sum(values: pd.Series, groups: pd.Series, decay: float) -> pd.Serie
     position = values.groupby(groups, sort=False).cumcount().to_numpy()
     first = values.groupby(groups, sort=False).transform("first")
     return (y - np.power(decay, position + 1) * first) / alpha
+
+
+def _bias_corrected_ewm(
+    values: pd.Series, groups: pd.Series, history: pd.Series, span: int
+) -> pd.Series:
+    """EWMA with lambda = 2 / (span + 1) (Williams 2017), started from zero and divided by
+    1 - (1 - lambda)^n over the n days since the first loaded day: an unbiased average from
+    the first day of lower-back history, unchanged by any unloaded days before it."""
+    lam = 2.0 / (span + 1.0)
+    raw = lam * _decayed_sum(values, groups, 1.0 - lam)
+    n = history.fillna(0).clip(lower=0).to_numpy()
+    weight = 1.0 - np.power(1.0 - lam, n)
+    return (raw / np.where(weight > 0, weight, np.nan)).astype("float64")
 
 
 def daily_series(
@@ -152,17 +165,22 @@ def daily_series(
         athlete.map(direct_reference).astype("float64").fillna(config.min_loaded_dose)
     )
 
-    acute = _ewm(days["dose"], athlete, span=config.acute_days)
-    chronic_now = _ewm(days["dose"], athlete, span=config.chronic_days)
+    first_loaded = days.loc[days["dose"] > 0].groupby("athlete")["date"].min()
+    first = (
+        athlete.map(first_loaded)
+        if len(first_loaded)
+        else pd.Series(pd.NaT, index=days.index, dtype="datetime64[ns]")
+    )
+    history = (days["date"] - first).dt.days + 1
+    acute = _bias_corrected_ewm(days["dose"], athlete, history, config.acute_days)
+    chronic_now = _bias_corrected_ewm(days["dose"], athlete, history, config.chronic_days)
     # Uncoupled: the chronic load excludes the acute week (value as of 7 days earlier).
     chronic = chronic_now.groupby(athlete, sort=False).shift(config.acute_days)
-    first_logged = dosed.groupby("athlete")["date"].min()
-    history = (days["date"] - athlete.map(first_logged)).dt.days + 1
     valid = (history >= config.min_history_days) & (chronic >= config.acwr_min_chronic)
     days["acute"] = acute
     days["chronic"] = chronic
     days["acwr"] = (acute / chronic).where(valid)
-    days["history_days"] = history.astype("int64")
+    days["history_days"] = history.fillna(0).clip(lower=0).astype("int64")
     return days
 
 
@@ -179,7 +197,7 @@ def weekly_series(days: pd.DataFrame, last_dates: pd.Series) -> pd.DataFrame:
     week, the acute:chronic ratio at the week's last logged day, monotony and strain (Foster
     1998: mean / SD of the 7 daily doses; strain = weekly load x monotony)."""
     d = days.copy()
-    d["week_start"] = d["date"] - pd.to_timedelta(d["date"].dt.weekday, unit="D")
+    d["week_start"] = d["date"] - pd.to_timedelta(d["date"].dt.day_of_week, unit="D")
     # Longest run of loaded days inside the week.
     key = [d["athlete"], d["week_start"]]
     breaks = (~d["loaded"]).groupby(key, sort=False).cumsum()

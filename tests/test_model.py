@@ -1,0 +1,122 @@
+"""The load model on hand-computed small cases (docs/model.md gives the formulas)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analyzer.config import load_config
+from analyzer.model import iso_week_label, set_effort
+from tests.modelkit import DEADLIFT, LEG_PRESS, SQUAT, run, tagged
+
+CONFIG = load_config()
+
+
+def test_effort_from_rpe_uses_reps_in_reserve() -> None:
+    table = tagged([("2026-09-07", *DEADLIFT, 1, 8.0), ("2026-09-08", *DEADLIFT, 1, 6.5)])
+    effort = set_effort(table, CONFIG)
+    assert effort.tolist() == pytest.approx([0.8, 0.65])
+
+
+def test_effort_without_rpe_is_relative_to_recent_best_e1rm() -> None:
+    table = tagged([("2026-09-07", *DEADLIFT, 1, np.nan), ("2026-09-14", *DEADLIFT, 1, np.nan)])
+    table.loc[0, ["weight_kg", "reps"]] = [150.0, 5.0]  # e1RM 175
+    table.loc[1, ["weight_kg", "reps"]] = [120.0, 5.0]  # e1RM 140 -> 140/175 = 0.8
+    effort = set_effort(table, CONFIG)
+    assert effort.tolist() == pytest.approx([1.0, 0.8])
+
+
+def test_effort_falls_back_to_one_and_scales_by_set_type() -> None:
+    table = tagged([("2026-09-07", *DEADLIFT, 3, np.nan)])
+    table["weight_kg"] = np.nan  # bodyweight: no e1RM
+    table["set_type"] = pd.Categorical(["warmup", "normal", "failure"],
+                                       categories=table["set_type"].cat.categories)
+    effort = set_effort(table, CONFIG)
+    assert effort.tolist() == pytest.approx([CONFIG.warmup_fraction, 1.0, CONFIG.failure_factor])
+
+
+def test_daily_dose_is_coefficient_times_effort_summed() -> None:
+    _, days, _, _ = run(tagged([("2026-09-07", *DEADLIFT, 4), ("2026-09-07", *SQUAT, 5)]))
+    monday = days[days["date"] == "2026-09-07"].iloc[0]
+    assert monday["dose"] == pytest.approx(4 * 1.0 + 5 * 0.6)
+    assert monday["direct_sets"] == 4 and monday["indirect_sets"] == 5
+
+
+def test_calendar_covers_whole_iso_weeks_including_empty_ones() -> None:
+    _, days, weeks, _ = run(tagged([("2026-09-09", *DEADLIFT, 1), ("2026-09-24", *DEADLIFT, 1)]))
+    assert days["date"].min() == pd.Timestamp("2026-09-07")
+    assert days["date"].max() == pd.Timestamp("2026-09-27")
+    assert weeks["week"].tolist() == ["2026-W37", "2026-W38", "2026-W39"]
+    assert weeks["lower_back_load"].tolist() == pytest.approx([1.0, 0.0, 1.0])
+
+
+def test_recovery_state_decays_with_the_configured_half_life() -> None:
+    _, days, _, _ = run(tagged([("2026-09-07", *DEADLIFT, 4)]))
+    state = days.set_index("date")["recovery_state"]
+    decay = 0.5 ** (24 / CONFIG.half_life_hours)
+    for k in range(7):
+        assert state[pd.Timestamp("2026-09-07") + pd.Timedelta(days=k)] == pytest.approx(
+            4 * decay**k
+        )
+    # The documented recovery window: about half gone within 24-36 h, >= 75 % after 72 h.
+    assert 0.5 <= decay <= 0.62
+    assert decay**3 <= 0.25
+
+
+def test_recovery_state_sums_overlapping_days() -> None:
+    _, days, _, _ = run(tagged([("2026-09-07", *DEADLIFT, 4), ("2026-09-08", *DEADLIFT, 2)]))
+    decay = CONFIG.daily_decay
+    assert days.loc[1, "recovery_state"] == pytest.approx(4 * decay + 2)
+
+
+def test_acwr_is_null_before_28_days_and_one_under_constant_load() -> None:
+    sessions = [(pd.Timestamp("2026-06-01") + pd.Timedelta(days=d), *DEADLIFT, 3)
+                for d in range(0, 70)]
+    _, days, weeks, _ = run(tagged(sessions))
+    assert days.loc[days["history_days"] < 28, "acwr"].isna().all()
+    late = days.loc[days["history_days"] >= 60, "acwr"]
+    assert late.to_numpy() == pytest.approx(1.0, abs=1e-6)
+    assert weeks["acwr"].iloc[0] is None or math.isnan(weeks["acwr"].iloc[0])
+
+
+def test_acwr_is_the_uncoupled_ewma_ratio() -> None:
+    sessions = [(pd.Timestamp("2026-06-01") + pd.Timedelta(days=d), *DEADLIFT, 2)
+                for d in range(0, 42, 2)]
+    sessions += [(pd.Timestamp("2026-07-13") + pd.Timedelta(days=d), *DEADLIFT, 4)
+                 for d in range(7)]
+    _, days, _, _ = run(tagged(sessions))
+    dose = days["dose"].to_numpy()
+    assert dose[0] > 0  # history starts on the first day (2026-06-01 is a Monday)
+
+    def ewma(span: int, t: int) -> float:
+        # Weighted mean of the first t+1 days with weights (1 - lambda)^age.
+        lam = 2 / (span + 1)
+        weights = (1 - lam) ** np.arange(t, -1, -1)
+        return float((weights * dose[: t + 1]).sum() / weights.sum())
+
+    t = len(dose) - 1
+    assert days["acwr"].iloc[t] == pytest.approx(ewma(7, t) / ewma(28, t - 7))
+
+
+def test_monotony_and_strain_follow_foster() -> None:
+    table = tagged([("2026-09-07", *DEADLIFT, 2), ("2026-09-08", *DEADLIFT, 3),
+                    ("2026-09-10", *DEADLIFT, 4)])
+    _, _, weeks, _ = run(table)
+    doses = np.array([2, 3, 0, 4, 0, 0, 0], dtype=float)
+    monotony = doses.mean() / doses.std(ddof=1)
+    assert weeks["monotony"].iloc[0] == pytest.approx(monotony)
+    assert weeks["strain"].iloc[0] == pytest.approx(doses.sum() * monotony)
+
+
+def test_none_exercises_add_no_dose() -> None:
+    _, days, _, _ = run(tagged([("2026-09-07", *LEG_PRESS, 10)]))
+    assert days["dose"].sum() == 0.0
+    assert not days["loaded"].any()
+
+
+def test_iso_week_labels_use_iso_years() -> None:
+    dates = pd.Series(pd.to_datetime(["2026-12-31", "2027-01-01", "2025-12-29"]))
+    assert iso_week_label(dates).tolist() == ["2026-W53", "2026-W53", "2026-W01"]
