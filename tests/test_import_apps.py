@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from golden_util import GOLDEN, load, read_golden
+from tests.golden_util import GOLDEN, load, read_golden
 
 from analyzer.errors import UnsupportedLayoutError
 from analyzer.importers import fitbod, fitnotes, hevy, strong

@@ -9,7 +9,7 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
-from golden_util import GOLDEN, load, read_golden
+from tests.golden_util import GOLDEN, load, read_golden
 
 from analyzer.errors import ConfigError, UnsupportedLayoutError
 from analyzer.importers.base import ImportOptions, ImportResult
