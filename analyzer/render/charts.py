@@ -367,7 +367,7 @@ def load_sources(
 
 
 def sparkline(result: AthleteResult, *, weeks: int = 8, end: dt.date | None = None) -> Figure:
-    """A tiny weekly-load line for roster rows; the last point coloured by that week's status."""
+    """A tiny weekly-load line for roster rows, each week's point in its status colour."""
     start, stop = _window(result, weeks, end)
     shown = [w for w in result.weeks if start <= w.start <= stop]
     fig = Figure(figsize=(1.4, 0.36))
@@ -375,9 +375,8 @@ def sparkline(result: AthleteResult, *, weeks: int = 8, end: dt.date | None = No
     ax.axis("off")
     loads = [w.lower_back_load for w in shown]
     ax.plot(range(len(loads)), loads, color="#555555", linewidth=1.0, gid="spark")
-    if shown:
-        ax.plot([len(loads) - 1], [loads[-1]], "o", markersize=3.5,
-                color=palette.STATUS_COLOURS[shown[-1].status])
+    ax.scatter(range(len(loads)), loads, s=9, zorder=3, gid="spark-points",
+               color=[palette.STATUS_COLOURS[w.status] for w in shown])
     ax.set_ylim(0, (max(loads) if loads else 1.0) * 1.1 + 0.01)
     return fig
 
