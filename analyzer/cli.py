@@ -153,6 +153,10 @@ def analyze(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No terminal summary.")] = False,
     max_mb: MaxMbOpt = 200,
     max_rows: MaxRowsOpt = 20_000_000,
+    table: Annotated[
+        Path | None,
+        typer.Option("--table", help="Also write the weekly table to FILE.csv or FILE.xlsx."),
+    ] = None,
 ) -> None:
     """Analyse workout logs: week by week, is the lower back given time to recover?"""
     from analyzer.analysis import AnalyzeOptions
@@ -181,16 +185,74 @@ def analyze(
             if not quiet:
                 typer.echo(f"JSON written to {target}")
     if not no_charts:
+        from analyzer.config import load_config
         from analyzer.render import charts
 
         prepare_out_dir(out)
-        written = charts.write_all(result, out)
+        written = charts.write_all(result, out, config=load_config(config))
         if not quiet and not to_stdout and written:
             typer.echo(f"{len(written)} charts written under {out}/")
+    if table is not None:
+        from analyzer.render.table import write_table
+
+        prepare_out_dir(table.parent if str(table.parent) else Path("."), create=True)
+        write_table(result, table)
+        if not quiet and not to_stdout:
+            typer.echo(f"Weekly table written to {table}")
     skipped = sum(s.skipped for s in result.sources)
     if strict and skipped:
         raise StrictModeError(f"{skipped} rows were skipped (see above)",
                               hint="fix the rows or run without --strict")
+
+
+@app.command()
+@handles_errors
+def report(
+    paths: PathsArg,
+    week: Annotated[
+        str | None, typer.Option("--week", help="ISO week for the weekly report, e.g. 2026-W37.")
+    ] = None,
+    out: OutOpt = Path("reports"),
+    athlete: AthleteOpt = None,
+    units: UnitsOpt = None,
+    fmt: FormatOpt = None,
+    columns: ColumnsOpt = None,
+    exercise_map: MapOpt = None,
+    config: ConfigOpt = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
+    max_mb: MaxMbOpt = 200,
+    max_rows: MaxRowsOpt = 20_000_000,
+) -> None:
+    """Write PDF reports: one per athlete (or one page per athlete for --week), and a roster
+    worst first when the input holds several athletes."""
+    from analyzer.analysis import AnalyzeOptions
+    from analyzer.analysis import analyze as run
+    from analyzer.config import load_config
+    from analyzer.outputs import prepare_out_dir
+    from analyzer.render import pdf
+
+    if week is not None:
+        pdf.parse_week(week)  # a bad --week fails before any work
+    options = AnalyzeOptions(
+        import_options=_import_options(athlete, units, fmt, columns, max_mb, max_rows),
+        exercise_map=exercise_map,
+        config_path=config,
+    )
+    result = run(paths, options)
+    prepare_out_dir(out)
+    jobs = pdf.report_jobs(result, out, week=week, config=load_config(config))
+    written: list[Path] = []
+    if quiet or len(jobs) < 2 or not sys.stderr.isatty():
+        for job in jobs:
+            written.extend(job.run())
+    else:
+        with typer.progressbar(jobs, label="Writing reports", file=sys.stderr,
+                               item_show_func=lambda j: j.label if j else "") as bar:
+            for job in bar:
+                written.extend(job.run())
+    if not quiet:
+        for path in written:
+            typer.echo(f"Wrote {path}")
 
 
 @app.command("config")

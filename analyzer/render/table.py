@@ -1,0 +1,106 @@
+"""`--table FILE.csv|FILE.xlsx`: the weekly table of every athlete, for spreadsheets.
+
+Every text cell that a spreadsheet could read as a formula (starting with = + - @, tab or
+carriage return) gets a leading single quote, so opening a file built from a client's log
+never runs anything. Files are written atomically.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+
+import pandas as pd
+
+from analyzer.errors import OutputError
+from analyzer.outputs import atomic_write_bytes
+from analyzer.render import palette
+from analyzer.render.pdf import swap_lines
+from analyzer.results import Analysis
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+COLUMNS = ["athlete", "week", "start", "status", "sets", "direct_sets", "indirect_sets",
+           "lower_back_load", "loaded_days", "longest_run", "acwr", "monotony", "strain",
+           "flags", "flag_messages", "swaps", "status_after_swaps"]
+
+
+def escape_cell(value: object) -> object:
+    """A text value that starts like a formula, prefixed with a single quote; others as is."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def weekly_table(analysis: Analysis) -> pd.DataFrame:
+    """One row per athlete and week (athletes sorted), text cells already escaped."""
+    rows = []
+    for a in sorted(analysis.athletes, key=lambda r: r.athlete):
+        for w in a.weeks:
+            rows.append({
+                "athlete": a.athlete,
+                "week": w.week,
+                "start": w.start,
+                "status": w.status,
+                "sets": w.sets,
+                "direct_sets": w.direct_sets,
+                "indirect_sets": w.indirect_sets,
+                "lower_back_load": w.lower_back_load,
+                "loaded_days": " ".join(palette.DAY_NAMES[d.weekday()] for d in w.loaded_days),
+                "longest_run": w.longest_run,
+                "acwr": w.acwr,
+                "monotony": w.monotony,
+                "strain": w.strain,
+                "flags": ", ".join(dict.fromkeys(f.code for f in w.flags)),
+                "flag_messages": " | ".join(f.message for f in w.flags),
+                "swaps": "; ".join(swap_lines(w)),
+                "status_after_swaps": w.after_swaps.status if w.after_swaps else "",
+            })
+    table = pd.DataFrame(rows, columns=COLUMNS)
+    for col in ("athlete", "week", "status", "loaded_days", "flags", "flag_messages", "swaps",
+                "status_after_swaps"):
+        table[col] = table[col].astype("object").map(escape_cell)
+    for col in ("sets", "direct_sets", "indirect_sets", "longest_run"):
+        table[col] = table[col].astype("int64")
+    for col in ("lower_back_load", "acwr", "monotony", "strain"):
+        table[col] = table[col].astype("float64")
+    return table
+
+
+def _xlsx_bytes(table: pd.DataFrame) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    book = Workbook(write_only=True)
+    # Pinned so that the same input gives the same file.
+    book.properties.creator = "backlog"
+    book.properties.created = dt.datetime(2000, 1, 1)
+    book.properties.modified = dt.datetime(2000, 1, 1)
+    sheet = book.create_sheet("weeks")
+    sheet.append(COLUMNS)
+    for record in table.to_numpy(dtype=object).tolist():
+        cells = []
+        for value in record:
+            if isinstance(value, float) and pd.isna(value):
+                value = None
+            cell = WriteOnlyCell(sheet, value=value)
+            if isinstance(value, str):
+                cell.data_type = "s"  # never "f": text is text, even after escaping
+            cells.append(cell)
+        sheet.append(cells)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def write_table(analysis: Analysis, target: Path) -> Path:
+    """Write the weekly table as CSV or XLSX (chosen by the file suffix)."""
+    table = weekly_table(analysis)
+    suffix = target.suffix.lower()
+    if suffix == ".csv":
+        data = table.to_csv(index=False, lineterminator="\n").encode("utf-8-sig")  # BOM: Excel
+    elif suffix == ".xlsx":
+        data = _xlsx_bytes(table)
+    else:
+        raise OutputError("--table must end in .csv or .xlsx", path=target)
+    return atomic_write_bytes(target, data)
