@@ -207,7 +207,8 @@ class Tagger:
         modifiers = config.get("modifiers", {})
         self.support_words = frozenset(modifiers.get("support", []))
         self.equipment_words: dict[str, str] = dict(config.get("equipment", {}))
-        self.equipment_fallback: dict[str, str] = dict(config.get("equipment_fallback", {}))
+        self.equipment_fallback: dict[str, list[str]] = {
+            k: list(v) for k, v in config.get("equipment_fallback", {}).items()}
 
         self._info: dict[str, tuple[str, float, str | None, str | None]] = {
             name: (cls, float(coef), _none_if_na(muscle), _none_if_na(pattern))
@@ -256,18 +257,16 @@ class Tagger:
         """family -> {equipment: canonical name, "": default name}.
 
         The family of "Squat (Barbell)" is "Squat"; a name without brackets is its own family.
-        The default is the variant whose name or alias is the bare family name, else the first.
+        The default (no equipment named) is the variant named exactly like the family, else the
+        first one listed in the catalog, so the catalog's row order is meaningful.
         """
         families: dict[str, dict[str, str]] = {}
-        for name, equipment, aliases in zip(
-            self.catalog["name"], self.catalog["equipment"], self.catalog["aliases"], strict=True
-        ):
+        for name, equipment in zip(self.catalog["name"], self.catalog["equipment"], strict=True):
             match = _BRACKETED.match(name)
             family = match.group("family") if match else name
             variants = families.setdefault(family, {})
             variants.setdefault(str(equipment).casefold(), name)
-            bare = family.casefold()
-            if name.casefold() == bare or any(a.casefold() == bare for a in aliases):
+            if name == family:
                 variants[""] = name
             variants.setdefault("", name)
         return families
@@ -416,9 +415,9 @@ class Tagger:
             if item in variants:
                 return variants[item]
         for item in equipment:
-            fallback = self.equipment_fallback.get(item)
-            if fallback in variants:
-                return variants[fallback]
+            for fallback in self.equipment_fallback.get(item, ()):
+                if fallback in variants:
+                    return variants[fallback]
         return variants[""]
 
     def _fuzzy(self, name: str, tokens: list[str]) -> Tag:
