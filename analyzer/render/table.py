@@ -22,7 +22,7 @@ from analyzer.results import Analysis
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 COLUMNS = ["athlete", "week", "start", "status", "sets", "direct_sets", "indirect_sets",
            "lower_back_load", "loaded_days", "longest_run", "acwr", "monotony", "strain",
-           "flags", "flag_messages", "swaps", "status_after_swaps"]
+           "lifts", "flags", "flag_messages", "swaps", "status_after_swaps"]
 
 
 def escape_cell(value: object) -> object:
@@ -32,10 +32,24 @@ def escape_cell(value: object) -> object:
     return value
 
 
+def _lifts_by_week(sets: pd.DataFrame) -> pd.Series:
+    """Week Monday -> the week's distinct lifts as text, most lower-back dose first."""
+    working = sets[sets["set_type"].astype("str") != "warmup"]
+    monday = working["date"] - pd.to_timedelta(working["date"].dt.weekday, unit="D")
+    per = (
+        pd.DataFrame({"monday": monday.dt.date, "exercise": working["exercise"].astype("str"),
+                      "dose": working["dose"]})
+        .groupby(["monday", "exercise"], sort=False)["dose"].sum().reset_index()
+        .sort_values(["monday", "dose", "exercise"], ascending=[True, False, True])
+    )
+    return per.groupby("monday", sort=True)["exercise"].agg(", ".join)
+
+
 def weekly_table(analysis: Analysis) -> pd.DataFrame:
     """One row per athlete and week (athletes sorted), text cells already escaped."""
     rows = []
     for a in sorted(analysis.athletes, key=lambda r: r.athlete):
+        lifts = _lifts_by_week(a.sets)
         for w in a.weeks:
             rows.append({
                 "athlete": a.athlete,
@@ -51,14 +65,15 @@ def weekly_table(analysis: Analysis) -> pd.DataFrame:
                 "acwr": w.acwr,
                 "monotony": w.monotony,
                 "strain": w.strain,
+                "lifts": lifts.get(w.start, ""),
                 "flags": ", ".join(dict.fromkeys(f.code for f in w.flags)),
                 "flag_messages": " | ".join(f.message for f in w.flags),
                 "swaps": "; ".join(swap_lines(w)),
                 "status_after_swaps": w.after_swaps.status if w.after_swaps else "",
             })
     table = pd.DataFrame(rows, columns=COLUMNS)
-    for col in ("athlete", "week", "status", "loaded_days", "flags", "flag_messages", "swaps",
-                "status_after_swaps"):
+    for col in ("athlete", "week", "status", "loaded_days", "lifts", "flags", "flag_messages",
+                "swaps", "status_after_swaps"):
         table[col] = table[col].astype("object").map(escape_cell)
     for col in ("sets", "direct_sets", "indirect_sets", "longest_run"):
         table[col] = table[col].astype("int64")

@@ -1,0 +1,156 @@
+"""Charts inspected through what they plot: cell colours, bar heights, labels, lines."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.colors import to_rgba
+from matplotlib.figure import Figure
+
+from analyzer.analysis import analyze, analyze_sets
+from analyzer.config import load_config
+from analyzer.render import charts, palette
+from tests.modelkit import DEADLIFT, ROW, SQUAT, tagged, week_of
+
+ROOT = Path(__file__).resolve().parents[1]
+STRONG = ROOT / "sample_logs" / "strong_lifter.csv"
+FIRST_MONDAY = dt.date(2026, 8, 10)  # 2026-W33, the sample's first week
+FIXED_MONDAY = dt.date(2026, 9, 7)  # 2026-W37, the first fixed week
+
+
+@pytest.fixture(scope="module")
+def lifter():
+    return analyze([STRONG]).athletes[0]
+
+
+def _patches_by_gid(fig: Figure, prefix: str) -> dict[str, object]:
+    return {p.get_gid(): p for ax in fig.axes for p in ax.patches
+            if (p.get_gid() or "").startswith(prefix)}
+
+
+def _cell_colour(fig: Figure, day: dt.date) -> tuple[float, ...]:
+    return _patches_by_gid(fig, "cell-")[f"cell-{day.isoformat()}"].get_facecolor()
+
+
+def test_calendar_first_week_shows_squat_row_deadlift_press_then_rest(lifter) -> None:
+    fig = charts.week_calendar(lifter, weeks=12)
+    # Squat Mon (indirect), bent-over row Tue (direct), deadlift Wed (direct), standing
+    # overhead press Thu (indirect), nothing Fri..Sun: the seed's schedule.
+    expected = ["indirect", "direct", "direct", "indirect", "rest", "rest", "rest"]
+    for offset, cls in enumerate(expected):
+        day = FIRST_MONDAY + dt.timedelta(days=offset)
+        assert _cell_colour(fig, day) == to_rgba(palette.CLASS_COLOURS[cls]), (day, cls)
+
+
+def test_calendar_fixed_week_spares_the_back_midweek(lifter) -> None:
+    fig = charts.week_calendar(lifter, weeks=12)
+    # Squat Mon, chest-supported row Tue, seated press Wed, deadlift Sat.
+    expected = ["indirect", "none", "none", "rest", "rest", "direct", "rest"]
+    for offset, cls in enumerate(expected):
+        day = FIXED_MONDAY + dt.timedelta(days=offset)
+        assert _cell_colour(fig, day) == to_rgba(palette.CLASS_COLOURS[cls]), (day, cls)
+
+
+def test_calendar_outlines_the_flagged_run_and_names_the_lifts(lifter) -> None:
+    fig = charts.week_calendar(lifter, weeks=12)
+    runs = _patches_by_gid(fig, "run-")
+    first = runs[f"run-{FIRST_MONDAY.isoformat()}"]
+    assert first.get_width() == pytest.approx(4 - 0.04)  # Mon..Thu
+    assert not any(k >= f"run-{FIXED_MONDAY.isoformat()}" for k in runs)  # fixed weeks clean
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert any("Bent Over Row" in t for t in texts)
+    assert any("Deadlift" in t for t in texts)
+    assert texts.count("OVERUSE") == 4 and texts.count("OK") == 4
+
+
+def test_calendar_rows_are_the_last_weeks_requested(lifter) -> None:
+    fig = charts.week_calendar(lifter, weeks=2)
+    cells = _patches_by_gid(fig, "cell-")
+    assert len(cells) == 14
+    assert min(cells) == f"cell-{dt.date(2026, 9, 21).isoformat()}"
+
+
+def test_daily_bars_are_the_daily_doses_and_threshold_is_half_a_direct_day(lifter) -> None:
+    config = load_config()
+    fig = charts.daily_load(lifter, weeks=12, config=config)
+    ax = fig.axes[0]
+    bars = [p for p in ax.patches if p.get_gid() == "dose-bars"]
+    heights = np.array([b.get_height() for b in bars])
+    np.testing.assert_allclose(heights, lifter.days["dose"].to_numpy())
+    tue = list(lifter.days["date"].dt.date).index(FIRST_MONDAY + dt.timedelta(days=1))
+    assert bars[tue].get_facecolor() == to_rgba(palette.CLASS_COLOURS["direct"])
+    limit = [ln for ln in ax.get_lines() if ln.get_gid() == "threshold"][0]
+    expected = config.short_recovery_fraction * lifter.days["direct_reference"].iloc[0]
+    assert limit.get_ydata()[0] == pytest.approx(expected)
+    recovery = [ln for ln in ax.get_lines() if ln.get_gid() == "recovery-line"][0]
+    np.testing.assert_allclose(recovery.get_ydata(), lifter.days["recovery_state"].to_numpy())
+    assert "Lower-back dose" in ax.get_ylabel()
+
+
+def test_weekly_bars_match_week_loads_and_status_colours(lifter) -> None:
+    config = load_config()
+    fig = charts.weekly_load(lifter, weeks=12, config=config)
+    ax = fig.axes[0]
+    bars = [p for p in ax.patches if p.get_gid() == "load-bars"]
+    assert [b.get_height() for b in bars] == pytest.approx(
+        [w.lower_back_load for w in lifter.weeks])
+    assert [b.get_facecolor() for b in bars] == [
+        to_rgba(palette.STATUS_COLOURS[w.status]) for w in lifter.weeks]
+    ratio_ax = fig.axes[1]
+    line = [ln for ln in ratio_ax.get_lines() if ln.get_gid() == "acwr-line"][0]
+    expected = [np.nan if w.acwr is None else w.acwr for w in lifter.weeks]
+    np.testing.assert_allclose(line.get_ydata(), expected)
+    # The 0.8-1.3 band, drawn on the load axis, maps back to the configured ratios.
+    band = [p for p in ax.patches if p.get_gid() == "acwr-band"][0]
+    scale = ax.get_ylim()[1] / ratio_ax.get_ylim()[1]
+    assert band.get_y() / scale == pytest.approx(config.band_low)
+    assert (band.get_y() + band.get_height()) / scale == pytest.approx(config.band_high)
+
+
+def test_sources_bars_sum_each_lifts_dose(lifter) -> None:
+    fig = charts.load_sources(lifter, weeks=12)
+    bars = _patches_by_gid(fig, "source-")
+    working = lifter.sets[lifter.sets["set_type"].astype("str") != "warmup"]
+    dose = working.groupby("exercise", observed=True)["dose"].sum()
+    dose = dose[dose > 0]
+    assert set(bars) == {f"source-{n}" for n in dose.index}
+    for name, value in dose.items():
+        assert bars[f"source-{name}"].get_width() == pytest.approx(value)
+    assert bars["source-Deadlift (Barbell)"].get_facecolor() == to_rgba(
+        palette.CLASS_COLOURS["direct"])
+    assert bars["source-Squat (Barbell)"].get_facecolor() == to_rgba(
+        palette.CLASS_COLOURS["indirect"])
+
+
+def test_png_bytes_are_reproducible(lifter) -> None:
+    assert charts.png_bytes(charts.week_calendar(lifter)) == charts.png_bytes(
+        charts.week_calendar(lifter))
+
+
+def test_write_all_writes_every_chart_per_athlete(tmp_path: Path) -> None:
+    analysis = analyze([ROOT / "sample_logs" / "coach_roster.xlsx"])
+    written = charts.write_all(analysis, tmp_path)
+    assert len(written) == 4 * len(analysis.athletes)
+    for a in analysis.athletes:
+        for name in charts.CHART_FILES:
+            data = (tmp_path / a.athlete / f"{name}.png").read_bytes()
+            assert data.startswith(b"\x89PNG")
+    assert not list(tmp_path.rglob(".*.tmp"))
+
+
+def test_hostile_athlete_names_stay_inside_out(tmp_path: Path) -> None:
+    sessions = week_of("2026-09-07", {0: [SQUAT], 1: [ROW], 2: [DEADLIFT]})
+    table = tagged(sessions, athlete="../../x")
+    other = tagged(sessions, athlete="con")
+    analysis = analyze_sets(pd.concat([table, other], ignore_index=True))
+    out = tmp_path / "out"
+    out.mkdir()
+    written = charts.write_all(analysis, out)
+    assert len(written) == 8
+    for path in written:
+        assert out.resolve() in path.resolve().parents
+    assert not (tmp_path / "x").exists()
