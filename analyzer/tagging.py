@@ -60,6 +60,8 @@ SET_TAG_COLUMNS: Final[tuple[str, ...]] = (
     "pattern",
 )
 _STR = pd.StringDtype(na_value=np.nan)
+_APOSTROPHES = re.compile(r"['’‘`´]")
+_NON_WORD = re.compile(r"[\W_]+")
 _BRACKETED = re.compile(r"^(?P<family>.*?)\s*\((?P<variant>[^()]*)\)\s*$")
 
 
@@ -107,11 +109,32 @@ def _strip_accents(text: str) -> str:
 
 
 def _alternation(keys: Iterable[str], bounded: bool) -> re.Pattern[str] | None:
-    ordered = sorted(set(keys), key=len, reverse=True)
-    if not ordered:
+    """One regex matching any key, longest first, shaped as a trie so that scanning a name
+    costs one pass instead of one attempt per key at every position."""
+    words = sorted(set(keys))
+    if not words:
         return None
-    body = "|".join(re.escape(k) for k in ordered)
-    return re.compile(rf"\b(?:{body})\b" if bounded else f"(?:{body})")
+    body = _trie_pattern(words)
+    return re.compile(rf"\b{body}\b" if bounded else body)
+
+
+def _trie_pattern(words: list[str]) -> str:
+    trie: dict[str, Any] = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict[str, Any]) -> str:
+        ends_here = "" in node
+        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if ends_here else body
+
+    return "(?:" + build(trie) + ")"
 
 
 class Normaliser:
@@ -162,12 +185,12 @@ class Normaliser:
         text = unicodedata.normalize("NFKC", name).casefold()
         if self._translate_re is not None:
             text = self._translate_re.sub(lambda m: self.translate[m.group(0)], text)
-        text = _strip_accents(text)
-        text = re.sub(r"['’‘`´]", "", text)
-        text = re.sub(r"[\W_]+", " ", text)
+        if not text.isascii():
+            text = _strip_accents(text)
+        text = _NON_WORD.sub(" ", _APOSTROPHES.sub("", text))
         words: list[str] = []
         for raw in text.split():
-            if any(ch.isdigit() for ch in raw):
+            if not raw.isalpha():
                 continue
             word = self._singular(raw)
             words.extend(self.abbreviations.get(word, (word,)))
