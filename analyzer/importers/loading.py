@@ -104,7 +104,7 @@ def decode(raw: bytes, path: Path) -> tuple[str, str]:
             hint="export the log again as CSV",
         )
     if raw.startswith(b"\xef\xbb\xbf"):
-        return raw[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+        return _decode_as(raw[3:], "utf-8", path), "utf-8-sig"
     try:
         return raw.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
