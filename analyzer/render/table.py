@@ -35,7 +35,7 @@ def escape_cell(value: object) -> object:
 def _lifts_by_week(sets: pd.DataFrame) -> pd.Series:
     """Week Monday -> the week's distinct lifts as text, most lower-back dose first."""
     working = sets[sets["set_type"].astype("str") != "warmup"]
-    monday = working["date"] - pd.to_timedelta(working["date"].dt.weekday, unit="D")
+    monday = working["date"] - pd.to_timedelta(working["date"].dt.day_of_week, unit="D")
     per = (
         pd.DataFrame({"monday": monday.dt.date, "exercise": working["exercise"].astype("str"),
                       "dose": working["dose"]})

@@ -1,0 +1,87 @@
+"""--table export: one row per athlete-week, formula-like text escaped in CSV and XLSX."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from analyzer.analysis import analyze, analyze_sets
+from analyzer.cli import app
+from analyzer.errors import OutputError
+from analyzer.render.table import COLUMNS, escape_cell, weekly_table, write_table
+from tests.modelkit import tagged, week_of
+
+ROOT = Path(__file__).resolve().parents[1]
+STRONG = ROOT / "sample_logs" / "strong_lifter.csv"
+HOSTILE_LIFT = ("=HYPERLINK(\"http://x\",\"y\")", "direct", 1.0)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("=1+2", "'=1+2"), ("+A1", "'+A1"), ("-2+3", "'-2+3"), ("@SUM(A1)", "'@SUM(A1)"),
+     ("\tx", "'\tx"), ("\rx", "'\rx"), ("Squat", "Squat"), (-2.5, -2.5), ("", "")],
+)
+def test_escape_cell(value: object, expected: object) -> None:
+    assert escape_cell(value) == expected
+
+
+@pytest.fixture(scope="module")
+def hostile():
+    # Re-tagged as unknown (no dose), so the week's lift list starts with the hostile name.
+    sessions = week_of("2026-09-07", {0: [HOSTILE_LIFT], 2: [HOSTILE_LIFT]})
+    return analyze_sets(tagged(sessions, athlete="@evil"))
+
+
+def test_csv_escapes_formula_like_names(hostile, tmp_path: Path) -> None:
+    target = write_table(hostile, tmp_path / "weeks.csv")
+    with target.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 1
+    assert rows[0]["athlete"] == "'@evil"
+    assert rows[0]["lifts"].startswith("'=HYPERLINK")
+    for row in rows:
+        for value in row.values():
+            assert not value.startswith(("=", "+", "@", "\t", "\r"))
+
+
+def test_xlsx_escapes_and_keeps_numbers(hostile, tmp_path: Path) -> None:
+    target = write_table(hostile, tmp_path / "weeks.xlsx")
+    sheet = openpyxl.load_workbook(target).active
+    header = [c.value for c in sheet[1]]
+    assert header == COLUMNS
+    row = {h: c for h, c in zip(header, sheet[2], strict=True)}
+    assert row["athlete"].value == "'@evil"
+    assert row["lifts"].value.startswith("'=HYPERLINK")
+    assert all(c.data_type != "f" for c in sheet[2])
+    assert row["lower_back_load"].data_type == "n"  # a number, not text
+    assert row["lower_back_load"].value == hostile.athletes[0].weeks[0].lower_back_load
+    assert row["sets"].value == hostile.athletes[0].weeks[0].sets
+
+
+def test_table_rows_mirror_the_weeks() -> None:
+    analysis = analyze([STRONG])
+    table = weekly_table(analysis)
+    weeks = analysis.athletes[0].weeks
+    assert table["week"].tolist() == [w.week for w in weeks]
+    assert table["status"].tolist() == [w.status for w in weeks]
+    assert table.loc[0, "loaded_days"] == "Mon Tue Wed Thu"  # squat, row, deadlift, press
+    assert table.loc[4, "loaded_days"] == "Mon Sat"  # the fixed schedule
+    assert table.loc[0, "lifts"].split(", ")[0] == "Deadlift (Barbell)"  # most dose first
+
+
+def test_other_suffix_is_refused(hostile, tmp_path: Path) -> None:
+    with pytest.raises(OutputError):
+        write_table(hostile, tmp_path / "weeks.ods")
+    assert not list(tmp_path.iterdir())
+
+
+def test_cli_analyze_table(tmp_path: Path) -> None:
+    target = tmp_path / "sub" / "weeks.xlsx"
+    result = CliRunner().invoke(app, ["analyze", str(STRONG), "--no-charts", "--quiet",
+                                      "--table", str(target)])
+    assert result.exit_code == 0, result.output
+    assert openpyxl.load_workbook(target).active.max_row == 1 + 8
