@@ -1,16 +1,47 @@
-"""Swaps: concrete changes that clear a flagged week, proven by re-running the model.
+"""Swaps: the smallest concrete change that clears a flagged week, proven by re-running the
+model on the changed week.
 
-(First version: no swaps are proposed yet; see issue 7.)
+Candidate edits come from the catalog and from the week itself:
+- substitute a lift with a lower-back-sparing alternative for the same primary muscle
+  (catalog column `alternatives`);
+- move a whole loaded session to a rest day of the same week;
+- reduce the working sets of one direct lift (the last resort).
+
+A candidate (a few edits) is applied to the athlete's rows of that week only; the history
+window before it, each set's effort and the athlete's direct-day reference stay as they were,
+and the model (`model.daily_series`, `model.weekly_series`, `flags.find_flags`) judges the
+changed week. All candidates of a search round run in one vectorised pass, each as its own
+pseudo-athlete. Search order, acceptance rules and bounds: docs/model.md, "## Swaps".
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import itertools
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Final, Literal
 
+import numpy as np
 import pandas as pd
 
+from analyzer import flags as flagging
+from analyzer import model
 from analyzer.config import Config
-from analyzer.results import AfterSwaps, Swap
+from analyzer.results import AfterSwaps, Swap, worst
+
+#: Flags a schedule change can clear. `pain_note` is not one: no swap answers pain.
+FIXABLE: Final = frozenset({"consecutive_days", "short_recovery", "acwr_spike",
+                            "high_monotony"})
+DAY_NAMES: Final = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+#: Alternatives tried per lift (the catalog lists them best first).
+ALTERNATIVES_PER_LIFT: Final = 2
+#: Singles that are combined into pairs / triples (ranked by how much of the problem they solve).
+TOP_FOR_SIZE: Final = {2: 10, 3: 6}
+KIND_ORDER: Final = {"substitute": 0, "move": 1, "reduce": 2}
+EDITED_COLUMNS: Final = ("exercise", "canonical", "load_class", "primary_muscle", "pattern")
+
+Kind = Literal["substitute", "move", "reduce"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -21,6 +52,506 @@ class SwapContext:
     config: Config
     direct_reference: pd.Series  # athlete -> typical direct-day dose (kept fixed in re-runs)
 
+    @cached_property
+    def lookup(self) -> pd.DataFrame:
+        """The catalog indexed by canonical name (first entry wins)."""
+        cat = self.catalog.drop_duplicates(subset="name").set_index("name")
+        out = pd.DataFrame(index=cat.index)
+        out["load_class"] = cat["load_class"].astype("str")
+        out["coefficient"] = pd.to_numeric(cat["coefficient"], errors="coerce").fillna(0.0)
+        out["primary_muscle"] = cat["primary_muscle"].astype("str")
+        out["pattern"] = cat["pattern"].astype("str")
+        out["alternatives"] = cat["alternatives"].astype("str").fillna("")
+        heavy = cat["heavy"] if "heavy" in cat else pd.Series(False, index=cat.index)
+        out["heavy"] = heavy.astype("str").str.lower().isin(["true", "1", "yes"])
+        return out
+
+
+@dataclass(frozen=True)
+class Edit:
+    """One change to a week: `exercise` is the name as logged (for a move, the session's main
+    lower-back lift); `day` is the day it was done on."""
+
+    kind: Kind
+    day: pd.Timestamp
+    exercise: str
+    to: str | None = None
+    move_to: pd.Timestamp | None = None
+    keep_sets: int | None = None
+    heavy: bool = False
+    reason: str = field(default="", compare=False)
+
+    def conflicts(self, other: Edit) -> bool:
+        """Two edits of the same lift, or two moves sharing a day, cannot go together."""
+        if self.kind == "move" or other.kind == "move":
+            if self.kind == other.kind == "move":
+                return self.day == other.day or self.move_to == other.move_to
+            return False
+        return (self.day, self.exercise) == (other.day, other.exercise)
+
+
+Candidate = tuple[Edit, ...]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A candidate week as the model judged it."""
+
+    edits: Candidate
+    flags: tuple[tuple[str, str], ...]  # (code, severity) of the week
+    load: float
+    loaded_days: int
+    longest_run: int
+    next_overuse: int  # fixable overuse flags of the following week
+    balance: float  # largest relative change of working sets per primary muscle
+
+    @property
+    def fixable(self) -> tuple[tuple[str, str], ...]:
+        return tuple(f for f in self.flags if f[0] in FIXABLE)
+
+    @property
+    def overuse(self) -> int:
+        return sum(s == "overuse" for _, s in self.fixable)
+
+    @property
+    def clean(self) -> bool:
+        """No flag that a schedule change could clear is left."""
+        return not self.fixable
+
+    @property
+    def status(self) -> str:
+        return worst([s for _, s in self.flags])
+
+
+def _muscle_sets(rows: pd.DataFrame) -> dict[str, int]:
+    """Working sets per primary muscle."""
+    working = rows[rows["set_type"].astype("str") != "warmup"]
+    counts = working["primary_muscle"].astype("str").fillna("unknown").value_counts()
+    return {str(k): int(v) for k, v in counts.items()}
+
+
+def _balance(before: dict[str, int], after: dict[str, int]) -> float:
+    """Largest relative change of weekly working sets of any primary muscle (a muscle that
+    appears or vanishes counts as a 100% change)."""
+    worst_change = 0.0
+    for muscle in before.keys() | after.keys():
+        b, a = before.get(muscle, 0), after.get(muscle, 0)
+        change = abs(a - b) / b if b > 0 else float(a != 0)
+        worst_change = max(worst_change, change)
+    return worst_change
+
+
+class WeekSimulator:
+    """Re-simulates one athlete's week with edits applied (many candidates per call)."""
+
+    def __init__(self, dosed: pd.DataFrame, week_start: pd.Timestamp,
+                 context: SwapContext) -> None:
+        cfg = context.config
+        self.context = context
+        self.week_start = pd.Timestamp(week_start)
+        self.week_end = self.week_start + pd.Timedelta(days=6)
+        start = self.week_start - pd.Timedelta(days=cfg.swap_history_days)
+        stop = self.week_start + pd.Timedelta(days=14)
+        window = dosed[(dosed["date"] >= start) & (dosed["date"] < stop)].copy()
+        for col in EDITED_COLUMNS:
+            window[col] = window[col].astype("str")
+        in_week = window["date"].between(self.week_start, self.week_end)
+        self.week = window[in_week].reset_index(drop=True)
+        self.rest = window[~in_week].reset_index(drop=True)
+        # No logged week after this one: judge the week as if it repeated (a weekly plan
+        # does), so a move to Sunday that runs into the next Monday is caught.
+        self.repeat_week = not (window["date"] > self.week_end).any()
+        self.last_date = dosed["date"].max()
+        athlete = dosed["athlete"].iloc[0]
+        self.reference = float(context.direct_reference.get(athlete, np.nan))
+        self.working = self.week["set_type"].astype("str").ne("warmup").to_numpy()
+        self.muscles_before = _muscle_sets(self.week)
+        self._positions: dict[Edit, np.ndarray] = {}
+
+    # -- edits -----------------------------------------------------------------------------
+
+    def positions(self, e: Edit) -> np.ndarray:
+        """Row positions (in `self.week`) an edit touches: the lift's rows (a reduction: its
+        working sets beyond the kept ones), or the whole day's rows for a move."""
+        if e not in self._positions:
+            on_day = self.week["date"].eq(e.day).to_numpy()
+            if e.kind == "move":
+                rows = np.flatnonzero(on_day)
+            else:
+                lift = on_day & self.week["exercise"].eq(e.exercise).to_numpy()
+                if e.kind == "reduce":
+                    rows = np.flatnonzero(lift & self.working)[e.keep_sets or 0:]
+                else:
+                    rows = np.flatnonzero(lift)
+            self._positions[e] = rows
+        return self._positions[e]
+
+    def _muscle_delta(self, e: Edit) -> dict[str, int]:
+        """How an edit changes the week's working sets per primary muscle."""
+        if e.kind == "move":
+            return {}
+        rows = self.positions(e)
+        n = int(self.working[rows].sum())
+        before = str(self.week["primary_muscle"].iloc[rows[0]]) if len(rows) else ""
+        if e.kind == "reduce":
+            return {before: -n}
+        after = str(self.context.lookup.at[e.to, "primary_muscle"])
+        return {} if after == before else {before: -n, after: n}
+
+    def balance(self, edits: Candidate) -> float:
+        after = dict(self.muscles_before)
+        for e in edits:
+            for muscle, n in self._muscle_delta(e).items():
+                after[muscle] = after.get(muscle, 0) + n
+        return _balance(self.muscles_before, after)
+
+    def build(self, candidates: Sequence[Candidate]) -> pd.DataFrame:
+        """The changed weeks of all candidates stacked, candidate i as athlete "i" (without
+        the history rows). Substitutions and reductions address the original days, so the
+        order of edits does not matter."""
+        n_rows, n = len(self.week), len(candidates)
+        table = self.week.iloc[np.tile(np.arange(n_rows), n)].reset_index(drop=True)
+        table["athlete"] = pd.Series(np.repeat(np.arange(n), n_rows).astype("str"),
+                                     dtype="str")
+        by_edit: dict[Edit, list[np.ndarray]] = {}
+        for i, edits in enumerate(candidates):
+            for e in edits:
+                by_edit.setdefault(e, []).append(self.positions(e) + i * n_rows)
+        lookup = self.context.lookup
+        text = {c: table[c].to_numpy(dtype=object, copy=True) for c in EDITED_COLUMNS}
+        coefficient = table["coefficient"].to_numpy(dtype="float64", copy=True)
+        dose = table["dose"].to_numpy(dtype="float64", copy=True)
+        effort = table["effort"].to_numpy(dtype="float64")
+        shift = np.zeros(len(table), dtype="timedelta64[ns]")
+        keep = np.ones(len(table), dtype=bool)
+        for e, chunks in by_edit.items():
+            rows = np.concatenate(chunks)
+            if e.kind == "substitute" and e.to is not None:
+                alt = lookup.loc[e.to]
+                for col in ("load_class", "primary_muscle", "pattern"):
+                    text[col][rows] = alt[col]
+                text["exercise"][rows] = e.to
+                text["canonical"][rows] = e.to
+                coefficient[rows] = float(alt["coefficient"])
+                loads = alt["load_class"] in model.LOADING_CLASSES
+                dose[rows] = (float(alt["coefficient"]) if loads else 0.0) * effort[rows]
+            elif e.kind == "reduce":
+                keep[rows] = False
+            elif e.kind == "move" and e.move_to is not None:
+                shift[rows] = np.timedelta64(e.move_to - e.day)
+        for col, values in text.items():
+            table[col] = pd.Series(values, dtype="str")
+        table["coefficient"] = coefficient
+        table["dose"] = dose
+        if shift.any():
+            delta = pd.to_timedelta(shift)
+            table["date"] = table["date"] + delta
+            table["performed_at"] = table["performed_at"] + delta
+        return table[keep] if not keep.all() else table
+
+    def apply(self, edits: Candidate) -> pd.DataFrame:
+        """The week's rows with `edits` applied."""
+        return self.build([edits]).assign(athlete=self.week["athlete"].iloc[0])
+
+    # -- simulation ------------------------------------------------------------------------
+
+    def run(self, candidates: Sequence[Candidate]) -> list[Outcome]:
+        """Judge every candidate with the model, in one pass."""
+        if not candidates:
+            return []
+        cfg = self.context.config
+        n = len(candidates)
+        keys = [str(i) for i in range(n)]
+        changed = self.build(candidates)
+        rest = self.rest.iloc[np.tile(np.arange(len(self.rest)), n)].reset_index(drop=True)
+        rest["athlete"] = pd.Series(np.repeat(np.arange(n), len(self.rest)).astype("str"),
+                                    dtype="str")
+        frames = [changed, rest]
+        week_day = pd.Timedelta(days=7)
+        if self.repeat_week:
+            frames.append(changed.assign(date=changed["date"] + week_day,
+                                         performed_at=changed["performed_at"] + week_day))
+        table = pd.concat(frames, ignore_index=True)
+        refs = pd.Series(self.reference, index=keys, dtype="float64")
+        days = model.daily_series(table, cfg, direct_reference=refs)
+        last = table.groupby("athlete")["date"].max().clip(lower=self.last_date)
+        weeks = model.weekly_series(days, last)
+        since = self.week_start - pd.Timedelta(days=7)
+        flags = flagging.find_flags(
+            days[days["date"] >= since].reset_index(drop=True),
+            table[table["date"] >= since].reset_index(drop=True),
+            weeks[weeks["week_start"] >= self.week_start].reset_index(drop=True),
+            cfg,
+        )
+        this = weeks[weeks["week_start"] == self.week_start].set_index("athlete")
+        next_start = self.week_start + week_day
+        if flags.empty:
+            week_flags: dict[str, list[tuple[str, str]]] = {}
+            next_overuse = pd.Series(dtype="int64")
+        else:
+            in_week = flags[flags["week_start"] == self.week_start]
+            week_flags = {
+                k: list(zip(g["code"], g["severity"], strict=True))
+                for k, g in in_week.groupby("athlete", sort=False)
+            }
+            nxt = flags[(flags["week_start"] == next_start) & flags["severity"].eq("overuse")
+                        & flags["code"].isin(FIXABLE)]
+            next_overuse = nxt.groupby("athlete").size()
+        return [
+            Outcome(
+                edits=edits,
+                flags=tuple(week_flags.get(key, [])),
+                load=float(this.at[key, "lower_back_load"]),
+                loaded_days=int(this.at[key, "loaded_count"]),
+                longest_run=int(this.at[key, "longest_run"]),
+                next_overuse=int(next_overuse.get(key, 0)),
+                balance=self.balance(edits),
+            )
+            for key, edits in zip(keys, candidates, strict=True)
+        ]
+
+
+# -- candidate edits ---------------------------------------------------------------------------
+
+def _lifts(week: pd.DataFrame) -> pd.DataFrame:
+    """One row per (day, exercise as logged) of the week with its canonical name, class, dose
+    and number of working sets."""
+    working = week["set_type"].astype("str").ne("warmup")
+    return (
+        week.assign(working=working.astype("int64"))
+        .groupby(["date", "exercise"], sort=True)
+        .agg(canonical=("canonical", "first"), load_class=("load_class", "first"),
+             primary_muscle=("primary_muscle", "first"), coefficient=("coefficient", "first"),
+             dose=("dose", "sum"), sets=("working", "sum"))
+        .reset_index()
+    )
+
+
+def substitutions(week: pd.DataFrame, lookup: pd.DataFrame, *, heavy: bool) -> list[Edit]:
+    """Swap a lower-back-loading lift for a catalog alternative that loads the back less and
+    trains the same primary muscle (`heavy`: whether squat/bench/deadlift may be swapped)."""
+    lifts = _lifts(week)
+    lifts = lifts[lifts["load_class"].isin(model.LOADING_CLASSES) & (lifts["dose"] > 0)
+                  & lifts["canonical"].isin(lookup.index)]
+    edits: list[Edit] = []
+    for day, exercise, canonical, muscle, coefficient in zip(
+        lifts["date"], lifts["exercise"], lifts["canonical"], lifts["primary_muscle"],
+        lifts["coefficient"], strict=True,
+    ):
+        entry = lookup.loc[canonical]
+        if bool(entry["heavy"]) != heavy:
+            continue
+        names = [n for n in str(entry["alternatives"]).split("|") if n in lookup.index]
+        options = lookup.loc[names].assign(order=range(len(names)))
+        options["loads"] = options["load_class"].isin(model.LOADING_CLASSES)
+        options["effective"] = options["coefficient"].where(options["loads"], 0.0)
+        options = options[options["effective"] < float(coefficient)]
+        options["other_muscle"] = options["primary_muscle"].ne(muscle)
+        options = options.sort_values(["other_muscle", "effective", "order"], kind="stable")
+        best = options.head(ALTERNATIVES_PER_LIFT)
+        for alt, effective, alt_muscle in zip(best.index, best["effective"],
+                                              best["primary_muscle"], strict=True):
+            effect = ("without loading the lower back" if effective == 0 else
+                      f"with less lower-back load (coefficient {effective:.2f} instead "
+                      f"of {float(coefficient):.2f})")
+            edits.append(Edit(
+                kind="substitute", day=day, exercise=exercise, to=str(alt), heavy=heavy,
+                reason=f"{alt} trains the {alt_muscle} {effect}",
+            ))
+    return edits
+
+
+def moves(week: pd.DataFrame, config: Config, week_start: pd.Timestamp) -> list[Edit]:
+    """Move a whole session that loads the lower back to a rest day of the same week."""
+    daily = week.groupby("date")["dose"].sum()
+    loaded = daily[daily >= config.min_loaded_dose].index
+    all_days = pd.date_range(week_start, periods=7, freq="D")
+    rest = [d for d in all_days if d not in set(week["date"])]
+    lifts = _lifts(week)
+    edits: list[Edit] = []
+    for day in loaded:
+        on_day = lifts[lifts["date"] == day].sort_values("dose", ascending=False)
+        main = str(on_day["exercise"].iloc[0])
+        names = ", ".join(on_day["exercise"].astype("str"))
+        for target in rest:
+            edits.append(Edit(
+                kind="move", day=day, exercise=main, move_to=target,
+                reason=(f"train the {DAY_NAMES[day.weekday()]} session ({names}) on "
+                        f"{DAY_NAMES[target.weekday()]}, a rest day, so the lower back gets "
+                        "a day off between loaded days"),
+            ))
+    return edits
+
+
+def reductions(week: pd.DataFrame, lookup: pd.DataFrame) -> list[Edit]:
+    """Fewer working sets of one direct lift (1 set less, down to a single set)."""
+    lifts = _lifts(week)
+    lifts = lifts[lifts["load_class"].eq("direct") & (lifts["sets"] >= 2)]
+    edits: list[Edit] = []
+    for day, exercise, canonical, n in zip(lifts["date"], lifts["exercise"],
+                                           lifts["canonical"], lifts["sets"], strict=True):
+        heavy = bool(canonical in lookup.index and lookup.at[canonical, "heavy"])
+        for keep in range(int(n) - 1, 0, -1):
+            edits.append(Edit(kind="reduce", day=day, exercise=exercise, keep_sets=keep,
+                              heavy=heavy, reason=f"{exercise}: {keep} sets instead of {n}"))
+    return edits
+
+
+# -- search ------------------------------------------------------------------------------------
+
+def _rank(o: Outcome) -> tuple:
+    """Fewest edits, then least change of sets per muscle, then heavy lifts kept, then the
+    fewest loaded days and lowest load; moves prefer later days (the end of the week)."""
+    return (
+        len(o.edits),
+        round(o.balance, 3),
+        sum(e.heavy and e.kind != "move" for e in o.edits),
+        sum(e.kind == "reduce" for e in o.edits),
+        o.loaded_days,
+        round(o.load, 3),
+        sum(KIND_ORDER[e.kind] for e in o.edits),
+        -sum(e.move_to.weekday() for e in o.edits if e.move_to is not None),
+        tuple((e.day, e.exercise, e.to or "") for e in o.edits),
+    )
+
+
+def _badness(o: Outcome) -> tuple:
+    """How much of the problem a candidate leaves (to pick singles worth combining)."""
+    return (o.overuse, len(o.fixable), o.longest_run, o.loaded_days, round(o.load, 3),
+            KIND_ORDER[o.edits[0].kind] if o.edits else 0)
+
+
+def session_units(subs: Sequence[Edit]) -> list[Candidate]:
+    """Every substitution of one day taken together (each lift's best alternative): one
+    change of the session for lifters who load the back with several lifts a day."""
+    by_day: dict[pd.Timestamp, dict[str, Edit]] = {}
+    for e in subs:
+        by_day.setdefault(e.day, {}).setdefault(e.exercise, e)
+    return [tuple(day.values()) for day in by_day.values() if len(day) >= 2]
+
+
+def _normal(edits: Iterable[Edit]) -> Candidate:
+    return tuple(sorted(dict.fromkeys(edits), key=_edit_order))
+
+
+class Search:
+    """Bounded search for the smallest accepted candidate (see docs/model.md, "## Swaps").
+
+    The pool holds units: one edit, or all substitutions of one session. Candidates combine
+    up to `swap_max_edits` units; every candidate is simulated once (cached) and at most
+    `swap_max_evaluations` are simulated per week."""
+
+    def __init__(self, sim: WeekSimulator, config: Config,
+                 prime: Sequence[Candidate] = ()) -> None:
+        self.sim = sim
+        self.config = config
+        self.cache: dict[Candidate, Outcome] = {}
+        self._evaluate([(), *prime])
+        self.base = self.cache[()]
+        self.watch_only = self.base.overuse == 0
+
+    @property
+    def evaluations(self) -> int:
+        return len(self.cache)
+
+    def _evaluate(self, candidates: Iterable[Candidate]) -> list[Outcome]:
+        wanted = list(dict.fromkeys(_normal(c) for c in candidates))
+        budget = self.config.swap_max_evaluations + 1 - len(self.cache)
+        new = [c for c in wanted if c not in self.cache][:max(budget, 0)]
+        for outcome in self.sim.run(new):
+            self.cache[outcome.edits] = outcome
+        return [self.cache[c] for c in wanted if c in self.cache]
+
+    def accepts(self, o: Outcome) -> bool:
+        """No fixable overuse flag left (nor any fixable flag, for a week that had only watch
+        flags); the following week gets no new overuse; sets per muscle within tolerance
+        unless the candidate reduces sets."""
+        if o.overuse or (self.watch_only and not o.clean):
+            return False
+        if self.sim.repeat_week:
+            if o.next_overuse:
+                return False
+        elif o.next_overuse > self.base.next_overuse:
+            return False
+        reduces = any(e.kind == "reduce" for e in o.edits)
+        return reduces or o.balance <= self.config.swap_balance_tolerance + 1e-9
+
+    def best(self, pool: Sequence[Candidate]) -> Outcome | None:
+        """The best accepted candidate built from `pool`: the fewest units that leave the
+        week clean; one unit more is spent only to turn a merely non-overuse week clean."""
+        units = list(dict.fromkeys(_normal(u) for u in pool))
+        singles = self._evaluate(units)
+        by_edits = {o.edits: o for o in singles}
+        ranked = sorted((u for u in units if u in by_edits),
+                        key=lambda u: _badness(by_edits[u]))
+        fallback: Outcome | None = None
+        found_at: int | None = None
+        for size in range(1, self.config.swap_max_edits + 1):
+            if size == 1:
+                outcomes = singles
+            else:
+                top = ranked[: TOP_FOR_SIZE.get(size, 4)]
+                combos = []
+                for combo in itertools.combinations(top, size):
+                    edits = [e for unit in combo for e in unit]
+                    if not any(a.conflicts(b) for a, b in itertools.combinations(edits, 2)):
+                        combos.append(tuple(edits))
+                outcomes = self._evaluate(combos)
+            accepted = [o for o in outcomes if self.accepts(o)]
+            clean = [o for o in accepted if o.clean]
+            if clean:
+                return min(clean, key=_rank)
+            if accepted and found_at is None:
+                found_at, fallback = size, min(accepted, key=_rank)
+            if found_at is not None and size > found_at:
+                break
+        return fallback
+
+
+def _edit_order(e: Edit) -> tuple:
+    return (e.day, KIND_ORDER[e.kind], e.exercise, e.to or "")
+
+
+# -- entry point -------------------------------------------------------------------------------
+
+def _after(o: Outcome) -> AfterSwaps:
+    return AfterSwaps(
+        status=o.status,  # type: ignore[arg-type]
+        flags=tuple(dict.fromkeys(code for code, _ in o.flags)),
+        lower_back_load=round(o.load, 3),
+        loaded_days=o.loaded_days,
+    )
+
+
+def search_week(
+    dosed: pd.DataFrame,
+    week_start: pd.Timestamp,
+    context: SwapContext,
+) -> tuple[Search, Outcome | None]:
+    """Run the phased search for one week: substitutions of light lifts and moves first,
+    then substitutions of heavy lifts (squat/bench/deadlift), then set reductions. Returns
+    the search (its baseline and evaluation count) and the chosen outcome (None when nothing
+    within the bounds clears the week)."""
+    sim = WeekSimulator(dosed, week_start, context)
+    if sim.week.empty:
+        return Search(sim, context.config), None
+    lookup = context.lookup
+    light_subs = substitutions(sim.week, lookup, heavy=False)
+    heavy_subs = substitutions(sim.week, lookup, heavy=True)
+    light = [(e,) for e in light_subs + moves(sim.week, context.config, sim.week_start)]
+    light += session_units(light_subs)
+    heavy = [(e,) for e in heavy_subs] + session_units(light_subs + heavy_subs)
+    cuts = [(e,) for e in reductions(sim.week, lookup)]
+    search = Search(sim, context.config, prime=light + heavy)
+    if search.base.clean:
+        return search, None
+    for pool in (light, light + heavy, light + heavy + cuts):
+        if pool:
+            chosen = search.best(pool)
+            if chosen is not None:
+                return search, chosen
+    return search, None
+
 
 def suggest(
     dosed: pd.DataFrame,
@@ -28,5 +559,27 @@ def suggest(
     flags: pd.DataFrame,
     context: SwapContext,
 ) -> tuple[tuple[Swap, ...], AfterSwaps | None]:
-    """Swaps for one athlete's flagged week. `dosed` is that athlete's whole dosed set table."""
-    return (), None
+    """Swaps for one athlete's flagged week. `dosed` is that athlete's whole dosed set table,
+    `flags` that week's flag rows. Returns ((), None) when the week has no flag a schedule
+    change can clear, or when no candidate within the bounds clears it."""
+    codes = tuple(dict.fromkeys(str(c) for c in flags["code"] if c in FIXABLE))
+    if not codes or dosed.empty:
+        return (), None
+    _, chosen = search_week(dosed, pd.Timestamp(week_start), context)
+    if chosen is None:
+        return (), None
+    after_codes = {code for code, _ in chosen.flags}
+    clears = tuple(c for c in codes if c not in after_codes)
+    swaps = tuple(
+        Swap(
+            day=e.day.date(),
+            from_=e.exercise,
+            to=e.to,
+            move_to=e.move_to.date() if e.move_to is not None else None,
+            kind=e.kind,
+            reason=e.reason,
+            clears=clears,
+        )
+        for e in sorted(chosen.edits, key=_edit_order)
+    )
+    return swaps, _after(chosen)

@@ -89,15 +89,17 @@ def swap_line(w: Week) -> str:
         if s.kind == "substitute":
             parts.append(f"{day} {s.from_} -> {s.to}")
         elif s.kind == "move" and s.move_to is not None:
-            parts.append(f"move {s.from_} from {day} to {DAY[s.move_to.weekday()]}")
+            parts.append(f"{day} {s.from_} session -> {DAY[s.move_to.weekday()]}")
         else:
             parts.append(f"{day} {s.reason}")
     text = "; ".join(parts)
     if w.after_swaps is not None:
         text += (
-            f" -- lower back loaded {w.after_swaps.loaded_days} days instead of "
-            f"{len(w.loaded_days)}, week {w.after_swaps.status}"
+            f" — lower back loaded {w.after_swaps.loaded_days} days instead of "
+            f"{len(w.loaded_days)}"
         )
+        if w.after_swaps.status != "ok":
+            text += f" (week still {w.after_swaps.status}: {', '.join(w.after_swaps.flags)})"
     return text
 
 
