@@ -147,8 +147,7 @@ def judge(
     tagged = tag_sets(sets, tagger)
     dosed = model.set_doses(tagged, config)
     days = model.daily_series(dosed, config)
-    last_dates = dosed.groupby("athlete")["date"].max()
-    weeks = model.weekly_series(days, last_dates)
+    weeks = model.weekly_series(days)
     flag_rows = flagging.find_flags(days, dosed, weeks, config)
     direct_reference = days.groupby("athlete")["direct_reference"].first()
     context = swaps.SwapContext(catalog=tagger.catalog, config=config,
@@ -229,6 +228,14 @@ def analyze_sets(
         athletes=athletes,
         exercises=_exercise_summaries(tagger, sets),
     )
+
+
+def exercise_counts(paths: Path | Sequence[Path], options: ImportOptions | None = None
+                    ) -> pd.Series:
+    """Set count per distinct exercise name in the logs at `paths` (for `exercises --from`)."""
+    inputs = read_inputs(list(paths) if isinstance(paths, Sequence) else paths, options)
+    sets, _, _ = merge_sources(inputs.results)
+    return sets["exercise"].value_counts()
 
 
 def analyze(paths: Path | Sequence[Path], options: AnalyzeOptions | None = None) -> Analysis:

@@ -255,6 +255,51 @@ def report(
             typer.echo(f"Wrote {path}")
 
 
+@app.command()
+@handles_errors
+def exercises(
+    names: Annotated[
+        list[str] | None, typer.Argument(help="Exercise names to look up.", show_default=False)
+    ] = None,
+    load_class: Annotated[
+        str | None, typer.Option("--class", help="List only direct, indirect or none.")
+    ] = None,
+    search: Annotated[str | None, typer.Option("--search", help="Filter the catalog.")] = None,
+    from_log: Annotated[
+        list[Path] | None, typer.Option("--from", help="Tag every name in this log.")
+    ] = None,
+    json_out: JsonOpt = None,
+    exercise_map: MapOpt = None,
+    units: UnitsOpt = None,
+    fmt: FormatOpt = None,
+    columns: ColumnsOpt = None,
+    max_mb: MaxMbOpt = 200,
+) -> None:
+    """List the exercise catalog, or show how names (or a log's names) are tagged and why."""
+    from analyzer.catalog import filter_catalog
+    from analyzer.outputs import atomic_write_text
+    from analyzer.render import exercises as render
+    from analyzer.tagging import load_tagger
+
+    tagger = load_tagger(exercise_map)
+    if not names and not from_log:
+        typer.echo(render.catalog_text(filter_catalog(tagger.catalog, load_class, search)))
+        return
+    counts = None
+    if from_log:
+        from analyzer.analysis import exercise_counts
+
+        counts = exercise_counts(from_log, _import_options(None, units, fmt, columns, max_mb))
+    wanted = list(dict.fromkeys([*(names or []), *(counts.index if counts is not None else [])]))
+    records = render.tags_records(tagger.tag_names(wanted), counts)
+    if json_out == "-":
+        typer.echo(render.tags_json(records))
+        return
+    typer.echo(render.tags_text(records))
+    if json_out:
+        atomic_write_text(Path(json_out), render.tags_json(records) + "\n")
+
+
 @app.command("config")
 @handles_errors
 def show_config(config: ConfigOpt = None) -> None:

@@ -192,9 +192,10 @@ def iso_week_label(dates: pd.Series) -> pd.Series:
     ).astype("str")
 
 
-def weekly_series(days: pd.DataFrame, last_dates: pd.Series) -> pd.DataFrame:
+def weekly_series(days: pd.DataFrame) -> pd.DataFrame:
     """Per athlete and ISO week: sets, lower-back load, loaded days, longest run within the
-    week, the acute:chronic ratio at the week's last logged day, monotony and strain (Foster
+    week, the acute:chronic ratio (mean acute / mean chronic load over the week's days with a
+    valid ratio), monotony and strain (Foster
     1998: mean / SD of the 7 daily doses; strain = weekly load x monotony)."""
     d = days.copy()
     d["week_start"] = d["date"] - pd.to_timedelta(d["date"].dt.day_of_week, unit="D")
@@ -205,10 +206,11 @@ def weekly_series(days: pd.DataFrame, last_dates: pd.Series) -> pd.DataFrame:
         "sum"
     )
     d["run_len"] = run_len.where(d["loaded"], 0)
-    week_end = d["week_start"] + pd.Timedelta(days=6)
-    last = d["athlete"].map(last_dates)
-    judged_on = week_end.where(week_end <= last, last)
-    d["acwr_last"] = d["acwr"].where(d["date"] == judged_on)
+    # The weekly ratio averages the acute and chronic loads over the week's seven days: a value
+    # read on one day swings with where that day falls in the training week.
+    valid = d["acwr"].notna()
+    d["acute_valid"] = d["acute"].where(valid)
+    d["chronic_valid"] = d["chronic"].where(valid)
     grouped = d.groupby(["athlete", "week_start"], sort=True)
     weeks = grouped.agg(
         sets=("sets", "sum"),
@@ -219,10 +221,12 @@ def weekly_series(days: pd.DataFrame, last_dates: pd.Series) -> pd.DataFrame:
         longest_run=("run_len", "max"),
         mean_dose=("dose", "mean"),
         sd_dose=("dose", "std"),
-        acwr=("acwr_last", "max"),
+        acute=("acute_valid", "mean"),
+        chronic=("chronic_valid", "mean"),
     ).reset_index()
+    weeks["acwr"] = weeks["acute"] / weeks["chronic"]
     sd = weeks["sd_dose"]
     weeks["monotony"] = (weeks["mean_dose"] / sd).where(sd > 1e-9)
     weeks["strain"] = weeks["lower_back_load"] * weeks["monotony"]
     weeks["week"] = iso_week_label(weeks["week_start"])
-    return weeks.drop(columns=["mean_dose", "sd_dose"])
+    return weeks.drop(columns=["mean_dose", "sd_dose", "acute", "chronic"])

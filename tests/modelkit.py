@@ -73,5 +73,5 @@ def run(table: pd.DataFrame, config: Config | None = None):
     config = config or load_config()
     dosed = model.set_doses(table, config)
     days = model.daily_series(dosed, config)
-    weeks = model.weekly_series(days, dosed.groupby("athlete")["date"].max())
+    weeks = model.weekly_series(days)
     return dosed, days, weeks, flags.find_flags(days, dosed, weeks, config)

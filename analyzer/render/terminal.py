@@ -54,7 +54,11 @@ def sources_summary(analysis: Analysis) -> list[str]:
     return lines
 
 
-def athlete_summary(a: AthleteResult, *, weeks: int = 8, colour: bool = False) -> list[str]:
+def athlete_summary(
+    a: AthleteResult, *, weeks: int = 8, colour: bool = False, details: int = 1
+) -> list[str]:
+    """The week table of the last `weeks` weeks, the flags of the latest `details` flagged
+    weeks in full (0 = all), and the fixes of the others."""
     shown = a.weeks[-weeks:] if weeks > 0 else a.weeks
     flagged_total = sum(w.status != "ok" for w in a.weeks)
     lines = [
@@ -70,13 +74,21 @@ def athlete_summary(a: AthleteResult, *, weeks: int = 8, colour: bool = False) -
             f"  {w.week:<9} {_status(w.status, colour)} {_days(w):<7} {w.longest_run:>3} "
             f"{w.lower_back_load:>6.1f} {acwr:>5}  {codes}"
         )
-    details = [w for w in shown if w.flags]
-    for w in details:
+    flagged = [w for w in shown if w.flags]
+    # The latest flagged weeks in full; earlier ones by their fix only (the JSON and the PDF
+    # report hold every message).
+    for w in flagged[:-details] if details > 0 else []:
+        if w.swaps:
+            lines.append(f"  {w.week} fix: {swap_line(w)}")
+    for w in flagged[-details:] if details > 0 else flagged:
         lines.append(f"  {w.week} ({w.status}):")
         for f in w.flags:
             lines.append(f"    - [{f.severity}] {f.message}")
         if w.swaps:
             lines.append(f"    fix: {swap_line(w)}")
+        elif w.status == "overuse":
+            lines.append("    fix: no single swap clears this week; spread the direct lifts "
+                         "at least 48 h apart")
     return lines
 
 
@@ -117,12 +129,12 @@ def unknown_summary(analysis: Analysis) -> list[str]:
     ]
 
 
-def render(analysis: Analysis, *, weeks: int = 8, colour: bool = False,
+def render(analysis: Analysis, *, weeks: int = 8, colour: bool = False, details: int = 1,
            athletes: Sequence[AthleteResult] | None = None) -> str:
     """The whole terminal summary."""
     lines = sources_summary(analysis)
     for a in athletes if athletes is not None else analysis.athletes:
-        lines.extend(athlete_summary(a, weeks=weeks, colour=colour))
+        lines.extend(athlete_summary(a, weeks=weeks, colour=colour, details=details))
     lines.extend(unknown_summary(analysis))
     lines.append("")
     lines.append("Training guidance, not medical advice.")

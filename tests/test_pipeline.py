@@ -1,0 +1,116 @@
+"""End to end on the bundled samples: the classic squat/row/deadlift/press weeks are overuse,
+the fixed weeks are ok, through the Strong, coach .xlsx and generic CSV import paths."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from analyzer.analysis import AnalyzeOptions, analyze, merge_sources
+from analyzer.importers import read_log
+from analyzer.render.json_out import to_json
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "sample_logs"
+REAL = ROOT.parent / "shared" / "real_logs"
+CLASSIC = ["2026-W33", "2026-W34", "2026-W35", "2026-W36"]
+FIXED = ["2026-W37", "2026-W38", "2026-W39", "2026-W40"]
+
+
+def weeks_of(result, athlete: str) -> dict[str, object]:
+    (a,) = [a for a in result.athletes if a.athlete == athlete]
+    return {w.week: w for w in a.weeks}
+
+
+@pytest.mark.parametrize(
+    ("sample", "athlete"),
+    [
+        ("strong_lifter.csv", "strong_lifter"),
+        ("generic_log.csv", "Sam Lee"),
+        ("coach_roster.xlsx", "Ana Souza"),
+        ("coach_roster.xlsx", "Chloé Martin"),
+    ],
+)
+def test_classic_weeks_overuse_and_fixed_weeks_ok(sample: str, athlete: str) -> None:
+    weeks = weeks_of(analyze([SAMPLES / sample]), athlete)
+    for label in CLASSIC:
+        week = weeks[label]
+        assert week.status == "overuse", label
+        run = next(f for f in week.flags if f.code == "consecutive_days")
+        assert run.severity == "overuse"
+        assert [d.weekday() for d in run.days] == [0, 1, 2, 3]
+        assert week.longest_run == 4
+    for label in FIXED:
+        assert weeks[label].status == "ok", (label, weeks[label].flags)
+        assert [d.weekday() for d in weeks[label].loaded_days] == [0, 5]
+
+
+def test_athlete_on_the_fixed_schedule_throughout_is_ok() -> None:
+    weeks = weeks_of(analyze([SAMPLES / "coach_roster.xlsx"]), "Ben Carter")
+    assert {w.status for w in weeks.values()} == {"ok"}
+
+
+def test_pain_note_is_flagged_only_for_the_athlete_who_wrote_it() -> None:
+    result = analyze([SAMPLES / "coach_roster.xlsx"])
+    pain = {a.athlete: a.has_pain_note for a in result.athletes}
+    assert pain == {"Ana Souza": False, "Ben Carter": False, "Chloé Martin": True}
+
+
+def test_warmups_are_kept_but_add_no_dose() -> None:
+    result = analyze([SAMPLES / "strong_lifter.csv"])
+    (source,) = result.sources
+    assert source.warmup_sets > 0
+    sets = result.athletes[0].sets
+    warm = sets[sets["set_type"] == "warmup"]
+    assert len(warm) == source.warmup_sets
+    assert (warm["dose"] == 0).all()
+
+
+def test_json_contract_fields() -> None:
+    data = json.loads(to_json(analyze([SAMPLES / "strong_lifter.csv"]), daily=True))
+    assert data["schema_version"] == 1
+    source = data["sources"][0]
+    assert {"path", "format", "athletes", "rows", "sets", "warmup_sets", "skipped",
+            "skipped_reasons", "problems"} <= set(source)
+    week = data["athletes"][0]["weeks"][0]
+    assert {"week", "start", "sets", "direct_sets", "indirect_sets", "lower_back_load",
+            "loaded_days", "longest_run", "acwr", "monotony", "strain", "status", "flags",
+            "swaps", "after_swaps"} <= set(week)
+    assert week["acwr"] is None  # no ratio before 28 days of history
+    flag = week["flags"][0]
+    assert {"code", "severity", "days", "exercises", "message"} <= set(flag)
+    ex = data["exercises"][0]
+    assert {"name", "canonical", "load_class", "coefficient", "primary_muscle", "matched_by",
+            "sets"} <= set(ex)
+    day = data["athletes"][0]["days"][0]
+    assert {"date", "dose", "recovery_state", "direct_sets", "indirect_sets"} <= set(day)
+
+
+@pytest.mark.skipif(not REAL.exists(), reason="../shared/real_logs not present")
+def test_overlapping_exports_of_one_lifter_are_merged_not_doubled() -> None:
+    files = [REAL / "strong" / "joao-conde_2024_workouts.csv",
+             REAL / "strong" / "joao-conde_2025_strong_workouts.csv"]
+    results = [read_log(f) for f in files]
+    sets, dropped, notes = merge_sources(results)
+    assert sets["athlete"].nunique() == 1
+    newer = results[1].sets
+    # Every set of the newer, larger export is kept; the older one adds only what it alone has.
+    assert len(sets) >= len(newer)
+    assert dropped >= 0.9 * len(results[0].sets)
+    assert notes
+
+
+@pytest.mark.skipif(not REAL.exists(), reason="../shared/real_logs not present")
+def test_real_folder_reports_each_athlete_once() -> None:
+    result = analyze([REAL], AnalyzeOptions(swaps=False))
+    names = [a.athlete for a in result.athletes]
+    assert len(names) == len(set(names))
+    assert len(result.sources) == 14
+    assert not [a for a in names if "joao" in a][1:]  # the two joao-conde exports: one lifter
+    flagged = sum(w.status != "ok" for a in result.athletes for w in a.weeks if w.sets)
+    trained = sum(1 for a in result.athletes for w in a.weeks if w.sets)
+    share = flagged / trained
+    print(f"\nreal logs: {flagged} of {trained} trained weeks flagged ({share:.0%})")
+    assert 0.02 < share < 0.8
