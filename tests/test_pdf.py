@@ -80,29 +80,34 @@ def test_reports_are_byte_reproducible(lifter, roster) -> None:
 
 
 def test_weekly_report_is_one_page_per_athlete(roster) -> None:
+    # 2026-W36: Ana and Chloé on the squat/row/deadlift/press schedule, Ben on the fixed one.
     pages = _pages(pdf.weekly_report(roster.athletes, dt.date(2026, 8, 31)))
     assert len(pages) == 3
-    for page, name in zip(pages, ["Ana Souza", "Ben Carter", "Chloé Martin"], strict=True):
+    expected = {"Ana Souza": "OVERUSE", "Ben Carter": "OK", "Chloé Martin": "OVERUSE"}
+    for page, (name, status) in zip(pages, expected.items(), strict=True):
         assert f"{name}: week 2026-W36" in page
-        assert "OVERUSE" in page and "Sessions" in page and "Deadlift" in page
+        assert f"{status}: lower back loaded" in page
+        assert "Sessions" in page and "Deadlift" in page
         assert "Training guidance, not medical advice" in page
+    assert "Mobility" in pages[0] and "Mobility" not in pages[1]
     # A week with nothing logged still gets its page.
     empty = _pages(pdf.weekly_report(roster.athletes[:1], dt.date(2026, 12, 7)))
     assert len(empty) == 1 and "No training logged this week" in empty[0]
 
 
 def test_roster_is_worst_first_with_links(roster, tmp_path: Path) -> None:
-    paths = pdf.write_reports(roster, tmp_path)
+    paths = pdf.write_reports(roster, tmp_path, week="2026-W36")
     assert tmp_path / "roster.pdf" in paths
     reader = PdfReader(tmp_path / "roster.pdf")
     assert len(reader.pages) == 1
     text = reader.pages[0].extract_text()
-    assert "Roster: week 2026-W40" in text
-    # All ok in W40; Chloé had three flagged weeks of the last four, the others none.
+    assert "Roster: week 2026-W36" in text
+    assert "2 overuse, 0 watch, 1 ok" in text
+    # Chloé: overuse with a pain note (three kinds of flag); Ana: overuse (two); Ben: ok.
     order = [text.index(n) for n in ("Chloé Martin", "Ana Souza", "Ben Carter")]
     assert order == sorted(order)
     targets = [a["/A"]["/F"] for a in (x.get_object() for x in reader.pages[0]["/Annots"])]
-    assert sorted(targets) == sorted(f"{n}/{n}.pdf" for n in
+    assert sorted(targets) == sorted(f"{n}/{n}-2026-W36.pdf" for n in
                                      ("Ana Souza", "Ben Carter", "Chloé Martin"))
     for target in targets:
         assert (tmp_path / target).is_file()

@@ -360,7 +360,6 @@ def athlete_story(result: AthleteResult, config: Config, styles: _Styles) -> lis
         story.append(_p("Flagged weeks explained", styles.h2))
         for w in explained:
             story.extend(_flag_block(w, styles))
-    if flagged:
         story.extend(_mobility(styles))
 
     story.append(PageBreak())
