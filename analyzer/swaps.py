@@ -161,7 +161,6 @@ class WeekSimulator:
         # No logged week after this one: judge the week as if it repeated (a weekly plan
         # does), so a move to Sunday that runs into the next Monday is caught.
         self.repeat_week = not (window["date"] > self.week_end).any()
-        self.last_date = dosed["date"].max()
         athlete = dosed["athlete"].iloc[0]
         self.reference = float(context.direct_reference.get(athlete, np.nan))
         self.working = self.week["set_type"].astype("str").ne("warmup").to_numpy()
@@ -274,8 +273,7 @@ class WeekSimulator:
         table = pd.concat(frames, ignore_index=True)
         refs = pd.Series(self.reference, index=keys, dtype="float64")
         days = model.daily_series(table, cfg, direct_reference=refs)
-        last = table.groupby("athlete")["date"].max().clip(lower=self.last_date)
-        weeks = model.weekly_series(days, last)
+        weeks = model.weekly_series(days)
         since = self.week_start - pd.Timedelta(days=7)
         flags = flagging.find_flags(
             days[days["date"] >= since].reset_index(drop=True),
@@ -401,7 +399,8 @@ def reductions(week: pd.DataFrame, lookup: pd.DataFrame) -> list[Edit]:
 
 def _rank(o: Outcome) -> tuple:
     """Fewest edits, then least change of sets per muscle, then heavy lifts kept, then the
-    fewest loaded days and lowest load; moves prefer later days (the end of the week)."""
+    fewest loaded days and lowest load; a move takes the later of two sessions and puts it
+    as late in the week as the model allows (the end of the week, as a coach would)."""
     return (
         len(o.edits),
         round(o.balance, 3),
@@ -410,6 +409,7 @@ def _rank(o: Outcome) -> tuple:
         o.loaded_days,
         round(o.load, 3),
         sum(KIND_ORDER[e.kind] for e in o.edits),
+        -sum(e.day.weekday() for e in o.edits if e.kind == "move"),
         -sum(e.move_to.weekday() for e in o.edits if e.move_to is not None),
         tuple((e.day, e.exercise, e.to or "") for e in o.edits),
     )
