@@ -45,7 +45,7 @@ class Config:
     swap_balance_tolerance: float = 0.10
     swap_max_edits: int = 3
     swap_max_evaluations: int = 200
-    swap_history_days: int = 56
+    swap_history_days: int = 182
 
     @property
     def daily_decay(self) -> float:

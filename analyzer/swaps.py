@@ -40,6 +40,9 @@ ALTERNATIVES_PER_LIFT: Final = 2
 TOP_FOR_SIZE: Final = {2: 10, 3: 6}
 KIND_ORDER: Final = {"substitute": 0, "move": 1, "reduce": 2}
 EDITED_COLUMNS: Final = ("exercise", "canonical", "load_class", "primary_muscle", "pattern")
+#: Days before the week whose sets are kept whole (flags look back this far for runs and
+#: short recovery that continue into the week); older history is compressed per day.
+FLAG_LOOKBACK_DAYS: Final = 7
 
 Kind = Literal["substitute", "move", "reduce"]
 
@@ -141,6 +144,33 @@ def _balance(before: dict[str, int], after: dict[str, int]) -> float:
     return worst_change
 
 
+def _compress_history(rows: pd.DataFrame, before: pd.Timestamp) -> pd.DataFrame:
+    """Rows older than `before` reduced to two per day (direct dose, other dose): the model's
+    daily doses, recovery state and load averages come out the same, and every candidate
+    carries a few hundred history rows instead of every set."""
+    old = rows[rows["date"] < before]
+    if old.empty:
+        return rows.reset_index(drop=True)
+    working = old["set_type"].astype("str").ne("warmup")
+    direct = old["dose"].where(working & old["load_class"].eq("direct"), 0.0)
+    per_day = pd.DataFrame({"date": old["date"], "direct": direct, "total": old["dose"]})
+    per_day = per_day.groupby("date").sum()
+    template = old.drop_duplicates(subset="date").set_index("date").loc[per_day.index]
+    template = template.reset_index()
+    parts = []
+    for cls, dose in (("direct", per_day["direct"]),
+                      ("indirect", per_day["total"] - per_day["direct"])):
+        part = template.copy()
+        part["load_class"] = cls
+        part["dose"] = dose.clip(lower=0.0).to_numpy()
+        part["exercise"] = "(earlier training)"
+        part["set_type"] = pd.Series("normal", index=part.index).astype(old["set_type"].dtype)
+        part["notes"] = ""
+        parts.append(part)
+    recent = rows[rows["date"] >= before]
+    return pd.concat([*parts, recent], ignore_index=True)[list(rows.columns)]
+
+
 class WeekSimulator:
     """Re-simulates one athlete's week with edits applied (many candidates per call)."""
 
@@ -157,7 +187,8 @@ class WeekSimulator:
             window[col] = window[col].astype("str")
         in_week = window["date"].between(self.week_start, self.week_end)
         self.week = window[in_week].reset_index(drop=True)
-        self.rest = window[~in_week].reset_index(drop=True)
+        self.rest = _compress_history(window[~in_week],
+                                      self.week_start - pd.Timedelta(days=FLAG_LOOKBACK_DAYS))
         # No logged week after this one: judge the week as if it repeated (a weekly plan
         # does), so a move to Sunday that runs into the next Monday is caught.
         self.repeat_week = not (window["date"] > self.week_end).any()
@@ -274,7 +305,7 @@ class WeekSimulator:
         refs = pd.Series(self.reference, index=keys, dtype="float64")
         days = model.daily_series(table, cfg, direct_reference=refs)
         weeks = model.weekly_series(days)
-        since = self.week_start - pd.Timedelta(days=7)
+        since = self.week_start - pd.Timedelta(days=FLAG_LOOKBACK_DAYS)
         flags = flagging.find_flags(
             days[days["date"] >= since].reset_index(drop=True),
             table[table["date"] >= since].reset_index(drop=True),
