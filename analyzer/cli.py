@@ -309,6 +309,59 @@ def show_config(config: ConfigOpt = None) -> None:
     typer.echo(config_as_toml(load_config(config)))
 
 
+@app.command("plan")
+@handles_errors
+def plan(
+    plan_file: Annotated[Path, typer.Argument(help="Planned week: CSV or .xlsx with day, "
+                                              "exercise, sets, reps[, weight, rpe].")],
+    history: Annotated[
+        Path | None, typer.Option("--history", help="The athlete's log, for the baseline.")
+    ] = None,
+    athlete: AthleteOpt = None,
+    start: Annotated[
+        str | None, typer.Option("--start", help="Date in the planned week (YYYY-MM-DD); "
+                                 "default: the week after the history, else next week.")
+    ] = None,
+    exercise_map: MapOpt = None,
+    config: ConfigOpt = None,
+    json_out: JsonOpt = None,
+    no_write: Annotated[
+        bool, typer.Option("--no-write", help="Do not write PLAN.fixed.csv.")
+    ] = False,
+) -> None:
+    """Check a planned week before training it; write the fixed plan next to it."""
+    import datetime as dt
+    import json
+
+    from analyzer.analysis import AnalyzeOptions
+    from analyzer.outputs import atomic_write_text
+    from analyzer.plan import check_plan, write_fixed
+    from analyzer.render import json_out as json_render
+    from analyzer.render import terminal
+
+    try:
+        start_date = dt.date.fromisoformat(start) if start else None
+    except ValueError:
+        raise ConfigError(f"--start must be a date YYYY-MM-DD, not {start!r}") from None
+    options = AnalyzeOptions(exercise_map=exercise_map, config_path=config)
+    check = check_plan(plan_file, history=history, athlete=athlete, start=start_date,
+                       options=options)
+    written = None if no_write or not check.week.swaps else write_fixed(check)
+    if json_out:
+        text = json.dumps({"plan": str(plan_file), "athlete": check.athlete,
+                           "fixed_plan": str(written) if written else None,
+                           "week": json_render.week_dict(check.week)},
+                          ensure_ascii=False, indent=1, allow_nan=False)
+        if json_out == "-":
+            typer.echo(text)
+            return
+        atomic_write_text(Path(json_out), text + "\n")
+    typer.echo(terminal.plan_summary(
+        check.week, athlete=check.athlete, plan_name=plan_file.name,
+        history_weeks=check.history_weeks, fixed_name=str(written) if written else None,
+        colour=sys.stdout.isatty()))
+
+
 def main() -> None:  # pragma: no cover - console entry
     app()
 

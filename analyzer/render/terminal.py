@@ -115,6 +115,29 @@ def swap_line(w: Week) -> str:
     return text
 
 
+def plan_summary(week: Week, *, athlete: str, plan_name: str, history_weeks: int,
+                 fixed_name: str | None, colour: bool = False) -> str:
+    """`backlog plan`: the planned week's verdict, its flags and the fix."""
+    base = (f"with {history_weeks} weeks of history as the baseline" if history_weeks
+            else "without history (no acute:chronic ratio)")
+    lines = [
+        f"Plan {plan_name} for {athlete}, week {week.week} ({base}): "
+        f"{_status(week.status, colour).strip()}, lower back loaded {len(week.loaded_days)} "
+        f"days ({_days(week)}), longest run {week.longest_run}",
+    ]
+    lines.extend(f"  - [{f.severity}] {f.message}" for f in week.flags)
+    if week.swaps:
+        lines.append(f"  fix: {swap_line(week)}")
+        lines.extend(f"    {DAY[s.day.weekday()]} {s.from_}: {s.reason}" for s in week.swaps)
+    elif week.status != "ok":
+        lines.append("  no schedule change within the search bounds clears this week: "
+                     "plan fewer lower-back days")
+    if fixed_name:
+        lines.append(f"Fixed plan written to {fixed_name}")
+    lines.append("Training guidance, not medical advice.")
+    return "\n".join(lines)
+
+
 def unknown_summary(analysis: Analysis) -> list[str]:
     unknown = analysis.unknown_exercises
     if not unknown:

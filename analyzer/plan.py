@@ -1,0 +1,264 @@
+"""Checking a planned week before training it (`backlog plan`).
+
+A plan is a CSV or .xlsx with `day` (Mon..Sun or a date), `exercise`, `sets`, `reps` and
+optionally `weight`/`rpe` (headers matched through the same synonym table as coach files).
+The plan becomes canonical set rows for a concrete week (the Monday after the history's last
+day, or the given start), is judged after the athlete's history (`--history LOG`, for the
+chronic baseline) by the same pipeline as a log, and its swaps are written back as a fixed plan
+next to the input (`PLAN.fixed.csv`, never overwriting anything).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+import numpy as np
+import pandas as pd
+
+from analyzer.analysis import AnalyzeOptions, analyze_sets, merge_sources
+from analyzer.config import Config, load_config
+from analyzer.errors import ConfigError, EmptyLogError, UnsupportedLayoutError
+from analyzer.importers import read_inputs
+from analyzer.importers.base import ImportOptions
+from analyzer.importers.cells import as_text, parse_dates, parse_numbers
+from analyzer.importers.generic import tables
+from analyzer.importers.headers import find_header
+from analyzer.importers.loading import load_document
+from analyzer.outputs import atomic_write
+from analyzer.results import AthleteResult, Week
+from analyzer.schema import conform
+from analyzer.tagging import Tagger, load_tagger
+
+DAY_NAMES: Final = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DAY_LABELS: Final = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+MAX_SETS: Final = 100
+FORMULA_START: Final = ("=", "+", "-", "@", "\t", "\r")
+FIXED_COLUMNS: Final = ("day", "exercise", "sets", "reps", "weight", "rpe", "change")
+
+
+@dataclass(frozen=True, eq=False)
+class PlanCheck:
+    """A planned week judged: the plan as read, its week, and the fixed plan."""
+
+    path: Path
+    athlete: str
+    plan: pd.DataFrame  # day (label as written), date, exercise, sets, reps, weight, rpe
+    week: Week
+    athlete_result: AthleteResult
+    fixed: pd.DataFrame  # FIXED_COLUMNS
+    history_weeks: int
+
+
+def _day_dates(days: pd.Series, start: pd.Timestamp | None, path: Path) -> pd.Series:
+    """Dates for the plan's day cells: weekday names (Mon, monday, ...) relative to `start`,
+    or dates as written."""
+    text = as_text(days).str.casefold().str.slice(0, 3)
+    weekday = text.map({d: i for i, d in enumerate(DAY_NAMES)})
+    dates = pd.Series(pd.NaT, index=days.index, dtype="datetime64[ns]")
+    named = weekday.notna()
+    if named.any():
+        monday = start if start is not None else _next_monday(pd.Timestamp(dt.date.today()))
+        dates[named] = monday + pd.to_timedelta(weekday[named].astype("int64"), unit="D")
+    if (~named).any():
+        dates[~named] = parse_dates(days[~named]).values.dt.normalize()
+    bad = dates.isna() & as_text(days).notna()
+    if bad.any():
+        row = int(np.flatnonzero(bad.to_numpy())[0])
+        raise UnsupportedLayoutError(
+            f"day {days.iloc[row]!r} is neither a weekday (Mon..Sun) nor a date", path=path,
+            column="day", hint="write Mon..Sun or a date such as 2026-09-14")
+    return dates
+
+
+def _next_monday(day: pd.Timestamp) -> pd.Timestamp:
+    return day.normalize() + pd.Timedelta(days=7 - day.weekday())
+
+
+def read_plan(path: Path, start: pd.Timestamp | None = None) -> pd.DataFrame:
+    """The plan as a table: day (as written), date, exercise, sets, reps, weight, rpe, row."""
+    doc = load_document(path, ImportOptions())
+    grids, _ = tables(doc)
+    for table in grids:
+        found = find_header(table.cells)
+        if found is None or not {"date", "exercise"} <= set(found[1]):
+            continue
+        header_row, columns = found
+        body = table.cells.iloc[header_row + 1:]
+
+        def col(name: str, body: pd.DataFrame = body, columns: dict = columns) -> pd.Series:
+            if name not in columns:
+                return pd.Series(np.nan, index=body.index, dtype="object")
+            return body.iloc[:, columns[name].index]
+
+        exercise = as_text(col("exercise"))
+        keep = exercise.notna()
+        numbers = {
+            name: parse_numbers(col(name)[keep], decimal_comma=False, allow_units=True).value
+            for name in ("sets", "reps", "weight", "rpe")
+        }
+        plan = pd.DataFrame({
+            "day": as_text(col("date")[keep]),
+            "exercise": exercise[keep],
+            "sets": numbers["sets"].fillna(1.0).clip(lower=0, upper=MAX_SETS).round(),
+            "reps": numbers["reps"],
+            "weight": numbers["weight"],
+            "rpe": numbers["rpe"],
+            "row": table.rows[header_row + 1:][keep.to_numpy()],
+        })
+        if plan.empty:
+            break
+        plan["date"] = _day_dates(plan["day"], start, path)
+        return plan.reset_index(drop=True)
+    raise UnsupportedLayoutError(
+        "no plan table found", path=path,
+        hint="the plan needs a header row with day and exercise (and sets, reps, weight, rpe)")
+
+
+def plan_sets(plan: pd.DataFrame, athlete: str, source: Path) -> pd.DataFrame:
+    """Canonical set rows for the plan: a row with `sets = 4` is four sets."""
+    n = plan["sets"].fillna(1).astype("int64").to_numpy()
+    rows = plan.loc[plan.index.repeat(n)].reset_index(drop=True)
+    rows["set_index"] = rows.groupby(["row"]).cumcount() + 1
+    return conform(pd.DataFrame({
+        "athlete": athlete,
+        "performed_at": rows["date"] + pd.Timedelta(hours=18),
+        "workout": "plan",
+        "exercise": rows["exercise"],
+        "set_index": rows["set_index"],
+        "weight_kg": rows["weight"],
+        "reps": rows["reps"],
+        "rpe": rows["rpe"],
+        "source_file": str(source),
+        "source_row": rows["row"],
+    }))
+
+
+def fixed_plan(plan: pd.DataFrame, week: Week) -> pd.DataFrame:
+    """The plan with the week's swaps applied: substituted lifts renamed (weight left blank:
+    choose a load for the same RPE), moved sessions on their new day, reduced lifts with fewer
+    sets; `change` says what changed."""
+    out = plan.copy()
+    out["change"] = ""
+    out["weight"] = out["weight"].astype("object")
+    dates = out["date"].dt.date
+    uses_dates = not as_text(out["day"]).str.casefold().str.slice(0, 3).isin(DAY_NAMES).all()
+    for s in week.swaps:
+        on_day = dates.eq(s.day)
+        if s.kind == "substitute":
+            rows = on_day & out["exercise"].eq(s.from_)
+            out.loc[rows, "change"] = f"was {s.from_}: {s.reason}"
+            out.loc[rows, "exercise"] = s.to
+            out.loc[rows, "weight"] = ""
+        elif s.kind == "reduce":
+            rows = on_day & out["exercise"].eq(s.from_)
+            keep = int(s.reason.split(" sets instead of")[0].rsplit(" ", 1)[-1])
+            out.loc[rows, "change"] = f"was {int(out.loc[rows, 'sets'].iloc[0])} sets"
+            out.loc[rows, "sets"] = float(keep)
+    for s in week.swaps:
+        if s.kind == "move" and s.move_to is not None:
+            rows = dates.eq(s.day)
+            label = (s.move_to.isoformat() if uses_dates
+                     else DAY_LABELS[s.move_to.weekday()])
+            was = DAY_LABELS[s.day.weekday()]
+            out.loc[rows, "change"] = (out.loc[rows, "change"] + f"; moved from {was}").str.lstrip(
+                "; ")
+            out.loc[rows, "day"] = label
+            out.loc[rows, "date"] = pd.Timestamp(s.move_to)
+    out = out.sort_values(["date", "row"], kind="stable")
+    return out[list(FIXED_COLUMNS)].reset_index(drop=True)
+
+
+def _athlete_history(history: Path | None, athlete: str | None,
+                     options: ImportOptions) -> tuple[pd.DataFrame | None, str | None]:
+    if history is None:
+        return None, athlete
+    sets, _, _ = merge_sources(read_inputs(history, options).results)
+    names = sorted(sets["athlete"].dropna().unique())
+    if athlete is None:
+        if len(names) != 1:
+            raise ConfigError(f"the history names {len(names)} athletes", path=history,
+                              hint="choose one with --athlete NAME")
+        athlete = str(names[0])
+    mine = sets[sets["athlete"] == athlete]
+    if mine.empty:
+        raise ConfigError(f"no sets for athlete {athlete!r} in the history", path=history,
+                          hint="athletes: " + ", ".join(map(str, names[:10])))
+    return mine, athlete
+
+
+def check_plan(
+    path: Path,
+    *,
+    history: Path | None = None,
+    athlete: str | None = None,
+    start: dt.date | None = None,
+    options: AnalyzeOptions | None = None,
+    tagger: Tagger | None = None,
+    config: Config | None = None,
+) -> PlanCheck:
+    """Judge a planned week (after the athlete's history, when given) and build its fixed
+    plan. The week is the given `start` week, else the one after the history, else next
+    week."""
+    options = options or AnalyzeOptions()
+    tagger = tagger or load_tagger(options.exercise_map)
+    config = config or load_config(options.config_path)
+    past, athlete = _athlete_history(history, athlete, options.import_options)
+    athlete = athlete or path.stem
+    if start is not None:
+        monday = pd.Timestamp(start) - pd.Timedelta(days=pd.Timestamp(start).weekday())
+    elif past is not None:
+        monday = _next_monday(past["date"].max())
+    else:
+        monday = None
+    plan = read_plan(path, monday)
+    sets = plan_sets(plan, athlete, path)
+    if past is not None:
+        if plan["date"].min() <= past["date"].max():
+            raise ConfigError("the planned week overlaps the history", path=path,
+                              hint="plan a later week, or pass --start")
+        sets = pd.concat([conform(past.assign(athlete=athlete)), sets], ignore_index=True)
+    if sets.empty:
+        raise EmptyLogError("the plan has no sets", path=path)
+    (result,) = analyze_sets(sets, tagger=tagger, config=config).athletes
+    week_start = plan["date"].min() - pd.Timedelta(days=plan["date"].min().weekday())
+    week = next(w for w in result.weeks if w.start == week_start.date())
+    return PlanCheck(path=path, athlete=athlete, plan=plan, week=week, athlete_result=result,
+                     fixed=fixed_plan(plan, week),
+                     history_weeks=0 if past is None else len(result.weeks) - 1)
+
+
+def escape_cell(value: object) -> str:
+    """A cell as text, with a leading quote when it would start a spreadsheet formula."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def fixed_path(path: Path) -> Path:
+    """`PLAN.fixed.csv` beside the plan; `PLAN.fixed-2.csv`, ... when that exists."""
+    candidate = path.with_name(f"{path.stem}.fixed.csv")
+    n = 2
+    while candidate.exists():
+        candidate = path.with_name(f"{path.stem}.fixed-{n}.csv")
+        n += 1
+    return candidate
+
+
+def write_fixed(check: PlanCheck, target: Path | None = None) -> Path:
+    """Write the fixed plan atomically (formula-like cells escaped); never overwrites."""
+    target = target or fixed_path(check.path)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(FIXED_COLUMNS)
+    values = check.fixed[list(FIXED_COLUMNS)].astype("object").to_numpy().tolist()
+    writer.writerows([escape_cell(v) for v in row] for row in values)
+    data = buffer.getvalue().encode("utf-8")
+    return atomic_write(target, lambda handle: handle.write(data))
