@@ -15,6 +15,7 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
+from analyzer.importers.csvtext import _field_counts, _record_bounds
 from analyzer.schema import LB_TO_KG
 
 DELIMITERS: Final[tuple[str, ...]] = (",", ";", "\t", "|")
@@ -84,8 +85,15 @@ def sniff_delimiter(lines: list[str]) -> str:
 
 
 def text_grid(text: str, delimiter: str | None = None) -> TextGrid:
-    """Split `text` into a cell grid with the C csv reader; blank lines stay as empty rows."""
-    delimiter = delimiter or sniff_delimiter([ln for ln in text.splitlines() if ln.strip()])
+    """Split `text` into a cell grid with the C csv reader; blank lines stay as empty rows.
+
+    Large files take pandas' C parser (see `_fast_grid`); the `csv` module remains the
+    reference for anything irregular."""
+    delimiter = delimiter or sniff_delimiter(_head_lines(text))
+    if len(text) >= FAST_GRID_CHARS:
+        fast = _fast_grid(text, delimiter)
+        if fast is not None:
+            return fast
     records = list(csv.reader(io.StringIO(text), delimiter=delimiter))
     width = max(map(len, records), default=0)
     cells = pd.DataFrame([r + [None] * (width - len(r)) for r in records], dtype=object)
@@ -96,6 +104,71 @@ def text_grid(text: str, delimiter: str | None = None) -> TextGrid:
         extra += cells[col].astype(STR_OBJ).str.count("\n").fillna(0).to_numpy(dtype=np.int64)
     lines = 1 + np.arange(len(cells), dtype=np.int64) + np.concatenate(([0], np.cumsum(extra)[:-1]))
     return TextGrid(cells, lines, delimiter)
+
+
+#: Texts at least this long try the vectorised grid first (below it the `csv` module is fast).
+FAST_GRID_CHARS: Final = 1 << 16
+
+
+def _head_lines(text: str, n: int = 30) -> list[str]:
+    """The first `n` non-blank lines, without splitting the whole text."""
+    out: list[str] = []
+    start = 0
+    while len(out) < n and start < len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        out.extend(ln for ln in text[start:end].splitlines() if ln.strip())
+        start = end + 1
+    return out[:n]
+
+
+def _fast_grid(text: str, delimiter: str) -> TextGrid | None:
+    """The same grid as the `csv` module gives, from pandas' C parser: records found from
+    the bytes (a newline ends a record after an even number of quotes), short records padded
+    with None, empty lines kept as all-None rows. None when the text has carriage returns or
+    the two disagree on the number of records (irregular quoting): the caller falls back."""
+    if "\r" in text or len(delimiter) != 1:
+        return None
+    buf = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
+    if not _regular_quotes(buf, ord(delimiter)):
+        return None
+    starts, ends, lines = _record_bounds(buf)
+    if starts.size == 0:
+        return None
+    nfields = np.where(ends > starts, _field_counts(buf, starts, ends, ord(delimiter)), 0)
+    width = int(nfields.max())
+    if width == 0:
+        return None
+    try:
+        grid = pd.read_csv(
+            io.StringIO(text), sep=delimiter, header=None, names=range(width), dtype=object,
+            keep_default_na=False, na_filter=False, skip_blank_lines=False, engine="c",
+            quotechar='"', doublequote=True,
+        )
+    except (pd.errors.ParserError, ValueError):
+        return None
+    if len(grid) != starts.size:
+        return None
+    values = grid.to_numpy(dtype=object, copy=True)
+    values[np.arange(width)[None, :] >= nfields[:, None]] = None
+    return TextGrid(pd.DataFrame(values, dtype=object), lines.astype(np.int64), delimiter)
+
+
+def _regular_quotes(buf: np.ndarray, delim: int) -> bool:
+    """True when every `"` opens a field (after a delimiter, newline, quote or the start) or
+    closes one (before a delimiter, newline, quote or the end), in pairs: quoting both
+    parsers read alike. Inch marks (`Box Jump 24"`) and stray quotes are not."""
+    at = np.flatnonzero(buf == ord('"'))
+    if at.size % 2:
+        return False
+    if at.size == 0:
+        return True
+    ok_near = np.array([delim, ord("\n"), ord('"')], dtype=np.uint8)
+    opens, closes = at[0::2], at[1::2]
+    before = np.where(opens > 0, buf[np.maximum(opens - 1, 0)], ord("\n"))
+    after = np.where(closes + 1 < buf.size, buf[np.minimum(closes + 1, buf.size - 1)],
+                     ord("\n"))
+    return bool(np.isin(before, ok_near).all() and np.isin(after, ok_near).all())
 
 
 STR_OBJ: Final = pd.StringDtype(na_value=np.nan)
@@ -117,6 +190,10 @@ def uses_decimal_comma(cols: list[pd.Series]) -> bool:
     return comma > dot
 
 
+#: A bare number in ASCII digits, the common case `parse_numbers` reads without extraction.
+_PLAIN_NUMBER: Final = r"[-+]?[0-9]*\.?[0-9]+"
+
+
 @dataclass(frozen=True)
 class Numbers:
     """Parsed numeric cells: `value` (NaN where empty or bad), `bad` (non-empty, not a number)
@@ -129,10 +206,29 @@ class Numbers:
 
 def parse_numbers(col: pd.Series, *, decimal_comma: bool, allow_units: bool = False,
                   allow_bodyweight: bool = False) -> Numbers:
-    """Numbers from raw cells (numbers from a workbook pass straight through)."""
+    """Numbers from raw cells (numbers from a workbook pass straight through).
+
+    Bare ASCII numbers (nearly every cell) are converted in one vectorised pass; only the
+    other non-empty cells go through the unit/bodyweight pattern."""
     text = as_text(col)
     if decimal_comma:
         text = text.str.replace(r"(?<=\d),(?=\d)", ".", regex=True)
+    plain = text.str.fullmatch(_PLAIN_NUMBER).fillna(False).astype(bool)
+    value = pd.to_numeric(text.where(plain), errors="coerce").astype("float64")
+    bad = pd.Series(False, index=text.index)
+    unit = pd.Series(np.nan, index=text.index, dtype=STR_OBJ)
+    other = ~plain & text.notna()
+    if other.any():
+        worded = _parse_worded(text[other], allow_units=allow_units,
+                               allow_bodyweight=allow_bodyweight)
+        value[other] = worded.value
+        bad[other] = worded.bad
+        unit[other] = worded.unit
+    return Numbers(value=value, bad=bad, unit=unit)
+
+
+def _parse_worded(text: pd.Series, *, allow_units: bool, allow_bodyweight: bool) -> Numbers:
+    """Cells that are not bare numbers: a number with a unit word, a bodyweight word, or bad."""
     parts = text.str.lower().str.extract(r"^([-+]?\d*\.?\d+(?:[eE][-+]?\d+)?)\s*([a-z#]*)$")
     value = pd.to_numeric(parts[0], errors="coerce").astype("float64")
     unit_word = parts[1].fillna("")

@@ -139,11 +139,13 @@ def read_table(text: str, delimiter: str | None = None) -> Table:
 
 
 def _record_bounds(buf: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Start/end byte offsets and 1-based starting line of every record (blank ones too)."""
-    is_nl = buf == _NEWLINE
-    quotes = np.cumsum(buf == _QUOTE)
-    all_nl = np.flatnonzero(is_nl)
-    ends = all_nl[(quotes[all_nl] % 2) == 0]
+    """Start/end byte offsets and 1-based starting line of every record (blank ones too).
+
+    Quote parity is looked up only at the newlines (binary search over the quote positions),
+    so no array as long as the text is built besides the two position lists."""
+    all_nl = np.flatnonzero(buf == _NEWLINE)
+    quotes_at = np.flatnonzero(buf == _QUOTE)
+    ends = all_nl[(np.searchsorted(quotes_at, all_nl) % 2) == 0] if quotes_at.size else all_nl
     starts = np.concatenate(([0], ends + 1))
     ends = np.concatenate((ends, [buf.size]))
     if starts[-1] >= buf.size:  # text ends with a newline: no record after it
@@ -155,17 +157,23 @@ def _record_bounds(buf: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]
 def _nonblank(buf: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     """True for records holding anything but whitespace."""
     solid = ~np.isin(buf, np.frombuffer(b" \t\r\n\x0b\x0c", dtype=np.uint8))
-    cum = np.concatenate(([0], np.cumsum(solid)))
-    return (cum[ends] - cum[starts]) > 0
+    out = np.zeros(starts.size, dtype=bool)
+    filled = ends > starts
+    if filled.any():
+        # Each segment [start, next filled start) is the record plus newlines only (empty
+        # records between are bare newlines), so it is solid exactly when the record is.
+        out[filled] = np.logical_or.reduceat(solid, starts[filled])
+    return out
 
 
 def _field_counts(buf: np.ndarray, starts: np.ndarray, ends: np.ndarray,
                   delim: int) -> np.ndarray:
     """Fields per record: delimiters outside quotes, plus one."""
-    quotes = np.cumsum(buf == _QUOTE)
-    outside = (buf == delim) & ((quotes % 2) == 0)
-    cum = np.concatenate(([0], np.cumsum(outside)))
-    return (cum[ends] - cum[starts] + 1).astype(np.int64)
+    at = np.flatnonzero(buf == delim)
+    quotes_at = np.flatnonzero(buf == _QUOTE)
+    if quotes_at.size:
+        at = at[(np.searchsorted(quotes_at, at) % 2) == 0]
+    return (np.searchsorted(at, ends) - np.searchsorted(at, starts) + 1).astype(np.int64)
 
 
 def _read_table_slow(text: str, delimiter: str) -> Table:
