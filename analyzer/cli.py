@@ -50,6 +50,10 @@ def handles_errors(func: F) -> F:
             raise
         except KeyboardInterrupt:
             raise fail("interrupted", 130) from None
+        except BrokenPipeError:
+            # The reader (e.g. `| head`) stopped reading: not an error of ours.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(EXIT_OK) from None
         except Exception as exc:
             if os.environ.get("BACKLOG_DEBUG"):
                 raise
@@ -109,6 +113,11 @@ MaxMbOpt = Annotated[int, typer.Option("--max-mb", help="Largest input file to r
 MaxRowsOpt = Annotated[
     int, typer.Option("--max-rows", help="Most data rows (lines) read from one file.")
 ]
+JobsOpt = Annotated[
+    int | None,
+    typer.Option("--jobs", "-j", help="Worker processes for many files or athletes "
+                 "(default: all cores; 1 = no pool)."),
+]
 
 
 def _import_options(
@@ -128,6 +137,22 @@ def _import_options(
         max_bytes=max_mb * 1024 * 1024,
         max_rows=max_rows,
     )
+
+
+def _run(paths: list[Path], options: Any, workers: int | None, engine: str = "pandas",
+         scheduler: str | None = None) -> Any:
+    """The analysis on the chosen engine: this machine's cores, or a Dask cluster."""
+    if engine == "dask":
+        from analyzer.distributed import analyze_dask
+
+        return analyze_dask(paths, options, scheduler=scheduler)
+    if engine != "pandas":
+        raise ConfigError(f"--engine must be pandas or dask, not {engine!r}")
+    if scheduler is not None:
+        raise ConfigError("--scheduler needs --engine dask")
+    from analyzer.parallel import analyze as run
+
+    return run(paths, options, jobs=workers)
 
 
 @app.command()
@@ -157,10 +182,18 @@ def analyze(
         Path | None,
         typer.Option("--table", help="Also write the weekly table to FILE.csv or FILE.xlsx."),
     ] = None,
+    workers: JobsOpt = None,
+    engine: Annotated[
+        str, typer.Option("--engine", help="pandas (this machine) or dask (a cluster; needs "
+                          "the dask extra, see docs/scaling.md).")
+    ] = "pandas",
+    scheduler: Annotated[
+        str | None, typer.Option("--scheduler", help="Dask scheduler address (--engine dask; "
+                                 "default: a local cluster).")
+    ] = None,
 ) -> None:
     """Analyse workout logs: week by week, is the lower back given time to recover?"""
     from analyzer.analysis import AnalyzeOptions
-    from analyzer.analysis import analyze as run
     from analyzer.outputs import atomic_write_text, prepare_out_dir
     from analyzer.render import json_out as json_render
     from analyzer.render import terminal
@@ -170,7 +203,7 @@ def analyze(
         exercise_map=exercise_map,
         config_path=config,
     )
-    result = run(paths, options)
+    result = _run(paths, options, workers, engine, scheduler)
     to_stdout = json_out == "-"
     if not quiet and not to_stdout:
         typer.echo(terminal.render(result, weeks=weeks, colour=sys.stdout.isatty()))
@@ -222,13 +255,14 @@ def report(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
     max_mb: MaxMbOpt = 200,
     max_rows: MaxRowsOpt = 20_000_000,
+    workers: JobsOpt = None,
 ) -> None:
     """Write PDF reports: one per athlete (or one page per athlete for --week), and a roster
     worst first when the input holds several athletes."""
     from analyzer.analysis import AnalyzeOptions
-    from analyzer.analysis import analyze as run
     from analyzer.config import load_config
     from analyzer.outputs import prepare_out_dir
+    from analyzer.parallel import run_report_jobs
     from analyzer.render import pdf
 
     if week is not None:
@@ -238,18 +272,20 @@ def report(
         exercise_map=exercise_map,
         config_path=config,
     )
-    result = run(paths, options)
+    result = _run(paths, options, workers)
     prepare_out_dir(out)
     jobs = pdf.report_jobs(result, out, week=week, config=load_config(config))
     written: list[Path] = []
+    done = run_report_jobs(jobs, workers)
     if quiet or len(jobs) < 2 or not sys.stderr.isatty():
-        for job in jobs:
-            written.extend(job.run())
+        for paths_written in done:
+            written.extend(paths_written)
     else:
-        with typer.progressbar(jobs, label="Writing reports", file=sys.stderr,
-                               item_show_func=lambda j: j.label if j else "") as bar:
-            for job in bar:
-                written.extend(job.run())
+        with typer.progressbar(length=len(jobs), label="Writing reports",
+                               file=sys.stderr) as bar:
+            for paths_written in done:
+                written.extend(paths_written)
+                bar.update(1)
     if not quiet:
         for path in written:
             typer.echo(f"Wrote {path}")

@@ -198,3 +198,26 @@ def test_no_date_or_exercise_column_is_an_unsupported_layout(tmp_path: Path) -> 
     path = write_csv(tmp_path, "x.csv", "Name,Colour\nAnna,red\n")
     with pytest.raises(UnsupportedLayoutError, match="no date or exercise column"):
         read(path)
+
+
+def test_sets_x_reps_in_one_cell_expands_to_sets(tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path,
+        "scheme.csv",
+        "Client,Session Date,Movement,Sets x Reps,Load (lbs)\n"
+        "Mia,2026-09-14,Back Squat,5x5,225\n"
+        "Mia,2026-09-15,Barbell Row,4 x 8,135\n"
+        "Mia,2026-09-16,Deadlift,3×5-8,315\n"
+        "Mia,2026-09-17,Standing OHP,heavy,95\n",
+    )
+    result = read(path)
+    sets = result.sets
+    assert sets.groupby("exercise")["reps"].agg(["size", "first"]).to_dict("index") == {
+        "Back Squat": {"size": 5, "first": 5.0},
+        "Barbell Row": {"size": 4, "first": 8.0},
+        "Deadlift": {"size": 3, "first": 5.0},
+    }
+    assert sets.loc[sets["exercise"] == "Back Squat", "set_index"].tolist() == [1, 2, 3, 4, 5]
+    assert sets["weight_kg"].iloc[0] == pytest.approx(225 * LB_TO_KG)
+    assert result.report.skipped_reasons == {"sets x reps not like 5x5": 1}
+    assert result.report.problems[0].row == 5

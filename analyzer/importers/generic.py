@@ -229,7 +229,17 @@ def read_table(
         frame["set_no"] = pd.to_numeric(set_text, errors="coerce")
 
     count = pd.Series(1, index=body.index, dtype="int64")
+    scheme = _scheme(text["scheme"]) if "scheme" in text else None
+    if scheme is not None:
+        unreadable = scheme["sets"].isna() & text["scheme"].notna()
+        problems.add_mask("sets x reps not like 5x5", unreadable & ~bad, source_row)
+        bad |= unreadable
+        if "reps" not in frame:
+            frame["reps"] = scheme["reps"]
     sets = numbers("sets")
+    if sets is None and scheme is not None:
+        sets = Numbers(value=scheme["sets"], bad=pd.Series(False, index=body.index),
+                       unit=pd.Series(np.nan, index=body.index, dtype="object"))
     if sets is not None:
         negative = sets.value < 0
         fraction = (sets.value % 1 != 0) & ~negative
@@ -262,6 +272,16 @@ def read_table(
         frame["set_index"] = frame["set_index"].fillna(order) if "set_index" in frame else order
     frame = frame.drop(columns=["set_no"], errors="ignore")
     return frame, int((~blank).sum()), notes
+
+
+#: "5x5", "4 x 8", "3×10", "5*5", "3x8-10" (the low end of a rep range), "4 sets of 8".
+_SCHEME = r"^\s*(?P<sets>\d+)\s*(?:[x×*]|sets? of)\s*(?P<reps>\d+)"
+
+
+def _scheme(cells: pd.Series) -> pd.DataFrame:
+    """Sets and reps from one `sets x reps` cell (NaN where the cell does not read so)."""
+    parts = cells.str.extract(_SCHEME, flags=re.IGNORECASE)
+    return parts.apply(pd.to_numeric, errors="coerce").astype("float64")
 
 
 def _weight_unit(cell_unit: pd.Series, unit_col: pd.Series | None, header_unit: str | None,
