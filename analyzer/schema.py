@@ -38,6 +38,10 @@ COLUMNS: Final[dict[str, object]] = {
 
 REQUIRED: Final[tuple[str, ...]] = ("athlete", "performed_at", "exercise")
 
+#: Name columns lose control characters (they become file names, chart titles, PDF text).
+NAME_COLUMNS: Final[tuple[str, ...]] = ("athlete", "workout", "exercise")
+CONTROL_CHARS: Final[str] = r"[\x00-\x1f\x7f-\x9f]"
+
 LB_TO_KG: Final[float] = 0.45359237
 
 
@@ -78,6 +82,8 @@ def conform(frame: pd.DataFrame) -> pd.DataFrame:
             col = col.astype(STR)
             if name in ("workout", "notes"):
                 col = col.fillna("")
+            if name in NAME_COLUMNS:
+                col = col.str.replace(CONTROL_CHARS, "", regex=True)
             col = col.str.strip()
         out[name] = col
     out["date"] = out["performed_at"].dt.normalize()

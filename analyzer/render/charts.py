@@ -210,7 +210,8 @@ def week_calendar(
                              label="pain: a note mentions pain"))
     fig.legend(handles=handles, loc="outside lower center", ncol=3, fontsize=7.5,
                handlelength=1.4, columnspacing=1.2)
-    ax.set_title(f"Which days load the lower back: {result.athlete}")
+    name = textwrap.shorten(result.athlete, 60, placeholder="...")
+    ax.set_title(f"Which days load the lower back: {name}")
     return fig
 
 
