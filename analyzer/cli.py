@@ -172,6 +172,11 @@ def analyze(
     config: ConfigOpt = None,
     daily: Annotated[bool, typer.Option("--daily", help="Add the per-day series to JSON.")] = False,
     weeks: Annotated[int, typer.Option("--weeks", help="Weeks shown per athlete (0 = all).")] = 8,
+    details: Annotated[
+        int,
+        typer.Option("--details", help="Flagged weeks explained in full per athlete, latest "
+                     "first (0 = every flagged week shown); the others show their fix only."),
+    ] = 0,
     strict: Annotated[
         bool, typer.Option("--strict", help="Exit 2 when any row had to be skipped.")
     ] = False,
@@ -206,7 +211,8 @@ def analyze(
     result = _run(paths, options, workers, engine, scheduler)
     to_stdout = json_out == "-"
     if not quiet and not to_stdout:
-        typer.echo(terminal.render(result, weeks=weeks, colour=sys.stdout.isatty()))
+        typer.echo(terminal.render(result, weeks=weeks, details=details,
+                                   colour=sys.stdout.isatty()))
     if json_out:
         text = json_render.to_json(result, daily=daily)
         if to_stdout:

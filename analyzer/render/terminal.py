@@ -55,7 +55,7 @@ def sources_summary(analysis: Analysis) -> list[str]:
 
 
 def athlete_summary(
-    a: AthleteResult, *, weeks: int = 8, colour: bool = False, details: int = 1
+    a: AthleteResult, *, weeks: int = 8, colour: bool = False, details: int = 0
 ) -> list[str]:
     """The week table of the last `weeks` weeks, the flags of the latest `details` flagged
     weeks in full (0 = all), and the fixes of the others."""
@@ -72,7 +72,7 @@ def athlete_summary(
         acwr = f"{w.acwr:.2f}" if w.acwr is not None else "-"
         lines.append(
             f"  {w.week:<9} {_status(w.status, colour)} {_days(w):<7} {w.longest_run:>3} "
-            f"{w.lower_back_load:>6.1f} {acwr:>5}  {codes}"
+            f"{w.lower_back_load:>6.1f} {acwr:>5}  {codes}".rstrip()
         )
     flagged = [w for w in shown if w.flags]
     # The latest flagged weeks in full; earlier ones by their fix only (the JSON and the PDF
@@ -152,7 +152,7 @@ def unknown_summary(analysis: Analysis) -> list[str]:
     ]
 
 
-def render(analysis: Analysis, *, weeks: int = 8, colour: bool = False, details: int = 1,
+def render(analysis: Analysis, *, weeks: int = 8, colour: bool = False, details: int = 0,
            athletes: Sequence[AthleteResult] | None = None) -> str:
     """The whole terminal summary."""
     lines = sources_summary(analysis)
