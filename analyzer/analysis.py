@@ -30,6 +30,8 @@ from analyzer.tagging import Tagger, load_tagger, tag_sets
 #: Two single-athlete files sharing at least this share of the smaller one's sets are taken
 #: as two exports of the same lifter and merged.
 SAME_LIFTER_OVERLAP = 0.5
+#: ...and hold at least this many distinct sets (a tiny file matches by chance too easily).
+MIN_SETS_TO_MERGE = 20
 
 
 @dataclass(frozen=True)
@@ -66,12 +68,13 @@ def merge_sources(results: Sequence[ImportResult]) -> tuple[pd.DataFrame, int, l
     if len(tables) == 1:
         return sets, 0, notes
 
-    # Overlapping single-athlete files -> same lifter.
+    # Overlapping single-athlete files -> same lifter. The evidence is the same sets (date and
+    # time, exercise, weight, reps), not merely the same sessions: clients of one coach often
+    # train the same program on the same days.
     single = [r for r in results if len(r.report.athletes) == 1 and len(r.sets)]
     keys = {
         r.report.path: set(
-            map(tuple, _dedup_key(r.sets)[["performed_at", "exercise"]].drop_duplicates()
-                .astype("str").to_numpy().tolist())
+            map(tuple, _dedup_key(r.sets).drop_duplicates().astype("str").to_numpy().tolist())
         )
         for r in single
     }
@@ -85,12 +88,13 @@ def merge_sources(results: Sequence[ImportResult]) -> tuple[pd.DataFrame, int, l
             shared = len(a & b) / len(b)
             name_big = rename.get(big.report.athletes[0], big.report.athletes[0])
             name_small = small.report.athletes[0]
-            fresh = name_small not in rename and name_small != name_big
-            if shared >= SAME_LIFTER_OVERLAP and fresh:
+            named_by_file = name_small == Path(small.report.path).stem
+            fresh = name_small not in rename and name_small != name_big and named_by_file
+            if shared >= SAME_LIFTER_OVERLAP and fresh and len(b) >= MIN_SETS_TO_MERGE:
                 rename[name_small] = name_big
                 notes.append(
                     f"{Path(small.report.path).name} and {Path(big.report.path).name} share "
-                    f"{shared:.0%} of their sessions: read as one lifter, {name_big!r}"
+                    f"{shared:.0%} of their sets: read as one lifter, {name_big!r}"
                 )
     if rename:
         sets["athlete"] = sets["athlete"].replace(rename)
@@ -108,7 +112,12 @@ def merge_sources(results: Sequence[ImportResult]) -> tuple[pd.DataFrame, int, l
 
 
 def _exercise_summaries(tagger: Tagger, sets: pd.DataFrame) -> tuple[ExerciseSummary, ...]:
-    counts = sets["exercise"].value_counts(sort=False)
+    return exercise_summaries(tagger, sets["exercise"].value_counts(sort=False))
+
+
+def exercise_summaries(tagger: Tagger, counts: pd.Series) -> tuple[ExerciseSummary, ...]:
+    """How each distinct exercise name was tagged, most used first, from name -> set count
+    (the partitioned engines add their partial counts up and call this once)."""
     tags = tagger.tag_names(counts.index)
     out = []
     for name in sorted(counts.index, key=lambda n: (-int(counts[n]), n)):
@@ -218,14 +227,17 @@ def analyze_sets(
     config: Config | None = None,
     sources: Sequence[SourceReport] = (),
     with_swaps: bool = True,
+    athletes: Sequence[AthleteResult] | None = None,
 ) -> Analysis:
-    """Analyse a canonical set table already in memory."""
+    """Analyse a canonical set table already in memory. `athletes`, when given, are the
+    judged athletes of `sets` computed elsewhere (the process pool, analyzer/parallel.py)."""
     tagger = tagger or load_tagger()
     config = config or load_config()
-    athletes = judge(sets, tagger, config, with_swaps=with_swaps)
+    if athletes is None:
+        athletes = judge(sets, tagger, config, with_swaps=with_swaps)
     return Analysis(
         sources=tuple(sources),
-        athletes=athletes,
+        athletes=tuple(athletes),
         exercises=_exercise_summaries(tagger, sets),
     )
 

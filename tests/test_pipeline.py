@@ -3,6 +3,7 @@ the fixed weeks are ok, through the Strong, coach .xlsx and generic CSV import p
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -114,3 +115,20 @@ def test_real_folder_reports_each_athlete_once() -> None:
     share = flagged / trained
     print(f"\nreal logs: {flagged} of {trained} trained weeks flagged ({share:.0%})")
     assert 0.02 < share < 0.8
+
+
+def test_clients_on_the_same_program_are_not_merged(tmp_path: Path) -> None:
+    """Two clients logging the same exercises on the same dates are two athletes unless
+    their sets (weights and reps) are the same too."""
+    rows = ["date,exercise,sets,reps,weight"]
+    start = dt.date(2026, 8, 3)
+    for week in range(8):
+        for day, lift in ((0, "Squat"), (2, "Deadlift"), (4, "Bench Press")):
+            rows.append(f"{start + dt.timedelta(days=7 * week + day)},{lift},3,5,100")
+    text = "\n".join(rows) + "\n"
+    (tmp_path / "client_a.csv").write_text(text, encoding="utf-8")
+    (tmp_path / "client_b.csv").write_text(text.replace(",100", ",70"), encoding="utf-8")
+    (tmp_path / "client_a_again.csv").write_text(text, encoding="utf-8")
+    result = analyze([tmp_path], AnalyzeOptions(swaps=False))
+    assert sorted(a.athlete for a in result.athletes) == ["client_a", "client_b"]
+    assert result.duplicate_sets == len(rows[1:]) * 3
