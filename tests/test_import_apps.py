@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from tests.golden_util import GOLDEN, load, read_golden
 
 from analyzer.errors import UnsupportedLayoutError
 from analyzer.importers import fitbod, fitnotes, hevy, strong
 from analyzer.importers.base import Document, Importer, ImportOptions, ImportResult
 from analyzer.importers.csvtext import read_table, repair_extra_fields, row_unit_factors
 from analyzer.schema import LB_TO_KG, is_canonical
+from tests.golden_util import GOLDEN, load, read_golden
 
 REAL = Path(__file__).parents[1].parent / "shared" / "real_logs"
 needs_real = pytest.mark.skipif(not REAL.is_dir(), reason="../shared/real_logs not present")

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from tests.golden_util import GOLDEN, load, read_golden
 
 from analyzer.importers.alpha import IMPORTER as ALPHA
 from analyzer.importers.base import ImportOptions, ImportResult
@@ -18,6 +17,7 @@ from analyzer.importers.generic import IMPORTER as GENERIC
 from analyzer.importers.jefit import IMPORTER as JEFIT
 from analyzer.importers.wide import IMPORTER as WIDE
 from analyzer.schema import LB_TO_KG, is_canonical
+from tests.golden_util import GOLDEN, load, read_golden
 
 REAL = Path(__file__).parents[1].parent / "shared" / "real_logs"
 needs_real = pytest.mark.skipif(not REAL.is_dir(), reason="../shared/real_logs not present")

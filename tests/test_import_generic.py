@@ -9,13 +9,13 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
-from tests.golden_util import GOLDEN, load, read_golden
 
 from analyzer.errors import ConfigError, UnsupportedLayoutError
 from analyzer.importers.base import ImportOptions, ImportResult
 from analyzer.importers.generic import IMPORTER
 from analyzer.importers.headers import match_cell
 from analyzer.schema import LB_TO_KG, is_canonical
+from tests.golden_util import GOLDEN, load, read_golden
 
 
 def read(path: Path, **opts: object) -> ImportResult:
