@@ -1,0 +1,220 @@
+"""Benchmarks (not tests): `python benchmarks/run.py [--sizes 100k,1M] [--full] [--skip ...]`.
+
+Generates realistic logs (benchmarks/generate.py) into benchmarks/data/ (git-ignored) and
+measures, writing every figure to benchmarks/results.md with the core count and date:
+
+- per size (100k, 1M; 10M with --full): `analyze` on the generated roster CSV in-process,
+  without charts, divided by `pandas.read_csv` of the same file in the same process (best of
+  three reads); peak RSS above the process's baseline divided by the read DataFrame's memory
+  (deep); and the growth factor from 1M to 10M sets. Each size runs in a fresh process so
+  peaks do not carry over. The swap search is measured separately (`--swaps-size`), because
+  its cost grows with flagged weeks, not sets;
+- tagging 10,000 distinct names (benchmarks/bench_tagging.py's names, fresh tagger);
+- one athlete's full PDF (the sample Strong log);
+- a folder of 200 client exports with every report, via `backlog report DIR --jobs N`;
+- `backlog --help` wall time (best of five).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+DATA = HERE / "data"
+SIZES = {"100k": 100_000, "1M": 1_000_000, "10M": 10_000_000}
+
+sys.path.insert(0, str(HERE))
+
+
+def rss_mb() -> float:
+    """Current resident set size in MB (Linux /proc; 0 elsewhere)."""
+    try:
+        with open("/proc/self/statm") as handle:
+            return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
+    except OSError:
+        return 0.0
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3  # kB on Linux
+
+
+def measure(path: Path, swaps: bool) -> dict[str, float]:
+    """One size in this process: read_csv time and memory, then `analyze` time and peak."""
+    import pandas as pd
+
+    from analyzer.analysis import AnalyzeOptions, analyze
+    from analyzer.importers.base import ImportOptions
+    from analyzer.render.json_out import to_json
+    from analyzer.tagging import load_tagger
+
+    load_tagger()
+    path.read_bytes()  # page cache warm for both readers
+    baseline = rss_mb()
+    reads = []
+    for _ in range(3):
+        started = time.perf_counter()
+        frame = pd.read_csv(path)
+        reads.append(time.perf_counter() - started)
+    frame_mb = frame.memory_usage(deep=True).sum() / 1e6
+    rows = len(frame)
+    del frame
+    after_read_peak = peak_mb()
+    options = AnalyzeOptions(import_options=ImportOptions(max_bytes=1 << 40), swaps=swaps)
+    started = time.perf_counter()
+    result = analyze(path, options)
+    analysed = time.perf_counter() - started
+    started = time.perf_counter()
+    text = to_json(result)
+    json_s = time.perf_counter() - started
+    weeks = sum(len(a.weeks) for a in result.athletes)
+    flagged = sum(w.status != "ok" for a in result.athletes for w in a.weeks)
+    return {
+        "sets": rows, "athletes": len(result.athletes), "weeks": weeks, "flagged": flagged,
+        "read_csv_s": min(reads), "frame_mb": frame_mb, "analyze_s": analysed,
+        "json_s": json_s, "json_mb": len(text) / 1e6, "baseline_mb": baseline,
+        "peak_mb": peak_mb(), "read_peak_mb": after_read_peak,
+    }
+
+
+def run_measure(path: Path, swaps: bool) -> dict[str, float]:
+    """`measure` in a fresh interpreter (clean peak RSS)."""
+    out = subprocess.run(
+        [sys.executable, __file__, "--measure", str(path)] + (["--swaps"] if swaps else []),
+        check=True, capture_output=True, text=True, cwd=ROOT,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def dataset(label: str) -> Path:
+    import generate
+
+    path = DATA / f"roster_{label}.csv"
+    if not path.exists():
+        print(f"generating {path.name} ...", flush=True)
+        generate.write_generic(path, SIZES[label])
+    return path
+
+
+def bench_tagging() -> float:
+    from bench_tagging import names
+
+    from analyzer.tagging import Tagger, load_tagger
+
+    batch = names(10_000)
+    fresh: Tagger = load_tagger()
+    started = time.perf_counter()
+    fresh.tag_names(batch)
+    return time.perf_counter() - started
+
+
+def bench_pdf() -> float:
+    from analyzer.analysis import analyze
+    from analyzer.config import load_config
+    from analyzer.render import pdf
+
+    result = analyze(ROOT / "sample_logs" / "strong_lifter.csv")
+    config = load_config()
+    pdf.athlete_report(result.athletes[0], config)  # fonts and imports warm
+    started = time.perf_counter()
+    pdf.athlete_report(result.athletes[0], config)
+    return time.perf_counter() - started
+
+
+def backlog_cmd() -> list[str]:
+    script = Path(sys.executable).with_name("backlog")
+    return [str(script)] if script.exists() else [shutil.which("backlog") or "backlog"]
+
+
+def bench_help() -> float:
+    best = float("inf")
+    for _ in range(5):
+        started = time.perf_counter()
+        subprocess.run([*backlog_cmd(), "--help"], check=True, capture_output=True)
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def bench_folder(clients: int, jobs: int) -> dict[str, float]:
+    import generate
+
+    folder = DATA / f"clients_{clients}"
+    if not folder.exists():
+        generate.write_strong_folder(folder, clients)
+    sets = sum(1 for f in folder.glob("*.csv") for _ in f.open(encoding="utf-8")) - clients
+    with tempfile.TemporaryDirectory() as out:
+        started = time.perf_counter()
+        subprocess.run([*backlog_cmd(), "report", str(folder), "--out", out, "--quiet",
+                        "--jobs", str(jobs)], check=True, capture_output=True)
+        elapsed = time.perf_counter() - started
+        pdfs = len(list(Path(out).rglob("*.pdf")))
+    return {"clients": clients, "sets": sets, "seconds": elapsed, "pdfs": pdfs, "jobs": jobs}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="100k,1M")
+    parser.add_argument("--full", action="store_true", help="also 10M sets")
+    parser.add_argument("--swaps-size", default="100k",
+                        help="size analysed once more with the swap search on ('' = skip)")
+    parser.add_argument("--clients", type=int, default=200)
+    parser.add_argument("--skip", default="", help="comma list: sizes,tagging,pdf,folder,help")
+    parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--swaps", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.measure:
+        print(json.dumps(measure(args.measure, args.swaps)))
+        return
+
+    from analyzer.parallel import default_jobs
+
+    skip = set(filter(None, args.skip.split(",")))
+    labels = [s for s in args.sizes.split(",") if s]
+    if args.full and "10M" not in labels:
+        labels.append("10M")
+    report: dict[str, object] = {
+        "date": dt.datetime.now().isoformat(timespec="minutes"),
+        "cores": default_jobs(), "python": platform.python_version(),
+    }
+    import pandas as pd
+
+    report["pandas"] = pd.__version__
+    sizes: dict[str, dict[str, float]] = {}
+    if "sizes" not in skip:
+        for label in labels:
+            sizes[label] = run_measure(dataset(label), swaps=False)
+            print(label, sizes[label], flush=True)
+        if args.swaps_size:
+            sizes[f"{args.swaps_size} with swaps"] = run_measure(dataset(args.swaps_size), True)
+            print("swaps", sizes[f"{args.swaps_size} with swaps"], flush=True)
+    report["sizes"] = sizes
+    if "tagging" not in skip:
+        report["tagging_10k_s"] = bench_tagging()
+        print("tagging", report["tagging_10k_s"], flush=True)
+    if "pdf" not in skip:
+        report["pdf_s"] = bench_pdf()
+        print("pdf", report["pdf_s"], flush=True)
+    if "help" not in skip:
+        report["help_s"] = bench_help()
+        print("help", report["help_s"], flush=True)
+    if "folder" not in skip:
+        report["folder"] = bench_folder(args.clients, default_jobs())
+        print("folder", report["folder"], flush=True)
+    (HERE / "last_run.json").write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+    print(json.dumps(report, indent=1))
+
+
+if __name__ == "__main__":
+    main()

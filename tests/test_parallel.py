@@ -1,0 +1,130 @@
+"""The process-pool path gives exactly what the sequential path gives: the same JSON for a
+folder of client exports (merged lifters, duplicates, skipped files included), the same
+judged athletes, and byte-identical report PDFs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from analyzer import parallel
+from analyzer.analysis import analyze, judge
+from analyzer.cli import app
+from analyzer.config import load_config
+from analyzer.errors import EmptyLogError, InputNotFoundError
+from analyzer.render import pdf
+from analyzer.render.json_out import to_json
+from analyzer.tagging import load_tagger
+
+ROOT = Path(__file__).resolve().parents[1]
+STRONG = ROOT / "sample_logs" / "strong_lifter.csv"
+ROSTER = ROOT / "sample_logs" / "coach_roster.xlsx"
+GENERIC = ROOT / "sample_logs" / "generic_log.csv"
+
+pytestmark = pytest.mark.skipif(not parallel.can_fork(), reason="the pool needs fork")
+
+
+def shifted_strong(weeks: int) -> str:
+    """The sample Strong log moved `weeks` weeks later (a different lifter's sessions)."""
+    frame = pd.read_csv(STRONG, sep=";", dtype=str, keep_default_na=False)
+    when = pd.to_datetime(frame["Date"]) + pd.Timedelta(weeks=weeks)
+    frame["Date"] = when.dt.strftime("%Y-%m-%d %H:%M:%S")
+    return frame.to_csv(sep=";", index=False)
+
+
+@pytest.fixture(scope="module")
+def clients(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Ten client exports: eight lifters, one exported twice under another name (merged,
+    duplicates counted once), one file that is not a log (skipped)."""
+    folder = tmp_path_factory.mktemp("clients")
+    for i in range(8):
+        (folder / f"client_{i}.csv").write_text(shifted_strong(-10 * i), encoding="utf-8")
+    (folder / "client_0_again.csv").write_text(shifted_strong(0), encoding="utf-8")
+    (folder / "readme.txt").write_text("not a log\n", encoding="utf-8")
+    return folder
+
+
+def test_folder_json_identical_to_sequential(clients: Path) -> None:
+    sequential = analyze(clients)
+    pooled = parallel.analyze(clients, jobs=2)
+    assert len(sequential.athletes) == 8  # the second export merged into client_0
+    assert sequential.duplicate_sets > 0
+    assert [p for p, _ in sequential.skipped_files] == [str(clients / "readme.txt")]
+    assert to_json(pooled, daily=True) == to_json(sequential, daily=True)
+
+
+def test_many_athletes_judged_in_the_pool(clients: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "MIN_ATHLETES", 2)
+    monkeypatch.setattr(parallel, "MIN_FILES", 2)
+    paths = [clients, ROSTER, GENERIC]
+    assert to_json(parallel.analyze(paths, jobs=2), daily=True) == to_json(
+        analyze(paths), daily=True)
+
+
+def test_chunks_balance_sets_and_cover_every_athlete() -> None:
+    sets = pd.DataFrame({"athlete": ["a"] * 50 + ["b"] * 30 + ["c"] * 20 + ["d"] * 10})
+    codes, chunks = parallel.athlete_chunks(sets, 2)
+    assert sorted(c for chunk in chunks for c in chunk) == [0, 1, 2, 3]
+    load = [int(codes.isin(chunk).sum()) for chunk in chunks]
+    assert sorted(load) == [50, 60]  # a alone; b + c + d
+
+
+def test_judge_parallel_equals_judge() -> None:
+    result = analyze([ROSTER, GENERIC])
+    sets = pd.concat([a.sets for a in result.athletes], ignore_index=True)
+    sets = sets[[c for c in sets.columns if c in result.athletes[0].sets.columns]]
+    from analyzer.schema import COLUMNS
+
+    sets = sets[list(COLUMNS)]
+    tagger, config = load_tagger(), load_config()
+    one = judge(sets, tagger, config)
+    many = parallel.judge_parallel(sets, tagger, config, jobs=2)
+    assert [a.athlete for a in many] == [a.athlete for a in one]
+    assert [a.weeks for a in many] == [a.weeks for a in one]
+
+
+def test_bounded_map_keeps_order() -> None:
+    assert list(parallel.bounded_map(abs, range(-20, 0), 2)) == list(range(20, 0, -1))
+
+
+def test_report_pdfs_byte_identical(tmp_path: Path) -> None:
+    result = analyze(ROSTER)
+    config = load_config()
+    one = pdf.report_jobs(result, tmp_path / "one", config=config)
+    two = pdf.report_jobs(result, tmp_path / "two", config=config)
+    (tmp_path / "one").mkdir()
+    (tmp_path / "two").mkdir()
+    written_one = [p for paths in parallel.run_report_jobs(one, 1) for p in paths]
+    written_two = [p for paths in parallel.run_report_jobs(two, 2) for p in paths]
+    assert len(written_one) == len(result.athletes) + 1  # + roster
+    for a, b in zip(written_one, written_two, strict=True):
+        assert a.relative_to(tmp_path / "one") == b.relative_to(tmp_path / "two")
+        assert a.read_bytes() == b.read_bytes()
+
+
+def test_errors_as_sequential(tmp_path: Path) -> None:
+    with pytest.raises(InputNotFoundError):
+        parallel.analyze(tmp_path / "missing", jobs=2)
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "empty" / "x.txt").write_text("nothing\n", encoding="utf-8")
+    with pytest.raises(EmptyLogError):
+        parallel.read_inputs([tmp_path / "empty"], load_options(), 2)
+
+
+def load_options():  # noqa: ANN201 - tiny helper
+    from analyzer.importers.base import ImportOptions
+
+    return ImportOptions()
+
+
+def test_cli_report_folder_with_jobs(clients: Path, tmp_path: Path) -> None:
+    out = tmp_path / "reports"
+    outcome = CliRunner().invoke(app, ["report", str(clients), "--out", str(out), "--jobs", "2",
+                                       "--quiet"])
+    assert outcome.exit_code == 0, outcome.output
+    assert (out / "roster.pdf").exists()
+    assert len(list(out.glob("*/*.pdf"))) == 8
