@@ -6,10 +6,13 @@ on a canonical set table already in memory (tests, the plan checker, the Dask pa
 
 from __future__ import annotations
 
+import itertools
+import operator
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from analyzer import flags as flagging
@@ -143,6 +146,49 @@ def _round(x: float | None, digits: int = 3) -> float | None:
     return None if x is None or pd.isna(x) else round(float(x), digits)
 
 
+_WeekKey = tuple[str, pd.Timestamp]
+
+
+def _flags_by_week(
+    flag_rows: pd.DataFrame,
+) -> tuple[dict[_WeekKey, tuple[Flag, ...]], dict[_WeekKey, list[int]]]:
+    """(athlete, week start) -> its Flag objects, and -> its rows' positions in `flag_rows`
+    (for the swap search), in one pass over the flag table."""
+    positions: dict[_WeekKey, list[int]] = {}
+    objs: dict[_WeekKey, list[Flag]] = {}
+    if flag_rows.empty:
+        return {}, {}
+    for i, (athlete, start, c, s, d, e, m) in enumerate(zip(
+        flag_rows["athlete"], flag_rows["week_start"], flag_rows["code"], flag_rows["severity"],
+        flag_rows["days"], flag_rows["exercises"], flag_rows["message"], strict=True,
+    )):
+        positions.setdefault((athlete, start), []).append(i)
+        objs.setdefault((athlete, start), []).append(
+            Flag(code=c, severity=s, days=d, exercises=tuple(e), message=m))
+    return {k: tuple(v) for k, v in objs.items()}, positions
+
+
+def _loaded_days_by_week(days: pd.DataFrame) -> dict[_WeekKey, tuple]:
+    """(athlete, week start) -> the loaded calendar days of that week, in date order."""
+    loaded = days.loc[days["loaded"], ["athlete", "date"]]
+    week_start = loaded["date"] - pd.to_timedelta(loaded["date"].dt.day_of_week, unit="D")
+    out: dict[_WeekKey, list] = {}
+    for athlete, start, day in zip(loaded["athlete"], week_start, loaded["date"].dt.date,
+                                   strict=True):
+        out.setdefault((athlete, start), []).append(day)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _split_by_athlete(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """athlete -> their rows in their original order (what iterating a groupby on `athlete`
+    gives), from one stable sort and slices instead of one take per athlete."""
+    codes, uniques = pd.factorize(frame["athlete"], sort=True)
+    order = np.argsort(codes, kind="stable")
+    ordered = frame.take(order)
+    bounds = np.searchsorted(codes[order], np.arange(len(uniques) + 1))
+    return {name: ordered.iloc[bounds[i]:bounds[i + 1]] for i, name in enumerate(uniques)}
+
+
 def judge(
     sets: pd.DataFrame,
     tagger: Tagger,
@@ -163,30 +209,22 @@ def judge(
                                 direct_reference=direct_reference)
 
     results = []
-    flags_by_athlete = dict(tuple(flag_rows.groupby("athlete"))) if len(flag_rows) else {}
-    days_by_athlete = dict(tuple(days.groupby("athlete", sort=True)))
-    sets_by_athlete = dict(tuple(dosed.groupby("athlete", sort=True)))
-    for athlete, wk in weeks.groupby("athlete", sort=True):
+    flag_objs_by_week, flag_positions = _flags_by_week(flag_rows)
+    loaded_map = _loaded_days_by_week(days)
+    days_by_athlete = _split_by_athlete(days)
+    sets_by_athlete = _split_by_athlete(dosed)
+    records = weeks.sort_values("athlete", kind="stable").to_dict("records")
+    for athlete, rows in itertools.groupby(records, key=operator.itemgetter("athlete")):
         athlete_days = days_by_athlete[athlete]
         athlete_sets = sets_by_athlete[athlete]
-        athlete_flags = flags_by_athlete.get(athlete, flag_rows.iloc[0:0])
-        flags_by_week = dict(tuple(athlete_flags.groupby("week_start")))
-        loaded = athlete_days.loc[athlete_days["loaded"], "date"]
-        loaded_by_week = loaded.groupby(loaded - pd.to_timedelta(loaded.dt.day_of_week, unit="D"))
-        loaded_map = {k: tuple(v.dt.date) for k, v in loaded_by_week}
         week_objs = []
-        for row in wk.to_dict("records"):
-            wflags = flags_by_week.get(row["week_start"])
-            flag_objs: tuple[Flag, ...] = ()
-            if wflags is not None:
-                flag_objs = tuple(
-                    Flag(code=c, severity=s, days=d, exercises=tuple(e), message=m)
-                    for c, s, d, e, m in zip(wflags["code"], wflags["severity"], wflags["days"],
-                                             wflags["exercises"], wflags["message"], strict=True)
-                )
+        for row in rows:
+            key = (athlete, row["week_start"])
+            flag_objs = flag_objs_by_week.get(key, ())
             status = worst([f.severity for f in flag_objs])
             swap_objs, after = (), None
-            if with_swaps and status != "ok" and wflags is not None:
+            if with_swaps and status != "ok" and flag_objs:
+                wflags = flag_rows.iloc[flag_positions[key]]
                 swap_objs, after = swaps.suggest(athlete_sets, row["week_start"], wflags, context)
             week_objs.append(
                 Week(
@@ -196,7 +234,7 @@ def judge(
                     direct_sets=int(row["direct_sets"]),
                     indirect_sets=int(row["indirect_sets"]),
                     lower_back_load=round(float(row["lower_back_load"]), 3),
-                    loaded_days=loaded_map.get(row["week_start"], ()),
+                    loaded_days=loaded_map.get(key, ()),
                     longest_run=int(row["longest_run"]),
                     acwr=_round(row["acwr"]),
                     monotony=_round(row["monotony"]),
