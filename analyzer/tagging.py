@@ -37,6 +37,7 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from analyzer.catalog import LOAD_CLASSES, load_catalog
 from analyzer.errors import ConfigError
@@ -63,6 +64,9 @@ _STR = pd.StringDtype(na_value=np.nan)
 _APOSTROPHES = re.compile(r"['’‘`´]")
 _NON_WORD = re.compile(r"[\W_]+")
 _BRACKETED = re.compile(r"^(?P<family>.*?)\s*\((?P<variant>[^()]*)\)\s*$")
+_DOTTED = re.compile(r"\b[a-z](?:\.[a-z])+\.?")  # "r.d.l." -> "rdl"
+_ONE_TWO = re.compile(r"\b([12])[\s-]*(?=(?:arm|leg|hand)s?\b|(?:armed|legged|handed)\b)")
+_DIGITS = re.compile(r"\d+")
 
 
 @dataclass(frozen=True)
@@ -150,14 +154,17 @@ class Normaliser:
             for variant in self._spellings(key.casefold()):
                 self.translate[variant] = f" {value.casefold()} "
         self._translate_re = _alternation(self.translate, bounded=False)
-        self.abbreviations = {k.casefold(): v.casefold().split() for k, v in
-                              rules.get("abbreviations", {}).items()}
-        self.phrases = {k.casefold(): v.casefold() for k, v in rules.get("phrases", {}).items()}
-        self._phrase_re = _alternation(self.phrases, bounded=True)
-        self.synonyms = {k.casefold(): v.casefold() for k, v in rules.get("synonyms", {}).items()}
         singular = rules.get("singular", {})
         self.singular_map = {k.casefold(): v.casefold() for k, v in singular.get("map", {}).items()}
         self.singular_keep = frozenset(w.casefold() for w in singular.get("keep", []))
+        self.abbreviations = {k.casefold(): v.casefold().split() for k, v in
+                              rules.get("abbreviations", {}).items()}
+        for key, value in rules.get("words", {}).items():
+            for variant in {_strip_accents(key.casefold()), key.casefold()}:
+                self.abbreviations.setdefault(self._singular(variant), value.casefold().split())
+        self.phrases = {k.casefold(): v.casefold() for k, v in rules.get("phrases", {}).items()}
+        self._phrase_re = _alternation(self.phrases, bounded=True)
+        self.synonyms = {k.casefold(): v.casefold() for k, v in rules.get("synonyms", {}).items()}
         self.stopwords = _words(rules, "stopwords")
         self.variation = _words(rules, "variation")
 
@@ -187,11 +194,15 @@ class Normaliser:
             text = self._translate_re.sub(lambda m: self.translate[m.group(0)], text)
         if not text.isascii():
             text = _strip_accents(text)
+        text = _ONE_TWO.sub(lambda m: "one " if m.group(1) == "1" else "two ", text)
+        text = _DOTTED.sub(lambda m: m.group(0).replace(".", ""), text)
         text = _NON_WORD.sub(" ", _APOSTROPHES.sub("", text))
         words: list[str] = []
         for raw in text.split():
             if not raw.isalpha():
-                continue
+                raw = _DIGITS.sub("", raw)  # "concept2" -> "concept"; "5x5", "3ct" -> dropped
+                if len(raw) < 3 or not raw.isalpha():
+                    continue
             word = self._singular(raw)
             words.extend(self.abbreviations.get(word, (word,)))
         joined = " ".join(words)
@@ -226,6 +237,7 @@ class Tagger:
         self.name_threshold = float(fuzzy_cfg.get("name_threshold", 88))
         self.token_threshold = float(fuzzy_cfg.get("token_threshold", 80))
         self.token_min_length = int(fuzzy_cfg.get("token_min_length", 4))
+        self.long_word = int(fuzzy_cfg.get("two_edits_from_length", 8))
         self.n_suggestions = int(fuzzy_cfg.get("suggestions", 3))
         modifiers = config.get("modifiers", {})
         self.support_words = frozenset(modifiers.get("support", []))
@@ -271,10 +283,17 @@ class Tagger:
             for alias in aliases:
                 self._exact.setdefault(_squash(alias), name)
                 self._by_key.setdefault(self.normaliser.key(self.normaliser.tokens(alias)), name)
+        classes: dict[str, set[str]] = {}
         for key, name in list(self._by_key.items()):
             loose = self.normaliser.loose_key(key.split())
             if loose:
                 self._loose.setdefault(loose, name)
+                classes.setdefault(loose, set()).add(self._info[name][0])
+        # A loose key that entries of different classes share ("Dead Stop Row" and "Body Row"
+        # both loosen to "row") cannot choose between them; the rule stage decides instead.
+        for loose, found in classes.items():
+            if len(found) > 1:
+                del self._loose[loose]
 
     def _build_families(self) -> dict[str, dict[str, str]]:
         """family -> {equipment: canonical name, "": default name}.
@@ -321,6 +340,8 @@ class Tagger:
             words |= rule.all | rule.any | rule.not_
         words |= self.support_words | set(self.equipment_words)
         words |= self.normaliser.variation | self.normaliser.stopwords
+        for phrase in self.normaliser.phrases:
+            words.update(phrase.split())  # "thurst" is corrected to "thrust", then joined
         return {w for w in words if w}
 
     def _add_overrides(self, overrides: pd.DataFrame) -> None:
@@ -458,7 +479,13 @@ class Tagger:
         return self._unknown(name, tokens, key)
 
     def _corrected(self, tokens: list[str]) -> tuple[list[str] | None, float]:
-        """Tokens with unknown words replaced by the closest known word, and the worst score."""
+        """Tokens with unknown words replaced by the closest known word, and the worst score.
+
+        A correction must also be within `max_edits` typing slips (insertions, deletions,
+        substitutions or swapped neighbours), so a foreign word that merely shares letters with
+        a known one ("tirage" and "tire") stays unknown instead of being read as another lift.
+        The corrected words are normalised again, so split phrases re-join ("hip thurst").
+        """
         out: list[str] = []
         worst = 100.0
         changed = False
@@ -468,13 +495,18 @@ class Tagger:
                 continue
             best = process.extractOne(token, self._vocabulary, scorer=fuzz.ratio,
                                       score_cutoff=self.token_threshold)
-            if best is None:
+            if best is None or OSA.distance(token, best[0]) > self._max_edits(token):
                 out.append(token)
                 continue
-            out.extend(self.normaliser.tokens(best[0]) or [best[0]])
+            out.append(best[0])
             worst = min(worst, float(best[1]))
             changed = True
-        return (out, worst) if changed else (None, 0.0)
+        if not changed:
+            return None, 0.0
+        return self.normaliser.tokens(" ".join(out)), worst
+
+    def _max_edits(self, token: str) -> int:
+        return 1 if len(token) < self.long_word else 2
 
     def _known(self, name: str, canonical: str, matched_by: str, score: float | None) -> Tag:
         cls, coef, muscle, pattern = self._info[canonical]
