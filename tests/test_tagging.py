@@ -166,6 +166,61 @@ def test_fuzzy_corrects_spelling_and_reports_score(tagger: Tagger) -> None:
     assert tag.load_class == "direct"
 
 
+def test_fuzzy_rejoins_phrases_and_limits_edits(tagger: Tagger) -> None:
+    # "thurst" is corrected to "thrust", then "hip thrust" joins into one movement word
+    check(tagger, "Barbell Hip Thurst", "Hip Thrust (Barbell)", "fuzzy")
+    # "tirage" is two edits from "tire": read as a translation, never as a tire flip
+    assert tagger.normaliser.tokens("Tirage") == ["tirage"]
+    assert tagger.tag("Tirage").load_class == "unknown"
+
+
+# ------------------------------------------------------------------ general spelling rules
+@pytest.mark.parametrize(
+    ("name", "tokens"),
+    [
+        ("R.D.L.", ["romanian", "deadlift"]),  # dotted acronym
+        ("1-arm DB row", ["singlearm", "dumbbell", "row"]),  # digit before arm/leg/hand
+        ("1 leg RDL", ["singleleg", "romanian", "deadlift"]),
+        ("Concept2 Row", ["rowing", "row"]),  # letters kept from a digit-suffixed word
+        ("Squat 3x5 @ 100kg", ["squat"]),  # set schemes and loads dropped
+        ("Deads", ["deadlift"]),
+        ("Remo con mancuernas", ["row", "dumbbell"]),  # whole-word translations, plurals
+        ("Stacco da terra", ["deadlift"]),
+        ("ルーマニアンデッドリフト", ["romanian", "deadlift"]),  # katakana loanwords
+    ],
+)
+def test_general_spelling_rules(tagger: Tagger, name: str, tokens: list[str]) -> None:
+    assert tagger.normaliser.tokens(name) == tokens
+
+
+@pytest.mark.parametrize(
+    ("name", "canonical", "load_class"),
+    [
+        ("Row", "Bent Over Row (Barbell)", "direct"),  # documented default, not the erg
+        ("Row erg", "Rowing (Machine)", "none"),
+        ("Rowing barre", "Bent Over Row (Barbell)", "direct"),  # French: free-weight row
+        ("Low Row", "Seated Row (Machine)", "none"),  # low/high name a cable or machine row
+        ("Helms Row", "Chest Supported Row (Dumbbell)", "none"),
+        ("Decline bench", "Decline Bench Press (Barbell)", "none"),
+        ("Larsen press", "Bench Press (Barbell)", "none"),
+        ("Extensions lombaires", "Back Extension", "direct"),
+        ("Lower back extension machine", "Back Extension (Machine)", "direct"),
+        ("Deadlift Machine", "Deadlift (Smith Machine)", "direct"),  # standing hinge machine
+    ],
+)
+def test_class_changing_words(tagger: Tagger, name: str, canonical: str, load_class: str) -> None:
+    tag = tagger.tag(name)
+    assert (tag.canonical, tag.load_class) == (canonical, load_class), tag
+
+
+def test_loose_match_needs_one_class(tagger: Tagger) -> None:
+    """"Dead Stop Row" (Pendlay, direct) and "Body Row" (inverted, none) both lose their
+    variation words to "row"; a bare "Rows" must not inherit either by catalog order."""
+    assert tagger.tag("Rows").matched_by == "rule"
+    assert tagger.tag("Dead Stop Row").load_class == "direct"
+    assert tagger.tag("Body Row").load_class == "none"
+
+
 def test_unknown_gets_three_suggestions(tagger: Tagger) -> None:
     tag = tagger.tag("Zorbling Fnord")
     assert (tag.canonical, tag.load_class, tag.coefficient, tag.matched_by) == (
