@@ -163,6 +163,73 @@ def bench_folder(clients: int, jobs: int) -> dict[str, float]:
     return {"clients": clients, "sets": sets, "seconds": elapsed, "pdfs": pdfs, "jobs": jobs}
 
 
+START, END = "<!-- measured:start -->", "<!-- measured:end -->"
+
+
+def _ok(met: bool) -> str:
+    return "met" if met else "**not met**"
+
+
+def render(report: dict) -> str:
+    """The measured block of results.md (targets, figures and the gap where one is missed)."""
+    lines = [START, "", f"Measured {report['date']} on {report['cores']} cores, Python "
+             f"{report['python']}, pandas {report['pandas']} (`python benchmarks/run.py`).", ""]
+    sizes = report.get("sizes", {})
+    if sizes:
+        lines += ["| sets | athletes | weeks (flagged) | read_csv s | analyze s | analyze / "
+                  "read_csv | DataFrame MB | peak above baseline MB | peak / DataFrame | "
+                  "JSON s |", "|---|---|---|---|---|---|---|---|---|---|"]
+        for label, m in sizes.items():
+            peak = m["peak_mb"] - m["baseline_mb"]
+            lines.append(
+                f"| {label} | {m['athletes']} | {m['weeks']} ({m['flagged']}) | "
+                f"{m['read_csv_s']:.3f} | {m['analyze_s']:.2f} | "
+                f"{m['analyze_s'] / m['read_csv_s']:.0f}x | {m['frame_mb']:.0f} | {peak:.0f} | "
+                f"{peak / m['frame_mb']:.1f}x | {m['json_s']:.2f} |")
+        lines.append("")
+    targets = []
+    one = sizes.get("1M")
+    if one:
+        ratio = one["analyze_s"] / one["read_csv_s"]
+        mem = (one["peak_mb"] - one["baseline_mb"]) / one["frame_mb"]
+        targets.append(f"| 1M sets: analyze <= 2.0x read_csv | {ratio:.0f}x | {_ok(ratio <= 2)} |")
+        targets.append(f"| 1M sets: peak <= 3x DataFrame | {mem:.1f}x | {_ok(mem <= 3)} |")
+    if one and "10M" in sizes:
+        growth = sizes["10M"]["analyze_s"] / one["analyze_s"]
+        targets.append(f"| 1M -> 10M time <= 11x | {growth:.1f}x | {_ok(growth <= 11)} |")
+    else:
+        targets.append("| 1M -> 10M time <= 11x | not run (use --full) | - |")
+    if "folder" in report:
+        f = report["folder"]
+        targets.append(f"| {f['clients']} client exports ({f['sets']:,} sets), all reports "
+                       f"({f['pdfs']} PDFs), --jobs {f['jobs']}: <= 60 s | {f['seconds']:.0f} s "
+                       f"| {_ok(f['seconds'] <= 60)} |")
+    if "pdf_s" in report:
+        targets.append(f"| one athlete's full PDF < 2 s | {report['pdf_s']:.2f} s | "
+                       f"{_ok(report['pdf_s'] < 2)} |")
+    if "help_s" in report:
+        targets.append(f"| `backlog --help` < 0.5 s | {report['help_s']:.2f} s | "
+                       f"{_ok(report['help_s'] < 0.5)} |")
+    if "tagging_10k_s" in report:
+        targets.append(f"| tagging 10,000 distinct names | {report['tagging_10k_s']:.2f} s | - |")
+    lines += ["| target | measured | |", "|---|---|---|", *targets, "", END]
+    return "\n".join(lines)
+
+
+def write_results(report: dict) -> Path:
+    """Replace the measured block of benchmarks/results.md (the notes around it stay)."""
+    path = HERE / "results.md"
+    block = render(report)
+    fresh = f"# Benchmarks\n\n{START}\n{END}\n"
+    text = path.read_text(encoding="utf-8") if path.exists() else fresh
+    if START in text and END in text:
+        text = text[: text.index(START)] + block + text[text.index(END) + len(END):]
+    else:
+        text = text.rstrip() + "\n\n" + block + "\n"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="100k,1M")
@@ -171,11 +238,15 @@ def main() -> None:
                         help="size analysed once more with the swap search on ('' = skip)")
     parser.add_argument("--clients", type=int, default=200)
     parser.add_argument("--skip", default="", help="comma list: sizes,tagging,pdf,folder,help")
+    parser.add_argument("--render", type=Path, help="rewrite results.md from a saved run")
     parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--swaps", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
         print(json.dumps(measure(args.measure, args.swaps)))
+        return
+    if args.render:
+        print(f"written to {write_results(json.loads(args.render.read_text(encoding='utf-8')))}")
         return
 
     from analyzer.parallel import default_jobs
@@ -212,8 +283,9 @@ def main() -> None:
     if "folder" not in skip:
         report["folder"] = bench_folder(args.clients, default_jobs())
         print("folder", report["folder"], flush=True)
-    (HERE / "last_run.json").write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
-    print(json.dumps(report, indent=1))
+    (DATA / "last_run.json").write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+    print(render(report))
+    print(f"written to {write_results(report)}")
 
 
 if __name__ == "__main__":
