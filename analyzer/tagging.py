@@ -6,7 +6,7 @@ matched is reported as `matched_by`:
 1. `override`: the user's `--exercise-map` CSV (exact name or its normalised form).
 2. `exact`: the name is a canonical name or an alias (whitespace-trimmed).
 3. `normalised`: the name's normalised key (case, accents, punctuation, plurals, bracketed
-   equipment, word order, abbreviations, German/Chinese words) equals an alias's key, either
+   equipment, word order, abbreviations, foreign words) equals an alias's key, either
    as is or after dropping variation words (grip, tempo, pause, ...) that never change the class.
 4. `rule`: movement words pick a catalog family (deadlift, row, squat, press, ...) and the
    modifiers compose with it: equipment picks the family's variant, and support words
