@@ -12,7 +12,7 @@ from pathlib import Path
 
 from analyzer.errors import BacklogError, EmptyLogError, InputNotFoundError, UnsupportedLayoutError
 from analyzer.importers.base import Document, Importer, ImportOptions, ImportResult
-from analyzer.importers.loading import load_document
+from analyzer.importers.loading import load_document, single_sheet_as_text
 
 #: Format modules, most specific first; each defines `IMPORTER`. `generic` comes last: it
 #: accepts any table whose header names a date and an exercise.
@@ -26,6 +26,10 @@ FORMAT_MODULES: tuple[str, ...] = (
     "wide",
     "generic",
 )
+
+#: Formats that read a table laid out for people rather than an app's export; a workbook
+#: goes to them unless an app importer recognises its one sheet.
+SPREADSHEET_FORMATS: frozenset[str] = frozenset({"generic", "wide"})
 
 #: File endings a folder scan considers (content still decides the format).
 LOG_SUFFIXES = {".csv", ".tsv", ".txt", ".xlsx", ".xlsm"}
@@ -62,6 +66,11 @@ def read_log(path: str | Path, options: ImportOptions | None = None) -> ImportRe
     """Read one export file into the canonical set table."""
     options = options or ImportOptions()
     doc = load_document(Path(path), options)
+    sheet_note = None
+    app_sheet = _app_export_sheet(doc, options)
+    if app_sheet is not None:
+        sheet, doc = app_sheet
+        sheet_note = f"workbook sheet {sheet!r} read as an app export"
     if options.format:
         by_name = {imp.name: imp for imp in registry()}
         if options.format not in by_name:
@@ -73,6 +82,10 @@ def read_log(path: str | Path, options: ImportOptions | None = None) -> ImportRe
     else:
         importer = detect(doc)
     result = importer.read(doc, options)
+    if sheet_note is not None:
+        result = replace(result, report=replace(
+            result.report, format=result.report.format + "-xlsx",
+            notes=(sheet_note, *result.report.notes)))
     if result.sets.empty:
         raise EmptyLogError(
             f"no set rows found ({result.report.skipped} rows skipped: "
@@ -82,6 +95,20 @@ def read_log(path: str | Path, options: ImportOptions | None = None) -> ImportRe
             hint="check that this is a workout export with exercises, reps and dates",
         )
     return result
+
+
+def _app_export_sheet(doc: Document, options: ImportOptions) -> tuple[str, Document] | None:
+    """(sheet name, text document) when a workbook is an app export re-saved from Excel (its
+    one sheet is recognised by an app importer, or `--format` names one); else None."""
+    if doc.sheets is None or options.format in SPREADSHEET_FORMATS:
+        return None
+    as_text = single_sheet_as_text(doc)
+    if as_text is None:
+        return None
+    if options.format:
+        return as_text
+    apps = [imp for imp in registry() if imp.name not in SPREADSHEET_FORMATS]
+    return as_text if any(imp.detect(as_text[1]) > 0 for imp in apps) else None
 
 
 @dataclass(frozen=True)

@@ -181,11 +181,13 @@ def as_text(col: pd.Series) -> pd.Series:
 
 
 def uses_decimal_comma(cols: list[pd.Series]) -> bool:
-    """True when numeric-looking cells in these columns write decimals with a comma."""
+    """True when numeric-looking cells in these columns write decimals with a comma.
+    `1,000` (three digits after the comma) could be a thousands separator, so it is no
+    evidence either way."""
     comma = dot = 0
     for col in cols:
         text = as_text(col).dropna()
-        comma += int(text.str.fullmatch(r"-?\d+,\d+").sum())
+        comma += int(text.str.fullmatch(r"-?(?!\d{1,3},\d{3}$)\d+,\d+").sum())
         dot += int(text.str.fullmatch(r"-?\d+\.\d+").sum())
     return comma > dot
 

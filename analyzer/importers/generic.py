@@ -10,7 +10,15 @@ Variants: `generic-csv`, `generic-csv-eu` (`;` delimiter or decimal comma), `gen
   `--athlete` was given); otherwise `--athlete`, otherwise the file stem.
 - A blank date cell takes the date above it (sheets often write the date once per session).
 - Weight unit: a unit in the cell (`60 kg`), a unit column, the header (`Weight (lb)`), then
-  `--units`, then kg (reported in the notes).
+  `--units`, then kg (reported in the notes). `1,000` reads as a thousand unless the file
+  writes decimal commas elsewhere.
+- A `Time` column next to a date-only `Date` column adds the time of day.
+- A warm-up column (`isWarmup`, `Warmup`: true/yes/1/x) marks warm-up sets.
+- One column group per set (`Set 1 Reps`, `Set 1 Weight`, `Set 2 Reps`, ... or `Set 1`,
+  `Set 2` cells written weight x reps, `100x5`, `60kg x 8`, `BW x 10`): each filled group is
+  one set, numbered by its column.
+- A date column with no readable date at all (a program sheet's `Day 1`, `Week 2`) is an
+  unsupported layout: the error names the column rather than guessing dates.
 """
 
 from __future__ import annotations
@@ -35,7 +43,13 @@ from analyzer.importers.cells import (
     to_kg,
     uses_decimal_comma,
 )
-from analyzer.importers.headers import Column, check_columns_option, find_header, match_row
+from analyzer.importers.headers import (
+    Column,
+    check_columns_option,
+    find_header,
+    match_cell,
+    match_row,
+)
 
 NAME: Final = "generic"
 DETECT_SCORE: Final = 0.2
@@ -120,6 +134,8 @@ class GenericImporter:
             prefix = f"sheet {table.name!r}: " if several else ""
             notes.extend(prefix + n for n in table_notes)
         frame = pd.concat(frames, ignore_index=True)
+        if not frame.empty and frame["performed_at"].isna().all():
+            raise _no_dates(doc, usable)
         return finish(doc, frame, format_name=variant, rows=rows, problems=problems,
                       notes=_dedupe(notes))
 
@@ -156,6 +172,99 @@ def _missing_columns(doc: Document, located: list[tuple[Table, object]],
     )
 
 
+def _no_dates(doc: Document, usable: list[tuple[Table, int, dict[str, Column]]]
+              ) -> UnsupportedLayoutError:
+    """The error for a table whose date column holds no date (a program sheet)."""
+    table, header_row, columns = usable[0]
+    col = columns["date"]
+    seen = as_text(table.cells.iloc[header_row + 1:, col.index]).dropna().unique()[:3]
+    return UnsupportedLayoutError(
+        f"column {col.header!r} holds no dates ("
+        + ", ".join(repr(str(v)) for v in seen)
+        + "): a program or plan sheet without session dates cannot be placed in weeks",
+        path=doc.path,
+        hint="add a column with each session's date (YYYY-MM-DD), or map the real date "
+        "column with --columns date=<header>",
+    )
+
+
+#: Headers naming one set's column group: `Set 1 Reps`, `Satz 2`, `S3 Weight`, `Reps 1`.
+_SET_WORDS: Final = r"set|satz|serie|série|series|s"
+_PER_SET_HEADER: Final = re.compile(
+    rf"^(?:(?:{_SET_WORDS})\s*#?\s*(?P<n>\d{{1,2}})\b\s*(?P<rest>.*)"
+    rf"|(?P<rest2>.*?)\s*(?:(?:{_SET_WORDS})\s*#?\s*)?(?P<n2>\d{{1,2}}))$",
+    re.IGNORECASE,
+)
+#: One set written in one cell, weight x reps: `100x5`, `60 kg x 8`, `BW x 10`, `62,5×5`.
+_WEIGHT_X_REPS: Final = (
+    r"^\s*(?P<weight>(?:[-+]?\d+(?:[.,]\d+)?\s*(?:kgs?|lbs?)?)|bw|bodyweight)"
+    r"\s*[x×*]\s*(?P<reps>\d+)\s*$"
+)
+
+
+def per_set_columns(header: list[object]) -> dict[int, dict[str, Column]]:
+    """Set number -> {"reps"|"weight"|"cell": Column} for headers naming one set's group;
+    empty unless at least two set numbers are found."""
+    groups: dict[int, dict[str, Column]] = {}
+    for index, cell in enumerate(header):
+        if cell is None or (isinstance(cell, float) and pd.isna(cell)):
+            continue
+        text = " ".join(str(cell).strip().split())
+        found = _PER_SET_HEADER.match(text)
+        if not found or text.isdigit():
+            continue
+        number = int(found["n"] or found["n2"])
+        rest = (found["rest"] if found["n"] else found["rest2"]) or ""
+        field, unit = match_cell(rest) if rest.strip() else ("cell", None)
+        if field in ("reps", "weight", "cell"):
+            groups.setdefault(number, {}).setdefault(
+                field, Column(index=index, header=str(cell).strip(), unit=unit))
+    return groups if len(groups) >= 2 else {}
+
+
+def _long_per_set(table: Table, header_row: int, columns: dict[str, Column],
+                  groups: dict[int, dict[str, Column]], problems: RowProblems
+                  ) -> tuple[Table, dict[str, Column]]:
+    """The table with one row per filled set group (reps, weight and set number in three
+    new columns at the right), rows in file order; the columns map points at them."""
+    body = table.cells.iloc[header_row + 1:]
+    rows = pd.Series(table.rows[header_row + 1:], index=body.index, dtype="int64")
+    width = table.cells.shape[1]
+    parts: list[pd.DataFrame] = []
+    for number, group in sorted(groups.items()):
+        reps = as_text(body[group["reps"].index]) if "reps" in group else None
+        weight = as_text(body[group["weight"].index]) if "weight" in group else None
+        if "cell" in group:
+            cell = as_text(body[group["cell"].index])
+            split = cell.str.extract(_WEIGHT_X_REPS, flags=re.IGNORECASE)
+            unreadable = cell.notna() & split["reps"].isna()
+            problems.add_mask("set cell not like 100x5 (weight x reps)", unreadable, rows)
+            reps = split["reps"] if reps is None else reps.fillna(split["reps"])
+            weight = split["weight"] if weight is None else weight.fillna(split["weight"])
+        filled = pd.Series(False, index=body.index)
+        for part in (reps, weight):
+            if part is not None:
+                filled |= part.notna()
+        extra = pd.DataFrame(
+            {width: reps if reps is not None else np.nan,
+             width + 1: weight if weight is not None else np.nan,
+             width + 2: number,
+             width + 3: rows},
+            index=body.index,
+        )
+        parts.append(pd.concat([body, extra], axis=1)[filled])
+    long = pd.concat(parts).sort_index(kind="stable")
+    header = table.cells.iloc[[header_row]].reindex(columns=long.columns)
+    cells = pd.concat([header, long], ignore_index=True)
+    line = np.concatenate(([table.rows[header_row]], long[width + 3].to_numpy(np.int64)))
+    weight_unit = next((g["weight"].unit for g in groups.values() if "weight" in g), None)
+    mapped = {f: c for f, c in columns.items() if f not in ("reps", "weight", "set", "sets")}
+    mapped["reps"] = Column(width, "reps", None)
+    mapped["weight"] = Column(width + 1, "weight", weight_unit)
+    mapped["set"] = Column(width + 2, "set", None)
+    return Table(table.name, cells.drop(columns=[width + 3]), line), mapped
+
+
 def read_table(
     table: Table,
     header_row: int,
@@ -166,6 +275,10 @@ def read_table(
 ) -> tuple[pd.DataFrame, int, list[str]]:
     """One grid below its header into canonical columns (before `finish`), the number of data
     records read, and notes. Bad rows are recorded in `problems` and dropped."""
+    groups = per_set_columns(table.cells.iloc[header_row].tolist())
+    if groups:
+        table, columns = _long_per_set(table, header_row, dict(columns), groups, problems)
+        header_row = 0
     body = table.cells.iloc[header_row + 1:]
     source_row = pd.Series(table.rows[header_row + 1:], index=body.index, dtype="int64")
     cell = {field: body[col.index] for field, col in columns.items()}
@@ -179,7 +292,10 @@ def read_table(
     comma = uses_decimal_comma(numeric_cols)
 
     def numbers(field: str, **kw: bool) -> Numbers | None:
-        return parse_numbers(cell[field], decimal_comma=comma, **kw) if field in cell else None
+        if field not in cell:
+            return None
+        raw = cell[field] if comma else _without_thousands(cell[field])
+        return parse_numbers(raw, decimal_comma=comma, **kw)
 
     frame = pd.DataFrame(index=body.index)
     frame["source_row"] = source_row
@@ -192,6 +308,8 @@ def read_table(
     filled = filled.where(session > 0)
     if (empty_date & filled.notna() & frame["exercise"].notna()).any():
         notes.append("rows with an empty date took the date from the row above")
+    if "time" in text:
+        filled = _add_time_of_day(filled, text["time"])
     frame["performed_at"] = filled
     notes.extend(dates.notes)
 
@@ -223,10 +341,15 @@ def read_table(
         frame["rpe"] = rpe.value.fillna(from_rir) if rpe is not None else from_rir
 
     set_text = text.get("set")
+    warm = pd.Series(False, index=body.index)
     if set_text is not None:
-        marks = set_text.str.lower().isin(WARMUP_MARKS).fillna(False).astype(bool)
-        frame["set_type"] = pd.Series("normal", index=body.index).mask(marks, "warmup")
+        warm |= set_text.str.lower().isin(WARMUP_MARKS).fillna(False).astype(bool)
         frame["set_no"] = pd.to_numeric(set_text, errors="coerce")
+    if "warmup" in text:
+        flag = text["warmup"].str.lower().str.strip()
+        warm |= flag.isin(TRUE_WORDS + WARMUP_MARKS).fillna(False).astype(bool)
+    if set_text is not None or "warmup" in text:
+        frame["set_type"] = pd.Series("normal", index=body.index).mask(warm, "warmup")
 
     count = pd.Series(1, index=body.index, dtype="int64")
     scheme = _scheme(text["scheme"]) if "scheme" in text else None
@@ -272,6 +395,34 @@ def read_table(
         frame["set_index"] = frame["set_index"].fillna(order) if "set_index" in frame else order
     frame = frame.drop(columns=["set_no"], errors="ignore")
     return frame, int((~blank).sum()), notes
+
+
+#: Cells of a warm-up flag column that mean "yes".
+TRUE_WORDS: Final = ("true", "yes", "y", "1", "1.0", "x", "✓", "ja", "oui", "sí", "si")
+_THOUSANDS: Final = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?"
+_CLOCK_FORMATS: Final = ("%H:%M", "%H:%M:%S", "%I:%M %p", "%I:%M:%S %p")
+
+
+def _without_thousands(col: pd.Series) -> pd.Series:
+    """`1,000` / `1,250.5` as `1000` / `1250.5`; other cells untouched (a file that writes
+    decimal commas never gets here)."""
+    text = as_text(col)
+    grouped = text.str.fullmatch(_THOUSANDS).fillna(False).astype(bool)
+    if not grouped.any():
+        return col
+    return col.astype(object).mask(grouped, text.str.replace(",", "", regex=False))
+
+
+def _add_time_of_day(dates: pd.Series, clock: pd.Series) -> pd.Series:
+    """Dates that carry no time of day, plus the clock time of a separate time column
+    (`18:30`, `6:30 PM`, a workbook time cell); other dates unchanged."""
+    text = clock.str.replace(r"[\u202f\u00a0]", " ", regex=True).str.upper()
+    parsed = pd.Series(pd.NaT, index=clock.index, dtype="datetime64[ns]")
+    for fmt in _CLOCK_FORMATS:
+        parsed = parsed.fillna(pd.to_datetime(text, format=fmt, errors="coerce"))
+    offset = parsed - parsed.dt.normalize()
+    date_only = dates.notna() & (dates == dates.dt.normalize())
+    return dates.where(~(date_only & offset.notna()), dates + offset)
 
 
 #: "5x5", "4 x 8", "3×10", "5*5", "3x8-10" (the low end of a rep range), "4 sets of 8".

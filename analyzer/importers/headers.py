@@ -1,6 +1,13 @@
 """Header names matched to canonical fields through the synonym table in
 `analyzer/data/header_synonyms.csv` (case-insensitive; a unit in the header such as
 `Weight (lb)` or `Load kg` is split off and returned with the match).
+
+Rows whose synonym starts with `~` are keywords, the fallback for headers no synonym names
+exactly: a header containing one keyword word (`Exercise performed`, `Übung (Name)`,
+`Gewicht kg`) maps to its field, unless it also holds a veto word (field `-`: `Body weight`,
+`Target reps`, `Rest (s)`), a number (`Set 1 Reps`), or keywords of two fields
+(`Exercise notes`). Keywords in scripts written without spaces (種目, 回数) match anywhere in
+the header.
 """
 
 from __future__ import annotations
@@ -22,18 +29,55 @@ _UNIT_RE: Final = re.compile(
 )
 
 
+KEYWORD_MARK: Final = "~"
+VETO_FIELD: Final = "-"
+
+
 @cache
-def synonyms() -> dict[str, str]:
-    """Normalised synonym -> canonical field, from the package data file."""
+def _synonym_table() -> pd.DataFrame:
     path = resources.files("analyzer") / "data" / "header_synonyms.csv"
     with resources.as_file(path) as file:
-        table = pd.read_csv(file, dtype="string", keep_default_na=False)
-    return dict(zip(table["synonym"].map(normalise), table["field"], strict=True))
+        return pd.read_csv(file, dtype="string", keep_default_na=False)
+
+
+@cache
+def synonyms() -> dict[str, str]:
+    """Normalised synonym -> canonical field, from the package data file (exact names)."""
+    table = _synonym_table()
+    exact = table[~table["synonym"].str.startswith(KEYWORD_MARK)]
+    return dict(zip(exact["synonym"].map(normalise), exact["field"], strict=True))
+
+
+@cache
+def keywords() -> dict[str, str]:
+    """Normalised keyword -> field (or `VETO_FIELD`), for headers no synonym names exactly."""
+    table = _synonym_table()
+    marked = table[table["synonym"].str.startswith(KEYWORD_MARK)]
+    words = marked["synonym"].str.slice(len(KEYWORD_MARK)).map(normalise)
+    return dict(zip(words, marked["field"], strict=True))
 
 
 def fields() -> frozenset[str]:
     """Every canonical field a header can map to."""
     return frozenset(synonyms().values())
+
+
+_WORD_RE: Final = re.compile(r"[^\W_]+")
+_SPACELESS_RE: Final = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
+
+
+def keyword_field(text: str) -> str | None:
+    """The field a normalised header names by keyword, or None (see the module docstring)."""
+    words = set(_WORD_RE.findall(text))
+    if any(w.isdigit() for w in words):
+        return None
+    hits: set[str] = set()
+    for word, field in keywords().items():
+        if word in words or (_SPACELESS_RE.search(word) and word in text):
+            hits.add(field)
+    if VETO_FIELD in hits or len(hits) != 1:
+        return None
+    return hits.pop()
 
 
 def normalise(header: object) -> str:
@@ -68,6 +112,9 @@ def match_cell(cell: object) -> tuple[str | None, str | None]:
         return table[base], unit
     if not base and unit:
         return "weight", unit
+    field = keyword_field(text)
+    if field is not None:
+        return field, unit if field == "weight" else None
     return None, None
 
 

@@ -10,6 +10,10 @@ from the data; the variant names it:
 - `hevy-dayfirst`: `5 Dec 2025, 11:37` (24-hour clock, hour not always zero-padded)
 - `hevy-iso`: `2025-12-05 11:37:00`
 
+Month names in another language (`5 dic 2025, 11:37`, `5 déc. 2025`, `5 Dez. 2025`) are
+read through `MONTHS`. Only `start_time` and `exercise_title` are required (with a set,
+reps or weight column to tell the layout): other columns may be missing or in any order.
+
 `set_index` is 0-based in the file and 1-based here; `set_type` `dropset` becomes `drop`;
 the workout is the `title`; notes are the exercise notes and the workout description.
 """
@@ -49,7 +53,23 @@ SET_TYPES: dict[str, str] = {
     "failure": "failure", "dropset": "drop", "drop": "drop",
 }
 
-REQUIRED_HEADERS = {"title", "start_time", "exercise_title", "set_index", "set_type", "reps"}
+REQUIRED_HEADERS = {"start_time", "exercise_title"}
+#: At least one of these must be present as well.
+SET_HEADERS = {"set_index", "set_type", "reps", "weight_kg", "weight_lbs"}
+
+#: Month stems in the app's other languages -> English (es, fr, de, it, pt, nl); a word
+#: starting with a stem is that month.
+MONTHS: dict[str, str] = {
+    "ene": "Jan", "janv": "Jan", "jän": "Jan", "gen": "Jan", "févr": "Feb", "fév": "Feb",
+    "fev": "Feb", "mrt": "Mar", "mars": "Mar", "märz": "Mar", "mär": "Mar", "avr": "Apr",
+    "abr": "Apr", "mai": "May", "mei": "May", "mag": "May", "juin": "Jun", "juni": "Jun",
+    "giu": "Jun", "juil": "Jul", "juli": "Jul", "lug": "Jul", "août": "Aug", "ago": "Aug",
+    "sept": "Sep", "set": "Sep", "okt": "Oct", "ott": "Oct", "out": "Oct", "déc": "Dec",
+    "dic": "Dec", "dez": "Dec",
+    # English stems, for full names (`junio`, `marzo`, `septiembre`, `November`)
+    "jan": "Jan", "feb": "Feb", "mar": "Mar", "apr": "Apr", "may": "May", "jun": "Jun",
+    "jul": "Jul", "aug": "Aug", "sep": "Sep", "oct": "Oct", "nov": "Nov", "dec": "Dec",
+}
 
 
 @dataclass(frozen=True)
@@ -63,7 +83,7 @@ class HevyImporter:
         if not head:
             return 0.0
         names = {h.lower() for h in split_header(head[0])}
-        return 0.95 if names >= REQUIRED_HEADERS else 0.0
+        return 0.95 if names >= REQUIRED_HEADERS and names & SET_HEADERS else 0.0
 
     def read(self, doc: Document, options: ImportOptions) -> ImportResult:
         table = read_table(doc.text or "")
@@ -89,7 +109,13 @@ class HevyImporter:
         problems.add_mask("non-numeric reps", bad_reps & ~bad_weight, lines)
         keep = ~(bad_weight | bad_reps)
 
-        performed_at, fmt = parse_dates(table.column("start_time"), list(DATE_VARIANTS))
+        start = table.column("start_time")
+        performed_at, fmt = parse_dates(start, list(DATE_VARIANTS))
+        if performed_at.isna().sum() > (start.str.strip() == "").sum():
+            english = english_months(start)
+            retry, retry_fmt = parse_dates(english, list(DATE_VARIANTS))
+            if retry.notna().sum() > performed_at.notna().sum():
+                performed_at, fmt = retry, retry_fmt
         set_type = (table.column("set_type").str.strip().str.lower().map(SET_TYPES)
                     .fillna("normal"))
         index0, _ = to_number(table.column("set_index"))
@@ -121,3 +147,13 @@ class HevyImporter:
 
 
 IMPORTER = HevyImporter()
+
+
+def english_months(cells: pd.Series) -> pd.Series:
+    """Date text with the month abbreviations of `MONTHS` (and a dot after them) in
+    English, one vectorised replacement per spelling."""
+    out = cells.astype("string").fillna("")
+    for word, english in sorted(MONTHS.items(), key=lambda kv: -len(kv[0])):
+        out = out.str.replace(rf"(?i)(?<![^\W\d_]){word}[^\W\d_]*\.?(?![^\W\d_])",
+                              english, regex=True)
+    return out

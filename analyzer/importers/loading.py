@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -70,9 +72,20 @@ def load_document(path: Path, options: ImportOptions) -> Document:
             hint = "save it as .xlsx or .csv" if "xls" in what else "pass a CSV or .xlsx export"
             raise NotALogError(f"this is {what}, not a workout log", path=path, hint=hint)
     text, encoding = decode(raw, path)
+    text = blank_excel_sep_line(text)
     check_line_count(text, path, options.max_rows)
     check_quoting(text, path)
     return Document(path=path, text=text, encoding=encoding, today=options.today)
+
+
+_SEP_LINE = re.compile(r"\A\ufeff?\s*\"?sep=.?\"?[ \t]*(?=\r?\n)", re.IGNORECASE)
+
+
+def blank_excel_sep_line(text: str) -> str:
+    """Excel's `sep=;` first line emptied (not removed, so line numbers stay the file's):
+    the delimiter is sniffed from the header anyway, and an empty line is skipped by every
+    reader, so app exports saved this way are still detected by their header."""
+    return _SEP_LINE.sub("", text, count=1)
 
 
 def check_line_count(text: str, path: Path, max_rows: int) -> None:
@@ -248,3 +261,25 @@ def _workbook_error(path: Path, exc: BaseException) -> BacklogError:
                             "refused", path=path, hint="open and save it again in Excel")
     return NotALogError(f"cannot read workbook ({type(exc).__name__})", path=path,
                         hint="open and save it again as .xlsx")
+
+
+def single_sheet_as_text(doc: Document) -> tuple[str, Document] | None:
+    """A workbook whose only non-empty sheet holds a table, as comma-separated text (sheet
+    name, text document), so an app export re-saved from Excel is read by the app's own
+    importer. Date cells are written `YYYY-MM-DD HH:MM:SS`, a layout every app importer
+    accepts. Row n of the sheet is line n of the text (until a cell holding a line break).
+    None when the workbook has several non-empty sheets (a coach workbook: the generic
+    reader's job)."""
+    if doc.sheets is None:
+        return None
+    filled = [(name, cells) for name, cells in doc.sheets.items()
+              if not cells.empty and cells.notna().to_numpy().any()]
+    if len(filled) != 1:
+        return None
+    name, cells = filled[0]
+    text = cells.to_csv(header=False, index=False, lineterminator="\n")
+    text = _EMPTY_ROW.sub("", text)
+    return name, replace(doc, text=text, sheets=None)
+
+
+_EMPTY_ROW = re.compile(r"(?m)^,+$")
