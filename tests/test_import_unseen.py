@@ -205,6 +205,23 @@ def test_hevy_month_names_in_another_language(tmp_path: Path) -> None:
     ]
 
 
+# --- Fitbod without `multiplier` ---------------------------------------------------------
+
+
+def test_fitbod_older_export_without_multiplier_or_offset(tmp_path: Path) -> None:
+    text = (
+        "Date,Exercise,Reps,Weight(lbs),Duration(s),Distance(m),Incline,Resistance,isWarmup,"
+        "Note\n"
+        "2021-01-17 22:14:35,Deadlift, 5,135.0,0.0,0.0,0.0,0.0,true,\n"
+        "2021-01-17 22:14:35,Deadlift, 5,225.0,0.0,0.0,0.0,0.0,false,\n"
+    )
+    result = read_log(write(tmp_path, "WorkoutExport.csv", text))
+    assert result.report.format == "fitbod"
+    assert values(result, "weight_kg") == pytest.approx([135 * LB, 225 * LB])
+    assert values(result, "set_type") == ["warmup", "normal"]
+    assert result.sets["performed_at"].iloc[0] == pd.Timestamp("2021-01-17 22:14:35")
+
+
 # --- coach spreadsheets ------------------------------------------------------------------
 
 

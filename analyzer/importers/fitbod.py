@@ -1,7 +1,8 @@
 """Fitbod (iOS) `WorkoutExport.csv`.
 
 Header `Date,Exercise,Reps,Weight(kg),Duration(s),Distance(m),Incline,Resistance,isWarmup,
-Note,multiplier` (a `Weight(lbs)` header is honoured too). Dates carry a zone offset
+Note,multiplier` (a `Weight(lbs)` header is honoured too; older exports without
+`multiplier`, or with times lacking the offset, read the same). Dates carry a zone offset
 (`2021-01-17 22:14:35 +0000`); they are converted to UTC and the offset dropped, so
 `performed_at` is the UTC wall clock the file states (Fitbod writes `+0000`, so this is the
 time as written). Numbers may have leading spaces; blank lines are not records.
@@ -32,9 +33,11 @@ from analyzer.importers.csvtext import (
 )
 
 DATE_FORMATS: tuple[str, ...] = ("%Y-%m-%d %H:%M:%S %z", "%Y-%m-%d %H:%M:%S%z",
-                                 "%Y-%m-%dT%H:%M:%S%z")
+                                 "%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%d %H:%M:%S",
+                                 "%Y-%m-%dT%H:%M:%S")
 
-MARKERS = {"date", "exercise", "reps", "iswarmup", "multiplier"}
+#: Headers every Fitbod export has; `multiplier` came later and may be missing.
+MARKERS = {"date", "exercise", "reps", "iswarmup"}
 
 
 @dataclass(frozen=True)
