@@ -425,3 +425,31 @@ def test_cli_program_sheet_exits_2_with_one_line(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "holds no dates" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+REAL = Path(__file__).resolve().parents[1].parent / "shared" / "real_logs"
+
+
+@pytest.mark.parametrize(
+    ("name", "sep", "date_column", "sets"),
+    [("strong/placy2_strong.csv", ",", "Date", 6625),
+     ("strong/cmccorkle21_strong_workouts.csv", ";", "Date", 8004),
+     ("hevy/hevyconnect_workouts.csv", ",", None, 1922)],
+)
+def test_real_export_resaved_as_xlsx_keeps_every_set(
+    tmp_path: Path, name: str, sep: str, date_column: str | None, sets: int
+) -> None:
+    """The real export opened in a spreadsheet and saved as .xlsx (date cells become dates,
+    as Excel makes them); set counts are SOURCES.md's."""
+    source = REAL / name
+    if not source.exists():
+        pytest.skip("../shared/real_logs not present")
+    frame = pd.read_csv(source, sep=sep, dtype=str, keep_default_na=False)
+    if date_column:
+        frame[date_column] = pd.to_datetime(frame[date_column], format="%Y-%m-%d %H:%M:%S")
+    path = tmp_path / "export.xlsx"
+    frame.to_excel(path, index=False)
+    original, resaved = read_log(source), read_log(path)
+    assert resaved.report.format == original.report.format + "-xlsx"
+    assert resaved.report.sets == original.report.sets == sets
+    assert resaved.sets["weight_kg"].sum() == pytest.approx(original.sets["weight_kg"].sum())
