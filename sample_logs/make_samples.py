@@ -51,14 +51,14 @@ FIXED_WEEK = [
 
 def sessions(weeks_bad: int = 4, weeks_fixed: int = 4, shift_kg: float = 0.0):
     """Yield (date, time, workout, exercise, set_no, reps, kg, rpe, warmup) for every set.
-    `shift_kg` moves the barbell lifts (>= 40 kg) only, so lighter lifters stay plausible."""
+    `shift_kg` moves the barbell lifts only, so lighter lifters stay plausible."""
     for week in range(weeks_bad + weeks_fixed):
         plan = BAD_WEEK if week < weeks_bad else FIXED_WEEK
         progress = week if week < weeks_bad else week - weeks_bad
         for weekday, time, workout, lifts in plan:
             day = FIRST_MONDAY + dt.timedelta(days=7 * week + weekday)
             for exercise, n_sets, reps, kg, step, rpe in lifts:
-                load = kg + step * progress + (shift_kg if kg >= 40 else 0.0)
+                load = kg + step * progress + (shift_kg if "(Barbell)" in exercise else 0.0)
                 if step and kg >= 40:
                     yield day, time, workout, exercise, 0, 5, round(load * 0.5, 1), None, True
                 for s in range(1, n_sets + 1):
