@@ -9,7 +9,7 @@ never at the file name.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -61,13 +61,22 @@ class Document:
         """The first `n` non-empty text lines (for detection)."""
         if self.text is None:
             return []
-        out: list[str] = []
-        for line in self.text.splitlines():
-            if line.strip():
-                out.append(line)
-                if len(out) >= n:
-                    break
-        return out
+        return head_of(self.text, lambda line: bool(line.strip()), n)
+
+
+def head_of(text: str, keep: Callable[[str], bool], n: int) -> list[str]:
+    """The first `n` lines of `text` (as `str.splitlines` splits them) for which `keep` is
+    true, splitting only a growing prefix: detection runs several times per file, and
+    splitting a large file whole each time costs more than reading it."""
+    size = 1 << 14
+    while True:
+        lines = text[:size].splitlines()
+        if size < len(text):
+            lines = lines[:-1]  # the prefix may cut the last line short
+        out = [line for line in lines if keep(line)][:n]
+        if len(out) >= n or size >= len(text):
+            return out
+        size *= 4
 
 
 @dataclass(frozen=True)
@@ -232,7 +241,11 @@ def repeated_header_lines(doc: Document) -> np.ndarray:
     count, so a title line that recurs as a section name (Alpha Progression) is not one."""
     if doc.text is None:
         return np.empty(0, dtype=np.int64)
-    lines = pd.Series(doc.text.split("\n"), dtype="string").str.replace("\ufeff", "").str.strip()
+    if "\ufeff" not in doc.text:
+        found = _repeated_header_search(doc.text)
+        if found is not None:
+            return found
+    lines = _clean_lines(doc.text.split("\n"))
     filled = lines[lines != ""]
     if filled.empty:
         return np.empty(0, dtype=np.int64)
@@ -241,6 +254,46 @@ def repeated_header_lines(doc: Document) -> np.ndarray:
         return np.empty(0, dtype=np.int64)
     again = filled[(filled == header) & (filled.index > first_at)]
     return (again.index.to_numpy() + 1).astype(np.int64)
+
+
+def _clean_lines(lines: list[str]) -> pd.Series:
+    return pd.Series(lines, dtype="string").str.replace("\ufeff", "").str.strip()
+
+
+#: Lines `_repeated_header_search` looks at for the header before giving up.
+_HEADER_SEARCH_LINES = 1000
+
+
+def _repeated_header_search(text: str) -> np.ndarray | None:
+    """`repeated_header_lines` for a text without BOM characters, without splitting it: a
+    line that strips to the header contains it, so only lines holding the header text are
+    candidates, found with `str.find`. None when the header is not among the first lines."""
+    head = text.split("\n", _HEADER_SEARCH_LINES)[:_HEADER_SEARCH_LINES]
+    cleaned = _clean_lines(head)
+    filled = cleaned[cleaned != ""]
+    if filled.empty:
+        return None
+    first_at, header = int(filled.index[0]), str(filled.iloc[0])
+    if max(header.count(d) for d in (",", ";", "\t")) < 2:
+        return np.empty(0, dtype=np.int64)
+    header_end = sum(len(line) + 1 for line in head[:first_at + 1])
+    numbers: list[int] = []
+    candidates: list[str] = []
+    line_no, counted_to = first_at + 1, header_end
+    at = text.find(header, header_end)
+    while at >= 0:
+        start = text.rfind("\n", 0, at) + 1
+        end = text.find("\n", at)
+        end = len(text) if end < 0 else end
+        line_no += text.count("\n", counted_to, start)
+        counted_to = start
+        numbers.append(line_no + 1)
+        candidates.append(text[start:end])
+        at = text.find(header, end + 1) if end < len(text) else -1
+    if not candidates:
+        return np.empty(0, dtype=np.int64)
+    same = (_clean_lines(candidates) == header).to_numpy(dtype=bool)
+    return np.asarray(numbers, dtype=np.int64)[same]
 
 
 class Importer(Protocol):

@@ -84,14 +84,17 @@ def sniff_delimiter(lines: list[str]) -> str:
     return max(DELIMITERS, key=lambda d: counts[d])
 
 
-def text_grid(text: str, delimiter: str | None = None) -> TextGrid:
+def text_grid(text: str, delimiter: str | None = None, *, strings: bool = False) -> TextGrid:
     """Split `text` into a cell grid with the C csv reader; blank lines stay as empty rows.
 
     Large files take pandas' C parser (see `_fast_grid`); the `csv` module remains the
-    reference for anything irregular."""
+    reference for anything irregular. With `strings`, a large file whose records all have
+    the header's width comes back as pyarrow string columns (see `_arrow_grid`): the same
+    cells, for readers that only look at them through `as_text`."""
     delimiter = delimiter or sniff_delimiter(_head_lines(text))
     if len(text) >= FAST_GRID_CHARS:
-        fast = _fast_grid(text, delimiter)
+        fast = _arrow_grid(text, delimiter) if strings else None
+        fast = fast or _fast_grid(text, delimiter)
         if fast is not None:
             return fast
     records = list(csv.reader(io.StringIO(text), delimiter=delimiter))
@@ -154,6 +157,60 @@ def _fast_grid(text: str, delimiter: str) -> TextGrid | None:
     return TextGrid(pd.DataFrame(values, dtype=object), lines.astype(np.int64), delimiter)
 
 
+def _arrow_grid(text: str, delimiter: str) -> TextGrid | None:
+    """The grid `_fast_grid` gives, as pyarrow string columns read by Arrow's CSV reader
+    (no Python string per cell): where a cell is None there, it is NaN here. Only for the
+    regular case both readers agree on: no `\r` or BOM, quotes only at field edges, and
+    every non-empty record exactly as wide as the widest; empty lines become all-NaN rows.
+    None otherwise (the caller falls back)."""
+    if "\r" in text or len(delimiter) != 1 or text.startswith("\ufeff"):
+        return None
+    data = text.encode("utf-8")
+    buf = np.frombuffer(data, dtype=np.uint8)
+    if not _regular_quotes(buf, ord(delimiter)):
+        return None
+    starts, ends, lines = _record_bounds(buf)
+    filled = ends > starts
+    if not filled.any():
+        return None
+    nfields = _field_counts(buf, starts[filled], ends[filled], ord(delimiter))
+    width = int(nfields[0])
+    if (nfields != width).any():
+        return None
+    del buf
+    try:
+        import pyarrow as pa
+        from pyarrow import csv as pa_csv
+    except ImportError:  # pyarrow is optional: the object grid serves
+        return None
+
+    names = [str(i) for i in range(width)]
+    try:
+        table = pa_csv.read_csv(
+            io.BytesIO(data),
+            read_options=pa_csv.ReadOptions(column_names=names),
+            parse_options=pa_csv.ParseOptions(
+                delimiter=delimiter, quote_char='"', double_quote=True, escape_char=False,
+                newlines_in_values=True, ignore_empty_lines=True),
+            convert_options=pa_csv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.large_string()),
+                strings_can_be_null=False, quoted_strings_can_be_null=False),
+        )
+    except (pa.ArrowInvalid, ValueError):
+        return None
+    del data
+    if table.num_rows != int(filled.sum()):
+        return None
+    if not filled.all():
+        at = np.full(starts.size, -1, dtype=np.int64)
+        at[filled] = np.arange(table.num_rows)
+        table = table.take(pa.array(at, mask=at < 0))
+    cells = pd.DataFrame(
+        {i: pd.Series(table.column(i), dtype=STR_OBJ) for i in range(width)}
+    )
+    return TextGrid(cells, lines.astype(np.int64), delimiter)
+
+
 def _regular_quotes(buf: np.ndarray, delim: int) -> bool:
     """True when every `"` opens a field (after a delimiter, newline, quote or the start) or
     closes one (before a delimiter, newline, quote or the end), in pairs: quoting both
@@ -187,8 +244,11 @@ def uses_decimal_comma(cols: list[pd.Series]) -> bool:
     comma = dot = 0
     for col in cols:
         text = as_text(col).dropna()
-        comma += int(text.str.fullmatch(r"-?(?!\d{1,3},\d{3}$)\d+,\d+").sum())
-        dot += int(text.str.fullmatch(r"-?\d+\.\d+").sum())
+        # The look-ahead is not Arrow's regex syntax: only cells with a comma take it.
+        with_comma = text[text.str.contains(",", regex=False)]
+        comma += int(with_comma.str.fullmatch(r"-?(?!\d{1,3},\d{3}$)\d+,\d+").sum())
+        with_dot = text[text.str.contains(".", regex=False)]
+        dot += int(with_dot.str.fullmatch(r"-?\d+\.\d+").sum())
     return comma > dot
 
 
@@ -216,7 +276,7 @@ def parse_numbers(col: pd.Series, *, decimal_comma: bool, allow_units: bool = Fa
     if decimal_comma:
         text = text.str.replace(r"(?<=\d),(?=\d)", ".", regex=True)
     plain = text.str.fullmatch(_PLAIN_NUMBER).fillna(False).astype(bool)
-    value = pd.to_numeric(text.where(plain), errors="coerce").astype("float64")
+    value = plain_numbers(text.where(plain))
     bad = pd.Series(False, index=text.index)
     unit = pd.Series(np.nan, index=text.index, dtype=STR_OBJ)
     other = ~plain & text.notna()
@@ -227,6 +287,37 @@ def parse_numbers(col: pd.Series, *, decimal_comma: bool, allow_units: bool = Fa
         bad[other] = worded.bad
         unit[other] = worded.unit
     return Numbers(value=value, bad=bad, unit=unit)
+
+
+def plain_numbers(text: pd.Series) -> pd.Series:
+    """float64 of string cells that are all bare ASCII numbers or missing (`_PLAIN_NUMBER`):
+    Arrow's cast when the strings are Arrow-backed (the same correctly rounded values as
+    `pd.to_numeric`, without a Python object per cell), else `pd.to_numeric`."""
+    if getattr(text.dtype, "storage", None) == "pyarrow":
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        strings = pa.array(text.array)
+        if isinstance(strings, pa.Array):
+            strings = pa.chunked_array([strings])
+        try:
+            cast = pc.cast(strings, pa.float64())
+        except (pa.ArrowInvalid, TypeError):
+            pass
+        else:
+            return pd.Series(cast.to_numpy(), dtype="float64", index=text.index)
+    return pd.to_numeric(text, errors="coerce").astype("float64")
+
+
+def number_cells(text: pd.Series) -> pd.Series:
+    """`pd.to_numeric(text, errors="coerce")` as float64, with bare numbers (nearly all
+    cells) converted by `plain_numbers`."""
+    plain = text.str.fullmatch(_PLAIN_NUMBER).fillna(False).astype(bool)
+    value = plain_numbers(text.where(plain))
+    other = ~plain & text.notna()
+    if other.any():
+        value[other] = pd.to_numeric(text[other], errors="coerce").astype("float64")
+    return value
 
 
 def _parse_worded(text: pd.Series, *, allow_units: bool, allow_bodyweight: bool) -> Numbers:

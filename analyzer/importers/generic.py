@@ -32,11 +32,19 @@ import numpy as np
 import pandas as pd
 
 from analyzer.errors import UnsupportedLayoutError
-from analyzer.importers.base import Document, ImportOptions, ImportResult, RowProblems, finish
+from analyzer.importers.base import (
+    Document,
+    ImportOptions,
+    ImportResult,
+    RowProblems,
+    finish,
+    head_of,
+)
 from analyzer.importers.cells import (
     STR_OBJ,
     Numbers,
     as_text,
+    number_cells,
     parse_dates,
     parse_numbers,
     text_grid,
@@ -82,8 +90,8 @@ def tables(doc: Document, head: int | None = None) -> tuple[list[Table], str]:
         return grids, "generic-xlsx"
     text = doc.text or ""
     if head is not None:
-        text = "\n".join(text.splitlines()[:head])
-    grid = text_grid(text)
+        text = "\n".join(head_of(text, lambda _: True, head))
+    grid = text_grid(text, strings=True)
     variant = {";": "generic-csv-eu", "\t": "generic-tsv"}.get(grid.delimiter, "generic-csv")
     return [Table(None, grid.cells, grid.lines)], variant
 
@@ -281,27 +289,28 @@ def read_table(
         header_row = 0
     body = table.cells.iloc[header_row + 1:]
     source_row = pd.Series(table.rows[header_row + 1:], index=body.index, dtype="int64")
-    cell = {field: body[col.index] for field, col in columns.items()}
-    text = {field: as_text(col) for field, col in cell.items()}
+    # Every reader of a cell below (numbers, dates, the comma vote) starts with `as_text`,
+    # so each column is cleaned once here and the cleaned text passed on.
+    text = {field: as_text(body[col.index]) for field, col in columns.items()}
     blank = pd.concat(list(text.values()), axis=1).isna().all(axis=1)
-    body, source_row = body[~blank], source_row[~blank]
-    cell = {f: c[~blank] for f, c in cell.items()}
-    text = {f: t[~blank] for f, t in text.items()}
+    if blank.any():
+        body, source_row = body[~blank], source_row[~blank]
+        text = {f: t[~blank] for f, t in text.items()}
     notes: list[str] = []
-    numeric_cols = [cell[f] for f in ("weight", "reps", "rpe", "rir", "sets") if f in cell]
+    numeric_cols = [text[f] for f in ("weight", "reps", "rpe", "rir", "sets") if f in text]
     comma = uses_decimal_comma(numeric_cols)
 
     def numbers(field: str, **kw: bool) -> Numbers | None:
-        if field not in cell:
+        if field not in text:
             return None
-        raw = cell[field] if comma else _without_thousands(cell[field])
+        raw = text[field] if comma else _without_thousands(text[field])
         return parse_numbers(raw, decimal_comma=comma, **kw)
 
     frame = pd.DataFrame(index=body.index)
     frame["source_row"] = source_row
     frame["exercise"] = text["exercise"]
 
-    dates = parse_dates(cell["date"])
+    dates = parse_dates(text["date"])
     empty_date = text["date"].isna()
     session = (~empty_date).cumsum()
     filled = dates.values.groupby(session).transform("first")
@@ -344,7 +353,7 @@ def read_table(
     warm = pd.Series(False, index=body.index)
     if set_text is not None:
         warm |= set_text.str.lower().isin(WARMUP_MARKS).fillna(False).astype(bool)
-        frame["set_no"] = pd.to_numeric(set_text, errors="coerce")
+        frame["set_no"] = number_cells(set_text)
     if "warmup" in text:
         flag = text["warmup"].str.lower().str.strip()
         warm |= flag.isin(TRUE_WORDS + WARMUP_MARKS).fillna(False).astype(bool)
