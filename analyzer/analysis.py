@@ -67,7 +67,7 @@ def merge_sources(results: Sequence[ImportResult]) -> tuple[pd.DataFrame, int, l
     tables = [r.sets for r in results]
     if not tables:
         raise ValueError("no import results")
-    sets = pd.concat(tables, ignore_index=True) if len(tables) > 1 else tables[0].copy()
+    sets = pd.concat(tables, ignore_index=True) if len(tables) > 1 else tables[0].copy(deep=False)
     if len(tables) == 1:
         return sets, 0, notes
 
@@ -183,9 +183,12 @@ def _split_by_athlete(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """athlete -> their rows in their original order (what iterating a groupby on `athlete`
     gives), from one stable sort and slices instead of one take per athlete."""
     codes, uniques = pd.factorize(frame["athlete"], sort=True)
-    order = np.argsort(codes, kind="stable")
-    ordered = frame.take(order)
-    bounds = np.searchsorted(codes[order], np.arange(len(uniques) + 1))
+    if (np.diff(codes) >= 0).all():  # already grouped in name order: slices, no copy
+        ordered, sorted_codes = frame, codes
+    else:
+        order = np.argsort(codes, kind="stable")
+        ordered, sorted_codes = frame.take(order), codes[order]
+    bounds = np.searchsorted(sorted_codes, np.arange(len(uniques) + 1))
     return {name: ordered.iloc[bounds[i]:bounds[i + 1]] for i, name in enumerate(uniques)}
 
 

@@ -57,7 +57,7 @@ def set_effort(tagged: pd.DataFrame, config: Config) -> pd.Series:
 def set_doses(tagged: pd.DataFrame, config: Config) -> pd.DataFrame:
     """The tagged set table with `effort` and `dose` (= coefficient x effort; 0 for `none` and
     `unknown` classes) added."""
-    out = tagged.copy()
+    out = tagged.copy(deep=False)
     out["effort"] = set_effort(tagged, config)
     coefficient = out["coefficient"].where(out["load_class"].isin(LOADING_CLASSES), 0.0)
     out["dose"] = (coefficient.fillna(0.0) * out["effort"]).clip(lower=0.0).astype("float64")

@@ -623,9 +623,9 @@ def tag_sets(sets: pd.DataFrame, tagger: Tagger) -> pd.DataFrame:
     positions = np.where(codes >= 0, codes, len(uniques))
     fill: dict[str, object] = {"canonical": np.nan, "load_class": "unknown", "coefficient": 0.0,
                                "primary_muscle": np.nan, "pattern": np.nan}
-    out = sets.copy()
+    out = sets.copy(deep=False)
     for column in SET_TAG_COLUMNS:
         values = np.append(table[column].to_numpy(dtype=object), fill[column])
         dtype = "float64" if column == "coefficient" else _STR
-        out[column] = pd.Series(values[positions], index=sets.index).astype(dtype)
+        out[column] = pd.Series(pd.array(values, dtype=dtype).take(positions), index=sets.index)
     return out

@@ -185,9 +185,7 @@ def finish(
     values (see `implausible`) and header lines repeated inside the data are dropped and
     counted per reason, never silently used.
     """
-    frame = frame.copy()
-    frame["source_file"] = str(doc.path)
-    sets = conform(frame)
+    sets = conform(frame.assign(source_file=str(doc.path)))
     header_rows = repeated_header_lines(doc)
     if header_rows.size:
         problems = problems.relabel(header_rows, "repeated header row")
@@ -268,7 +266,14 @@ def _repeated_header_search(text: str) -> np.ndarray | None:
     """`repeated_header_lines` for a text without BOM characters, without splitting it: a
     line that strips to the header contains it, so only lines holding the header text are
     candidates, found with `str.find`. None when the header is not among the first lines."""
-    head = text.split("\n", _HEADER_SEARCH_LINES)[:_HEADER_SEARCH_LINES]
+    head: list[str] = []
+    pos = 0
+    while len(head) < _HEADER_SEARCH_LINES:  # text.split("\n")[:n] without copying the rest
+        end = text.find("\n", pos)
+        head.append(text[pos:] if end < 0 else text[pos:end])
+        if end < 0:
+            break
+        pos = end + 1
     cleaned = _clean_lines(head)
     filled = cleaned[cleaned != ""]
     if filled.empty:

@@ -233,8 +233,12 @@ STR_OBJ: Final = pd.StringDtype(na_value=np.nan)
 
 def as_text(col: pd.Series) -> pd.Series:
     """Cells as stripped strings; None/NaN and empty strings become NaN."""
-    text = col.astype(STR_OBJ).str.strip()
-    return text.mask(text == "")
+    text = col.astype(STR_OBJ)
+    stripped = text.str.strip()
+    if stripped.str.len().sum() == text.str.len().sum():
+        stripped = text  # nothing was stripped: keep the original buffers, not a copy
+    empty = stripped == ""
+    return stripped.mask(empty) if empty.any() else stripped
 
 
 def uses_decimal_comma(cols: list[pd.Series]) -> bool:

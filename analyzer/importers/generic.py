@@ -133,17 +133,18 @@ class GenericImporter:
             frame, n_rows, table_notes = read_table(
                 table, header_row, columns, athlete, options, problems
             )
-            if table.cells.shape[0] and uses_decimal_comma(
+            if variant == "generic-csv" and table.cells.shape[0] and uses_decimal_comma(
                 [table.cells[c.index] for c in columns.values()]
-            ) and variant == "generic-csv":
+            ):
                 variant = "generic-csv-eu"
             frames.append(frame)
             rows += n_rows
             prefix = f"sheet {table.name!r}: " if several else ""
             notes.extend(prefix + n for n in table_notes)
-        frame = pd.concat(frames, ignore_index=True)
+        frame = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
         if not frame.empty and frame["performed_at"].isna().all():
             raise _no_dates(doc, usable)
+        del grids, located, usable, table, frames  # the cell grids are not needed any more
         return finish(doc, frame, format_name=variant, rows=rows, problems=problems,
                       notes=_dedupe(notes))
 
@@ -292,7 +293,8 @@ def read_table(
     # Every reader of a cell below (numbers, dates, the comma vote) starts with `as_text`,
     # so each column is cleaned once here and the cleaned text passed on.
     text = {field: as_text(body[col.index]) for field, col in columns.items()}
-    blank = pd.concat(list(text.values()), axis=1).isna().all(axis=1)
+    blank = pd.Series(np.logical_and.reduce([t.isna().to_numpy() for t in text.values()]),
+                      index=body.index)
     if blank.any():
         body, source_row = body[~blank], source_row[~blank]
         text = {f: t[~blank] for f, t in text.items()}

@@ -62,7 +62,7 @@ def load_document(path: Path, options: ImportOptions) -> Document:
         )
     with path.open("rb") as handle:
         raw = handle.read()
-    if not raw.strip():
+    if not raw or raw.isspace():  # (no stripped copy of a large file)
         raise EmptyLogError("file is empty", path=path, hint="export the log again")
     if raw.startswith(XLSX_MAGIC):
         return Document(path=path, sheets=read_workbook(path, max_rows=options.max_rows),
