@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from analyzer import flags as flagging
-from analyzer import model
+from analyzer import model, swapsim
 from analyzer.config import Config
 from analyzer.results import AfterSwaps, Swap, worst
 
@@ -285,8 +285,80 @@ class WeekSimulator:
 
     # -- simulation ------------------------------------------------------------------------
 
+    @cached_property
+    def fast(self) -> swapsim.FastWeek | None:
+        """The numpy re-simulation of this week (None when warm-ups carry dose: then the
+        model path judges every candidate)."""
+        if self.context.config.warmup_fraction > 0:
+            return None
+        return swapsim.FastWeek(self.rest, self.week_start, self.repeat_week, self.reference,
+                                self.context.config)
+
+    @cached_property
+    def _rows(self) -> dict[str, np.ndarray]:
+        """Per-row arrays of the week for the fast path."""
+        week = self.week
+        return {
+            "day": (week["date"] - self.week_start).dt.days.to_numpy(dtype="int64"),
+            "dose": week["dose"].to_numpy(dtype="float64"),
+            "effort": week["effort"].to_numpy(dtype="float64"),
+            "direct": week["load_class"].eq("direct").to_numpy(dtype=bool),
+            "pain": flagging.pain_mentions(week["notes"], self.context.config).to_numpy(),
+        }
+
     def run(self, candidates: Sequence[Candidate]) -> list[Outcome]:
-        """Judge every candidate with the model, in one pass."""
+        """Judge every candidate (numpy path; the model path when it does not apply)."""
+        if not candidates:
+            return []
+        fast = self.fast
+        if fast is None:
+            return self.run_model(candidates)
+        base = self._rows
+        n, n_rows = len(candidates), len(self.week)
+        day = np.tile(base["day"], (n, 1))
+        dose = np.tile(base["dose"], (n, 1))
+        direct = np.tile(base["direct"], (n, 1))
+        keep = np.ones((n, n_rows), dtype=bool)
+        by_edit: dict[Edit, list[int]] = {}
+        for i, edits in enumerate(candidates):
+            for e in edits:
+                by_edit.setdefault(e, []).append(i)
+        lookup = self.context.lookup
+        for e, which in by_edit.items():
+            rows = self.positions(e)
+            if not len(rows):
+                continue
+            at = np.ix_(np.asarray(which), rows)
+            if e.kind == "substitute" and e.to is not None:
+                cls = str(lookup.at[e.to, "load_class"])
+                coefficient = float(lookup.at[e.to, "coefficient"])
+                loads = cls in model.LOADING_CLASSES
+                dose[at] = (coefficient if loads else 0.0) * base["effort"][rows]
+                direct[at] = cls == "direct"
+            elif e.kind == "reduce":
+                keep[at] = False
+            elif e.kind == "move" and e.move_to is not None:
+                day[at] = (e.move_to - self.week_start).days
+        working = np.broadcast_to(self.working, (n, n_rows))
+        use, key = swapsim.candidate_keys(day, keep, working)
+        pain = (keep & base["pain"]).any(axis=1)
+        boxes = fast.judge(key, dose[use], direct[use], pain)
+        return [
+            Outcome(
+                edits=edits,
+                flags=boxes.flags[i],
+                load=float(boxes.load[i]),
+                loaded_days=int(boxes.loaded_days[i]),
+                longest_run=int(boxes.longest_run[i]),
+                next_overuse=int(boxes.next_overuse[i]),
+                balance=self.balance(edits),
+            )
+            for i, edits in enumerate(candidates)
+        ]
+
+    def run_model(self, candidates: Sequence[Candidate]) -> list[Outcome]:
+        """Judge every candidate with the model (`daily_series`, `weekly_series`,
+        `find_flags`), in one pass: the reference the fast path is tested against."""
         if not candidates:
             return []
         cfg = self.context.config

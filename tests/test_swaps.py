@@ -18,7 +18,7 @@ from analyzer.catalog import load_catalog
 from analyzer.config import load_config
 from analyzer.results import AthleteResult, Week
 from analyzer.schema import conform
-from analyzer.swaps import FIXABLE
+from analyzer.swaps import FIXABLE, WeekSimulator
 from analyzer.tagging import Tagger, load_tagger
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -240,3 +240,37 @@ def test_every_swap_set_clears_on_the_real_logs(tagger: Tagger) -> None:
     checked = _every_swap_set_clears([REAL], tagger)
     print(f"real logs: {checked} swap sets re-simulated without an overuse flag")
     assert checked > 50
+
+
+# -- the numpy re-simulation agrees with the model --------------------------------------------
+
+
+def _fast_path_agrees(paths: list[Path], monkeypatch: pytest.MonkeyPatch) -> int:
+    """Every candidate batch of every flagged week is judged by both paths (the numpy one in
+    analyzer/swapsim.py and the model's own daily/weekly/flag functions); outcomes must be
+    identical, floats included. Returns the number of candidates compared."""
+    fast_run = WeekSimulator.run
+    compared = 0
+
+    def both(self: WeekSimulator, candidates):  # type: ignore[no-untyped-def]
+        nonlocal compared
+        fast, slow = fast_run(self, candidates), self.run_model(candidates)
+        assert fast == slow, (self.week_start, candidates)
+        compared += len(candidates)
+        return slow
+
+    monkeypatch.setattr(WeekSimulator, "run", both)
+    analyze(paths, AnalyzeOptions())
+    return compared
+
+
+def test_fast_resimulation_matches_the_model_on_the_samples(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    paths = sorted(p for p in SAMPLES.iterdir() if p.suffix in (".csv", ".xlsx"))
+    assert _fast_path_agrees(paths, monkeypatch) > 100
+
+
+@pytest.mark.skipif(not REAL.exists(), reason="../shared/real_logs not present")
+def test_fast_resimulation_matches_the_model_on_the_real_logs(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    assert _fast_path_agrees([REAL / "strong", REAL / "hevy"], monkeypatch) > 1000
