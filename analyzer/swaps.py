@@ -69,6 +69,37 @@ class SwapContext:
         out["heavy"] = heavy.astype("str").str.lower().isin(["true", "1", "yes"])
         return out
 
+    @cached_property
+    def _alternatives(self) -> dict[tuple[str, str, float], tuple[tuple[str, str], ...]]:
+        return {}
+
+    def alternatives(self, canonical: str, muscle: str, coefficient: float
+                     ) -> tuple[tuple[str, str], ...]:
+        """(alternative, reason) for a lift: catalog alternatives that load the lower back
+        less, same primary muscle first, then lowest load, then catalog order; the best
+        ALTERNATIVES_PER_LIFT (memoised: athletes repeat their lifts week after week)."""
+        key = (canonical, muscle, coefficient)
+        if key not in self._alternatives:
+            lookup = self.lookup
+            entry = lookup.loc[canonical]
+            names = [n for n in str(entry["alternatives"]).split("|") if n in lookup.index]
+            options = lookup.loc[names].assign(order=range(len(names)))
+            options["loads"] = options["load_class"].isin(model.LOADING_CLASSES)
+            options["effective"] = options["coefficient"].where(options["loads"], 0.0)
+            options = options[options["effective"] < coefficient]
+            options["other_muscle"] = options["primary_muscle"].ne(muscle)
+            options = options.sort_values(["other_muscle", "effective", "order"], kind="stable")
+            best = options.head(ALTERNATIVES_PER_LIFT)
+            found = []
+            for alt, effective, alt_muscle in zip(best.index, best["effective"],
+                                                  best["primary_muscle"], strict=True):
+                effect = ("without loading the lower back" if effective == 0 else
+                          f"with less lower-back load (coefficient {effective:.2f} instead "
+                          f"of {coefficient:.2f})")
+                found.append((str(alt), f"{alt} trains the {alt_muscle} {effect}"))
+            self._alternatives[key] = tuple(found)
+        return self._alternatives[key]
+
 
 @dataclass(frozen=True)
 class Edit:
@@ -428,10 +459,11 @@ def _lifts(week: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def substitutions(week: pd.DataFrame, lookup: pd.DataFrame, *, heavy: bool) -> list[Edit]:
-    """Swap a lower-back-loading lift for a catalog alternative that loads the back less and
-    trains the same primary muscle (`heavy`: whether squat/bench/deadlift may be swapped)."""
-    lifts = _lifts(week)
+def substitutions(lifts: pd.DataFrame, context: SwapContext, *, heavy: bool) -> list[Edit]:
+    """Swap a lower-back-loading lift (rows of `_lifts`) for a catalog alternative that loads
+    the back less and trains the same primary muscle (`heavy`: whether squat/bench/deadlift
+    may be swapped)."""
+    lookup = context.lookup
     lifts = lifts[lifts["load_class"].isin(model.LOADING_CLASSES) & (lifts["dose"] > 0)
                   & lifts["canonical"].isin(lookup.index)]
     edits: list[Edit] = []
@@ -439,36 +471,21 @@ def substitutions(week: pd.DataFrame, lookup: pd.DataFrame, *, heavy: bool) -> l
         lifts["date"], lifts["exercise"], lifts["canonical"], lifts["primary_muscle"],
         lifts["coefficient"], strict=True,
     ):
-        entry = lookup.loc[canonical]
-        if bool(entry["heavy"]) != heavy:
+        if bool(lookup.at[canonical, "heavy"]) != heavy:
             continue
-        names = [n for n in str(entry["alternatives"]).split("|") if n in lookup.index]
-        options = lookup.loc[names].assign(order=range(len(names)))
-        options["loads"] = options["load_class"].isin(model.LOADING_CLASSES)
-        options["effective"] = options["coefficient"].where(options["loads"], 0.0)
-        options = options[options["effective"] < float(coefficient)]
-        options["other_muscle"] = options["primary_muscle"].ne(muscle)
-        options = options.sort_values(["other_muscle", "effective", "order"], kind="stable")
-        best = options.head(ALTERNATIVES_PER_LIFT)
-        for alt, effective, alt_muscle in zip(best.index, best["effective"],
-                                              best["primary_muscle"], strict=True):
-            effect = ("without loading the lower back" if effective == 0 else
-                      f"with less lower-back load (coefficient {effective:.2f} instead "
-                      f"of {float(coefficient):.2f})")
-            edits.append(Edit(
-                kind="substitute", day=day, exercise=exercise, to=str(alt), heavy=heavy,
-                reason=f"{alt} trains the {alt_muscle} {effect}",
-            ))
+        for alt, reason in context.alternatives(str(canonical), str(muscle), float(coefficient)):
+            edits.append(Edit(kind="substitute", day=day, exercise=exercise, to=alt,
+                              heavy=heavy, reason=reason))
     return edits
 
 
-def moves(week: pd.DataFrame, config: Config, week_start: pd.Timestamp) -> list[Edit]:
+def moves(week: pd.DataFrame, lifts: pd.DataFrame, config: Config,
+          week_start: pd.Timestamp) -> list[Edit]:
     """Move a whole session that loads the lower back to a rest day of the same week."""
     daily = week.groupby("date")["dose"].sum()
     loaded = daily[daily >= config.min_loaded_dose].index
     all_days = pd.date_range(week_start, periods=7, freq="D")
     rest = [d for d in all_days if d not in set(week["date"])]
-    lifts = _lifts(week)
     edits: list[Edit] = []
     for day in loaded:
         on_day = lifts[lifts["date"] == day].sort_values("dose", ascending=False)
@@ -484,9 +501,8 @@ def moves(week: pd.DataFrame, config: Config, week_start: pd.Timestamp) -> list[
     return edits
 
 
-def reductions(week: pd.DataFrame, lookup: pd.DataFrame) -> list[Edit]:
+def reductions(lifts: pd.DataFrame, lookup: pd.DataFrame) -> list[Edit]:
     """Fewer working sets of one direct lift (1 set less, down to a single set)."""
-    lifts = _lifts(week)
     lifts = lifts[lifts["load_class"].eq("direct") & (lifts["sets"] >= 2)]
     edits: list[Edit] = []
     for day, exercise, canonical, n in zip(lifts["date"], lifts["exercise"],
@@ -638,13 +654,13 @@ def search_week(
     sim = WeekSimulator(dosed, week_start, context)
     if sim.week.empty:
         return Search(sim, context.config), None
-    lookup = context.lookup
-    light_subs = substitutions(sim.week, lookup, heavy=False)
-    heavy_subs = substitutions(sim.week, lookup, heavy=True)
-    light = [(e,) for e in light_subs + moves(sim.week, context.config, sim.week_start)]
+    lifts = _lifts(sim.week)
+    light_subs = substitutions(lifts, context, heavy=False)
+    heavy_subs = substitutions(lifts, context, heavy=True)
+    light = [(e,) for e in light_subs + moves(sim.week, lifts, context.config, sim.week_start)]
     light += session_units(light_subs)
     heavy = [(e,) for e in heavy_subs] + session_units(light_subs + heavy_subs)
-    cuts = [(e,) for e in reductions(sim.week, lookup)]
+    cuts = [(e,) for e in reductions(lifts, context.lookup)]
     search = Search(sim, context.config, prime=light + heavy)
     if search.base.clean:
         return search, None
