@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 import operator
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +18,7 @@ import pandas as pd
 from analyzer import flags as flagging
 from analyzer import model, swaps
 from analyzer.config import Config, load_config
-from analyzer.importers import read_inputs
+from analyzer.importers import Inputs, read_inputs
 from analyzer.importers.base import ImportOptions, ImportResult, SourceReport
 from analyzer.results import (
     Analysis,
@@ -283,6 +283,17 @@ def analyze_sets(
     )
 
 
+def with_inputs(result: Analysis, inputs: Inputs, dropped: int, notes: Sequence[str]
+                ) -> Analysis:
+    """`result` with what reading the inputs found: skipped files, duplicates, notes."""
+    return replace(
+        result,
+        skipped_files=tuple((s.path, s.reason) for s in inputs.skipped_files),
+        duplicate_sets=dropped,
+        notes=tuple(notes),
+    )
+
+
 def exercise_counts(paths: Path | Sequence[Path], options: ImportOptions | None = None
                     ) -> pd.Series:
     """Set count per distinct exercise name in the logs at `paths` (for `exercises --from`)."""
@@ -302,11 +313,4 @@ def analyze(paths: Path | Sequence[Path], options: AnalyzeOptions | None = None)
     result = analyze_sets(sets, tagger=tagger, config=config,
                           sources=[r.report for r in inputs.results],
                           with_swaps=options.swaps)
-    return Analysis(
-        sources=result.sources,
-        athletes=result.athletes,
-        exercises=result.exercises,
-        skipped_files=tuple((s.path, s.reason) for s in inputs.skipped_files),
-        duplicate_sets=dropped,
-        notes=tuple(notes),
-    )
+    return with_inputs(result, inputs, dropped, notes)

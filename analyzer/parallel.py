@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 
 import pandas as pd
 
-from analyzer.analysis import AnalyzeOptions, analyze_sets, judge, merge_sources
+from analyzer.analysis import AnalyzeOptions, analyze_sets, judge, merge_sources, with_inputs
 from analyzer.analysis import analyze as analyze_sequential
 from analyzer.config import Config, load_config
 from analyzer.errors import BacklogError, EmptyLogError, InputNotFoundError
@@ -199,14 +199,7 @@ def analyze(paths: Path | Sequence[Path], options: AnalyzeOptions | None = None,
     result = analyze_sets(sets, tagger=tagger, config=config,
                           sources=[r.report for r in inputs.results],
                           with_swaps=options.swaps, athletes=athletes)
-    return Analysis(
-        sources=result.sources,
-        athletes=result.athletes,
-        exercises=result.exercises,
-        skipped_files=tuple((s.path, s.reason) for s in inputs.skipped_files),
-        duplicate_sets=dropped,
-        notes=tuple(notes),
-    )
+    return with_inputs(result, inputs, dropped, notes)
 
 
 # --- report jobs -------------------------------------------------------------------------------
