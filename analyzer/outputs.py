@@ -7,6 +7,7 @@ a failed run leaves earlier reports intact.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import tempfile
@@ -57,6 +58,19 @@ def _clip(text: str, chars: int) -> str:
     while len(text.encode("utf-8")) > MAX_NAME_BYTES - 8:
         text = text[:-1]
     return text
+
+
+def escape_cell(value: object) -> object:
+    """One cell by the rule of `spreadsheet_safe`: text that a spreadsheet would run as a
+    formula gets a leading `'`; numbers (also written as text) and other values are kept."""
+    if not isinstance(value, str) or not value.startswith(FORMULA_START):
+        return value
+    try:
+        if math.isfinite(float(value)):
+            return value
+    except ValueError:
+        pass
+    return "'" + value
 
 
 def spreadsheet_safe(values: pd.Series) -> pd.Series:

@@ -20,6 +20,7 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
+from analyzer import outputs
 from analyzer.analysis import AnalyzeOptions, analyze_sets, merge_sources
 from analyzer.config import Config, load_config
 from analyzer.errors import ConfigError, EmptyLogError, UnsupportedLayoutError
@@ -37,7 +38,6 @@ from analyzer.tagging import Tagger, load_tagger
 DAY_NAMES: Final = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DAY_LABELS: Final = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MAX_SETS: Final = 100
-FORMULA_START: Final = ("=", "+", "-", "@", "\t", "\r")
 FIXED_COLUMNS: Final = ("day", "exercise", "sets", "reps", "weight", "rpe", "change")
 
 
@@ -238,8 +238,7 @@ def escape_cell(value: object) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
+    return str(outputs.escape_cell(str(value)))
 
 
 def fixed_path(path: Path) -> Path:

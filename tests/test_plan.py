@@ -130,8 +130,10 @@ def test_formula_like_cells_are_escaped(tmp_path: Path) -> None:
 
 
 def test_escape_cell() -> None:
-    assert [escape_cell(v) for v in ("=1+1", "+1", "-2", "@SUM", "\tx", "ok", 4.0, 2.5)] == [
-        "'=1+1", "'+1", "'-2", "'@SUM", "'\tx", "ok", "4", "2.5"]
+    # Formulas are escaped; numbers (also signed, also as text) stay numbers.
+    cells = ("=1+1", "+cmd|' /C calc'!A0", "-2+3", "@SUM", "\tx", "ok", "+1", "-2", 4.0, 2.5)
+    assert [escape_cell(v) for v in cells] == [
+        "'=1+1", "'+cmd|' /C calc'!A0", "'-2+3", "'@SUM", "'\tx", "ok", "+1", "-2", "4", "2.5"]
 
 
 def test_bad_plans_exit_2(tmp_path: Path) -> None:

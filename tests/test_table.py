@@ -12,7 +12,8 @@ from typer.testing import CliRunner
 from analyzer.analysis import analyze, analyze_sets
 from analyzer.cli import app
 from analyzer.errors import OutputError
-from analyzer.render.table import COLUMNS, escape_cell, weekly_table, write_table
+from analyzer.outputs import escape_cell
+from analyzer.render.table import COLUMNS, weekly_table, write_table
 from tests.modelkit import tagged, week_of
 
 ROOT = Path(__file__).resolve().parents[1]

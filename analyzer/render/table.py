@@ -14,22 +14,14 @@ from pathlib import Path
 import pandas as pd
 
 from analyzer.errors import OutputError
-from analyzer.outputs import atomic_write_bytes
+from analyzer.outputs import atomic_write_bytes, spreadsheet_safe
 from analyzer.render import palette
 from analyzer.render.pdf import swap_lines
 from analyzer.results import Analysis
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 COLUMNS = ["athlete", "week", "start", "status", "sets", "direct_sets", "indirect_sets",
            "lower_back_load", "loaded_days", "longest_run", "acwr", "monotony", "strain",
            "lifts", "flags", "flag_messages", "swaps", "status_after_swaps"]
-
-
-def escape_cell(value: object) -> object:
-    """A text value that starts like a formula, prefixed with a single quote; others as is."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 def _lifts_by_week(sets: pd.DataFrame) -> pd.Series:
@@ -74,7 +66,7 @@ def weekly_table(analysis: Analysis) -> pd.DataFrame:
     table = pd.DataFrame(rows, columns=COLUMNS)
     for col in ("athlete", "week", "status", "loaded_days", "lifts", "flags", "flag_messages",
                 "swaps", "status_after_swaps"):
-        table[col] = table[col].astype("object").map(escape_cell)
+        table[col] = spreadsheet_safe(table[col].astype("object"))
     for col in ("sets", "direct_sets", "indirect_sets", "longest_run"):
         table[col] = table[col].astype("int64")
     for col in ("lower_back_load", "acwr", "monotony", "strain"):
