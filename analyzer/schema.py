@@ -45,11 +45,6 @@ CONTROL_CHARS: Final[str] = r"[\x00-\x1f\x7f-\x9f]"
 LB_TO_KG: Final[float] = 0.45359237
 
 
-def empty_sets() -> pd.DataFrame:
-    """An empty canonical table with the right dtypes."""
-    return pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in COLUMNS.items()})
-
-
 def conform(frame: pd.DataFrame) -> pd.DataFrame:
     """Return `frame` as a canonical table: missing optional columns added, dtypes enforced,
     `date` derived from `performed_at`, columns in canonical order, index reset.

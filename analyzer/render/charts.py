@@ -34,7 +34,6 @@ WIDTH_IN = 7.5  # A4 text width at ~2 cm margins
 DPI = 150
 #: Figure metadata pinned so that the same input gives byte-identical files.
 PNG_METADATA = {"Software": None}
-PDF_METADATA = {"CreationDate": None, "ModDate": None, "Producer": None}
 RUN_FLAGS = ("consecutive_days", "short_recovery")
 CHART_FILES = ("calendar", "daily", "weekly", "sources")
 
