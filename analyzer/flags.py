@@ -27,11 +27,25 @@ def _day(ts: pd.Timestamp) -> str:
     return f"{DAY_NAMES[ts.weekday()]} {ts:%Y-%m-%d}"
 
 
+def _bounds(keys: Sequence[np.ndarray]) -> np.ndarray:
+    """Start positions of the runs of equal rows over `keys` (arrays of the same length,
+    rows already grouped), plus the total length at the end."""
+    n = len(keys[0])
+    change = np.zeros(n, dtype=bool)
+    if n:
+        change[0] = True
+    for key in keys:
+        change[1:] |= key[1:] != key[:-1]
+    return np.append(np.flatnonzero(change), n)
+
+
 class _DayLifts:
-    """Lower-back-loading lifts per athlete and day, heaviest dose first (for messages)."""
+    """Lower-back-loading lifts per athlete and day, heaviest dose first (for messages), for
+    the days of flags only: one grouped sum, then each day's label and its slice of names."""
 
     def __init__(self, dosed: pd.DataFrame, wanted: pd.DataFrame) -> None:
-        loading = dosed[(dosed["dose"] > 0)]
+        loading = dosed.loc[dosed["dose"] > 0, ["athlete", "date", "exercise", "load_class",
+                                                "dose"]]
         loading = loading.merge(wanted.drop_duplicates(), on=["athlete", "date"])
         per = (
             loading.groupby(["athlete", "date", "exercise", "load_class"], observed=True)["dose"]
@@ -39,60 +53,80 @@ class _DayLifts:
             .reset_index()
             .sort_values(["athlete", "date", "dose"], ascending=[True, True, False])
         )
-        self._lifts: dict[tuple[str, pd.Timestamp], list[tuple[str, str]]] = {}
-        for key, group in per.groupby(["athlete", "date"], sort=False):
-            self._lifts[key] = list(zip(group["exercise"], group["load_class"], strict=True))
+        athletes = per["athlete"].to_numpy(dtype=object)
+        dates = per["date"].to_numpy()
+        bounds = _bounds([athletes, dates])
+        starts = bounds[:-1]
+        rank = np.arange(len(per)) - np.repeat(starts, np.diff(bounds))
+        label = (per["exercise"].astype("str") + " (" + per["load_class"].astype("str")
+                 + ")").to_numpy(dtype=object)
+        first = label[starts]
+        for k in (1, 2):
+            at = starts + k
+            has = np.zeros(len(starts), dtype=bool)
+            inside = at < bounds[1:]
+            has[inside] = rank[at[inside]] == k
+            first = np.where(has, first + ", " + label[np.minimum(at, len(label) - 1)], first)
+        keys = zip(athletes[starts].tolist(), pd.DatetimeIndex(dates[starts]), strict=True)
+        self._label: dict[tuple[str, pd.Timestamp], str] = dict(zip(keys, first, strict=True))
+        self._span = dict(zip(self._label, zip(starts.tolist(), bounds[1:].tolist(),
+                                               strict=True), strict=True))
+        self._names = per["exercise"].astype("str").tolist()
 
     def names(self, athlete: str, days: Sequence[pd.Timestamp]) -> tuple[str, ...]:
         seen: dict[str, None] = {}
         for day in days:
-            for name, _ in self._lifts.get((athlete, day), []):
-                seen.setdefault(name, None)
+            lo, hi = self._span.get((athlete, day), (0, 0))
+            seen.update(dict.fromkeys(self._names[lo:hi]))
         return tuple(seen)
 
     def describe(self, athlete: str, days: Sequence[pd.Timestamp]) -> str:
-        parts = []
-        for day in days:
-            lifts = self._lifts.get((athlete, day), [])
-            label = ", ".join(f"{n} ({c})" for n, c in lifts[:3]) or "light loading"
-            parts.append(f"{DAY_NAMES[day.weekday()]} {label}")
-        return "; ".join(parts)
+        return "; ".join(
+            f"{DAY_NAMES[day.weekday()]} {self._label.get((athlete, day), 'light loading')}"
+            for day in days
+        )
+
+
+def _take_days(dates: pd.Series, lo: np.ndarray, hi: np.ndarray) -> list[list[pd.Timestamp]]:
+    """dates[lo[i]:hi[i]] as lists of Timestamps, converting only the rows asked for."""
+    lengths = hi - lo
+    idx = np.repeat(lo - np.cumsum(np.append(0, lengths[:-1])), lengths) + np.arange(
+        lengths.sum())
+    flat = pd.DatetimeIndex(dates.to_numpy()[idx]).tolist()
+    ends = np.cumsum(lengths)
+    return [flat[a:b] for a, b in zip((ends - lengths).tolist(), ends.tolist(), strict=True)]
 
 
 def _consecutive(days: pd.DataFrame, config: Config) -> pd.DataFrame:
     """Runs of >= N consecutive loaded days, judged per week: a week is flagged when its own
     part of the run is >= N days long, or when a run of >= N days ends in it."""
-    d = days[["athlete", "date", "loaded", "has_direct"]].copy()
-    new_athlete = d["athlete"].ne(d["athlete"].shift())
-    starts = d["loaded"] & (~d["loaded"].shift(fill_value=False) | new_athlete)
-    d["run"] = starts.cumsum().where(d["loaded"])
-    d = d[d["loaded"]]
+    loaded = days["loaded"].to_numpy(dtype=bool)
+    athlete = days["athlete"]
+    new_athlete = athlete.ne(athlete.shift()).to_numpy()
+    prev_loaded = np.append(False, loaded[:-1])
+    starts = loaded & (~prev_loaded | new_athlete)
+    d = days.loc[loaded, ["athlete", "date", "has_direct"]].reset_index(drop=True)
     if d.empty:
         return pd.DataFrame(columns=["athlete", "week_start", "days", "n_direct"])
-    d["week_start"] = _week_start(d["date"])
-    d["run_len"] = d.groupby("run")["date"].transform("size")
-    d["run_end"] = d.groupby("run")["date"].transform("max")
-    seg = d.groupby(["run", "week_start"], sort=True).agg(
-        athlete=("athlete", "first"),
-        seg_len=("date", "size"),
-        seg_end=("date", "max"),
-        run_len=("run_len", "first"),
-        run_end=("run_end", "first"),
-    ).reset_index()
-    seg["ends"] = seg["seg_end"].eq(seg["run_end"])
-    keep = (seg["seg_len"] >= config.consecutive_days) | (
-        seg["ends"] & (seg["run_len"] >= config.consecutive_days)
-    )
-    seg = seg[keep]
-    rows = []
-    by_run = {run: g for run, g in d[d["run"].isin(seg["run"])].groupby("run")}
-    for run, week_start, ends, athlete in zip(
-        seg["run"], seg["week_start"], seg["ends"], seg["athlete"], strict=True
-    ):
-        g = by_run[run]
-        g = g if ends else g[g["week_start"] == week_start]
-        rows.append((athlete, week_start, list(g["date"]), int(g["has_direct"].sum())))
-    return pd.DataFrame(rows, columns=["athlete", "week_start", "days", "n_direct"])
+    run = np.cumsum(starts)[loaded]
+    week_start = _week_start(d["date"]).to_numpy()
+    run_bounds = _bounds([run])
+    seg_bounds = _bounds([run, week_start])
+    seg_lo, seg_hi = seg_bounds[:-1], seg_bounds[1:]
+    run_of_seg = np.searchsorted(run_bounds, seg_lo, side="right") - 1
+    run_lo, run_hi = run_bounds[run_of_seg], run_bounds[run_of_seg + 1]
+    ends = seg_hi == run_hi
+    n = config.consecutive_days
+    keep = ((seg_hi - seg_lo) >= n) | (ends & ((run_hi - run_lo) >= n))
+    lo = np.where(ends, run_lo, seg_lo)[keep]
+    hi = np.where(ends, run_hi, seg_hi)[keep]
+    direct = np.append(0, np.cumsum(d["has_direct"].to_numpy(dtype="int64")))
+    return pd.DataFrame({
+        "athlete": d["athlete"].iloc[seg_lo[keep]].reset_index(drop=True),
+        "week_start": pd.Series(week_start[seg_lo[keep]], dtype=d["date"].dtype),
+        "days": pd.Series(_take_days(d["date"], lo, hi), dtype=object),
+        "n_direct": pd.Series(direct[hi] - direct[lo], dtype="int64"),
+    })
 
 
 def _short_recovery(days: pd.DataFrame, config: Config) -> pd.DataFrame:
@@ -108,7 +142,7 @@ def _short_recovery(days: pd.DataFrame, config: Config) -> pd.DataFrame:
     back_to_back = d["has_direct"].shift(fill_value=False) & same
     d["hit"] = d["has_direct"] & (back_to_back | (d["carried_direct"] > threshold))
     d["threshold"] = threshold
-    hits = d[d["hit"] & d["prev_direct"].notna()].copy()
+    hits = d[d["hit"] & d["prev_direct"].notna()].reset_index(drop=True)
     if hits.empty:
         return pd.DataFrame(columns=["athlete", "week_start", "days", "carried", "threshold"])
     hits["week_start"] = _week_start(hits["date"])
@@ -118,13 +152,19 @@ def _short_recovery(days: pd.DataFrame, config: Config) -> pd.DataFrame:
         & hits["athlete"].eq(hits["athlete"].shift())
         & hits["week_start"].eq(hits["week_start"].shift())
     )
-    hits["chain"] = chain_start.cumsum()
-    rows = []
-    for _, g in hits.groupby("chain", sort=True):
-        flagged = [g["prev_direct"].iloc[0], *g["date"]]
-        rows.append((g["athlete"].iloc[0], g["week_start"].iloc[0], flagged,
-                     float(g["carried_direct"].max()), float(g["threshold"].iloc[0])))
-    return pd.DataFrame(rows, columns=["athlete", "week_start", "days", "carried", "threshold"])
+    chain = chain_start.cumsum()
+    first = np.flatnonzero(chain_start.to_numpy())
+    stops = np.append(first[1:], len(hits)).tolist()
+    hit_days = pd.DatetimeIndex(hits["date"]).tolist()
+    prev = pd.DatetimeIndex(hits["prev_direct"].iloc[first]).tolist()
+    flagged = [[p, *hit_days[a:b]] for p, a, b in zip(prev, first.tolist(), stops, strict=True)]
+    return pd.DataFrame({
+        "athlete": hits["athlete"].iloc[first].reset_index(drop=True),
+        "week_start": hits["week_start"].iloc[first].reset_index(drop=True),
+        "days": pd.Series(flagged, dtype=object),
+        "carried": hits["carried_direct"].groupby(chain, sort=True).max().to_numpy(),
+        "threshold": hits["threshold"].to_numpy()[first],
+    })
 
 
 def pain_pattern(config: Config) -> tuple[re.Pattern[str], re.Pattern[str]]:
