@@ -237,12 +237,21 @@ def find_flags(days: pd.DataFrame, dosed: pd.DataFrame, weeks: pd.DataFrame,
     acwr = weeks.dropna(subset=["acwr"])
     acwr = acwr[acwr["acwr"] > config.acwr_watch]
     loaded_days = days.loc[days["loaded"], ["athlete", "date"]]
-    loaded_by_week = (
+    loaded_weeks = (
         loaded_days.assign(week_start=_week_start(loaded_days["date"]))
         .merge(acwr[["athlete", "week_start"]], on=["athlete", "week_start"])
-        .groupby(["athlete", "week_start"])["date"]
-        .agg(list)
+        .sort_values(["athlete", "week_start"], kind="stable")
+        .reset_index(drop=True)
     )
+    week_bounds = _bounds([loaded_weeks["athlete"].to_numpy(dtype=object),
+                           loaded_weeks["week_start"].to_numpy()])
+    firsts = week_bounds[:-1]
+    loaded_by_week = dict(zip(
+        zip(loaded_weeks["athlete"].iloc[firsts].tolist(),
+            pd.DatetimeIndex(loaded_weeks["week_start"].iloc[firsts]), strict=True),
+        _take_days(loaded_weeks["date"], firsts, week_bounds[1:]),
+        strict=True,
+    ))
     for athlete, week_start, ratio, load in zip(acwr["athlete"], acwr["week_start"],
                                                 acwr["acwr"], acwr["lower_back_load"],
                                                 strict=True):
