@@ -73,6 +73,18 @@ class SwapContext:
     def _alternatives(self) -> dict[tuple[str, str, float], tuple[tuple[str, str], ...]]:
         return {}
 
+    @cached_property
+    def _athlete(self) -> list[AthleteRows]:
+        return []
+
+    def athlete_rows(self, dosed: pd.DataFrame) -> AthleteRows:
+        """`dosed` prepared for the week windows (kept for the athlete's next weeks: the
+        caller passes the same table for every flagged week of one athlete)."""
+        held = self._athlete
+        if not held or held[0].dosed is not dosed:
+            held[:] = [AthleteRows(dosed, self.config)]
+        return held[0]
+
     def alternatives(self, canonical: str, muscle: str, coefficient: float
                      ) -> tuple[tuple[str, str], ...]:
         """(alternative, reason) for a lift: catalog alternatives that load the lower back
@@ -182,6 +194,14 @@ def _compress_history(rows: pd.DataFrame, before: pd.Timestamp) -> pd.DataFrame:
     old = rows[rows["date"] < before]
     if old.empty:
         return rows.reset_index(drop=True)
+    parts = _day_parts(old)
+    recent = rows[rows["date"] >= before]
+    return pd.concat([*parts, recent], ignore_index=True)[list(rows.columns)]
+
+
+def _day_parts(old: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The compressed rows of `old` (see `_compress_history`): one direct and one indirect
+    row per day, in date order, with the columns of `old`."""
     working = old["set_type"].astype("str").ne("warmup")
     direct = old["dose"].where(working & old["load_class"].eq("direct"), 0.0)
     per_day = pd.DataFrame({"date": old["date"], "direct": direct, "total": old["dose"]})
@@ -197,9 +217,32 @@ def _compress_history(rows: pd.DataFrame, before: pd.Timestamp) -> pd.DataFrame:
         part["exercise"] = "(earlier training)"
         part["set_type"] = pd.Series("normal", index=part.index).astype(old["set_type"].dtype)
         part["notes"] = ""
-        parts.append(part)
-    recent = rows[rows["date"] >= before]
-    return pd.concat([*parts, recent], ignore_index=True)[list(rows.columns)]
+        parts.append(part[list(old.columns)])
+    return parts[0], parts[1]
+
+
+class AthleteRows:
+    """One athlete's dosed table prepared once for all their flagged weeks: edited columns as
+    text, and, when the rows are in date order, the day bounds for slicing each week's
+    window by position and every day's compressed history rows (per-day sums are the same
+    whichever window holds the day, as a window always holds whole days)."""
+
+    def __init__(self, dosed: pd.DataFrame, config: Config) -> None:
+        self.dosed = dosed
+        self.table = dosed.assign(**{c: dosed[c].astype("str") for c in EDITED_COLUMNS})
+        self.ns = self.table["date"].to_numpy(dtype="datetime64[ns]").view("int64")
+        self.in_order = bool(len(self.ns)) and bool((np.diff(self.ns) >= 0).all())
+        if self.in_order:
+            self.direct, self.indirect = _day_parts(self.table)
+            self.days = self.direct["date"].to_numpy(dtype="datetime64[ns]").view("int64")
+            self.pain = flagging.pain_mentions(self.table["notes"], config).to_numpy()
+
+    def at(self, when: pd.Timestamp, side: Literal["left", "right"] = "left") -> int:
+        """Position of the first row on/after (`side="right"`: after) the day `when`."""
+        return int(np.searchsorted(self.ns, pd.Timestamp(when).value, side=side))
+
+    def day_at(self, when: pd.Timestamp) -> int:
+        return int(np.searchsorted(self.days, pd.Timestamp(when).value))
 
 
 class WeekSimulator:
@@ -213,16 +256,34 @@ class WeekSimulator:
         self.week_end = self.week_start + pd.Timedelta(days=6)
         start = self.week_start - pd.Timedelta(days=cfg.swap_history_days)
         stop = self.week_start + pd.Timedelta(days=14)
-        window = dosed[(dosed["date"] >= start) & (dosed["date"] < stop)].copy()
-        for col in EDITED_COLUMNS:
-            window[col] = window[col].astype("str")
-        in_week = window["date"].between(self.week_start, self.week_end)
-        self.week = window[in_week].reset_index(drop=True)
-        self.rest = _compress_history(window[~in_week],
-                                      self.week_start - pd.Timedelta(days=FLAG_LOOKBACK_DAYS))
+        before = self.week_start - pd.Timedelta(days=FLAG_LOOKBACK_DAYS)
+        rows = context.athlete_rows(dosed)
+        self._pain: np.ndarray | None = None
+        if rows.in_order:
+            table = rows.table
+            lo, first, last, hi = (rows.at(start), rows.at(self.week_start),
+                                   rows.at(self.week_end, "right"), rows.at(stop))
+            self.week = table.iloc[first:last].reset_index(drop=True)
+            self._pain = rows.pain[first:last]
+            recent = min(max(rows.at(before), lo), first)
+            if recent == lo:
+                self.rest = pd.concat([table.iloc[lo:first], table.iloc[last:hi]],
+                                      ignore_index=True)
+            else:
+                a, b = rows.day_at(start), rows.day_at(before)
+                self.rest = pd.concat(
+                    [rows.direct.iloc[a:b], rows.indirect.iloc[a:b], table.iloc[recent:first],
+                     table.iloc[last:hi]], ignore_index=True)[list(table.columns)]
+            repeat = hi == last
+        else:
+            window = rows.table[(rows.table["date"] >= start) & (rows.table["date"] < stop)]
+            in_week = window["date"].between(self.week_start, self.week_end)
+            self.week = window[in_week].reset_index(drop=True)
+            self.rest = _compress_history(window[~in_week], before)
+            repeat = not (window["date"] > self.week_end).any()
         # No logged week after this one: judge the week as if it repeated (a weekly plan
         # does), so a move to Sunday that runs into the next Monday is caught.
-        self.repeat_week = not (window["date"] > self.week_end).any()
+        self.repeat_week = repeat
         athlete = dosed["athlete"].iloc[0]
         self.reference = float(context.direct_reference.get(athlete, np.nan))
         self.working = self.week["set_type"].astype("str").ne("warmup").to_numpy()
@@ -334,7 +395,8 @@ class WeekSimulator:
             "dose": week["dose"].to_numpy(dtype="float64"),
             "effort": week["effort"].to_numpy(dtype="float64"),
             "direct": week["load_class"].eq("direct").to_numpy(dtype=bool),
-            "pain": flagging.pain_mentions(week["notes"], self.context.config).to_numpy(),
+            "pain": (self._pain if self._pain is not None else
+                     flagging.pain_mentions(week["notes"], self.context.config).to_numpy()),
         }
 
     def run(self, candidates: Sequence[Candidate]) -> list[Outcome]:

@@ -18,7 +18,7 @@ from analyzer.catalog import load_catalog
 from analyzer.config import load_config
 from analyzer.results import AthleteResult, Week
 from analyzer.schema import conform
-from analyzer.swaps import FIXABLE, WeekSimulator
+from analyzer.swaps import FIXABLE, SwapContext, WeekSimulator
 from analyzer.tagging import Tagger, load_tagger
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -274,3 +274,30 @@ def test_fast_resimulation_matches_the_model_on_the_samples(
 def test_fast_resimulation_matches_the_model_on_the_real_logs(
         monkeypatch: pytest.MonkeyPatch) -> None:
     assert _fast_path_agrees([REAL / "strong", REAL / "hevy"], monkeypatch) > 1000
+
+
+def test_week_windows_sliced_by_position_equal_the_filtered_windows(
+        strong: AthleteResult, tagger: Tagger) -> None:
+    """Every week of the sample athlete (first, flagged, last): the week, the compressed
+    history and the per-row inputs taken by position from the athlete's prepared rows are
+    the same as those the date filters give (the path for rows out of date order)."""
+    sets = strong.sets
+    reference = pd.Series({strong.athlete: float(strong.days["direct_reference"].iloc[0])})
+    context = SwapContext(catalog=tagger.catalog, config=CONFIG, direct_reference=reference)
+    rows = context.athlete_rows(sets)
+    assert rows.in_order and context.athlete_rows(sets) is rows
+    repeats = compressed = 0
+    for week in strong.weeks:
+        start = pd.Timestamp(week.start)
+        rows.in_order = True
+        sliced = WeekSimulator(sets, start, context)
+        rows.in_order = False
+        filtered = WeekSimulator(sets, start, context)
+        pd.testing.assert_frame_equal(sliced.week, filtered.week)
+        pd.testing.assert_frame_equal(sliced.rest, filtered.rest)
+        assert sliced.repeat_week == filtered.repeat_week
+        repeats += sliced.repeat_week
+        compressed += bool(sliced.rest["exercise"].eq("(earlier training)").any())
+        for key, values in filtered._rows.items():
+            assert (sliced._rows[key] == values).all(), (week.start, key)
+    assert repeats >= 1 and 1 <= compressed < len(strong.weeks)
