@@ -70,6 +70,11 @@ class SwapContext:
         return out
 
     @cached_property
+    def heavy(self) -> dict[str, bool]:
+        """Canonical name -> whether the catalog marks it heavy (squat/bench/deadlift)."""
+        return dict(zip(self.lookup.index, self.lookup["heavy"].tolist(), strict=True))
+
+    @cached_property
     def _alternatives(self) -> dict[tuple[str, str, float], tuple[tuple[str, str], ...]]:
         return {}
 
@@ -289,6 +294,7 @@ class WeekSimulator:
         self.working = self.week["set_type"].astype("str").ne("warmup").to_numpy()
         self.muscles_before = _muscle_sets(self.week)
         self._positions: dict[Edit, np.ndarray] = {}
+        self._masks: dict[tuple[str, object], np.ndarray] = {}
 
     # -- edits -----------------------------------------------------------------------------
 
@@ -296,17 +302,25 @@ class WeekSimulator:
         """Row positions (in `self.week`) an edit touches: the lift's rows (a reduction: its
         working sets beyond the kept ones), or the whole day's rows for a move."""
         if e not in self._positions:
-            on_day = self.week["date"].eq(e.day).to_numpy()
+            on_day = self._mask("date", e.day)
             if e.kind == "move":
                 rows = np.flatnonzero(on_day)
             else:
-                lift = on_day & self.week["exercise"].eq(e.exercise).to_numpy()
+                lift = on_day & self._mask("exercise", e.exercise)
                 if e.kind == "reduce":
                     rows = np.flatnonzero(lift & self.working)[e.keep_sets or 0:]
                 else:
                     rows = np.flatnonzero(lift)
             self._positions[e] = rows
         return self._positions[e]
+
+    def _mask(self, column: str, value: object) -> np.ndarray:
+        """Rows of the week whose `column` equals `value` (memoised: edits share days and
+        lifts)."""
+        key = (column, value)
+        if key not in self._masks:
+            self._masks[key] = self.week[column].eq(value).to_numpy()
+        return self._masks[key]
 
     def _muscle_delta(self, e: Edit) -> dict[str, int]:
         """How an edit changes the week's working sets per primary muscle."""
@@ -533,7 +547,7 @@ def substitutions(lifts: pd.DataFrame, context: SwapContext, *, heavy: bool) -> 
         lifts["date"], lifts["exercise"], lifts["canonical"], lifts["primary_muscle"],
         lifts["coefficient"], strict=True,
     ):
-        if bool(lookup.at[canonical, "heavy"]) != heavy:
+        if context.heavy[canonical] != heavy:
             continue
         for alt, reason in context.alternatives(str(canonical), str(muscle), float(coefficient)):
             edits.append(Edit(kind="substitute", day=day, exercise=exercise, to=alt,
@@ -547,7 +561,8 @@ def moves(week: pd.DataFrame, lifts: pd.DataFrame, config: Config,
     daily = week.groupby("date")["dose"].sum()
     loaded = daily[daily >= config.min_loaded_dose].index
     all_days = pd.date_range(week_start, periods=7, freq="D")
-    rest = [d for d in all_days if d not in set(week["date"])]
+    logged = set(week["date"])
+    rest = [d for d in all_days if d not in logged]
     edits: list[Edit] = []
     for day in loaded:
         on_day = lifts[lifts["date"] == day].sort_values("dose", ascending=False)
