@@ -297,11 +297,3 @@ def find_flags(days: pd.DataFrame, dosed: pd.DataFrame, weeks: pd.DataFrame,
     return flags.sort_values(["athlete", "week_start", "order"]).drop(columns="order").reset_index(
         drop=True
     )
-
-
-def status_of(severities: pd.Series) -> str:
-    """Worst severity, "ok" when empty."""
-    rank = {"watch": 1, "overuse": 2}
-    if severities.empty:
-        return "ok"
-    return str(severities.iloc[int(np.argmax(severities.map(rank).to_numpy()))])
