@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from analyzer.errors import UnsupportedLayoutError
+from analyzer.importers.base import Document
 from analyzer.schema import LB_TO_KG, STR
 
 #: Delimiters `sniff_delimiter` chooses from, in tie-break order.
@@ -87,6 +88,16 @@ def split_header(line: str, delimiter: str | None = None) -> list[str]:
     delimiter = delimiter or sniff_delimiter(line)
     row = next(csv.reader([line], delimiter=delimiter), [])
     return [clean_header(h) for h in row]
+
+
+def header_fields(doc: Document, *, lower: bool = False) -> list[str]:
+    """The fields of a text document's first non-empty line ([] for workbooks or empty text):
+    what every app importer's `detect` looks at."""
+    head = doc.head_lines(1)
+    if not head:
+        return []
+    fields = split_header(head[0])
+    return [f.lower() for f in fields] if lower else fields
 
 
 def clean_header(name: str) -> str:

@@ -22,10 +22,10 @@ import pandas as pd
 
 from analyzer.importers.base import Document, ImportOptions, ImportResult, RowProblems, finish
 from analyzer.importers.csvtext import (
+    header_fields,
     parse_dates,
     read_table,
     require,
-    split_header,
     to_number,
     unit_factor,
     unit_from_header,
@@ -47,10 +47,7 @@ class FitbodImporter:
     name: str = "fitbod"
 
     def detect(self, doc: Document) -> float:
-        head = doc.head_lines(1)
-        if not head:
-            return 0.0
-        names = [h.lower() for h in split_header(head[0])]
+        names = header_fields(doc, lower=True)
         if set(names) >= MARKERS and any(n.startswith("weight") for n in names):
             return 0.95
         return 0.0

@@ -22,13 +22,13 @@ import pandas as pd
 
 from analyzer.importers.base import Document, ImportOptions, ImportResult, RowProblems, finish
 from analyzer.importers.csvtext import (
+    header_fields,
     parse_dates,
     read_table,
     repair_extra_fields,
     require,
     row_distance_factors,
     row_unit_factors,
-    split_header,
     to_number,
     unit_factor,
     unit_from_header,
@@ -45,10 +45,7 @@ class FitNotesImporter:
     name: str = "fitnotes"
 
     def detect(self, doc: Document) -> float:
-        head = doc.head_lines(1)
-        if not head:
-            return 0.0
-        header = [h.lower() for h in split_header(head[0])]
+        header = header_fields(doc, lower=True)
         if header[:3] != ["date", "exercise", "category"] or "reps" not in header:
             return 0.0
         weights = [h for h in header if h.startswith("weight")]

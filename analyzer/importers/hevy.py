@@ -29,11 +29,11 @@ from analyzer.importers.base import Document, ImportOptions, ImportResult, RowPr
 from analyzer.importers.csvtext import (
     DISTANCE_M,
     distance_unit_from_header,
+    header_fields,
     join_text,
     parse_dates,
     read_table,
     require,
-    split_header,
     to_number,
     unit_factor,
     unit_from_header,
@@ -79,10 +79,7 @@ class HevyImporter:
     name: str = "hevy"
 
     def detect(self, doc: Document) -> float:
-        head = doc.head_lines(1)
-        if not head:
-            return 0.0
-        names = {h.lower() for h in split_header(head[0])}
+        names = set(header_fields(doc, lower=True))
         return 0.95 if names >= REQUIRED_HEADERS and names & SET_HEADERS else 0.0
 
     def read(self, doc: Document, options: ImportOptions) -> ImportResult:

@@ -48,13 +48,13 @@ from analyzer.importers.csvtext import (
     DISTANCE_M,
     Table,
     distance_unit_from_header,
+    header_fields,
     join_text,
     parse_dates,
     read_table,
     require,
     row_distance_factors,
     row_unit_factors,
-    split_header,
     to_number,
     unit_factor,
     unit_from_header,
@@ -127,8 +127,8 @@ class StrongImporter:
     name: str = "strong"
 
     def detect(self, doc: Document) -> float:
-        header = _header(doc)
-        if header is None:
+        header = header_fields(doc)
+        if not header:
             return 0.0
         names = {h.lower() for h in header}
         if {"exercise name", "set order"} <= names or _is_zh(header):
@@ -215,13 +215,6 @@ class StrongImporter:
         frame["set_index"] = frame.groupby(keys, sort=False, dropna=False).cumcount() + 1
         return finish(doc, frame, format_name=variant, rows=len(table), problems=problems,
                       notes=notes)
-
-
-def _header(doc: Document) -> list[str] | None:
-    head = doc.head_lines(1)
-    if not head:
-        return None
-    return split_header(head[0])
 
 
 def _is_zh(header: list[str]) -> bool:
