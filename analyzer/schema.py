@@ -16,6 +16,18 @@ STR: Final = pd.StringDtype(na_value=np.nan)
 SET_TYPES: Final[tuple[str, ...]] = ("normal", "warmup", "failure", "drop")
 SET_TYPE_DTYPE: Final = pd.CategoricalDtype(list(SET_TYPES))
 
+#: How exports write a set's type (lower case) -> set_type. One vocabulary for every importer.
+SET_TYPE_WORDS: Final[dict[str, str]] = {
+    "normal": "normal",
+    "w": "warmup", "wu": "warmup", "warmup": "warmup", "warm_up": "warmup", "warm-up": "warmup",
+    "warm up": "warmup",
+    "f": "failure", "failure": "failure",
+    "d": "drop", "drop": "drop", "dropset": "drop", "drop_set": "drop",
+}
+WARMUP_WORDS: Final[tuple[str, ...]] = tuple(
+    word for word, kind in SET_TYPE_WORDS.items() if kind == "warmup"
+)
+
 #: column name -> dtype, in output order.
 COLUMNS: Final[dict[str, object]] = {
     "athlete": STR,  # who trained; file stem, sheet name or athlete column

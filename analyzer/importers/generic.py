@@ -58,11 +58,11 @@ from analyzer.importers.headers import (
     match_cell,
     match_row,
 )
+from analyzer.schema import WARMUP_WORDS
 
 NAME: Final = "generic"
 DETECT_SCORE: Final = 0.2
 MAX_SETS_PER_ROW: Final = 100
-WARMUP_MARKS: Final = ("w", "wu", "warmup", "warm-up", "warm up")
 
 _DEFAULT_SHEET = re.compile(
     r"^(sheet|tabelle|feuil|hoja|foglio|blad|ark|arkusz|planilha|лист|worksheet|table)\s*\d*$",
@@ -354,11 +354,11 @@ def read_table(
     set_text = text.get("set")
     warm = pd.Series(False, index=body.index)
     if set_text is not None:
-        warm |= set_text.str.lower().isin(WARMUP_MARKS).fillna(False).astype(bool)
+        warm |= set_text.str.lower().isin(WARMUP_WORDS).fillna(False).astype(bool)
         frame["set_no"] = number_cells(set_text)
     if "warmup" in text:
         flag = text["warmup"].str.lower().str.strip()
-        warm |= flag.isin(TRUE_WORDS + WARMUP_MARKS).fillna(False).astype(bool)
+        warm |= flag.isin(TRUE_WORDS + WARMUP_WORDS).fillna(False).astype(bool)
     if set_text is not None or "warmup" in text:
         frame["set_type"] = pd.Series("normal", index=body.index).mask(warm, "warmup")
 

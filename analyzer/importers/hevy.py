@@ -38,6 +38,7 @@ from analyzer.importers.csvtext import (
     unit_factor,
     unit_from_header,
 )
+from analyzer.schema import SET_TYPE_WORDS
 
 #: strftime format -> variant name, in the order tried.
 DATE_VARIANTS: dict[str, str] = {
@@ -46,11 +47,6 @@ DATE_VARIANTS: dict[str, str] = {
     "%d %b %Y, %H:%M": "hevy-dayfirst",
     "%Y-%m-%d %H:%M:%S": "hevy-iso",
     "%Y-%m-%dT%H:%M:%S": "hevy-iso",
-}
-
-SET_TYPES: dict[str, str] = {
-    "normal": "normal", "warmup": "warmup", "warm_up": "warmup",
-    "failure": "failure", "dropset": "drop", "drop": "drop",
 }
 
 REQUIRED_HEADERS = {"start_time", "exercise_title"}
@@ -113,7 +109,7 @@ class HevyImporter:
             retry, retry_fmt = parse_dates(english, list(DATE_VARIANTS))
             if retry.notna().sum() > performed_at.notna().sum():
                 performed_at, fmt = retry, retry_fmt
-        set_type = (table.column("set_type").str.strip().str.lower().map(SET_TYPES)
+        set_type = (table.column("set_type").str.strip().str.lower().map(SET_TYPE_WORDS)
                     .fillna("normal"))
         index0, _ = to_number(table.column("set_index"))
         frame = pd.DataFrame(

@@ -61,6 +61,7 @@ from analyzer.importers.csvtext import (
     zero_to_nan,
 )
 from analyzer.importers.headers import match_row
+from analyzer.schema import SET_TYPE_WORDS
 
 #: Chinese (zh-CN) export headers -> the English legacy names.
 ZH_HEADERS: dict[str, str] = {
@@ -77,15 +78,9 @@ ZH_HEADERS: dict[str, str] = {
     "锻炼备注": "Workout Notes",
 }
 
-#: Set Order markers -> set_type (numbers are normal sets).
-SET_MARKERS: dict[str, str] = {
-    "w": "warmup", "warm_up": "warmup", "warmup": "warmup",
-    "f": "failure", "failure": "failure",
-    "d": "drop", "drop": "drop", "dropset": "drop", "drop_set": "drop",
-}
 
 #: Set Order values that are not sets at all (rest timers, exercise notes).
-NON_SET_MARKERS: tuple[str, ...] = ("rest timer", "note")
+NON_SET_TYPE_WORDS: tuple[str, ...] = ("rest timer", "note")
 
 DATE_FORMATS: tuple[str, ...] = (
     "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S",
@@ -157,8 +152,8 @@ class StrongImporter:
         lines = table.lines
 
         low = table.column("Set Order").str.strip().str.lower()
-        non_set = low.isin(NON_SET_MARKERS)
-        for marker in NON_SET_MARKERS:
+        non_set = low.isin(NON_SET_TYPE_WORDS)
+        for marker in NON_SET_TYPE_WORDS:
             label = "Rest Timer" if marker == "rest timer" else "Note"
             problems.add_mask(f"non-set row ({label})", low == marker, lines, listed=False)
 
@@ -175,7 +170,7 @@ class StrongImporter:
         distance = zero_to_nan(distance)
 
         order_number, _ = to_number(table.column("Set Order"))
-        unknown_marker = (order_number.isna() & (low != "") & ~low.isin(SET_MARKERS)
+        unknown_marker = (order_number.isna() & (low != "") & ~low.isin(SET_TYPE_WORDS)
                           & ~non_set & weight.isna() & reps.isna())
         problems.add_mask("non-set row (other marker)", unknown_marker, lines, listed=False)
         non_set = non_set | unknown_marker
@@ -184,7 +179,7 @@ class StrongImporter:
         problems.add_mask("non-numeric reps", bad_reps & ~bad_weight & ~non_set, lines)
         keep = ~(non_set | bad_weight | bad_reps)
 
-        set_type = low.map(SET_MARKERS).fillna("normal")
+        set_type = low.map(SET_TYPE_WORDS).fillna("normal")
         note_text = join_text([table.column("Notes"), table.column("Workout Notes")])
         if kind == "strong-legacy":
             note_text = note_text.str.replace("\\n", "\n", regex=False)
