@@ -294,18 +294,26 @@ def with_inputs(result: Analysis, inputs: Inputs, dropped: int, notes: Sequence[
     )
 
 
-def exercise_counts(paths: Path | Sequence[Path], options: ImportOptions | None = None
+def _path_list(paths: str | Path | Sequence[str | Path]) -> list[Path]:
+    """One path (str or Path) or many, as a list of Paths (a str is one path, not a sequence)."""
+    if isinstance(paths, str | Path):
+        return [Path(paths)]
+    return [Path(p) for p in paths]
+
+
+def exercise_counts(paths: str | Path | Sequence[str | Path], options: ImportOptions | None = None
                     ) -> pd.Series:
     """Set count per distinct exercise name in the logs at `paths` (for `exercises --from`)."""
-    inputs = read_inputs(list(paths) if isinstance(paths, Sequence) else paths, options)
+    inputs = read_inputs(_path_list(paths), options)
     sets, _, _ = merge_sources(inputs.results)
     return sets["exercise"].value_counts()
 
 
-def analyze(paths: Path | Sequence[Path], options: AnalyzeOptions | None = None) -> Analysis:
+def analyze(paths: str | Path | Sequence[str | Path],
+            options: AnalyzeOptions | None = None) -> Analysis:
     """Read every log at `paths` (files or folders) and judge every athlete in them."""
     options = options or AnalyzeOptions()
-    inputs = read_inputs(list(paths) if isinstance(paths, Sequence) else paths,
+    inputs = read_inputs(_path_list(paths),
                          options.import_options)
     tagger = load_tagger(options.exercise_map)
     config = load_config(options.config_path)

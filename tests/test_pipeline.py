@@ -132,3 +132,11 @@ def test_clients_on_the_same_program_are_not_merged(tmp_path: Path) -> None:
     result = analyze([tmp_path], AnalyzeOptions(swaps=False))
     assert sorted(a.athlete for a in result.athletes) == ["client_a", "client_b"]
     assert result.duplicate_sets == len(rows[1:]) * 3
+
+
+def test_analyze_takes_a_path_as_str_path_or_list() -> None:
+    """A str is one path (not a sequence of one-letter paths); all three spellings agree."""
+    log = SAMPLES / "strong_lifter.csv"
+    options = AnalyzeOptions(swaps=False)
+    texts = {to_json(analyze(p, options)) for p in (str(log), log, [str(log)])}
+    assert len(texts) == 1
