@@ -214,14 +214,23 @@ def _report_task(index: int) -> list[Path]:
 
 def run_report_jobs(report_jobs: Sequence[Any], jobs: int | None = None) -> Iterator[list[Path]]:
     """Run `render.pdf.ReportJob`s (anything with `.run() -> list[Path]`) in the pool, yielding
-    each job's written paths in job order (for a progress bar)."""
+    each job's written paths in job order (for a progress bar).
+
+    Jobs marked `aggregate` (the roster, the weekly report: one PDF over every athlete, the
+    longest jobs, listed last) are started first so they do not run alone at the end. Every job
+    is submitted at once: a job's result is only its paths, so nothing large waits in memory."""
     jobs = default_jobs() if jobs is None else max(1, jobs)
     if jobs <= 1 or len(report_jobs) < 2 or not can_fork():
         for job in report_jobs:
             yield list(job.run())
         return
     _REPORTS[:] = list(report_jobs)
+    order = sorted(range(len(report_jobs)),
+                   key=lambda i: not getattr(report_jobs[i], "aggregate", False))
     try:
-        yield from bounded_map(_report_task, range(len(report_jobs)), jobs)
+        with _pool(jobs) as pool:
+            futures = {i: pool.submit(_report_task, i) for i in order}
+            for i in range(len(report_jobs)):
+                yield futures[i].result()
     finally:
         _REPORTS.clear()
