@@ -17,8 +17,9 @@ pseudo-athlete. Search order, acceptance rules and bounds: docs/model.md, "## Sw
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cached_property
 from typing import Final, Literal
 
@@ -87,7 +88,9 @@ class SwapContext:
         caller passes the same table for every flagged week of one athlete)."""
         held = self._athlete
         if not held or held[0].dosed is not dosed:
-            held[:] = [AthleteRows(dosed, self.config)]
+            athlete = dosed["athlete"].iloc[0] if len(dosed) else None
+            reference = float(self.direct_reference.get(athlete, np.nan))
+            held[:] = [AthleteRows(dosed, self.config, reference)]
         return held[0]
 
     def alternatives(self, canonical: str, muscle: str, coefficient: float
@@ -174,11 +177,9 @@ class Outcome:
         return worst([s for _, s in self.flags])
 
 
-def _muscle_sets(rows: pd.DataFrame) -> dict[str, int]:
+def _muscle_sets(rows: RowArrays) -> dict[str, int]:
     """Working sets per primary muscle."""
-    working = rows[rows["set_type"].astype("str") != "warmup"]
-    counts = working["primary_muscle"].astype("str").fillna("unknown").value_counts()
-    return {str(k): int(v) for k, v in counts.items()}
+    return dict(Counter(rows.muscle_key[rows.working].tolist()))
 
 
 def _balance(before: dict[str, int], after: dict[str, int]) -> float:
@@ -226,21 +227,109 @@ def _day_parts(old: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     return parts[0], parts[1]
 
 
+@dataclass(frozen=True)
+class RowArrays:
+    """Per-row arrays of a dosed table (or a slice of one) that the search reads: date
+    (int64 ns), working set, dose, effort, direct lift, coefficient, the exercise as logged
+    (and its rank in name order, -1 when missing), canonical name, class, primary muscle as
+    text ("nan" when missing, as `str` spells it) and as counted ("unknown" when missing),
+    and whether the note mentions pain."""
+
+    ns: np.ndarray
+    working: np.ndarray
+    dose: np.ndarray
+    effort: np.ndarray
+    direct: np.ndarray
+    coefficient: np.ndarray
+    exercise: np.ndarray
+    code: np.ndarray
+    canonical: np.ndarray
+    load_class: np.ndarray
+    muscle: np.ndarray
+    muscle_key: np.ndarray
+    pain: np.ndarray
+
+    @classmethod
+    def of(cls, table: pd.DataFrame, config: Config) -> RowArrays:
+        """From a dosed table whose EDITED_COLUMNS are text."""
+        code, _ = pd.factorize(table["exercise"], sort=True)
+        muscle = table["primary_muscle"].to_numpy(dtype=object)
+        return cls(
+            ns=table["date"].to_numpy(dtype="datetime64[ns]").view("int64"),
+            working=table["set_type"].astype("str").ne("warmup").to_numpy(dtype=bool),
+            dose=table["dose"].to_numpy(dtype="float64"),
+            effort=table["effort"].to_numpy(dtype="float64"),
+            direct=table["load_class"].eq("direct").to_numpy(dtype=bool, na_value=False),
+            coefficient=table["coefficient"].to_numpy(dtype="float64"),
+            exercise=table["exercise"].to_numpy(dtype=object),
+            code=np.asarray(code, dtype="int64"),
+            canonical=table["canonical"].to_numpy(dtype=object),
+            load_class=table["load_class"].to_numpy(dtype=object),
+            muscle=np.array([str(m) for m in muscle.tolist()], dtype=object),
+            muscle_key=table["primary_muscle"].fillna("unknown").to_numpy(dtype=object),
+            pain=flagging.pain_mentions(table["notes"], config).to_numpy(dtype=bool),
+        )
+
+    def cut(self, lo: int, hi: int) -> RowArrays:
+        """Rows lo..hi (views)."""
+        return RowArrays(*(getattr(self, f.name)[lo:hi] for f in fields(self)))
+
+
+@dataclass(frozen=True)
+class Lifts:
+    """One entry per (day, exercise as logged) of a week, in day then name order (what a
+    sorted groupby gives): weekday, name, canonical name, class, primary muscle (text),
+    coefficient, summed dose and working sets."""
+
+    day: np.ndarray
+    exercise: list[str]
+    canonical: list[object]
+    load_class: list[object]
+    muscle: list[str]
+    coefficient: np.ndarray
+    dose: np.ndarray
+    sets: np.ndarray
+
+    @classmethod
+    def of(cls, rows: RowArrays, day: np.ndarray) -> Lifts:
+        """The lifts of a week's rows (`day`: each row's weekday). A lift's tags are those of
+        its first row (tags follow the name); its dose is summed as pandas' group sum."""
+        named = rows.code >= 0
+        n_codes = int(rows.code.max()) + 1 if len(rows.code) else 0
+        key = np.where(named, day * max(n_codes, 1) + rows.code, -1)
+        groups, first, inverse = np.unique(key[named], return_index=True, return_inverse=True)
+        at = np.flatnonzero(named)[first]
+        index = np.full(len(key), -1, dtype="int64")
+        index[named] = inverse
+        n = len(groups)
+        dose = swapsim.kahan_sums(index[named], rows.dose[named], n)
+        sets = np.bincount(index[named & rows.working], minlength=n)
+        return cls(day=day[at], exercise=rows.exercise[at].tolist(),
+                   canonical=rows.canonical[at].tolist(), load_class=rows.load_class[at].tolist(),
+                   muscle=rows.muscle[at].tolist(), coefficient=rows.coefficient[at],
+                   dose=dose, sets=sets)
+
+
 class AthleteRows:
     """One athlete's dosed table prepared once for all their flagged weeks: edited columns as
-    text, and, when the rows are in date order, the day bounds for slicing each week's
-    window by position and every day's compressed history rows (per-day sums are the same
-    whichever window holds the day, as a window always holds whole days)."""
+    text, the per-row arrays the search reads, and, when the rows are in date order, the day
+    bounds for slicing each week's window by position and every day's compressed history rows
+    (per-day sums are the same whichever window holds the day, as a window always holds whole
+    days)."""
 
-    def __init__(self, dosed: pd.DataFrame, config: Config) -> None:
+    def __init__(self, dosed: pd.DataFrame, config: Config, reference: float) -> None:
         self.dosed = dosed
+        self.reference = reference
         self.table = dosed.assign(**{c: dosed[c].astype("str") for c in EDITED_COLUMNS})
         self.ns = self.table["date"].to_numpy(dtype="datetime64[ns]").view("int64")
         self.in_order = bool(len(self.ns)) and bool((np.diff(self.ns) >= 0).all())
         if self.in_order:
             self.direct, self.indirect = _day_parts(self.table)
             self.days = self.direct["date"].to_numpy(dtype="datetime64[ns]").view("int64")
-            self.pain = flagging.pain_mentions(self.table["notes"], config).to_numpy()
+            self.direct_dose = self.direct["dose"].to_numpy(dtype="float64")
+            self.indirect_dose = self.indirect["dose"].to_numpy(dtype="float64")
+            self.arrays = RowArrays.of(self.table, config)
+            self.pain = self.arrays.pain
 
     def at(self, when: pd.Timestamp, side: Literal["left", "right"] = "left") -> int:
         """Position of the first row on/after (`side="right"`: after) the day `when`."""
@@ -248,6 +337,23 @@ class AthleteRows:
 
     def day_at(self, when: pd.Timestamp) -> int:
         return int(np.searchsorted(self.days, pd.Timestamp(when).value))
+
+
+def _history_of(rows: AthleteRows, lo: int, recent: int, first: int, last: int, hi: int,
+                a: int, b: int) -> swapsim.History:
+    """The history rows of a window sliced by position, in `WeekSimulator.rest`'s order:
+    compressed days a..b (direct, then indirect), whole rows recent..first and last..hi."""
+    arr = rows.arrays
+    parts = [slice(recent, first), slice(last, hi)]
+    n = b - a
+    return swapsim.History(
+        ns=np.concatenate([rows.days[a:b], rows.days[a:b], *(arr.ns[p] for p in parts)]),
+        dose=np.concatenate([rows.direct_dose[a:b], rows.indirect_dose[a:b],
+                             *(arr.dose[p] for p in parts)]),
+        direct=np.concatenate([np.ones(n, dtype=bool), np.zeros(n, dtype=bool),
+                               *(arr.direct[p] for p in parts)]),
+        working=np.concatenate([np.ones(2 * n, dtype=bool), *(arr.working[p] for p in parts)]),
+    )
 
 
 class WeekSimulator:
@@ -263,46 +369,69 @@ class WeekSimulator:
         stop = self.week_start + pd.Timedelta(days=14)
         before = self.week_start - pd.Timedelta(days=FLAG_LOOKBACK_DAYS)
         rows = context.athlete_rows(dosed)
-        self._pain: np.ndarray | None = None
+        self._athlete_rows = rows
         if rows.in_order:
-            table = rows.table
             lo, first, last, hi = (rows.at(start), rows.at(self.week_start),
                                    rows.at(self.week_end, "right"), rows.at(stop))
-            self.week = table.iloc[first:last].reset_index(drop=True)
-            self._pain = rows.pain[first:last]
             recent = min(max(rows.at(before), lo), first)
-            if recent == lo:
-                self.rest = pd.concat([table.iloc[lo:first], table.iloc[last:hi]],
-                                      ignore_index=True)
-            else:
-                a, b = rows.day_at(start), rows.day_at(before)
-                self.rest = pd.concat(
-                    [rows.direct.iloc[a:b], rows.indirect.iloc[a:b], table.iloc[recent:first],
-                     table.iloc[last:hi]], ignore_index=True)[list(table.columns)]
+            a, b = (0, 0) if recent == lo else (rows.day_at(start), rows.day_at(before))
+            self._bounds = (lo, recent, first, last, hi, a, b)
+            self.rows = rows.arrays.cut(first, last)
+            self.history = _history_of(rows, lo, recent, first, last, hi, a, b)
             repeat = hi == last
         else:
             window = rows.table[(rows.table["date"] >= start) & (rows.table["date"] < stop)]
             in_week = window["date"].between(self.week_start, self.week_end)
-            self.week = window[in_week].reset_index(drop=True)
-            self.rest = _compress_history(window[~in_week], before)
+            self.__dict__["week"] = window[in_week].reset_index(drop=True)
+            self.__dict__["rest"] = _compress_history(window[~in_week], before)
+            self.rows = RowArrays.of(self.week, cfg)
+            self.history = swapsim.History.of(self.rest)
             repeat = not (window["date"] > self.week_end).any()
         # No logged week after this one: judge the week as if it repeated (a weekly plan
         # does), so a move to Sunday that runs into the next Monday is caught.
         self.repeat_week = repeat
-        athlete = dosed["athlete"].iloc[0]
-        self.reference = float(context.direct_reference.get(athlete, np.nan))
-        self.working = self.week["set_type"].astype("str").ne("warmup").to_numpy()
-        self.muscles_before = _muscle_sets(self.week)
+        self.reference = rows.reference
+        self.working = self.rows.working
+        self.day = (self.rows.ns - self.week_start.value) // swapsim.DAY_NS
+        self.stamps = tuple(self.week_start + pd.Timedelta(days=k) for k in range(7))
+        self.muscles_before = _muscle_sets(self.rows)
         self._positions: dict[Edit, np.ndarray] = {}
         self._masks: dict[tuple[str, object], np.ndarray] = {}
+        self._deltas: dict[Edit, dict[str, int]] = {}
+
+    @property
+    def empty(self) -> bool:
+        return not len(self.day)
+
+    @cached_property
+    def week(self) -> pd.DataFrame:
+        """The week's rows (the model path and `apply` edit these)."""
+        _, _, first, last, _, _, _ = self._bounds
+        return self._athlete_rows.table.iloc[first:last].reset_index(drop=True)
+
+    @cached_property
+    def rest(self) -> pd.DataFrame:
+        """The history rows around the week as a table (compressed older days, then whole
+        rows), the model path's input."""
+        rows = self._athlete_rows
+        table = rows.table
+        lo, recent, first, last, hi, a, b = self._bounds
+        if recent == lo:
+            return pd.concat([table.iloc[lo:first], table.iloc[last:hi]], ignore_index=True)
+        return pd.concat(
+            [rows.direct.iloc[a:b], rows.indirect.iloc[a:b], table.iloc[recent:first],
+             table.iloc[last:hi]], ignore_index=True)[list(table.columns)]
 
     # -- edits -----------------------------------------------------------------------------
+
+    def weekday(self, day: pd.Timestamp) -> int:
+        return (day.value - self.week_start.value) // swapsim.DAY_NS
 
     def positions(self, e: Edit) -> np.ndarray:
         """Row positions (in `self.week`) an edit touches: the lift's rows (a reduction: its
         working sets beyond the kept ones), or the whole day's rows for a move."""
         if e not in self._positions:
-            on_day = self._mask("date", e.day)
+            on_day = self._mask("day", self.weekday(e.day))
             if e.kind == "move":
                 rows = np.flatnonzero(on_day)
             else:
@@ -314,25 +443,31 @@ class WeekSimulator:
             self._positions[e] = rows
         return self._positions[e]
 
-    def _mask(self, column: str, value: object) -> np.ndarray:
-        """Rows of the week whose `column` equals `value` (memoised: edits share days and
-        lifts)."""
+    def _mask(self, column: Literal["day", "exercise"], value: object) -> np.ndarray:
+        """Rows of the week on weekday `value` / of the lift `value` (memoised: edits share
+        days and lifts)."""
         key = (column, value)
         if key not in self._masks:
-            self._masks[key] = self.week[column].eq(value).to_numpy()
+            values = self.day if column == "day" else self.rows.exercise
+            self._masks[key] = values == value
         return self._masks[key]
 
     def _muscle_delta(self, e: Edit) -> dict[str, int]:
         """How an edit changes the week's working sets per primary muscle."""
-        if e.kind == "move":
-            return {}
-        rows = self.positions(e)
-        n = int(self.working[rows].sum())
-        before = str(self.week["primary_muscle"].iloc[rows[0]]) if len(rows) else ""
-        if e.kind == "reduce":
-            return {before: -n}
-        after = str(self.context.lookup.at[e.to, "primary_muscle"])
-        return {} if after == before else {before: -n, after: n}
+        if e in self._deltas:
+            return self._deltas[e]
+        delta: dict[str, int] = {}
+        if e.kind != "move":
+            rows = self.positions(e)
+            n = int(self.working[rows].sum())
+            before = str(self.rows.muscle[rows[0]]) if len(rows) else ""
+            if e.kind == "reduce":
+                delta = {before: -n}
+            else:
+                after = str(self.context.lookup.at[e.to, "primary_muscle"])
+                delta = {} if after == before else {before: -n, after: n}
+        self._deltas[e] = delta
+        return delta
 
     def balance(self, edits: Candidate) -> float:
         after = dict(self.muscles_before)
@@ -397,21 +532,15 @@ class WeekSimulator:
         model path judges every candidate)."""
         if self.context.config.warmup_fraction > 0:
             return None
-        return swapsim.FastWeek(self.rest, self.week_start, self.repeat_week, self.reference,
-                                self.context.config)
+        return swapsim.FastWeek(self.history, self.week_start, self.repeat_week,
+                                self.reference, self.context.config)
 
     @cached_property
     def _rows(self) -> dict[str, np.ndarray]:
         """Per-row arrays of the week for the fast path."""
-        week = self.week
-        return {
-            "day": (week["date"] - self.week_start).dt.days.to_numpy(dtype="int64"),
-            "dose": week["dose"].to_numpy(dtype="float64"),
-            "effort": week["effort"].to_numpy(dtype="float64"),
-            "direct": week["load_class"].eq("direct").to_numpy(dtype=bool),
-            "pain": (self._pain if self._pain is not None else
-                     flagging.pain_mentions(week["notes"], self.context.config).to_numpy()),
-        }
+        rows = self.rows
+        return {"day": self.day, "dose": rows.dose, "effort": rows.effort,
+                "direct": rows.direct, "pain": rows.pain}
 
     def run(self, candidates: Sequence[Candidate]) -> list[Outcome]:
         """Judge every candidate (numpy path; the model path when it does not apply)."""
@@ -421,7 +550,7 @@ class WeekSimulator:
         if fast is None:
             return self.run_model(candidates)
         base = self._rows
-        n, n_rows = len(candidates), len(self.week)
+        n, n_rows = len(candidates), len(self.day)
         day = np.tile(base["day"], (n, 1))
         dose = np.tile(base["dose"], (n, 1))
         direct = np.tile(base["direct"], (n, 1))
@@ -521,73 +650,70 @@ class WeekSimulator:
 
 # -- candidate edits ---------------------------------------------------------------------------
 
-def _lifts(week: pd.DataFrame) -> pd.DataFrame:
-    """One row per (day, exercise as logged) of the week with its canonical name, class, dose
-    and number of working sets."""
-    working = week["set_type"].astype("str").ne("warmup")
-    return (
-        week.assign(working=working.astype("int64"))
-        .groupby(["date", "exercise"], sort=True)
-        .agg(canonical=("canonical", "first"), load_class=("load_class", "first"),
-             primary_muscle=("primary_muscle", "first"), coefficient=("coefficient", "first"),
-             dose=("dose", "sum"), sets=("working", "sum"))
-        .reset_index()
-    )
-
-
-def substitutions(lifts: pd.DataFrame, context: SwapContext, *, heavy: bool) -> list[Edit]:
-    """Swap a lower-back-loading lift (rows of `_lifts`) for a catalog alternative that loads
-    the back less and trains the same primary muscle (`heavy`: whether squat/bench/deadlift
-    may be swapped)."""
-    lookup = context.lookup
-    lifts = lifts[lifts["load_class"].isin(model.LOADING_CLASSES) & (lifts["dose"] > 0)
-                  & lifts["canonical"].isin(lookup.index)]
+def substitutions(lifts: Lifts, stamps: Sequence[pd.Timestamp], context: SwapContext, *,
+                  heavy: bool) -> list[Edit]:
+    """Swap a lower-back-loading lift of the week (`stamps`: its days) for a catalog
+    alternative that loads the back less and trains the same primary muscle (`heavy`:
+    whether squat/bench/deadlift may be swapped)."""
+    known = context.heavy
     edits: list[Edit] = []
-    for day, exercise, canonical, muscle, coefficient in zip(
-        lifts["date"], lifts["exercise"], lifts["canonical"], lifts["primary_muscle"],
-        lifts["coefficient"], strict=True,
+    for day, exercise, canonical, cls, muscle, coefficient, dose in zip(
+        lifts.day.tolist(), lifts.exercise, lifts.canonical, lifts.load_class, lifts.muscle,
+        lifts.coefficient.tolist(), lifts.dose.tolist(), strict=True,
     ):
-        if context.heavy[canonical] != heavy:
+        if (cls not in model.LOADING_CLASSES or not dose > 0 or not isinstance(canonical, str)
+                or canonical not in known or known[canonical] != heavy):
             continue
-        for alt, reason in context.alternatives(str(canonical), str(muscle), float(coefficient)):
-            edits.append(Edit(kind="substitute", day=day, exercise=exercise, to=alt,
+        for alt, reason in context.alternatives(canonical, muscle, coefficient):
+            edits.append(Edit(kind="substitute", day=stamps[day], exercise=exercise, to=alt,
                               heavy=heavy, reason=reason))
     return edits
 
 
-def moves(week: pd.DataFrame, lifts: pd.DataFrame, config: Config,
-          week_start: pd.Timestamp) -> list[Edit]:
+def _descending(values: np.ndarray) -> np.ndarray:
+    """Positions of `values` from largest to smallest, ties in the order pandas'
+    `sort_values(ascending=False)` leaves them."""
+    backwards = np.arange(len(values))[::-1]
+    return backwards[values[::-1].argsort(kind="quicksort")][::-1]
+
+
+def moves(sim: WeekSimulator, lifts: Lifts, config: Config) -> list[Edit]:
     """Move a whole session that loads the lower back to a rest day of the same week."""
-    daily = week.groupby("date")["dose"].sum()
-    loaded = daily[daily >= config.min_loaded_dose].index
-    all_days = pd.date_range(week_start, periods=7, freq="D")
-    logged = set(week["date"])
-    rest = [d for d in all_days if d not in logged]
+    daily = swapsim.kahan_sums(sim.day, sim.rows.dose, swapsim.WEEK)
+    logged = np.bincount(sim.day, minlength=swapsim.WEEK) > 0
+    loaded = np.flatnonzero(logged & (daily >= config.min_loaded_dose))
+    rest = [sim.stamps[d] for d in np.flatnonzero(~logged).tolist()]
     edits: list[Edit] = []
-    for day in loaded:
-        on_day = lifts[lifts["date"] == day].sort_values("dose", ascending=False)
-        main = str(on_day["exercise"].iloc[0])
-        names = ", ".join(on_day["exercise"].astype("str"))
+    for day in loaded.tolist():
+        on_day = np.flatnonzero(lifts.day == day)
+        order = on_day[_descending(lifts.dose[on_day])].tolist()
+        main = lifts.exercise[order[0]]
+        names = ", ".join(lifts.exercise[k] for k in order)
+        stamp = sim.stamps[day]
         for target in rest:
             edits.append(Edit(
-                kind="move", day=day, exercise=main, move_to=target,
-                reason=(f"train the {DAY_NAMES[day.weekday()]} session ({names}) on "
+                kind="move", day=stamp, exercise=main, move_to=target,
+                reason=(f"train the {DAY_NAMES[stamp.weekday()]} session ({names}) on "
                         f"{DAY_NAMES[target.weekday()]}, a rest day, so the lower back gets "
                         "a day off between loaded days"),
             ))
     return edits
 
 
-def reductions(lifts: pd.DataFrame, lookup: pd.DataFrame) -> list[Edit]:
+def reductions(lifts: Lifts, stamps: Sequence[pd.Timestamp], context: SwapContext
+               ) -> list[Edit]:
     """Fewer working sets of one direct lift (1 set less, down to a single set)."""
-    lifts = lifts[lifts["load_class"].eq("direct") & (lifts["sets"] >= 2)]
     edits: list[Edit] = []
-    for day, exercise, canonical, n in zip(lifts["date"], lifts["exercise"],
-                                           lifts["canonical"], lifts["sets"], strict=True):
-        heavy = bool(canonical in lookup.index and lookup.at[canonical, "heavy"])
-        for keep in range(int(n) - 1, 0, -1):
-            edits.append(Edit(kind="reduce", day=day, exercise=exercise, keep_sets=keep,
-                              heavy=heavy, reason=f"{exercise}: {keep} sets instead of {n}"))
+    for day, exercise, canonical, cls, n in zip(lifts.day.tolist(), lifts.exercise,
+                                                lifts.canonical, lifts.load_class,
+                                                lifts.sets.tolist(), strict=True):
+        if cls != "direct" or n < 2:
+            continue
+        heavy = isinstance(canonical, str) and context.heavy.get(canonical, False)
+        for keep in range(n - 1, 0, -1):
+            edits.append(Edit(kind="reduce", day=stamps[day], exercise=exercise,
+                              keep_sets=keep, heavy=heavy,
+                              reason=f"{exercise}: {keep} sets instead of {n}"))
     return edits
 
 
@@ -729,15 +855,15 @@ def search_week(
     the search (its baseline and evaluation count) and the chosen outcome (None when nothing
     within the bounds clears the week)."""
     sim = WeekSimulator(dosed, week_start, context)
-    if sim.week.empty:
+    if sim.empty:
         return Search(sim, context.config), None
-    lifts = _lifts(sim.week)
-    light_subs = substitutions(lifts, context, heavy=False)
-    heavy_subs = substitutions(lifts, context, heavy=True)
-    light = [(e,) for e in light_subs + moves(sim.week, lifts, context.config, sim.week_start)]
+    lifts = Lifts.of(sim.rows, sim.day)
+    light_subs = substitutions(lifts, sim.stamps, context, heavy=False)
+    heavy_subs = substitutions(lifts, sim.stamps, context, heavy=True)
+    light = [(e,) for e in light_subs + moves(sim, lifts, context.config)]
     light += session_units(light_subs)
     heavy = [(e,) for e in heavy_subs] + session_units(light_subs + heavy_subs)
-    cuts = [(e,) for e in reductions(lifts, context.lookup)]
+    cuts = [(e,) for e in reductions(lifts, sim.stamps, context)]
     search = Search(sim, context.config, prime=light + heavy)
     if search.base.clean:
         return search, None

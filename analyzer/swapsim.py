@@ -35,6 +35,29 @@ from analyzer.config import Config
 WEEK = 7
 #: Days the flag stage looks back before the week (kept whole by the swap search).
 LOOKBACK = 7
+DAY_NS = 86_400_000_000_000
+#: Weekday (Monday 0) of 1970-01-01, day 0 of the nanosecond clock.
+EPOCH_WEEKDAY = 3
+
+
+@dataclass(frozen=True)
+class History:
+    """The rows around a week that its candidates share (history before it, the week after
+    it), in the order the model's table holds them: date (int64 ns), dose, whether the row is
+    a direct lift and whether it is a working set."""
+
+    ns: np.ndarray
+    dose: np.ndarray
+    direct: np.ndarray
+    working: np.ndarray
+
+    @classmethod
+    def of(cls, rows: pd.DataFrame) -> History:
+        """From a dosed table."""
+        return cls(ns=rows["date"].to_numpy(dtype="datetime64[ns]").view("int64"),
+                   dose=rows["dose"].to_numpy(dtype="float64"),
+                   direct=rows["load_class"].astype("str").eq("direct").to_numpy(dtype=bool),
+                   working=rows["set_type"].astype("str").ne("warmup").to_numpy(dtype=bool))
 
 
 def _ewm_params(alpha: float) -> tuple[float, float]:
@@ -138,26 +161,28 @@ def _pattern_flags(loaded: int, direct: int, over: int, n_days: int, week_at: in
 class FastWeek:
     """The history of one flagged week, prepared once; `judge` evaluates candidate weeks."""
 
-    def __init__(self, rest: pd.DataFrame, week_start: pd.Timestamp, repeat_week: bool,
+    def __init__(self, history: History, week_start: pd.Timestamp, repeat_week: bool,
                  reference: float, config: Config) -> None:
         self.config = config
         self.week_start = week_start
         self.repeat_week = repeat_week
         ref = reference if np.isfinite(reference) else config.min_loaded_dose
         self.threshold = config.short_recovery_fraction * ref
-        before = rest["date"] < week_start
-        if before.any():
-            first = rest.loc[before, "date"].min()
-            self.cal_start = first - pd.Timedelta(days=int(first.day_of_week))
+        start_ns = pd.Timestamp(week_start).value
+        before = history.ns[history.ns < start_ns]
+        if len(before):
+            first = int(before.min())
+            weekday = (first // DAY_NS + EPOCH_WEEKDAY) % WEEK
+            cal_start = first - weekday * DAY_NS
         else:
-            self.cal_start = week_start
-        self.prefix = int((week_start - self.cal_start).days)
-        working = rest[rest["set_type"].astype("str") != "warmup"]
-        key = (working["date"] - self.cal_start).dt.days.to_numpy(dtype="int64")
+            cal_start = start_ns
+        self.prefix = (start_ns - cal_start) // DAY_NS
+        working = history.working
+        key = (history.ns[working] - cal_start) // DAY_NS
         self.rest_contiguous = contiguous(key)
         n_days = self.prefix + 2 * WEEK
-        values = working["dose"].to_numpy(dtype="float64")
-        is_direct = working["load_class"].astype("str").eq("direct").to_numpy()
+        values = history.dose[working]
+        is_direct = history.direct[working]
         self._rest_sums = {
             kahan: sum_by_day(key, values, is_direct, n_days, kahan)
             for kahan in ((True, False) if self.rest_contiguous else (True,))
@@ -358,7 +383,7 @@ def _welford_sd(values: np.ndarray) -> np.ndarray:
     return np.sqrt(m2 / (values.shape[1] - 1))
 
 
-def _kahan_groups(key: np.ndarray, values: np.ndarray, n_keys: int) -> np.ndarray:
+def kahan_sums(key: np.ndarray, values: np.ndarray, n_keys: int) -> np.ndarray:
     """Per key: the Kahan sum of `values` in row order (pandas' Cython group sum)."""
     total = np.zeros(n_keys)
     if not len(key):
@@ -393,7 +418,7 @@ def sum_by_day(key: np.ndarray, dose: np.ndarray, direct: np.ndarray, n_keys: in
     model.daily_series' groupby sums them: Kahan, or `reduceat` over adjacent rows."""
     direct_dose = np.where(direct, dose, 0.0)
     if kahan or not len(key):
-        return _kahan_groups(key, dose, n_keys), _kahan_groups(key, direct_dose, n_keys)
+        return kahan_sums(key, dose, n_keys), kahan_sums(key, direct_dose, n_keys)
     out_dose = np.zeros(n_keys)
     out_direct = np.zeros(n_keys)
     starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
@@ -411,5 +436,5 @@ def candidate_keys(day: np.ndarray, keep: np.ndarray, working: np.ndarray
     return use, (cand * WEEK + day)[use]
 
 
-__all__: Sequence[str] = ("FastWeek", "WeekBoxes", "candidate_keys", "contiguous",
-                          "sum_by_day")
+__all__: Sequence[str] = ("FastWeek", "History", "WeekBoxes", "candidate_keys", "contiguous",
+                          "kahan_sums", "sum_by_day")

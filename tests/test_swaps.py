@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import fields
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -18,7 +20,8 @@ from analyzer.catalog import load_catalog
 from analyzer.config import load_config
 from analyzer.results import AthleteResult, Week
 from analyzer.schema import conform
-from analyzer.swaps import FIXABLE, SwapContext, WeekSimulator
+from analyzer.swaps import FIXABLE, Lifts, SwapContext, WeekSimulator
+from analyzer.swapsim import History
 from analyzer.tagging import Tagger, load_tagger
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -300,4 +303,33 @@ def test_week_windows_sliced_by_position_equal_the_filtered_windows(
         compressed += bool(sliced.rest["exercise"].eq("(earlier training)").any())
         for key, values in filtered._rows.items():
             assert (sliced._rows[key] == values).all(), (week.start, key)
+        for f in fields(History):
+            assert np.array_equal(getattr(sliced.history, f.name),
+                                  getattr(filtered.history, f.name)), (week.start, f.name)
     assert repeats >= 1 and 1 <= compressed < len(strong.weeks)
+
+
+def test_week_lifts_equal_the_grouped_week(strong: AthleteResult, tagger: Tagger) -> None:
+    """The per-(day, lift) entries the candidates come from equal a sorted pandas groupby of
+    the week's rows (first tags, summed dose, working sets), on every week of the sample."""
+    reference = pd.Series({strong.athlete: float(strong.days["direct_reference"].iloc[0])})
+    context = SwapContext(catalog=tagger.catalog, config=CONFIG, direct_reference=reference)
+    checked = 0
+    for week in strong.weeks:
+        sim = WeekSimulator(strong.sets, pd.Timestamp(week.start), context)
+        lifts = Lifts.of(sim.rows, sim.day)
+        working = sim.week["set_type"].astype("str").ne("warmup").astype("int64")
+        grouped = (sim.week.assign(working=working)
+                   .groupby(["date", "exercise"], sort=True)
+                   .agg(canonical=("canonical", "first"), muscle=("primary_muscle", "first"),
+                        dose=("dose", "sum"), sets=("working", "sum"))
+                   .reset_index())
+        days = (grouped["date"] - pd.Timestamp(week.start)).dt.days
+        assert lifts.day.tolist() == days.tolist()
+        assert lifts.exercise == grouped["exercise"].tolist()
+        assert lifts.canonical == grouped["canonical"].tolist()
+        assert lifts.muscle == grouped["muscle"].astype("str").tolist()
+        assert lifts.dose.tolist() == grouped["dose"].tolist()
+        assert lifts.sets.tolist() == grouped["sets"].tolist()
+        checked += len(grouped)
+    assert checked >= 50
