@@ -62,13 +62,15 @@ def conform(frame: pd.DataFrame) -> pd.DataFrame:
     `date` derived from `performed_at`, columns in canonical order, index reset.
 
     Importers build what they can and call this last, so the contract lives in one place.
+    Text columns are cleaned on their distinct values (see `_text_column`), and columns
+    already in their canonical dtype are not converted again.
     """
     out = pd.DataFrame(index=frame.index)
     for name, dtype in COLUMNS.items():
+        if name == "date":
+            continue  # derived from performed_at below
         if name in frame.columns:
             col = frame[name]
-        elif name == "date":
-            col = pd.to_datetime(frame["performed_at"]).dt.normalize()
         elif name == "set_type":
             col = pd.Series("normal", index=frame.index)
         elif name in ("workout", "notes"):
@@ -84,17 +86,40 @@ def conform(frame: pd.DataFrame) -> pd.DataFrame:
         elif dtype == "int64":
             col = pd.to_numeric(col, errors="coerce").fillna(0).astype("int64")
         elif isinstance(dtype, pd.CategoricalDtype):
-            col = col.astype(STR).str.strip().str.lower().astype(dtype).fillna("normal")
+            if col.dtype == dtype:
+                col = col.fillna("normal") if col.hasnans else col
+            else:
+                col = col.astype(STR).str.strip().str.lower().astype(dtype).fillna("normal")
         else:
-            col = col.astype(STR)
-            if name in ("workout", "notes"):
-                col = col.fillna("")
-            if name in NAME_COLUMNS:
-                col = col.str.replace(CONTROL_CHARS, "", regex=True)
-            col = col.str.strip()
+            col = _text_column(col, name)
         out[name] = col
-    out["date"] = out["performed_at"].dt.normalize()
+    out.insert(2, "date", out["performed_at"].dt.normalize())
     return out.reset_index(drop=True)
+
+
+def _text_column(col: pd.Series, name: str) -> pd.Series:
+    """A text column as STR: `workout`/`notes` empty instead of missing, name columns without
+    control characters, every cell stripped. The rules run on the distinct cells and are
+    taken back per row; a column they leave unchanged is kept as it is."""
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        text = None
+        codes = col.cat.codes.to_numpy()
+        values = pd.Series(col.cat.categories, dtype=object).astype(STR)
+    else:
+        text = col.astype(STR)
+        codes, uniques = pd.factorize(text)
+        values = pd.Series(uniques, dtype=STR)
+    cleaned = values
+    if name in NAME_COLUMNS:
+        cleaned = cleaned.str.replace(CONTROL_CHARS, "", regex=True)
+    cleaned = cleaned.str.strip()
+    fill_empty = name in ("workout", "notes") and bool((codes < 0).any())
+    if text is not None and not fill_empty and cleaned.equals(values):
+        return text
+    if fill_empty:
+        codes = np.where(codes < 0, len(cleaned), codes)
+        cleaned = pd.concat([cleaned, pd.Series([""], dtype=STR)], ignore_index=True)
+    return pd.Series(cleaned.array.take(codes, allow_fill=True), index=col.index)
 
 
 def is_canonical(frame: pd.DataFrame) -> bool:

@@ -185,7 +185,9 @@ def finish(
     values (see `implausible`) and header lines repeated inside the data are dropped and
     counted per reason, never silently used.
     """
-    sets = conform(frame.assign(source_file=str(doc.path)))
+    path = pd.Categorical.from_codes(np.zeros(len(frame), dtype=np.int8), [str(doc.path)])
+    sets = conform(frame.assign(source_file=path))
+    del frame
     header_rows = repeated_header_lines(doc)
     if header_rows.size:
         problems = problems.relabel(header_rows, "repeated header row")
@@ -200,7 +202,8 @@ def finish(
         if mask.any():
             problems.add(reason, np.unique(sets.loc[mask, "source_row"].to_numpy()))
         drop |= mask
-    sets = sets[~drop].reset_index(drop=True)
+    if drop.any() or header_rows.size:
+        sets = sets[~drop].reset_index(drop=True)
     athletes = tuple(sorted(sets["athlete"].dropna().unique().tolist()))
     report = SourceReport(
         path=str(doc.path),

@@ -193,7 +193,7 @@ def _arrow_grid(text: str, delimiter: str) -> TextGrid | None:
                 delimiter=delimiter, quote_char='"', double_quote=True, escape_char=False,
                 newlines_in_values=True, ignore_empty_lines=True),
             convert_options=pa_csv.ConvertOptions(
-                column_types=dict.fromkeys(names, pa.large_string()),
+                column_types=dict.fromkeys(names, pa.dictionary(pa.int32(), pa.string())),
                 strings_can_be_null=False, quoted_strings_can_be_null=False),
         )
     except (pa.ArrowInvalid, ValueError):
@@ -201,14 +201,30 @@ def _arrow_grid(text: str, delimiter: str) -> TextGrid | None:
     del data
     if table.num_rows != int(filled.sum()):
         return None
+    table = table.unify_dictionaries()
+    at = None
     if not filled.all():
         at = np.full(starts.size, -1, dtype=np.int64)
         at[filled] = np.arange(table.num_rows)
-        table = table.take(pa.array(at, mask=at < 0))
-    cells = pd.DataFrame(
-        {i: pd.Series(table.column(i), dtype=STR_OBJ) for i in range(width)}
-    )
+    cells = pd.DataFrame({i: _categorical(table.column(i), at) for i in range(width)})
     return TextGrid(cells, lines.astype(np.int64), delimiter)
+
+
+def _categorical(column: object, at: np.ndarray | None) -> pd.Categorical:
+    """One dictionary-encoded Arrow column (chunks sharing one dictionary) as a pandas
+    Categorical with string categories; `at` places the rows (-1: an empty line, NaN)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    chunks = column.chunks  # type: ignore[attr-defined]
+    dictionary = chunks[0].dictionary if chunks else pa.array([], pa.string())
+    codes = np.concatenate(
+        [pc.fill_null(c.indices, -1).to_numpy() for c in chunks] or [np.zeros(0, np.int32)]
+    )
+    if at is not None:
+        codes = np.where(at >= 0, codes[np.maximum(at, 0)], -1) if codes.size else at
+    categories = pd.Index(pd.array(dictionary, dtype=STR_OBJ))
+    return pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(categories))
 
 
 def _regular_quotes(buf: np.ndarray, delim: int) -> bool:
@@ -241,18 +257,76 @@ def as_text(col: pd.Series) -> pd.Series:
     return stripped.mask(empty) if empty.any() else stripped
 
 
+@dataclass(frozen=True)
+class Coded:
+    """A column as its distinct cleaned cells and one code per row: row i holds
+    `values[codes[i]]` (`as_text` of the cell), code -1 an empty cell. `values` are distinct
+    and never NaN, so equal codes mean equal text. Readers parse the distinct values once
+    and take the result back per row (a column of a million cells holds a few hundred)."""
+
+    codes: np.ndarray
+    values: pd.Series  # STR_OBJ on a RangeIndex
+
+    def counts(self) -> np.ndarray:
+        """How many rows hold each value."""
+        return np.bincount(self.codes[self.codes >= 0], minlength=len(self.values))
+
+    def subset(self, keep: np.ndarray) -> Coded:
+        """The rows where `keep` is true, with the values no kept row holds dropped."""
+        codes = self.codes[keep]
+        used = np.bincount(codes[codes >= 0], minlength=len(self.values)) > 0
+        if used.all():
+            return Coded(codes, self.values)
+        remap = np.append(np.cumsum(used) - 1, -1)
+        return Coded(remap[codes], self.values[used].reset_index(drop=True))
+
+    def take(self, per_value: np.ndarray, fill: object) -> np.ndarray:
+        """Per-row array from one entry per value (`fill` for empty cells)."""
+        return np.append(per_value, np.asarray([fill], dtype=per_value.dtype))[self.codes]
+
+    def text(self, index: pd.Index) -> pd.Series:
+        """The cells as `as_text` gives them."""
+        return pd.Series(self.values.array.take(self.codes, allow_fill=True), index=index)
+
+
+def code_cells(col: pd.Series) -> Coded:
+    """`as_text(col)` as a `Coded` column. String and categorical columns are cleaned on
+    their distinct cells; others (workbook cells mixing numbers and text, where 1, 1.0 and
+    True would hash alike) are cleaned first."""
+    dtype = col.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        raw_codes, raw = np.asarray(col.cat.codes), pd.Series(dtype.categories)
+    elif isinstance(dtype, pd.StringDtype):
+        raw_codes, uniques = pd.factorize(col)
+        raw = pd.Series(uniques)
+    else:
+        codes, uniques = pd.factorize(as_text(col))
+        return Coded(codes.astype(np.intp), pd.Series(uniques, dtype=STR_OBJ))
+    codes, uniques = pd.factorize(as_text(raw.reset_index(drop=True)))
+    remap = np.append(codes.astype(np.intp), -1)
+    return Coded(remap[raw_codes], pd.Series(uniques, dtype=STR_OBJ))
+
+
 def uses_decimal_comma(cols: list[pd.Series]) -> bool:
     """True when numeric-looking cells in these columns write decimals with a comma.
     `1,000` (three digits after the comma) could be a thousands separator, so it is no
     evidence either way."""
+    return decimal_comma_vote([code_cells(col) for col in cols])
+
+
+def decimal_comma_vote(cols: list[Coded]) -> bool:
+    """`uses_decimal_comma` of coded columns: each distinct cell is matched once and
+    counted as often as rows hold it."""
     comma = dot = 0
     for col in cols:
-        text = as_text(col).dropna()
+        text, counts = col.values, col.counts()
         # The look-ahead is not Arrow's regex syntax: only cells with a comma take it.
-        with_comma = text[text.str.contains(",", regex=False)]
-        comma += int(with_comma.str.fullmatch(r"-?(?!\d{1,3},\d{3}$)\d+,\d+").sum())
-        with_dot = text[text.str.contains(".", regex=False)]
-        dot += int(with_dot.str.fullmatch(r"-?\d+\.\d+").sum())
+        has = text.str.contains(",", regex=False).to_numpy(bool)
+        hit = text[has].str.fullmatch(r"-?(?!\d{1,3},\d{3}$)\d+,\d+").to_numpy(bool)
+        comma += int(counts[has][hit].sum())
+        has = text.str.contains(".", regex=False).to_numpy(bool)
+        hit = text[has].str.fullmatch(r"-?\d+\.\d+").to_numpy(bool)
+        dot += int(counts[has][hit].sum())
     return comma > dot
 
 
@@ -355,13 +429,14 @@ class ParsedDates:
     notes: tuple[str, ...]
 
 
-def parse_dates(col: pd.Series) -> ParsedDates:
+def parse_dates(col: pd.Series, weights: np.ndarray | None = None) -> ParsedDates:
     """Parse a date column with one explicit format chosen for the whole file.
 
     Workbook datetime cells and ISO strings read as ISO; Excel serial numbers by the 1900
     epoch; other text with the format from `DATE_FORMATS` that reads the most cells. When
     day-first and month-first read the same cells (no day above 12), day-first is used and a
-    note says so.
+    note says so. `weights` (one per cell) counts a cell as that many cells when formats are
+    scored, so the distinct cells of a column, weighted by their rows, read as the column.
     """
     text = as_text(col)
     out = pd.Series(pd.NaT, index=col.index, dtype="datetime64[ns]")
@@ -380,8 +455,11 @@ def parse_dates(col: pd.Series) -> ParsedDates:
         formats.append("excel-serial")
     rest = text[~iso_mask & ~serial_mask].dropna()
     if not rest.empty:
+        weight = (np.ones(len(rest), dtype=np.int64) if weights is None
+                  else np.asarray(weights, dtype=np.int64)[col.index.get_indexer(rest.index)])
         scores = {
-            fmt: int(pd.to_datetime(rest, format=fmt, errors="coerce").notna().sum())
+            fmt: int(weight[pd.to_datetime(rest, format=fmt, errors="coerce").notna()
+                            .to_numpy(bool)].sum())
             for fmt in DATE_FORMATS
         }
         best = max(DATE_FORMATS, key=lambda f: scores[f])

@@ -42,8 +42,11 @@ from analyzer.importers.base import (
 )
 from analyzer.importers.cells import (
     STR_OBJ,
+    Coded,
     Numbers,
     as_text,
+    code_cells,
+    decimal_comma_vote,
     number_cells,
     parse_dates,
     parse_numbers,
@@ -58,7 +61,7 @@ from analyzer.importers.headers import (
     match_cell,
     match_row,
 )
-from analyzer.schema import WARMUP_WORDS
+from analyzer.schema import SET_TYPE_DTYPE, WARMUP_WORDS
 
 NAME: Final = "generic"
 DETECT_SCORE: Final = 0.2
@@ -283,55 +286,66 @@ def read_table(
     problems: RowProblems,
 ) -> tuple[pd.DataFrame, int, list[str]]:
     """One grid below its header into canonical columns (before `finish`), the number of data
-    records read, and notes. Bad rows are recorded in `problems` and dropped."""
+    records read, and notes. Bad rows are recorded in `problems` and dropped.
+
+    Each mapped column is cleaned once into a `Coded` column; numbers, dates and words are
+    read from its distinct cells and taken back per row, and name columns stay categorical
+    (`conform` turns them into strings)."""
     groups = per_set_columns(table.cells.iloc[header_row].tolist())
     if groups:
         table, columns = _long_per_set(table, header_row, dict(columns), groups, problems)
         header_row = 0
     body = table.cells.iloc[header_row + 1:]
-    source_row = pd.Series(table.rows[header_row + 1:], index=body.index, dtype="int64")
-    # Every reader of a cell below (numbers, dates, the comma vote) starts with `as_text`,
-    # so each column is cleaned once here and the cleaned text passed on.
-    text = {field: as_text(body[col.index]) for field, col in columns.items()}
-    blank = pd.Series(np.logical_and.reduce([t.isna().to_numpy() for t in text.values()]),
-                      index=body.index)
+    lines = table.rows[header_row + 1:]
+    coded = {field: code_cells(body[col.index]) for field, col in columns.items()}
+    index = body.index
+    del body
+    blank = np.logical_and.reduce([c.codes < 0 for c in coded.values()])
     if blank.any():
-        body, source_row = body[~blank], source_row[~blank]
-        text = {f: t[~blank] for f, t in text.items()}
+        index, lines = index[~blank], lines[~blank]
+        coded = {f: c.subset(~blank) for f, c in coded.items()}
+    source_row = pd.Series(lines, index=index, dtype="int64")
     notes: list[str] = []
-    numeric_cols = [text[f] for f in ("weight", "reps", "rpe", "rir", "sets") if f in text]
-    comma = uses_decimal_comma(numeric_cols)
+    comma = decimal_comma_vote(
+        [coded[f] for f in ("weight", "reps", "rpe", "rir", "sets") if f in coded])
 
     def numbers(field: str, **kw: bool) -> Numbers | None:
-        if field not in text:
+        if field not in coded:
             return None
-        raw = text[field] if comma else _without_thousands(text[field])
-        return parse_numbers(raw, decimal_comma=comma, **kw)
+        col = coded[field]
+        raw = col.values if comma else _without_thousands(col.values)
+        per = parse_numbers(raw, decimal_comma=comma, **kw)
+        return Numbers(
+            value=pd.Series(col.take(per.value.to_numpy("float64"), np.nan), index=index),
+            bad=pd.Series(col.take(per.bad.to_numpy(bool), False), index=index),
+            unit=pd.Series(col.take(per.unit.to_numpy(object, na_value=np.nan), np.nan),
+                           index=index, dtype=STR_OBJ),
+        )
 
-    frame = pd.DataFrame(index=body.index)
+    frame = pd.DataFrame(index=index)
     frame["source_row"] = source_row
-    frame["exercise"] = text["exercise"]
+    frame["exercise"] = _categorical(coded["exercise"], index)
 
-    dates = parse_dates(text["date"])
-    empty_date = text["date"].isna()
-    session = (~empty_date).cumsum()
-    filled = dates.values.groupby(session).transform("first")
-    filled = filled.where(session > 0)
-    if (empty_date & filled.notna() & frame["exercise"].notna()).any():
+    date = coded["date"]
+    dates = parse_dates(date.values, weights=date.counts())
+    filled = _fill_down(date.take(dates.values.to_numpy("datetime64[ns]"), np.datetime64("NaT")),
+                        date.codes >= 0)
+    empty_date = date.codes < 0
+    if (empty_date & ~np.isnat(filled) & (coded["exercise"].codes >= 0)).any():
         notes.append("rows with an empty date took the date from the row above")
-    if "time" in text:
-        filled = _add_time_of_day(filled, text["time"])
-    frame["performed_at"] = filled
+    performed = pd.Series(filled, index=index, dtype="datetime64[ns]")
+    if "time" in coded:
+        performed = _add_time_of_day(performed, coded["time"].text(index))
+    frame["performed_at"] = performed
     notes.extend(dates.notes)
 
-    if "athlete" in text:
-        frame["athlete"] = text["athlete"].fillna(athlete)
-    else:
-        frame["athlete"] = athlete
-    frame["workout"] = text.get("workout", "")
-    frame["notes"] = text.get("notes", "")
+    frame["athlete"] = (_categorical(coded["athlete"], index, fill=athlete) if "athlete" in coded
+                        else _constant(athlete, index))
+    for field in ("workout", "notes"):
+        frame[field] = (_categorical(coded[field], index) if field in coded
+                        else _constant("", index))
 
-    bad = pd.Series(False, index=body.index)
+    bad = pd.Series(False, index=index)
     reps = numbers("reps")
     if reps is not None:
         frame["reps"] = reps.value
@@ -339,7 +353,8 @@ def read_table(
         bad |= reps.bad
     weight = numbers("weight", allow_units=True, allow_bodyweight=True)
     if weight is not None:
-        unit = _weight_unit(weight.unit, text.get("unit"), columns["weight"].unit, options)
+        unit_col = coded["unit"].text(index) if "unit" in coded else None
+        unit = _weight_unit(weight.unit, unit_col, columns["weight"].unit, options)
         problems.add_mask("weight not a number", weight.bad & ~bad, source_row)
         bad |= weight.bad
         if (unit.isna() & weight.value.notna()).any():
@@ -351,29 +366,34 @@ def read_table(
         from_rir = 10 - rir.value if rir is not None else np.nan
         frame["rpe"] = rpe.value.fillna(from_rir) if rpe is not None else from_rir
 
-    set_text = text.get("set")
-    warm = pd.Series(False, index=body.index)
-    if set_text is not None:
-        warm |= set_text.str.lower().isin(WARMUP_WORDS).fillna(False).astype(bool)
-        frame["set_no"] = number_cells(set_text)
-    if "warmup" in text:
-        flag = text["warmup"].str.lower().str.strip()
-        warm |= flag.isin(TRUE_WORDS + WARMUP_WORDS).fillna(False).astype(bool)
-    if set_text is not None or "warmup" in text:
-        frame["set_type"] = pd.Series("normal", index=body.index).mask(warm, "warmup")
+    set_cells = coded.get("set")
+    warm = np.zeros(len(index), dtype=bool)
+    if set_cells is not None:
+        words = set_cells.values.str.lower().isin(WARMUP_WORDS).to_numpy(bool)
+        warm |= set_cells.take(words, False)
+        frame["set_no"] = set_cells.take(number_cells(set_cells.values).to_numpy("float64"),
+                                         np.nan)
+    if "warmup" in coded:
+        flag = coded["warmup"].values.str.lower().str.strip()
+        warm |= coded["warmup"].take(
+            flag.isin(TRUE_WORDS + WARMUP_WORDS).to_numpy(bool), False)
+    if set_cells is not None or "warmup" in coded:
+        frame["set_type"] = pd.Categorical.from_codes(warm.astype(np.int8),
+                                                      dtype=SET_TYPE_DTYPE)
 
-    count = pd.Series(1, index=body.index, dtype="int64")
-    scheme = _scheme(text["scheme"]) if "scheme" in text else None
+    count = None
+    scheme_text = coded["scheme"].text(index) if "scheme" in coded else None
+    scheme = _scheme(scheme_text) if scheme_text is not None else None
     if scheme is not None:
-        unreadable = scheme["sets"].isna() & text["scheme"].notna()
+        unreadable = scheme["sets"].isna() & scheme_text.notna()
         problems.add_mask("sets x reps not like 5x5", unreadable & ~bad, source_row)
         bad |= unreadable
         if "reps" not in frame:
             frame["reps"] = scheme["reps"]
     sets = numbers("sets")
     if sets is None and scheme is not None:
-        sets = Numbers(value=scheme["sets"], bad=pd.Series(False, index=body.index),
-                       unit=pd.Series(np.nan, index=body.index, dtype="object"))
+        sets = Numbers(value=scheme["sets"], bad=pd.Series(False, index=index),
+                       unit=pd.Series(np.nan, index=index, dtype="object"))
     if sets is not None:
         negative = sets.value < 0
         fraction = (sets.value % 1 != 0) & ~negative
@@ -390,10 +410,14 @@ def read_table(
             problems.add_mask(reason, mask & ~bad, source_row)
             bad |= mask
         count = sets.value.where(~bad, 1).fillna(1).astype("int64")
-    frame = frame[~bad]
-    count = count[~bad]
-    frame = frame.loc[frame.index.repeat(count.to_numpy())]
-    within = frame.groupby(level=0).cumcount() + 1
+    if bad.any():
+        frame = frame[~bad]
+        count = count[~bad] if count is not None else None
+    if count is not None and (count != 1).any():
+        frame = frame.loc[frame.index.repeat(count.to_numpy())]
+        within = frame.groupby(level=0).cumcount() + 1
+    else:
+        within = pd.Series(1, index=frame.index, dtype="int64")
     if sets is not None:
         frame["set_index"] = within.where(count.loc[frame.index].to_numpy() > 1,
                                           frame.get("set_no", within))
@@ -401,11 +425,48 @@ def read_table(
         frame["set_index"] = frame["set_no"]
     frame = frame.reset_index(drop=True)
     if "set_index" not in frame or frame["set_index"].isna().any():
-        keys = [frame["athlete"], frame["performed_at"], frame["exercise"].astype(STR_OBJ)]
-        order = frame.groupby(keys, dropna=False, sort=False).cumcount() + 1
+        order = _order_within(frame)
         frame["set_index"] = frame["set_index"].fillna(order) if "set_index" in frame else order
     frame = frame.drop(columns=["set_no"], errors="ignore")
     return frame, int((~blank).sum()), notes
+
+
+def _categorical(col: Coded, index: pd.Index, fill: str | None = None) -> pd.Series:
+    """A coded column as a categorical Series of its text; empty cells NaN, or `fill`."""
+    codes, values = col.codes, col.values
+    if fill is not None and (codes < 0).any():
+        at = np.flatnonzero((values == fill).to_numpy(bool))
+        if at.size:
+            codes = np.where(codes < 0, at[0], codes)
+        else:
+            codes = np.where(codes < 0, len(values), codes)
+            values = pd.concat([values, pd.Series([fill], dtype=STR_OBJ)], ignore_index=True)
+    dtype = pd.CategoricalDtype(pd.Index(values.array))
+    return pd.Series(pd.Categorical.from_codes(codes, dtype=dtype), index=index)
+
+
+def _constant(text: str, index: pd.Index) -> pd.Series:
+    """`text` on every row, as a one-category categorical Series."""
+    dtype = pd.CategoricalDtype(pd.Index(pd.array([text], dtype=STR_OBJ)))
+    return pd.Series(pd.Categorical.from_codes(np.zeros(len(index), dtype=np.int8),
+                                               dtype=dtype), index=index)
+
+
+def _fill_down(dates: np.ndarray, written: np.ndarray) -> np.ndarray:
+    """Each row's date, or for a row whose date cell is empty the date of the last row above
+    that wrote one (NaT before the first)."""
+    if written.all():
+        return dates
+    last = np.maximum.accumulate(np.where(written, np.arange(len(dates)), -1))
+    return np.where(last >= 0, dates[np.maximum(last, 0)], np.datetime64("NaT"))
+
+
+def _order_within(frame: pd.DataFrame) -> pd.Series:
+    """1-based position of each row among the rows of the same athlete, time and exercise."""
+    keys = [frame["athlete"].cat.codes.to_numpy(),
+            frame["performed_at"].to_numpy().view("int64"),
+            frame["exercise"].cat.codes.to_numpy()]
+    return frame.groupby(keys, dropna=False, sort=False).cumcount() + 1
 
 
 #: Cells of a warm-up flag column that mean "yes".

@@ -19,7 +19,14 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-from analyzer.importers.base import Document, ImportOptions, ImportResult, RowProblems, finish
+from analyzer.importers.base import (
+    Document,
+    ImportOptions,
+    ImportResult,
+    RowProblems,
+    finish,
+    head_of,
+)
 from analyzer.importers.cells import as_text, parse_dates, parse_numbers, text_grid, to_kg
 from analyzer.importers.generic import is_default_sheet_name
 
@@ -75,7 +82,8 @@ class WideImporter:
         if doc.sheets is not None:
             grids = [cells.head(SCAN_ROWS + 10) for cells in doc.sheets.values()]
         else:
-            grids = [text_grid("\n".join((doc.text or "").splitlines()[:SCAN_ROWS + 10])).cells]
+            head = head_of(doc.text or "", lambda _: True, SCAN_ROWS + 10)
+            grids = [text_grid("\n".join(head)).cells]
         for cells in grids:
             layout = find_layout(cells)
             if layout is None:
