@@ -76,6 +76,15 @@ class SwapContext:
         return dict(zip(self.lookup.index, self.lookup["heavy"].tolist(), strict=True))
 
     @cached_property
+    def tags(self) -> dict[str, tuple[str, float, str]]:
+        """Canonical name -> (load class, coefficient, primary muscle) as text and float."""
+        lookup = self.lookup
+        return {name: (str(cls), float(coefficient), str(muscle)) for name, cls, coefficient, muscle
+                in zip(lookup.index, lookup["load_class"].tolist(),
+                       lookup["coefficient"].tolist(), lookup["primary_muscle"].tolist(),
+                       strict=True)}
+
+    @cached_property
     def _alternatives(self) -> dict[tuple[str, str, float], tuple[tuple[str, str], ...]]:
         return {}
 
@@ -205,26 +214,38 @@ def _compress_history(rows: pd.DataFrame, before: pd.Timestamp) -> pd.DataFrame:
     return pd.concat([*parts, recent], ignore_index=True)[list(rows.columns)]
 
 
-def _day_parts(old: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The compressed rows of `old` (see `_compress_history`): one direct and one indirect
-    row per day, in date order, with the columns of `old`."""
+def _day_sums(old: pd.DataFrame) -> pd.DataFrame:
+    """Per day of `old`, in date order: the direct dose of working sets and the total dose
+    (the doses of `_day_parts`' two rows before clipping)."""
     working = old["set_type"].astype("str").ne("warmup")
     direct = old["dose"].where(working & old["load_class"].eq("direct"), 0.0)
     per_day = pd.DataFrame({"date": old["date"], "direct": direct, "total": old["dose"]})
-    per_day = per_day.groupby("date").sum()
+    return per_day.groupby("date").sum()
+
+
+def _day_parts(old: pd.DataFrame, per_day: pd.DataFrame | None = None
+               ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The compressed rows of `old` (see `_compress_history`): one direct and one indirect
+    row per day, in date order, with the columns of `old` (`per_day`: its `_day_sums`)."""
+    per_day = _day_sums(old) if per_day is None else per_day
     template = old.drop_duplicates(subset="date").set_index("date").loc[per_day.index]
     template = template.reset_index()
     parts = []
-    for cls, dose in (("direct", per_day["direct"]),
-                      ("indirect", per_day["total"] - per_day["direct"])):
+    for cls, dose in _split_doses(per_day):
         part = template.copy()
         part["load_class"] = cls
-        part["dose"] = dose.clip(lower=0.0).to_numpy()
+        part["dose"] = dose
         part["exercise"] = "(earlier training)"
         part["set_type"] = pd.Series("normal", index=part.index).astype(old["set_type"].dtype)
         part["notes"] = ""
         parts.append(part[list(old.columns)])
     return parts[0], parts[1]
+
+
+def _split_doses(per_day: pd.DataFrame) -> tuple[tuple[str, np.ndarray], ...]:
+    """(class, dose per day) of the two compressed rows per day."""
+    return (("direct", per_day["direct"].clip(lower=0.0).to_numpy()),
+            ("indirect", (per_day["total"] - per_day["direct"]).clip(lower=0.0).to_numpy()))
 
 
 @dataclass(frozen=True)
@@ -324,12 +345,25 @@ class AthleteRows:
         self.ns = self.table["date"].to_numpy(dtype="datetime64[ns]").view("int64")
         self.in_order = bool(len(self.ns)) and bool((np.diff(self.ns) >= 0).all())
         if self.in_order:
-            self.direct, self.indirect = _day_parts(self.table)
-            self.days = self.direct["date"].to_numpy(dtype="datetime64[ns]").view("int64")
-            self.direct_dose = self.direct["dose"].to_numpy(dtype="float64")
-            self.indirect_dose = self.indirect["dose"].to_numpy(dtype="float64")
+            self.per_day = _day_sums(self.table)
+            self.days = self.per_day.index.to_numpy(dtype="datetime64[ns]").view("int64")
+            (_, self.direct_dose), (_, self.indirect_dose) = _split_doses(self.per_day)
             self.arrays = RowArrays.of(self.table, config)
             self.pain = self.arrays.pain
+
+    @cached_property
+    def _parts(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        return _day_parts(self.table, self.per_day)
+
+    @property
+    def direct(self) -> pd.DataFrame:
+        """Every day's compressed direct row (the model path's history)."""
+        return self._parts[0]
+
+    @property
+    def indirect(self) -> pd.DataFrame:
+        """Every day's compressed indirect row."""
+        return self._parts[1]
 
     def at(self, when: pd.Timestamp, side: Literal["left", "right"] = "left") -> int:
         """Position of the first row on/after (`side="right"`: after) the day `when`."""
@@ -464,7 +498,7 @@ class WeekSimulator:
             if e.kind == "reduce":
                 delta = {before: -n}
             else:
-                after = str(self.context.lookup.at[e.to, "primary_muscle"])
+                after = self.context.tags[str(e.to)][2]
                 delta = {} if after == before else {before: -n, after: n}
         self._deltas[e] = delta
         return delta
@@ -559,15 +593,14 @@ class WeekSimulator:
         for i, edits in enumerate(candidates):
             for e in edits:
                 by_edit.setdefault(e, []).append(i)
-        lookup = self.context.lookup
+        tags = self.context.tags
         for e, which in by_edit.items():
             rows = self.positions(e)
             if not len(rows):
                 continue
             at = np.ix_(np.asarray(which), rows)
             if e.kind == "substitute" and e.to is not None:
-                cls = str(lookup.at[e.to, "load_class"])
-                coefficient = float(lookup.at[e.to, "coefficient"])
+                cls, coefficient, _ = tags[e.to]
                 loads = cls in model.LOADING_CLASSES
                 dose[at] = (coefficient if loads else 0.0) * base["effort"][rows]
                 direct[at] = cls == "direct"

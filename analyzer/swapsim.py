@@ -87,6 +87,22 @@ def _ewm(values: np.ndarray, alpha: float, state: np.ndarray | None) -> np.ndarr
     return out
 
 
+def _ewm_row(values: np.ndarray, alpha: float) -> np.ndarray:
+    """`_ewm` of one series from its first value, as a 1 x n array (the history before a
+    week: a Python float loop is far cheaper than numpy steps on one-element arrays, and
+    does the same IEEE double operations)."""
+    old, new = _ewm_params(alpha)
+    series = values.tolist()
+    out = list(series)
+    w = series[0]
+    for k in range(1, len(series)):
+        cur = series[k]
+        if w != cur:
+            w = (old * w + new * cur) / (old + new)
+        out[k] = w
+    return np.array(out, dtype="float64")[None, :]
+
+
 @dataclass
 class _Series:
     """The model's per-day quantities that the flags read, over the whole day axis."""
@@ -204,9 +220,9 @@ class FastWeek:
         self.pre_states: tuple[np.ndarray, ...] | None = None
         self.pre_outputs: tuple[np.ndarray, ...] = ()
         if self.prefix:
-            row = self.pre_dose[None, :]
-            outs = (_ewm(self.pre_direct[None, :], self.alphas[0], None),
-                    _ewm(row, self.alphas[1], None), _ewm(row, self.alphas[2], None))
+            outs = (_ewm_row(self.pre_direct, self.alphas[0]),
+                    _ewm_row(self.pre_dose, self.alphas[1]),
+                    _ewm_row(self.pre_dose, self.alphas[2]))
             self.pre_outputs = outs
             self.pre_states = tuple(o[:, -1] for o in outs)
         loaded_before = np.flatnonzero(self.pre_dose > 0)
