@@ -8,50 +8,93 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from pandas.api.indexers import BaseIndexer
 
 from analyzer.config import Config
 
 LOADING_CLASSES = ("direct", "indirect")
 
 
+def _lift_groups(tagged: pd.DataFrame) -> np.ndarray:
+    """One code per (athlete, lift) of each row, the lift being the catalog name or else the
+    name as logged (-1 where either is missing). Strings are compared once per distinct
+    (catalog name, logged name) pair, not per row."""
+    athlete, athletes = pd.factorize(tagged["athlete"])
+    canonical, canonicals = pd.factorize(tagged["canonical"])
+    exercise, exercises = pd.factorize(tagged["exercise"])
+    pair, pairs = pd.factorize((canonical + 1) * np.int64(len(exercises) + 1) + exercise + 1)
+    of_pair = np.divmod(pairs.astype("int64"), len(exercises) + 1)
+    names = np.append(np.asarray(exercises, dtype=object), None)[of_pair[1] - 1]
+    named = of_pair[0] > 0
+    names[named] = np.asarray(canonicals, dtype=object)[of_pair[0][named] - 1]
+    lift_of_pair, lifts = pd.factorize(pd.Series(names, dtype=object))
+    lift = lift_of_pair[pair]
+    return np.where((athlete >= 0) & (lift >= 0), athlete * np.int64(len(lifts)) + lift, -1)
+
+
+class _Bounds(BaseIndexer):
+    """Rolling windows given as positions: rows start[i] to end[i] (exclusive) for row i."""
+
+    def __init__(self, start: np.ndarray, end: np.ndarray) -> None:
+        super().__init__()
+        self.start, self.end = start, end
+
+    def get_window_bounds(self, num_values: int = 0, min_periods: int | None = None,
+                          center: bool | None = None, closed: str | None = None,
+                          step: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+        return self.start, self.end
+
+
+def trailing_max(values: np.ndarray, groups: np.ndarray, at: np.ndarray,
+                 window: np.timedelta64) -> np.ndarray:
+    """For each row, the max of `values` over the rows of its group that come at or before it
+    in (`at`, row) order with `at` no more than `window` before its own: what
+    `groupby(...).rolling(window, on=at, closed="both").max()` gives after a stable sort, from
+    one sort and position bounds instead of a time-based rolling per group."""
+    order = np.lexsort((at, groups))
+    g, t = groups[order], at[order]
+    times = np.unique(t)
+    # Group and time rank in one sortable int64 (ranks, not nanoseconds, cannot overflow).
+    stride = np.int64(len(times) + 1)
+    key = g * stride + np.searchsorted(times, t)
+    start = np.searchsorted(key, g * stride + np.searchsorted(times, t - window), side="left")
+    end = np.arange(1, len(t) + 1, dtype="int64")
+    best = pd.Series(values[order]).rolling(_Bounds(start, end), min_periods=1).max()
+    out = np.empty(len(values), dtype="float64")
+    out[order] = best.to_numpy()
+    return out
+
+
 def set_effort(tagged: pd.DataFrame, config: Config) -> pd.Series:
     """Effort of each set in [floor, 1] (x failure factor), from what the log has, in order:
     RPE (RIR scale), else this set's Epley e1RM relative to the athlete's best e1RM for the same
     exercise over the trailing window, else 1. Warm-ups are scaled by `warmup_fraction`."""
-    rpe = tagged["rpe"].where(tagged["rpe"].between(1, 10))
-    from_rpe = 1.0 - config.per_rir * (10.0 - rpe)
+    rpe = tagged["rpe"].to_numpy(dtype="float64", na_value=np.nan)
+    from_rpe = 1.0 - config.per_rir * (10.0 - np.where((rpe >= 1) & (rpe <= 10), rpe, np.nan))
 
-    weight = tagged["weight_kg"].where(tagged["weight_kg"] > 0)
-    reps = tagged["reps"].where(tagged["reps"] > 0)
-    e1rm = weight * (1.0 + reps / 30.0)
-    relative = pd.Series(np.nan, index=tagged.index, dtype="float64")
-    has_e1rm = e1rm.notna()
-    if has_e1rm.any():
-        key = tagged["canonical"].fillna(tagged["exercise"]).astype("str")
-        frame = pd.DataFrame(
-            {
-                "athlete": tagged.loc[has_e1rm, "athlete"],
-                "key": key[has_e1rm],
-                "at": tagged.loc[has_e1rm, "performed_at"],
-                "e1rm": e1rm[has_e1rm],
-            }
-        ).sort_values(["athlete", "key", "at"], kind="stable")
-        best = (
-            frame.groupby(["athlete", "key"], sort=False)
-            .rolling(f"{config.e1rm_window_days}D", on="at", closed="both")["e1rm"]
-            .max()
-        )
-        frame["best"] = best.to_numpy()
-        relative.loc[frame.index] = (frame["e1rm"] / frame["best"]).to_numpy()
+    weight = tagged["weight_kg"].to_numpy(dtype="float64", na_value=np.nan)
+    reps = tagged["reps"].to_numpy(dtype="float64", na_value=np.nan)
+    e1rm = np.where(weight > 0, weight, np.nan) * (1.0 + np.where(reps > 0, reps, np.nan) / 30.0)
+    relative = np.full(len(tagged), np.nan)
+    at = tagged["performed_at"].to_numpy(dtype="datetime64[ns]")
+    rows = ~np.isnan(e1rm) & ~np.isnat(at)
+    if rows.any():
+        groups = _lift_groups(tagged)
+        rows &= groups >= 0
+        window = np.timedelta64(config.e1rm_window_days, "D")
+        best = trailing_max(e1rm[rows], groups[rows], at[rows], window)
+        relative[rows] = e1rm[rows] / best
 
-    effort = from_rpe.fillna(relative).fillna(1.0).clip(lower=config.floor, upper=1.0)
-    set_type = tagged["set_type"].astype("str")
+    effort = np.where(np.isnan(from_rpe), relative, from_rpe)
+    effort = np.clip(np.where(np.isnan(effort), 1.0, effort), config.floor, 1.0)
+    set_type = tagged["set_type"]
     factor = np.select(
-        [set_type.eq("warmup"), set_type.eq("failure"), set_type.eq("drop")],
+        [set_type.eq("warmup").to_numpy(dtype=bool), set_type.eq("failure").to_numpy(dtype=bool),
+         set_type.eq("drop").to_numpy(dtype=bool)],
         [config.warmup_fraction, config.failure_factor, config.drop_factor],
         default=1.0,
     )
-    return (effort * factor).astype("float64")
+    return pd.Series(effort * factor, index=tagged.index, dtype="float64")
 
 
 def set_doses(tagged: pd.DataFrame, config: Config) -> pd.DataFrame:
@@ -64,50 +107,124 @@ def set_doses(tagged: pd.DataFrame, config: Config) -> pd.DataFrame:
     return out
 
 
-def calendar(dosed: pd.DataFrame) -> pd.DataFrame:
+DAY_NS = 86_400_000_000_000
+
+
+class _Calendar:
     """Every calendar day of every athlete, from the Monday of the first logged week to the
-    Sunday of the last, as columns `athlete`, `date` (no Python loop over athletes)."""
-    bounds = dosed.groupby("athlete", sort=True)["date"].agg(["min", "max"])
-    start = bounds["min"] - pd.to_timedelta(bounds["min"].dt.day_of_week, unit="D")
-    end = bounds["max"] + pd.to_timedelta(6 - bounds["max"].dt.day_of_week, unit="D")
-    n = ((end - start).dt.days + 1).to_numpy()
-    offsets = np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n)
-    dates = np.repeat(start.to_numpy(), n) + offsets.astype("timedelta64[D]")
-    return pd.DataFrame(
-        {
-            "athlete": pd.Series(np.repeat(bounds.index.to_numpy(), n), dtype="str"),
-            "date": pd.Series(dates).astype("datetime64[ns]"),
-        }
-    )
+    Sunday of the last, athletes in name order; and where each set falls in it."""
+
+    def __init__(self, dosed: pd.DataFrame) -> None:
+        codes, names = pd.factorize(dosed["athlete"], sort=True)
+        date = dosed["date"].to_numpy(dtype="datetime64[ns]")
+        known = (codes >= 0) & ~np.isnat(date)
+        ns = date.view("int64")
+        bounds = pd.Series(date[known]).groupby(codes[known], sort=True).agg(["min", "max"])
+        start = bounds["min"] - pd.to_timedelta(bounds["min"].dt.day_of_week, unit="D")
+        end = bounds["max"] + pd.to_timedelta(6 - bounds["max"].dt.day_of_week, unit="D")
+        n = ((end - start).dt.days + 1).to_numpy(dtype="int64")
+        present = bounds.index.to_numpy(dtype="int64")
+        #: athletes with at least one dated set, in name order, and their first calendar row.
+        self.names = np.asarray(names, dtype=object)[present]
+        self.first = np.cumsum(n) - n
+        self.length = n
+        self.size = int(n.sum())
+        self.code = np.repeat(np.arange(len(n)), n)
+        self.position = np.arange(self.size) - np.repeat(self.first, n)
+        start_ns = start.to_numpy(dtype="datetime64[ns]").view("int64")
+        self.dates = (np.repeat(start_ns, n) + self.position * DAY_NS).view("datetime64[ns]")
+        # Calendar row of each set (-1: no athlete or date, or a date off the daily grid).
+        slot = np.full(len(names) + 1, -1, dtype="int64")
+        slot[present] = np.arange(len(present))
+        athlete = slot[np.where(known, codes, -1)]
+        offset = ns - np.where(athlete >= 0, start_ns[athlete], 0)
+        on_grid = (athlete >= 0) & (offset % DAY_NS == 0)
+        self.row = np.where(on_grid, self.first[athlete] + offset // DAY_NS, -1)
+        self.athlete, self.ns = athlete, ns
+
+    def group_key(self) -> np.ndarray:
+        """Per set, its calendar row; a date off the daily grid gets its own key past the
+        calendar, ordered by (athlete, date); no athlete or date: NaN (left out, as groupby
+        leaves them out)."""
+        key = self.row.astype("float64")
+        off = (self.row < 0) & (self.athlete >= 0)
+        if off.any():
+            pairs = pd.DataFrame({"a": self.athlete[off], "d": self.ns[off]})
+            key[off] = self.size + pairs.groupby(["a", "d"], sort=True).ngroup().to_numpy()
+        key[(self.row < 0) & ~off] = np.nan
+        return key
+
+    def frame(self) -> pd.DataFrame:
+        return pd.DataFrame(
+            {
+                "athlete": pd.Series(self.names[self.code], dtype="str"),
+                "date": pd.Series(self.dates, dtype="datetime64[ns]"),
+            }
+        )
+
+    def shift(self, values: np.ndarray, periods: int, fill: float) -> np.ndarray:
+        """`values` shifted down by `periods` rows within each athlete."""
+        out = np.full(len(values), fill, dtype="float64")
+        out[periods:] = values[:len(values) - periods]
+        out[self.position < periods] = fill
+        return out
+
+    def ewm(self, values: np.ndarray, alpha: float) -> np.ndarray:
+        """Per-athlete `ewm(alpha, adjust=False).mean()` (pandas' cythonised groupby)."""
+        out = pd.Series(values).groupby(self.code, sort=False).ewm(alpha=alpha, adjust=False)
+        return out.mean().to_numpy()
+
+    def decayed_sum(self, values: np.ndarray, decay: float) -> np.ndarray:
+        """R_t = decay * R_(t-1) + x_t per athlete (R before the first day = 0), via pandas' EWM:
+        with alpha = 1 - decay, ewm(adjust=False) gives y_t with alpha*R_t = y_t - decay^(t+1) x_0.
+        """
+        alpha = 1.0 - decay
+        y = self.ewm(values, alpha)
+        first = values[np.repeat(self.first, self.length)]
+        return (y - np.power(decay, self.position + 1) * first) / alpha
+
+    def bias_corrected_ewm(self, values: np.ndarray, history: np.ndarray, span: int
+                           ) -> np.ndarray:
+        """EWMA with lambda = 2 / (span + 1) (Williams 2017), started from zero and divided by
+        1 - (1 - lambda)^n over the n days since the first loaded day: an unbiased average from
+        the first day of lower-back history, unchanged by any unloaded days before it."""
+        lam = 2.0 / (span + 1.0)
+        raw = lam * self.decayed_sum(values, 1.0 - lam)
+        weight = 1.0 - np.power(1.0 - lam, history)
+        return raw / np.where(weight > 0, weight, np.nan)
 
 
-def _ewm(values: pd.Series, groups: pd.Series, **kwargs: float) -> pd.Series:
-    """Per-group `ewm(adjust=False, **kwargs).mean()`, aligned to `values` (cythonised groupby)."""
-    out = values.groupby(groups, sort=False).ewm(adjust=False, **kwargs).mean()
-    return out.reset_index(level=0, drop=True).reindex(values.index)
-
-
-def _decayed_sum(values: pd.Series, groups: pd.Series, decay: float) -> pd.Series:
-    """R_t = decay * R_(t-1) + x_t per group (R before the first day = 0), via pandas' EWM:
-    with alpha = 1 - decay, ewm(adjust=False) gives y_t with alpha*R_t = y_t - decay^(t+1) x_0."""
-    alpha = 1.0 - decay
-    y = _ewm(values, groups, alpha=alpha)
-    position = values.groupby(groups, sort=False).cumcount().to_numpy()
-    first = values.groupby(groups, sort=False).transform("first")
-    return (y - np.power(decay, position + 1) * first) / alpha
-
-
-def _bias_corrected_ewm(
-    values: pd.Series, groups: pd.Series, history: pd.Series, span: int
-) -> pd.Series:
-    """EWMA with lambda = 2 / (span + 1) (Williams 2017), started from zero and divided by
-    1 - (1 - lambda)^n over the n days since the first loaded day: an unbiased average from
-    the first day of lower-back history, unchanged by any unloaded days before it."""
-    lam = 2.0 / (span + 1.0)
-    raw = lam * _decayed_sum(values, groups, 1.0 - lam)
-    n = history.fillna(0).clip(lower=0).to_numpy()
-    weight = 1.0 - np.power(1.0 - lam, n)
-    return (raw / np.where(weight > 0, weight, np.nan)).astype("float64")
+def _daily_sums(cal: _Calendar, dosed: pd.DataFrame, config: Config) -> dict[str, np.ndarray]:
+    """Per calendar day: dose and direct dose of the working sets (warm-up doses added to days
+    that have working sets), and the counts of working, direct and indirect sets."""
+    warmup = dosed["set_type"].eq("warmup").to_numpy(dtype=bool)
+    direct = dosed["load_class"].eq("direct").to_numpy(dtype=bool)
+    indirect = dosed["load_class"].eq("indirect").to_numpy(dtype=bool)
+    dose = dosed["dose"].to_numpy(dtype="float64")
+    row = cal.row
+    working = ~warmup & (row >= 0)
+    # The float sums go through pandas' groupby with the group order a groupby on
+    # (athlete, date) would have: pandas adds contiguous groups with `reduceat` and others
+    # with a compensated sum, so the same order keeps the daily doses bit-identical.
+    key = cal.group_key()
+    sums = pd.DataFrame({"dose": dose, "direct_dose": np.where(direct, dose, 0.0)}
+                        )[~warmup].groupby(key[~warmup], sort=False).sum()
+    sums = sums[sums.index < cal.size]
+    at = sums.index.to_numpy(dtype="int64")
+    out = {name: np.zeros(cal.size, dtype="float64") for name in ("dose", "direct_dose")}
+    out["direct_dose"][at] = sums["direct_dose"].to_numpy()
+    day_dose = sums["dose"].to_numpy()
+    if warmup.any() and config.warmup_fraction > 0:
+        extra = np.zeros(cal.size, dtype="float64")
+        warm_sums = pd.Series(dose[warmup]).groupby(key[warmup], sort=True).sum()
+        warm_sums = warm_sums[warm_sums.index < cal.size]
+        extra[warm_sums.index.to_numpy(dtype="int64")] = warm_sums.to_numpy()
+        day_dose = day_dose + extra[at]
+    out["dose"][at] = day_dose
+    out["direct_sets"] = np.bincount(row[working & direct], minlength=cal.size)
+    out["indirect_sets"] = np.bincount(row[working & indirect], minlength=cal.size)
+    out["sets"] = np.bincount(row[working], minlength=cal.size)
+    return out
 
 
 def daily_series(
@@ -121,66 +238,50 @@ def daily_series(
     short-recovery threshold is a fraction of; by default each athlete's median direct-day
     dose in `dosed`. Re-simulations pass the original so a changed week is judged the same way.
     """
-    working = dosed[dosed["set_type"].astype("str") != "warmup"]
-    cls = working["load_class"].astype("str")
-    per_day = (
-        pd.DataFrame(
-            {
-                "athlete": working["athlete"],
-                "date": working["date"],
-                "dose": dosed.loc[working.index, "dose"],
-                "direct_dose": dosed.loc[working.index, "dose"].where(cls.eq("direct"), 0.0),
-                "direct_sets": cls.eq("direct").astype("int64"),
-                "indirect_sets": cls.eq("indirect").astype("int64"),
-                "sets": 1,
-            }
-        )
-        .groupby(["athlete", "date"], sort=False)
-        .sum()
-    )
-    warm = dosed.loc[dosed.index.difference(working.index)]
-    if len(warm) and config.warmup_fraction > 0:
-        extra = warm.groupby(["athlete", "date"])["dose"].sum()
-        per_day["dose"] = per_day["dose"].add(extra, fill_value=0.0)
-    days = calendar(dosed).merge(per_day.reset_index(), on=["athlete", "date"], how="left")
-    for col in ("dose", "direct_dose"):
-        days[col] = days[col].fillna(0.0).astype("float64")
-    for col in ("direct_sets", "indirect_sets", "sets"):
-        days[col] = days[col].fillna(0).astype("int64")
+    cal = _Calendar(dosed)
+    days = cal.frame()
+    sums = _daily_sums(cal, dosed, config)
+    for col in ("dose", "direct_dose", "direct_sets", "indirect_sets", "sets"):
+        days[col] = sums[col].astype("int64" if col.endswith("sets") else "float64")
+    dose, direct_dose = sums["dose"], sums["direct_dose"]
 
     decay = config.daily_decay
-    athlete = days["athlete"]
-    days["loaded"] = days["dose"] >= config.min_loaded_dose
-    days["has_direct"] = days["direct_dose"] >= config.min_loaded_dose
-    days["recovery_state"] = _decayed_sum(days["dose"], athlete, decay)
-    days["direct_state"] = _decayed_sum(days["direct_dose"], athlete, decay)
-    days["carried_direct"] = (
-        days["direct_state"].groupby(athlete, sort=False).shift(1).fillna(0.0) * decay
-    )
+    days["loaded"] = dose >= config.min_loaded_dose
+    has_direct = direct_dose >= config.min_loaded_dose
+    days["has_direct"] = has_direct
+    days["recovery_state"] = cal.decayed_sum(dose, decay)
+    direct_state = cal.decayed_sum(direct_dose, decay)
+    days["direct_state"] = direct_state
+    days["carried_direct"] = cal.shift(direct_state, 1, 0.0) * decay
+    names = pd.Series(cal.names, dtype="str")
     if direct_reference is None:
         direct_reference = (
-            days.loc[days["has_direct"]].groupby("athlete")["direct_dose"].median()
+            pd.Series(direct_dose[has_direct]).groupby(cal.code[has_direct]).median()
         )
-    days["direct_reference"] = (
-        athlete.map(direct_reference).astype("float64").fillna(config.min_loaded_dose)
-    )
+        reference = pd.Series(np.arange(len(cal.names))).map(direct_reference)
+    else:
+        reference = names.map(direct_reference)
+    reference = reference.astype("float64").fillna(config.min_loaded_dose).to_numpy()
+    days["direct_reference"] = reference[cal.code]
 
-    first_loaded = days.loc[days["dose"] > 0].groupby("athlete")["date"].min()
-    first = (
-        athlete.map(first_loaded)
-        if len(first_loaded)
-        else pd.Series(pd.NaT, index=days.index, dtype="datetime64[ns]")
-    )
-    history = (days["date"] - first).dt.days + 1
-    acute = _bias_corrected_ewm(days["dose"], athlete, history, config.acute_days)
-    chronic_now = _bias_corrected_ewm(days["dose"], athlete, history, config.chronic_days)
+    # Days since each athlete's first day with any dose (NaN for an athlete without one).
+    positive = dose > 0
+    first_loaded = np.full(len(cal.names), np.nan)
+    first_rows = cal.position[positive]
+    starts = np.flatnonzero(np.diff(np.append(-1, cal.code[positive])))
+    first_loaded[cal.code[positive][starts]] = first_rows[starts]
+    history = cal.position - first_loaded[cal.code] + 1
+    n = np.where(np.isnan(history), 0, np.clip(history, 0, None))
+    acute = cal.bias_corrected_ewm(dose, n, config.acute_days)
+    chronic_now = cal.bias_corrected_ewm(dose, n, config.chronic_days)
     # Uncoupled: the chronic load excludes the acute week (value as of 7 days earlier).
-    chronic = chronic_now.groupby(athlete, sort=False).shift(config.acute_days)
-    valid = (history >= config.min_history_days) & (chronic >= config.acwr_min_chronic)
-    days["acute"] = acute
-    days["chronic"] = chronic
-    days["acwr"] = (acute / chronic).where(valid)
-    days["history_days"] = history.fillna(0).clip(lower=0).astype("int64")
+    chronic = cal.shift(chronic_now, config.acute_days, np.nan)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        valid = (history >= config.min_history_days) & (chronic >= config.acwr_min_chronic)
+        days["acute"] = acute
+        days["chronic"] = chronic
+        days["acwr"] = np.where(valid, acute / chronic, np.nan)
+    days["history_days"] = n.astype("int64")
     return days
 
 
