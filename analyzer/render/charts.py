@@ -18,10 +18,16 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import matplotlib.image  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+from matplotlib.axes import Axes  # noqa: E402
+from matplotlib.axis import Axis  # noqa: E402
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.font_manager import FontProperties  # noqa: E402
 from matplotlib.patches import Patch, Rectangle  # noqa: E402
+from matplotlib.textpath import text_to_path  # noqa: E402
 
 from analyzer.config import Config, load_config  # noqa: E402
 from analyzer.outputs import atomic_write, inside, safe_name  # noqa: E402
@@ -51,6 +57,49 @@ matplotlib.rcParams.update(
         "svg.hashsalt": "backlog",
     }
 )
+
+# Fixed margins (inches) instead of a layout engine: constrained layout re-measured every text
+# of a chart on each draw (a third of the drawing time) to find margins that hardly vary. These
+# are the margins it found, less the tick labels, which are measured per chart.
+TITLE_ROOM = 0.241  # bold 11 pt title, its offset and the 3 pt pad
+NAME_TITLE_ROOM = 0.245  # the same with room for accents in an athlete's name
+EDGE = 3 / 72  # matplotlib's layout pad
+LEGEND_ROOM = 0.470  # two rows of a figure legend below the axes, with pads
+DAILY_BOTTOM = 0.873  # date ticks, x label and the legend's two rows
+WEEKLY_BOTTOM = 0.619  # two-line week ticks and the x label
+SOURCES_BOTTOM = 0.444  # dose ticks and the x label
+YLABEL_ROOM = 0.495  # two-line y label, tick marks and pads, beside the tick labels
+RATIO_ROOM = 0.321  # one-line ratio label on the right, tick marks and pads
+NAME_ROOM = 0.162  # tick marks and pads beside the exercise names
+
+
+def _axes(fig: Figure, *, left: float, right: float, top: float, bottom: float) -> Axes:
+    """An axes with the given margins in inches (see `_place`)."""
+    ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
+    _place(ax, left=left, right=right, top=top, bottom=bottom)
+    return ax
+
+
+def _place(ax: Axes, *, left: float, right: float, top: float, bottom: float) -> None:
+    """Put `ax` at fixed margins, in inches from the figure's edges."""
+    width, height = ax.get_figure().get_size_inches()
+    ax.set_position((left / width, bottom / height, 1 - (left + right) / width,
+                     1 - (top + bottom) / height))
+
+
+def _tick_width(axis: Axis) -> float:
+    """Width (inches) of the widest major tick label `axis` will show at its current limits."""
+    low, high = sorted(axis.get_view_interval())
+    slack = (high - low) * 1e-9
+    values = [v for v in axis.get_major_locator()() if low - slack <= v <= high + slack]
+    return _text_width(axis.get_major_formatter().format_ticks(values))
+
+
+def _text_width(texts: Sequence[str], size: str | float = "medium") -> float:
+    """Width (inches) of the widest of `texts` in the chart font (tick labels by default)."""
+    prop = FontProperties(size=size)
+    return max((text_to_path.get_text_width_height_descent(t, prop, ismath=False)[0]
+                for t in texts), default=0.0) / 72
 
 
 def _short(name: str) -> str:
@@ -148,8 +197,8 @@ def week_calendar(
     pain = _pain_days(result)
 
     row_h = 0.62
-    fig = Figure(figsize=(WIDTH_IN, 1.35 + row_h * n_rows), layout="constrained")
-    ax = fig.add_subplot()
+    fig = Figure(figsize=(WIDTH_IN, 1.35 + row_h * n_rows))
+    ax = _axes(fig, left=EDGE, right=EDGE, top=NAME_TITLE_ROOM, bottom=LEGEND_ROOM)
     ax.set_xlim(-1.25, 8.05)
     ax.set_ylim(n_rows, -0.45)
     ax.axis("off")
@@ -207,7 +256,7 @@ def week_calendar(
     if pain:
         handles.append(Patch(facecolor="none", edgecolor="none",
                              label="pain: a note mentions pain"))
-    fig.legend(handles=handles, loc="outside lower center", ncol=3, fontsize=7.5,
+    fig.legend(handles=handles, loc="lower center", ncol=3, fontsize=7.5,
                handlelength=1.4, columnspacing=1.2)
     name = textwrap.shorten(result.athlete, 60, placeholder="...")
     ax.set_title(f"Which days load the lower back: {name}")
@@ -231,8 +280,8 @@ def daily_load(
     classes = day_classes(result, start, stop).set_index("date")["day_class"]
     colours = classes.reindex(d["date"]).fillna("rest").map(palette.CLASS_COLOURS)
 
-    fig = Figure(figsize=(WIDTH_IN, 3.6), layout="constrained")
-    ax = fig.add_subplot()
+    fig = Figure(figsize=(WIDTH_IN, 3.6))
+    ax = _axes(fig, left=YLABEL_ROOM, right=EDGE, top=TITLE_ROOM, bottom=DAILY_BOTTOM)
     x = d["date"].to_numpy()
     ax.bar(x, d["dose"].to_numpy(), width=0.8, color=colours.to_list(), label="daily dose",
            gid="dose-bars")
@@ -257,10 +306,12 @@ def daily_load(
     lines = [line for line in ax.get_lines()]
     handles = [*lines, *(Patch(facecolor=palette.CLASS_COLOURS[c], label=f"daily dose, {c} day")
                          for c in ("direct", "indirect"))]
-    fig.legend(handles=handles, loc="outside lower center", ncol=3, fontsize=7.5)
+    fig.legend(handles=handles, loc="lower center", ncol=3, fontsize=7.5)
     top = max(float(d["dose"].max()) if len(d) else 0.0,
               float(d["recovery_state"].max()) if len(d) else 0.0, limit)
     ax.set_ylim(0, top * 1.08 + 0.1)
+    _place(ax, left=YLABEL_ROOM + _tick_width(ax.yaxis), right=EDGE, top=TITLE_ROOM,
+           bottom=DAILY_BOTTOM)
     ax.set_title("Daily lower-back load and what is still carried")
     return fig
 
@@ -277,8 +328,8 @@ def weekly_load(
     config = config or load_config()
     start, stop = _window(result, weeks, end)
     shown = [w for w in result.weeks if start <= w.start <= stop]
-    fig = Figure(figsize=(WIDTH_IN, 3.4), layout="constrained")
-    ax = fig.add_subplot()
+    fig = Figure(figsize=(WIDTH_IN, 3.4))
+    ax = _axes(fig, left=YLABEL_ROOM, right=RATIO_ROOM, top=TITLE_ROOM, bottom=WEEKLY_BOTTOM)
     x = np.arange(len(shown))
     loads = [w.lower_back_load for w in shown]
     ax.bar(x, loads, width=0.65, color=[palette.STATUS_COLOURS[w.status] for w in shown],
@@ -313,6 +364,8 @@ def weekly_load(
         ratio_ax.text(0.99, 0.9, "ratio shown after 4 weeks of history", ha="right",
                       transform=ratio_ax.transAxes, fontsize=7.5, color=palette.LINE_BLUE)
     ax.set_title("Weekly lower-back load and how fast it rose")
+    _place(ax, left=YLABEL_ROOM + _tick_width(ax.yaxis),
+           right=RATIO_ROOM + _tick_width(ratio_ax.yaxis), top=TITLE_ROOM, bottom=WEEKLY_BOTTOM)
     return fig
 
 
@@ -341,14 +394,16 @@ def load_sources(
             {"exercise": [f"{len(rest)} other lifts"], "load_class": ["unknown"],
              "dose": [float(rest["dose"].sum())]})])
     total = float(per["dose"].sum())
-    fig = Figure(figsize=(WIDTH_IN, 1.2 + 0.32 * max(len(per), 2)), layout="constrained")
-    ax = fig.add_subplot()
+    fig = Figure(figsize=(WIDTH_IN, 1.2 + 0.32 * max(len(per), 2)))
+    names = [textwrap.shorten(n, 42, placeholder="\u2026") for n in per["exercise"]]
+    ax = _axes(fig, left=NAME_ROOM + _text_width(names), right=EDGE, top=TITLE_ROOM,
+               bottom=SOURCES_BOTTOM)
     y = np.arange(len(per))
     bars = ax.barh(y, per["dose"].to_numpy(),
                    color=per["load_class"].map(palette.CLASS_COLOURS).to_list(), height=0.65)
     for bar, name in zip(bars, per["exercise"], strict=True):
         bar.set_gid(f"source-{name}")
-    ax.set_yticks(y, [textwrap.shorten(n, 42, placeholder="\u2026") for n in per["exercise"]])
+    ax.set_yticks(y, names)
     ax.invert_yaxis()
     for yi, value in zip(y, per["dose"], strict=True):
         share = value / total if total else 0.0
@@ -381,10 +436,22 @@ def sparkline(result: AthleteResult, *, weeks: int = 8, end: dt.date | None = No
     return fig
 
 
+def pixels(fig: Figure, dpi: int = DPI) -> memoryview:
+    """The figure drawn once at `dpi`: its RGBA pixels, rows top first (height x width x 4).
+
+    One Agg draw and nothing else; `savefig` would draw twice when a layout engine is set and
+    encode a PNG that a PDF would only decode again."""
+    fig.set_dpi(dpi)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    return canvas.buffer_rgba()
+
+
 def png_bytes(fig: Figure, dpi: int = DPI) -> bytes:
     """The figure as PNG bytes with pinned metadata (same figure, same bytes)."""
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi, metadata=PNG_METADATA)
+    matplotlib.image.imsave(buffer, pixels(fig, dpi), format="png", dpi=dpi,
+                            metadata=PNG_METADATA)
     return buffer.getvalue()
 
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -20,17 +21,19 @@ from xml.sax.saxutils import escape
 import matplotlib
 import pandas as pd
 from matplotlib.figure import Figure
+from PIL import Image as PILImage
+from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     Flowable,
-    Image,
     KeepInFrame,
     KeepTogether,
     PageBreak,
@@ -156,11 +159,28 @@ def _span(monday: dt.date) -> str:
     return f"{monday:%d %b} to {sunday:%d %b %Y}"
 
 
-def _figure_image(fig: Figure, width: float = FRAME_W, dpi: int = charts.DPI) -> Image:
+class _Chart(Flowable):
+    """A chart drawn `width` by `height` points, centred like platypus images."""
+
+    def __init__(self, image: ImageReader, width: float, height: float) -> None:
+        super().__init__()
+        self.image, self.width, self.height = image, width, height
+        self.hAlign = "CENTER"
+
+    def wrap(self, avail_w: float, avail_h: float) -> tuple[float, float]:
+        return self.width, self.height
+
+    def draw(self) -> None:
+        self.canv.drawImage(self.image, 0, 0, self.width, self.height)
+
+
+def _figure_image(fig: Figure, width: float = FRAME_W, dpi: int = charts.DPI) -> Flowable:
+    """The chart as an RGB image, straight from the Agg buffer (no PNG encode and decode)."""
     w_in, h_in = fig.get_size_inches()
-    image = Image(io.BytesIO(charts.png_bytes(fig, dpi=dpi)), width=width,
-                  height=width * h_in / w_in)
-    return image
+    rgba = charts.pixels(fig, dpi=dpi)
+    rgb = PILImage.frombuffer("RGBA", (rgba.shape[1], rgba.shape[0]), rgba, "raw", "RGBA", 0,
+                              1).convert("RGB")
+    return _Chart(ImageReader(rgb), width, width * h_in / w_in)
 
 
 def _days_text(days: Sequence[dt.date]) -> str:
@@ -299,8 +319,21 @@ def _build(story: list[Flowable], title: str, pain: bool) -> bytes:
         invariant=1,
     )
     footer = _footer(pain)
-    doc.build(story, onFirstPage=footer, onLaterPages=footer)
+    with _binary_streams():
+        doc.build(story, onFirstPage=footer, onLaterPages=footer)
     return buffer.getvalue()
+
+
+@contextmanager
+def _binary_streams() -> Iterator[None]:
+    """Streams written as compressed binary, not also ASCII85 text: reportlab's ASCII85 encoder
+    is pure Python here and cost more than drawing the charts; the files also get smaller."""
+    saved = rl_config.useA85
+    rl_config.useA85 = 0
+    try:
+        yield
+    finally:
+        rl_config.useA85 = saved
 
 
 # --- per-athlete report -----------------------------------------------------------------------
