@@ -161,8 +161,9 @@ def _arrow_grid(text: str, delimiter: str) -> TextGrid | None:
     """The grid `_fast_grid` gives, as pyarrow string columns read by Arrow's CSV reader
     (no Python string per cell): where a cell is None there, it is NaN here. Only for the
     regular case both readers agree on: no `\r` or BOM, quotes only at field edges, and
-    every non-empty record exactly as wide as the widest; empty lines become all-NaN rows.
-    None otherwise (the caller falls back)."""
+    every non-empty record exactly as wide as the first (Arrow checks); empty lines become
+    all-NaN rows. Columns are categoricals of their distinct cells (read dictionary-encoded:
+    a code per cell instead of a string). None otherwise (the caller falls back)."""
     if "\r" in text or len(delimiter) != 1 or text.startswith("\ufeff"):
         return None
     data = text.encode("utf-8")
@@ -173,11 +174,11 @@ def _arrow_grid(text: str, delimiter: str) -> TextGrid | None:
     filled = ends > starts
     if not filled.any():
         return None
-    nfields = _field_counts(buf, starts[filled], ends[filled], ord(delimiter))
-    width = int(nfields[0])
-    if (nfields != width).any():
-        return None
-    del buf
+    first = int(np.argmax(filled))
+    record = buf[starts[first]:ends[first]]
+    width = int(_field_counts(record, np.zeros(1, np.int64), np.full(1, record.size),
+                              ord(delimiter))[0])
+    del buf, record  # Arrow refuses any record of another width (ArrowInvalid below)
     try:
         import pyarrow as pa
         from pyarrow import csv as pa_csv
@@ -207,6 +208,8 @@ def _arrow_grid(text: str, delimiter: str) -> TextGrid | None:
         at = np.full(starts.size, -1, dtype=np.int64)
         at[filled] = np.arange(table.num_rows)
     cells = pd.DataFrame({i: _categorical(table.column(i), at) for i in range(width)})
+    del table
+    pa.default_memory_pool().release_unused()  # the reader's buffers, not kept for later
     return TextGrid(cells, lines.astype(np.int64), delimiter)
 
 
@@ -264,7 +267,7 @@ class Coded:
     and never NaN, so equal codes mean equal text. Readers parse the distinct values once
     and take the result back per row (a column of a million cells holds a few hundred)."""
 
-    codes: np.ndarray
+    codes: np.ndarray  # int32
     values: pd.Series  # STR_OBJ on a RangeIndex
 
     def counts(self) -> np.ndarray:
@@ -277,7 +280,7 @@ class Coded:
         used = np.bincount(codes[codes >= 0], minlength=len(self.values)) > 0
         if used.all():
             return Coded(codes, self.values)
-        remap = np.append(np.cumsum(used) - 1, -1)
+        remap = np.append(np.cumsum(used) - 1, -1).astype(np.int32)
         return Coded(remap[codes], self.values[used].reset_index(drop=True))
 
     def take(self, per_value: np.ndarray, fill: object) -> np.ndarray:
@@ -301,9 +304,9 @@ def code_cells(col: pd.Series) -> Coded:
         raw = pd.Series(uniques)
     else:
         codes, uniques = pd.factorize(as_text(col))
-        return Coded(codes.astype(np.intp), pd.Series(uniques, dtype=STR_OBJ))
+        return Coded(codes.astype(np.int32), pd.Series(uniques, dtype=STR_OBJ))
     codes, uniques = pd.factorize(as_text(raw.reset_index(drop=True)))
-    remap = np.append(codes.astype(np.intp), -1)
+    remap = np.append(codes, -1).astype(np.int32)
     return Coded(remap[raw_codes], pd.Series(uniques, dtype=STR_OBJ))
 
 

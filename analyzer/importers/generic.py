@@ -318,8 +318,7 @@ def read_table(
         return Numbers(
             value=pd.Series(col.take(per.value.to_numpy("float64"), np.nan), index=index),
             bad=pd.Series(col.take(per.bad.to_numpy(bool), False), index=index),
-            unit=pd.Series(col.take(per.unit.to_numpy(object, na_value=np.nan), np.nan),
-                           index=index, dtype=STR_OBJ),
+            unit=pd.Series(per.unit.array.take(col.codes, allow_fill=True), index=index),
         )
 
     frame = pd.DataFrame(index=index)
@@ -462,7 +461,8 @@ def _fill_down(dates: np.ndarray, written: np.ndarray) -> np.ndarray:
 
 
 def _order_within(frame: pd.DataFrame) -> pd.Series:
-    """1-based position of each row among the rows of the same athlete, time and exercise."""
+    """1-based position of each row among the rows of the same athlete, time and exercise
+    (grouped by the categorical codes and the time's integer value: no text hashed)."""
     keys = [frame["athlete"].cat.codes.to_numpy(),
             frame["performed_at"].to_numpy().view("int64"),
             frame["exercise"].cat.codes.to_numpy()]
