@@ -6,8 +6,7 @@ on a canonical set table already in memory (tests, the plan checker, the Dask pa
 
 from __future__ import annotations
 
-import itertools
-import operator
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -142,11 +141,19 @@ def exercise_summaries(tagger: Tagger, counts: pd.Series) -> tuple[ExerciseSumma
     return tuple(out)
 
 
-def _round(x: float | None, digits: int = 3) -> float | None:
-    return None if x is None or pd.isna(x) else round(float(x), digits)
+#: (athlete, week start as nanoseconds since the epoch)
+_WeekKey = tuple[str, int]
+_DAY_NS = 86_400_000_000_000
 
 
-_WeekKey = tuple[str, pd.Timestamp]
+def _ns(dates: pd.Series) -> np.ndarray:
+    return dates.to_numpy(dtype="datetime64[ns]").view("int64")
+
+
+def _texts(column: pd.Series) -> list:
+    """A text column as a list of Python str (NaN for missing), without a per-element
+    iteration in pandas."""
+    return column.to_numpy(dtype=object).tolist()
 
 
 def _flags_by_week(
@@ -159,8 +166,9 @@ def _flags_by_week(
     if flag_rows.empty:
         return {}, {}
     for i, (athlete, start, c, s, d, e, m) in enumerate(zip(
-        flag_rows["athlete"], flag_rows["week_start"], flag_rows["code"], flag_rows["severity"],
-        flag_rows["days"], flag_rows["exercises"], flag_rows["message"], strict=True,
+        _texts(flag_rows["athlete"]), _ns(flag_rows["week_start"]).tolist(),
+        _texts(flag_rows["code"]), _texts(flag_rows["severity"]), flag_rows["days"].tolist(),
+        flag_rows["exercises"].tolist(), _texts(flag_rows["message"]), strict=True,
     )):
         positions.setdefault((athlete, start), []).append(i)
         objs.setdefault((athlete, start), []).append(
@@ -168,28 +176,50 @@ def _flags_by_week(
     return {k: tuple(v) for k, v in objs.items()}, positions
 
 
-def _loaded_days_by_week(days: pd.DataFrame) -> dict[_WeekKey, tuple]:
-    """(athlete, week start) -> the loaded calendar days of that week, in date order."""
-    loaded = days.loc[days["loaded"], ["athlete", "date"]]
-    week_start = loaded["date"] - pd.to_timedelta(loaded["date"].dt.day_of_week, unit="D")
-    out: dict[_WeekKey, list] = {}
-    for athlete, start, day in zip(loaded["athlete"], week_start, loaded["date"].dt.date,
-                                   strict=True):
-        out.setdefault((athlete, start), []).append(day)
-    return {k: tuple(v) for k, v in out.items()}
+class _ByAthlete:
+    """A frame's rows grouped by athlete in name order (each athlete's rows in their original
+    order, as iterating a groupby on `athlete` gives), from one stable sort and slices."""
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        codes, uniques = pd.factorize(frame["athlete"], sort=True)
+        if (np.diff(codes) >= 0).all():  # already grouped in name order: slices, no copy
+            self.ordered, sorted_codes = frame, codes
+        else:
+            order = np.argsort(codes, kind="stable")
+            self.ordered, sorted_codes = frame.take(order), codes[order]
+        self.names: list[str] = list(uniques)
+        self.bounds = np.searchsorted(sorted_codes, np.arange(len(uniques) + 1))
+        self.codes = sorted_codes
+
+    def rows(self, i: int) -> pd.DataFrame:
+        """Athlete i's rows with their original index labels."""
+        return self.ordered.iloc[self.bounds[i]:self.bounds[i + 1]]
+
+    def renumbered(self, i: int) -> pd.DataFrame:
+        """Athlete i's rows indexed 0..n-1 (a new frame over the same data, not a copy)."""
+        part = self.ordered.iloc[self.bounds[i]:self.bounds[i + 1]]
+        part.index = pd.RangeIndex(len(part))
+        return part
 
 
-def _split_by_athlete(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """athlete -> their rows in their original order (what iterating a groupby on `athlete`
-    gives), from one stable sort and slices instead of one take per athlete."""
-    codes, uniques = pd.factorize(frame["athlete"], sort=True)
-    if (np.diff(codes) >= 0).all():  # already grouped in name order: slices, no copy
-        ordered, sorted_codes = frame, codes
-    else:
-        order = np.argsort(codes, kind="stable")
-        ordered, sorted_codes = frame.take(order), codes[order]
-    bounds = np.searchsorted(sorted_codes, np.arange(len(uniques) + 1))
-    return {name: ordered.iloc[bounds[i]:bounds[i + 1]] for i, name in enumerate(uniques)}
+def _loaded_days_by_week(days: _ByAthlete) -> dict[_WeekKey, tuple[dt.date, ...]]:
+    """(athlete, week start) -> the loaded calendar days of that week, in date order (the
+    daily table holds each athlete's days in date order)."""
+    frame = days.ordered
+    loaded = frame["loaded"].to_numpy(dtype=bool)
+    date_ns = _ns(frame["date"])[loaded]
+    week_ns = date_ns - ((date_ns // _DAY_NS + 3) % 7) * _DAY_NS  # 1970-01-01 was a Thursday
+    athlete = days.codes[loaded]
+    bounds = flagging.group_bounds([athlete, week_ns])
+    dates = date_ns.view("datetime64[ns]").astype("datetime64[D]").tolist()
+    return {
+        (days.names[athlete[lo]], int(week_ns[lo])): tuple(dates[lo:hi])
+        for lo, hi in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True)
+    }
+
+
+def _none_or_rounded(values: pd.Series) -> list[float | None]:
+    return [None if x != x else round(x, 3) for x in values.to_numpy(dtype="float64").tolist()]
 
 
 def judge(
@@ -202,8 +232,7 @@ def judge(
     """Run tag -> model -> flags -> swaps on a canonical set table (any number of athletes)."""
     if sets.empty:
         return ()
-    tagged = tag_sets(sets, tagger)
-    dosed = model.set_doses(tagged, config)
+    dosed = model.set_doses(tag_sets(sets, tagger), config)
     days = model.daily_series(dosed, config)
     weeks = model.weekly_series(days)
     flag_rows = flagging.find_flags(days, dosed, weeks, config)
@@ -211,51 +240,73 @@ def judge(
     context = swaps.SwapContext(catalog=tagger.catalog, config=config,
                                 direct_reference=direct_reference)
 
-    results = []
     flag_objs_by_week, flag_positions = _flags_by_week(flag_rows)
-    loaded_map = _loaded_days_by_week(days)
-    days_by_athlete = _split_by_athlete(days)
-    sets_by_athlete = _split_by_athlete(dosed)
-    records = weeks.sort_values("athlete", kind="stable").to_dict("records")
-    for athlete, rows in itertools.groupby(records, key=operator.itemgetter("athlete")):
-        athlete_days = days_by_athlete[athlete]
-        athlete_sets = sets_by_athlete[athlete]
-        week_objs = []
-        for row in rows:
-            key = (athlete, row["week_start"])
-            flag_objs = flag_objs_by_week.get(key, ())
-            status = worst([f.severity for f in flag_objs])
-            swap_objs, after = (), None
-            if with_swaps and status != "ok" and flag_objs:
-                wflags = flag_rows.iloc[flag_positions[key]]
-                swap_objs, after = swaps.suggest(athlete_sets, row["week_start"], wflags, context)
-            week_objs.append(
-                Week(
-                    week=row["week"],
-                    start=row["week_start"].date(),
-                    sets=int(row["sets"]),
-                    direct_sets=int(row["direct_sets"]),
-                    indirect_sets=int(row["indirect_sets"]),
-                    lower_back_load=round(float(row["lower_back_load"]), 3),
-                    loaded_days=loaded_map.get(key, ()),
-                    longest_run=int(row["longest_run"]),
-                    acwr=_round(row["acwr"]),
-                    monotony=_round(row["monotony"]),
-                    strain=_round(row["strain"]),
-                    status=status,
-                    flags=flag_objs,
-                    swaps=swap_objs,
-                    after_swaps=after,
-                )
+    days_by_athlete = _ByAthlete(days)
+    loaded_map = _loaded_days_by_week(days_by_athlete)
+    sets_by_athlete = _ByAthlete(dosed)
+    set_index = {name: i for i, name in enumerate(sets_by_athlete.names)}
+
+    # The weekly table is ordered by (athlete, week start): one slice of columns per athlete.
+    week_athlete = _texts(weeks["athlete"])
+    week_ns = _ns(weeks["week_start"]).tolist()
+    columns = zip(
+        _texts(weeks["week"]),
+        weeks["week_start"].to_numpy(dtype="datetime64[D]").tolist(),
+        weeks["sets"].to_numpy(dtype="int64").tolist(),
+        weeks["direct_sets"].to_numpy(dtype="int64").tolist(),
+        weeks["indirect_sets"].to_numpy(dtype="int64").tolist(),
+        [round(x, 3) for x in weeks["lower_back_load"].to_numpy(dtype="float64").tolist()],
+        weeks["longest_run"].to_numpy(dtype="int64").tolist(),
+        _none_or_rounded(weeks["acwr"]),
+        _none_or_rounded(weeks["monotony"]),
+        _none_or_rounded(weeks["strain"]),
+        strict=True,
+    )
+    week_objs: dict[str, list[Week]] = {}
+    for athlete, start_ns, (label, start, n, direct, indirect, load, run, acwr, monotony,
+                            strain) in zip(week_athlete, week_ns, columns, strict=True):
+        key = (athlete, start_ns)
+        flag_objs = flag_objs_by_week.get(key, ())
+        status = worst([f.severity for f in flag_objs])
+        swap_objs, after = (), None
+        if with_swaps and status != "ok" and flag_objs:
+            wflags = flag_rows.iloc[flag_positions[key]]
+            athlete_sets = sets_by_athlete.rows(set_index[athlete])
+            swap_objs, after = swaps.suggest(athlete_sets, pd.Timestamp(start_ns), wflags,
+                                             context)
+        week_objs.setdefault(athlete, []).append(
+            Week(
+                week=label,
+                start=start,
+                sets=n,
+                direct_sets=direct,
+                indirect_sets=indirect,
+                lower_back_load=load,
+                loaded_days=loaded_map.get(key, ()),
+                longest_run=run,
+                acwr=acwr,
+                monotony=monotony,
+                strain=strain,
+                status=status,
+                flags=flag_objs,
+                swaps=swap_objs,
+                after_swaps=after,
             )
+        )
+    results = []
+    day_index = {name: i for i, name in enumerate(days_by_athlete.names)}
+    for i, athlete in enumerate(sets_by_athlete.names):
+        if athlete not in week_objs:
+            continue
+        athlete_sets = sets_by_athlete.renumbered(i)
         results.append(
             AthleteResult(
                 athlete=str(athlete),
                 first_date=athlete_sets["date"].min().date(),
                 last_date=athlete_sets["date"].max().date(),
-                weeks=tuple(week_objs),
-                sets=athlete_sets.reset_index(drop=True),
-                days=athlete_days.reset_index(drop=True),
+                weeks=tuple(week_objs[athlete]),
+                sets=athlete_sets,
+                days=days_by_athlete.renumbered(day_index[athlete]),
             )
         )
     return tuple(results)

@@ -27,7 +27,7 @@ def _day(ts: pd.Timestamp) -> str:
     return f"{DAY_NAMES[ts.weekday()]} {ts:%Y-%m-%d}"
 
 
-def _bounds(keys: Sequence[np.ndarray]) -> np.ndarray:
+def group_bounds(keys: Sequence[np.ndarray]) -> np.ndarray:
     """Start positions of the runs of equal rows over `keys` (arrays of the same length,
     rows already grouped), plus the total length at the end."""
     n = len(keys[0])
@@ -55,7 +55,7 @@ class _DayLifts:
         )
         athletes = per["athlete"].to_numpy(dtype=object)
         dates = per["date"].to_numpy()
-        bounds = _bounds([athletes, dates])
+        bounds = group_bounds([athletes, dates])
         starts = bounds[:-1]
         rank = np.arange(len(per)) - np.repeat(starts, np.diff(bounds))
         label = (per["exercise"].astype("str") + " (" + per["load_class"].astype("str")
@@ -110,8 +110,8 @@ def _consecutive(days: pd.DataFrame, config: Config) -> pd.DataFrame:
         return pd.DataFrame(columns=["athlete", "week_start", "days", "n_direct"])
     run = np.cumsum(starts)[loaded]
     week_start = _week_start(d["date"]).to_numpy()
-    run_bounds = _bounds([run])
-    seg_bounds = _bounds([run, week_start])
+    run_bounds = group_bounds([run])
+    seg_bounds = group_bounds([run, week_start])
     seg_lo, seg_hi = seg_bounds[:-1], seg_bounds[1:]
     run_of_seg = np.searchsorted(run_bounds, seg_lo, side="right") - 1
     run_lo, run_hi = run_bounds[run_of_seg], run_bounds[run_of_seg + 1]
@@ -243,7 +243,7 @@ def find_flags(days: pd.DataFrame, dosed: pd.DataFrame, weeks: pd.DataFrame,
         .sort_values(["athlete", "week_start"], kind="stable")
         .reset_index(drop=True)
     )
-    week_bounds = _bounds([loaded_weeks["athlete"].to_numpy(dtype=object),
+    week_bounds = group_bounds([loaded_weeks["athlete"].to_numpy(dtype=object),
                            loaded_weeks["week_start"].to_numpy()])
     firsts = week_bounds[:-1]
     loaded_by_week = dict(zip(
