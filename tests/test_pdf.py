@@ -6,6 +6,7 @@ import datetime as dt
 import io
 from pathlib import Path
 
+import numpy as np
 import pytest
 from pypdf import PdfReader
 from typer.testing import CliRunner
@@ -13,7 +14,7 @@ from typer.testing import CliRunner
 from analyzer.analysis import analyze, analyze_sets
 from analyzer.cli import app
 from analyzer.errors import ConfigError
-from analyzer.render import pdf
+from analyzer.render import charts, pdf
 from tests.modelkit import DEADLIFT, PRESS, ROW, SQUAT, tagged, week_of
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -50,6 +51,20 @@ def test_athlete_report_pages_and_words(lifter) -> None:
         assert word in text, word
     assert all("Training guidance, not medical advice" in p for p in pages)
     assert not any("physiotherapist" in p for p in pages)  # no pain note in this log
+
+
+def test_chart_pages_embed_the_charts_pixels(lifter) -> None:
+    # The charts page holds the daily, weekly and sources charts as RGB images whose pixels
+    # are the charts' own, and each image keeps its chart's aspect on the page.
+    reader = PdfReader(io.BytesIO(pdf.athlete_report(lifter)))
+    images = reader.pages[-1].images
+    figures = [charts.daily_load(lifter), charts.weekly_load(lifter), charts.load_sources(lifter)]
+    assert len(images) == len(figures)
+    for image, fig in zip(images, figures, strict=True):
+        expected = np.asarray(charts.pixels(fig))[..., :3]
+        got = np.asarray(image.image.convert("RGB"))
+        assert got.shape == expected.shape
+        assert np.array_equal(got, expected)
 
 
 def test_pain_note_puts_the_boxed_line_on_every_page(roster) -> None:

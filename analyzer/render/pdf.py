@@ -10,8 +10,10 @@ are the DejaVu files shipped with matplotlib, and athletes are processed in sort
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import re
+import zlib
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -28,8 +30,8 @@ from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
-from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfdoc import PDFImageXObject
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
@@ -159,28 +161,51 @@ def _span(monday: dt.date) -> str:
     return f"{monday:%d %b} to {sunday:%d %b %Y}"
 
 
-class _Chart(Flowable):
-    """A chart drawn `width` by `height` points, centred like platypus images."""
+#: zlib level for chart pixels: level 3 takes half the time of the default 6 for ~8% more bytes.
+IMAGE_COMPRESSION = 3
 
-    def __init__(self, image: ImageReader, width: float, height: float) -> None:
+
+class _Chart(Flowable):
+    """A chart image `width` by `height` points, centred like platypus images.
+
+    The pixels go into the PDF as one Flate-compressed RGB image XObject made here, because
+    `canvas.drawImage` would hash the raw pixels and compress them again at the slower default
+    level; the XObject is registered and drawn the way drawImage does it (addForm, doForm)."""
+
+    def __init__(self, rgb: bytes, size: tuple[int, int], width: float, height: float) -> None:
         super().__init__()
-        self.image, self.width, self.height = image, width, height
+        self.data = zlib.compress(rgb, IMAGE_COMPRESSION)
+        self.pixels = size
+        self.name = hashlib.md5(self.data, usedforsecurity=False).hexdigest()
+        self.width, self.height = width, height
         self.hAlign = "CENTER"
 
     def wrap(self, avail_w: float, avail_h: float) -> tuple[float, float]:
         return self.width, self.height
 
     def draw(self) -> None:
-        self.canv.drawImage(self.image, 0, 0, self.width, self.height)
+        canv = self.canv
+        if not canv.hasForm(self.name):
+            image = PDFImageXObject(self.name)
+            image.width, image.height = self.pixels
+            image.bitsPerComponent = 8
+            image.colorSpace = "DeviceRGB"
+            image._filters = ("FlateDecode",)
+            image.streamContent = self.data
+            canv._doc.addForm(self.name, image)
+        canv.saveState()
+        canv.scale(self.width, self.height)
+        canv.doForm(self.name)
+        canv.restoreState()
 
 
 def _figure_image(fig: Figure, width: float = FRAME_W, dpi: int = charts.DPI) -> Flowable:
     """The chart as an RGB image, straight from the Agg buffer (no PNG encode and decode)."""
     w_in, h_in = fig.get_size_inches()
     rgba = charts.pixels(fig, dpi=dpi)
-    rgb = PILImage.frombuffer("RGBA", (rgba.shape[1], rgba.shape[0]), rgba, "raw", "RGBA", 0,
-                              1).convert("RGB")
-    return _Chart(ImageReader(rgb), width, width * h_in / w_in)
+    size = (rgba.shape[1], rgba.shape[0])
+    rgb = PILImage.frombuffer("RGBA", size, rgba, "raw", "RGBA", 0, 1).convert("RGB").tobytes()
+    return _Chart(rgb, size, width, width * h_in / w_in)
 
 
 def _days_text(days: Sequence[dt.date]) -> str:
