@@ -7,6 +7,8 @@ Detection is vectorised; only the (few) flags themselves are formatted one by on
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import re
 from collections.abc import Sequence
 
@@ -23,8 +25,24 @@ def _week_start(dates: pd.Series) -> pd.Series:
     return dates - pd.to_timedelta(dates.dt.day_of_week, unit="D")
 
 
-def _day(ts: pd.Timestamp) -> str:
-    return f"{DAY_NAMES[ts.weekday()]} {ts:%Y-%m-%d}"
+DAY_NS = 86_400_000_000_000
+
+
+@functools.cache
+def _day(day: dt.date) -> str:
+    return f"{DAY_NAMES[day.weekday()]} {day:%Y-%m-%d}"
+
+
+def _dates(values: np.ndarray) -> list[dt.date]:
+    """datetime64 values as Python dates (one C-level conversion, no Timestamps)."""
+    return values.astype("datetime64[ns]").astype("datetime64[D]").tolist()
+
+
+def _day_keys(athlete: np.ndarray, date_ns: np.ndarray) -> np.ndarray:
+    """One int64 per (athlete code, calendar day); -1 where either is missing."""
+    day = date_ns // DAY_NS + 200_000  # non-negative for every datetime64[ns] date
+    return np.where((athlete >= 0) & (date_ns != np.iinfo("int64").min),
+                    athlete * np.int64(400_000) + day, -1)
 
 
 def group_bounds(keys: Sequence[np.ndarray]) -> np.ndarray:
@@ -43,10 +61,19 @@ class _DayLifts:
     """Lower-back-loading lifts per athlete and day, heaviest dose first (for messages), for
     the days of flags only: one grouped sum, then each day's label and its slice of names."""
 
-    def __init__(self, dosed: pd.DataFrame, wanted: pd.DataFrame) -> None:
-        loading = dosed.loc[dosed["dose"] > 0, ["athlete", "date", "exercise", "load_class",
-                                                "dose"]]
-        loading = loading.merge(wanted.drop_duplicates(), on=["athlete", "date"])
+    def __init__(self, dosed: pd.DataFrame, wanted: list[tuple[str, list[dt.date]]]) -> None:
+        # The loading sets of the wanted days, in table order (what an inner merge with the
+        # wanted days keeps).
+        codes, names = pd.factorize(dosed["athlete"])
+        index = {name: i for i, name in enumerate(names)}
+        athlete = np.array([index.get(a, -1) for a, ds in wanted for _ in ds], dtype="int64")
+        days = np.array([d for _, ds in wanted for d in ds], dtype="datetime64[D]")
+        wanted_keys = _day_keys(athlete, days.astype("datetime64[ns]").view("int64"))
+        keys = _day_keys(codes, dosed["date"].to_numpy(dtype="datetime64[ns]").view("int64"))
+        keep = (dosed["dose"].to_numpy(dtype="float64") > 0) & pd.Index(keys).isin(
+            wanted_keys[wanted_keys >= 0])
+        loading = dosed.iloc[np.flatnonzero(keep)][["athlete", "date", "exercise",
+                                                      "load_class", "dose"]]
         per = (
             loading.groupby(["athlete", "date", "exercise", "load_class"], observed=True)["dose"]
             .sum()
@@ -67,32 +94,32 @@ class _DayLifts:
             inside = at < bounds[1:]
             has[inside] = rank[at[inside]] == k
             first = np.where(has, first + ", " + label[np.minimum(at, len(label) - 1)], first)
-        keys = zip(athletes[starts].tolist(), pd.DatetimeIndex(dates[starts]), strict=True)
-        self._label: dict[tuple[str, pd.Timestamp], str] = dict(zip(keys, first, strict=True))
+        keys = zip(athletes[starts].tolist(), _dates(dates[starts]), strict=True)
+        self._label: dict[tuple[str, dt.date], str] = dict(zip(keys, first, strict=True))
         self._span = dict(zip(self._label, zip(starts.tolist(), bounds[1:].tolist(),
                                                strict=True), strict=True))
         self._names = per["exercise"].astype("str").tolist()
 
-    def names(self, athlete: str, days: Sequence[pd.Timestamp]) -> tuple[str, ...]:
+    def names(self, athlete: str, days: Sequence[dt.date]) -> tuple[str, ...]:
         seen: dict[str, None] = {}
         for day in days:
             lo, hi = self._span.get((athlete, day), (0, 0))
             seen.update(dict.fromkeys(self._names[lo:hi]))
         return tuple(seen)
 
-    def describe(self, athlete: str, days: Sequence[pd.Timestamp]) -> str:
+    def describe(self, athlete: str, days: Sequence[dt.date]) -> str:
         return "; ".join(
             f"{DAY_NAMES[day.weekday()]} {self._label.get((athlete, day), 'light loading')}"
             for day in days
         )
 
 
-def _take_days(dates: pd.Series, lo: np.ndarray, hi: np.ndarray) -> list[list[pd.Timestamp]]:
-    """dates[lo[i]:hi[i]] as lists of Timestamps, converting only the rows asked for."""
+def _take_days(dates: pd.Series, lo: np.ndarray, hi: np.ndarray) -> list[list[dt.date]]:
+    """dates[lo[i]:hi[i]] as lists of dates, converting only the rows asked for."""
     lengths = hi - lo
     idx = np.repeat(lo - np.cumsum(np.append(0, lengths[:-1])), lengths) + np.arange(
         lengths.sum())
-    flat = pd.DatetimeIndex(dates.to_numpy()[idx]).tolist()
+    flat = _dates(dates.to_numpy()[idx])
     ends = np.cumsum(lengths)
     return [flat[a:b] for a, b in zip((ends - lengths).tolist(), ends.tolist(), strict=True)]
 
@@ -155,8 +182,8 @@ def _short_recovery(days: pd.DataFrame, config: Config) -> pd.DataFrame:
     chain = chain_start.cumsum()
     first = np.flatnonzero(chain_start.to_numpy())
     stops = np.append(first[1:], len(hits)).tolist()
-    hit_days = pd.DatetimeIndex(hits["date"]).tolist()
-    prev = pd.DatetimeIndex(hits["prev_direct"].iloc[first]).tolist()
+    hit_days = _dates(hits["date"].to_numpy())
+    prev = _dates(hits["prev_direct"].to_numpy()[first])
     flagged = [[p, *hit_days[a:b]] for p, a, b in zip(prev, first.tolist(), stops, strict=True)]
     return pd.DataFrame({
         "athlete": hits["athlete"].iloc[first].reset_index(drop=True),
@@ -182,11 +209,40 @@ def pain_mentions(notes: pd.Series, config: Config) -> pd.Series:
     """True where a note mentions pain (negated phrases such as "no pain" removed first).
     Each distinct note is checked once."""
     mention, negation = pain_pattern(config)
-    distinct = pd.Series(notes.dropna().unique(), dtype="str")
-    distinct = distinct[distinct.str.len() > 0]
+    codes, uniques = pd.factorize(notes)
+    distinct = pd.Series(np.asarray(uniques, dtype=object), dtype="str")
     cleaned = distinct.str.replace(negation, " ", regex=True)
-    hit = dict(zip(distinct, cleaned.str.contains(mention, regex=True), strict=True))
-    return notes.map(hit).astype("boolean").fillna(False).astype(bool)
+    hit = (distinct.str.len() > 0) & cleaned.str.contains(mention, regex=True)
+    found = np.append(hit.to_numpy(dtype=bool, na_value=False), False)
+    return pd.Series(found[codes], index=notes.index, name=notes.name, dtype=bool)
+
+
+def _pain_rows(pain_sets: pd.DataFrame) -> list[tuple]:
+    """One pain_note flag per athlete and week with a pain note (athletes by name, then
+    weeks): the week's first note, its days and lifts."""
+    if pain_sets.empty:
+        return []
+    athlete, names = pd.factorize(pain_sets["athlete"], sort=True)
+    week = _week_start(pain_sets["date"]).to_numpy(dtype="datetime64[ns]")
+    rows = np.flatnonzero((athlete >= 0) & ~np.isnat(week))
+    rows = rows[np.lexsort((week[rows].view("int64"), athlete[rows]))]
+    athlete, week = athlete[rows], week[rows]
+    notes = pain_sets["notes"].to_numpy(dtype=object)[rows].tolist()
+    dates = pain_sets["date"].to_numpy(dtype="datetime64[ns]")[rows]
+    exercises = pain_sets["exercise"].to_numpy(dtype=object)[rows].tolist()
+    bounds = group_bounds([athlete, week])
+    out = []
+    for lo, hi in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
+        note = str(notes[lo]).replace("\n", " ")
+        snippet = note if len(note) <= 80 else note[:77] + "..."
+        message = (
+            f"A note mentions pain: \"{snippet}\". See a physiotherapist or physician if the "
+            "pain is sharp, present at rest, or lasts beyond 1-2 weeks."
+        )
+        out.append((names[athlete[lo]], pd.Timestamp(week[lo]), "pain_note", "watch",
+                    tuple(_dates(np.unique(dates[lo:hi]))),
+                    tuple(dict.fromkeys(exercises[lo:hi])), message))
+    return out
 
 
 def find_flags(days: pd.DataFrame, dosed: pd.DataFrame, weeks: pd.DataFrame,
@@ -195,13 +251,8 @@ def find_flags(days: pd.DataFrame, dosed: pd.DataFrame, weeks: pd.DataFrame,
     consecutive = _consecutive(days, config)
     short = _short_recovery(days, config)
     pain_sets = dosed[pain_mentions(dosed["notes"], config)]
-    wanted = pd.concat(
-        [
-            consecutive.explode("days")[["athlete", "days"]].rename(columns={"days": "date"}),
-            short.explode("days")[["athlete", "days"]].rename(columns={"days": "date"}),
-        ]
-    )
-    wanted["date"] = pd.to_datetime(wanted["date"])
+    wanted = [*zip(consecutive["athlete"].tolist(), consecutive["days"].tolist(), strict=True),
+              *zip(short["athlete"].tolist(), short["days"].tolist(), strict=True)]
     lifts = _DayLifts(dosed, wanted)
     rows: list[tuple] = []
 
@@ -216,7 +267,7 @@ def find_flags(days: pd.DataFrame, dosed: pd.DataFrame, weeks: pd.DataFrame,
             f"limit {config.consecutive_days - 1}): {lifts.describe(athlete, run_days)}. "
             f"{n_direct} of them with direct load."
         )
-        rows.append((athlete, week_start, "consecutive_days", severity, run_days,
+        rows.append((athlete, week_start, "consecutive_days", severity, tuple(run_days),
                      lifts.names(athlete, run_days), message))
 
     for athlete, week_start, flagged, carried, threshold in zip(
@@ -231,7 +282,7 @@ def find_flags(days: pd.DataFrame, dosed: pd.DataFrame, weeks: pd.DataFrame,
             f"vs limit {threshold:.1f} (half of a typical direct day); allow 48-72 h between "
             "heavy hinge days."
         )
-        rows.append((athlete, week_start, "short_recovery", "overuse", flagged,
+        rows.append((athlete, week_start, "short_recovery", "overuse", tuple(flagged),
                      lifts.names(athlete, flagged), message))
 
     acwr = weeks.dropna(subset=["acwr"])
@@ -256,7 +307,7 @@ def find_flags(days: pd.DataFrame, dosed: pd.DataFrame, weeks: pd.DataFrame,
                                                 acwr["acwr"], acwr["lower_back_load"],
                                                 strict=True):
         severity = "overuse" if ratio > config.acwr_overuse else "watch"
-        loaded = loaded_by_week.get((athlete, week_start), [])
+        loaded = tuple(loaded_by_week.get((athlete, week_start), ()))
         message = (
             f"Acute:chronic lower-back load ratio {ratio:.2f} (above "
             f"{config.acwr_overuse if severity == 'overuse' else config.acwr_watch}): this week's "
@@ -272,25 +323,13 @@ def find_flags(days: pd.DataFrame, dosed: pd.DataFrame, weeks: pd.DataFrame,
             f"Monotony {value:.2f} (above {config.monotony_watch}): the lower back got almost the "
             f"same load every day with little rest (strain {strain:.1f})."
         )
-        rows.append((athlete, week_start, "high_monotony", "watch", [], (), message))
+        rows.append((athlete, week_start, "high_monotony", "watch", (), (), message))
 
-    if not pain_sets.empty:
-        ps = pain_sets.assign(week_start=_week_start(pain_sets["date"]))
-        for (athlete, week_start), g in ps.groupby(["athlete", "week_start"], sort=True):
-            note = str(g["notes"].iloc[0]).replace("\n", " ")
-            snippet = note if len(note) <= 80 else note[:77] + "..."
-            message = (
-                f"A note mentions pain: \"{snippet}\". See a physiotherapist or physician if the "
-                "pain is sharp, present at rest, or lasts beyond 1-2 weeks."
-            )
-            rows.append((athlete, week_start, "pain_note", "watch",
-                         sorted(g["date"].unique()), tuple(dict.fromkeys(g["exercise"])),
-                         message))
+    rows.extend(_pain_rows(pain_sets))
 
     flags = pd.DataFrame(rows, columns=FLAG_COLUMNS)
     if flags.empty:
         return flags
-    flags["days"] = flags["days"].map(lambda xs: tuple(pd.Timestamp(x).date() for x in xs))
     order = {"consecutive_days": 0, "short_recovery": 1, "acwr_spike": 2,
              "high_monotony": 3, "pain_note": 4}
     flags["order"] = flags["code"].map(order)
