@@ -52,7 +52,7 @@ def detect(doc: Document) -> Importer:
         if score > 0 and (best is None or score > best[0]):
             best = (score, imp)
     if best is None:
-        first = (doc.head_lines(1) or [""])[0][:80] if doc.text is not None else "workbook"
+        first = (doc.head_lines(1) or [""])[0][:80] if doc.is_text else "workbook"
         raise UnsupportedLayoutError(
             f"no importer recognises this layout (starts with {first!r})",
             path=doc.path,

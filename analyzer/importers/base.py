@@ -39,19 +39,43 @@ class ImportOptions:
     today: date | None = None  # "now" for the future-date check (None: the system date)
 
 
-@dataclass(frozen=True, eq=False)
 class Document:
     """A file as read once from disk: decoded text, or the cell grids of a workbook.
 
     `sheets` maps sheet name -> DataFrame of raw cells (header=None, object dtype), in the
     workbook's order. Text files have `text` set and `sheets` None.
+
+    A large UTF-8 file may arrive as its bytes (`utf8`) and be decoded only when something
+    reads `text`: detection looks at the head (`head_lines`, `prefix`, `source`), and the
+    generic reader hands the bytes to Arrow, so for it the decoded copy (up to 4 bytes per
+    character) is never built. Once decoded, the bytes are dropped.
     """
 
-    path: Path
-    text: str | None = None
-    sheets: Mapping[str, pd.DataFrame] | None = None
-    encoding: str | None = None
-    today: date | None = None  # from ImportOptions.today: the future-date check's "now"
+    def __init__(self, path: Path, text: str | None = None,
+                 sheets: Mapping[str, pd.DataFrame] | None = None, encoding: str | None = None,
+                 today: date | None = None, *, utf8: bytes | None = None) -> None:
+        self.path = path
+        self.sheets = sheets
+        self.encoding = encoding
+        self.today = today  # from ImportOptions.today: the future-date check's "now"
+        self._text = text
+        self.utf8 = utf8 if text is None else None
+
+    @property
+    def text(self) -> str | None:
+        """The decoded text (None for workbooks)."""
+        if self._text is None and self.utf8 is not None:
+            self._text, self.utf8 = self.utf8.decode("utf-8"), None
+        return self._text
+
+    @property
+    def is_text(self) -> bool:
+        return self._text is not None or self.utf8 is not None
+
+    @property
+    def source(self) -> str | bytes:
+        """The text, or its UTF-8 bytes while not decoded (for `head_of`); "" for workbooks."""
+        return self._text if self._text is not None else (self.utf8 or "")
 
     @property
     def stem(self) -> str:
@@ -59,18 +83,28 @@ class Document:
 
     def head_lines(self, n: int = 40) -> list[str]:
         """The first `n` non-empty text lines (for detection)."""
-        if self.text is None:
+        if not self.is_text:
             return []
-        return head_of(self.text, lambda line: bool(line.strip()), n)
+        return head_of(self.source, lambda line: bool(line.strip()), n)
+
+    def prefix(self, chars: int) -> str:
+        """`text[:chars]` without decoding the rest."""
+        if self._text is not None or self.utf8 is None:
+            return (self._text or "")[:chars]
+        return self.utf8[:4 * chars].decode("utf-8", errors="ignore")[:chars]
 
 
-def head_of(text: str, keep: Callable[[str], bool], n: int) -> list[str]:
+def head_of(text: str | bytes, keep: Callable[[str], bool], n: int) -> list[str]:
     """The first `n` lines of `text` (as `str.splitlines` splits them) for which `keep` is
     true, splitting only a growing prefix: detection runs several times per file, and
-    splitting a large file whole each time costs more than reading it."""
+    splitting a large file whole each time costs more than reading it. `text` may be the
+    UTF-8 bytes of a valid text (a prefix cut inside a character loses only that character,
+    on the last line, which is dropped)."""
     size = 1 << 14
     while True:
-        lines = text[:size].splitlines()
+        chunk = text[:size]
+        head = chunk.decode("utf-8", errors="ignore") if isinstance(chunk, bytes) else chunk
+        lines = head.splitlines()
         if size < len(text):
             lines = lines[:-1]  # the prefix may cut the last line short
         out = [line for line in lines if keep(line)][:n]
@@ -240,13 +274,14 @@ def repeated_header_lines(doc: Document) -> np.ndarray:
     """1-based line numbers where a text file repeats its header line (two exports pasted
     together, or a header copied mid-file). Only header lines with at least two delimiters
     count, so a title line that recurs as a section name (Alpha Progression) is not one."""
-    if doc.text is None:
+    if not doc.is_text:
         return np.empty(0, dtype=np.int64)
-    if "\ufeff" not in doc.text:
-        found = _repeated_header_search(doc.text)
+    source = doc.source
+    if ("\ufeff".encode() if isinstance(source, bytes) else "\ufeff") not in source:
+        found = _repeated_header_search(source)
         if found is not None:
             return found
-    lines = _clean_lines(doc.text.split("\n"))
+    lines = _clean_lines((doc.text or "").split("\n"))
     filled = lines[lines != ""]
     if filled.empty:
         return np.empty(0, dtype=np.int64)
@@ -265,39 +300,47 @@ def _clean_lines(lines: list[str]) -> pd.Series:
 _HEADER_SEARCH_LINES = 1000
 
 
-def _repeated_header_search(text: str) -> np.ndarray | None:
-    """`repeated_header_lines` for a text without BOM characters, without splitting it: a
-    line that strips to the header contains it, so only lines holding the header text are
-    candidates, found with `str.find`. None when the header is not among the first lines."""
-    head: list[str] = []
+def _repeated_header_search(text: str | bytes) -> np.ndarray | None:
+    """`repeated_header_lines` for a text (or its UTF-8 bytes) without BOM characters,
+    without splitting it: a line that strips to the header contains it, so only lines
+    holding the header text are candidates, found with `find`. None when the header is not
+    among the first lines."""
+    raw = isinstance(text, bytes)
+    newline = b"\n" if raw else "\n"
+
+    def decoded(piece: str | bytes) -> str:
+        return piece.decode("utf-8") if isinstance(piece, bytes) else piece
+
+    head: list[str | bytes] = []
     pos = 0
     while len(head) < _HEADER_SEARCH_LINES:  # text.split("\n")[:n] without copying the rest
-        end = text.find("\n", pos)
+        end = text.find(newline, pos)  # type: ignore[arg-type]
         head.append(text[pos:] if end < 0 else text[pos:end])
         if end < 0:
             break
         pos = end + 1
-    cleaned = _clean_lines(head)
+    cleaned = _clean_lines([decoded(line) for line in head])
     filled = cleaned[cleaned != ""]
     if filled.empty:
         return None
     first_at, header = int(filled.index[0]), str(filled.iloc[0])
     if max(header.count(d) for d in (",", ";", "\t")) < 2:
         return np.empty(0, dtype=np.int64)
+    needle = header.encode("utf-8") if raw else header
     header_end = sum(len(line) + 1 for line in head[:first_at + 1])
     numbers: list[int] = []
     candidates: list[str] = []
     line_no, counted_to = first_at + 1, header_end
-    at = text.find(header, header_end)
+    at = text.find(needle, header_end)  # type: ignore[arg-type]
     while at >= 0:
-        start = text.rfind("\n", 0, at) + 1
-        end = text.find("\n", at)
+        start = text.rfind(newline, 0, at) + 1  # type: ignore[arg-type]
+        end = text.find(newline, at)  # type: ignore[arg-type]
         end = len(text) if end < 0 else end
-        line_no += text.count("\n", counted_to, start)
+        line_no += text.count(newline, counted_to, start)  # type: ignore[arg-type]
         counted_to = start
         numbers.append(line_no + 1)
-        candidates.append(text[start:end])
-        at = text.find(header, end + 1) if end < len(text) else -1
+        candidates.append(decoded(text[start:end]))
+        at = text.find(needle, end + 1) if end < len(text) else -1  # type: ignore[arg-type]
     if not candidates:
         return np.empty(0, dtype=np.int64)
     same = (_clean_lines(candidates) == header).to_numpy(dtype=bool)

@@ -166,9 +166,15 @@ def _arrow_grid(text: str, delimiter: str) -> TextGrid | None:
     a code per cell instead of a string). None otherwise (the caller falls back)."""
     if "\r" in text or len(delimiter) != 1 or text.startswith("\ufeff"):
         return None
-    data = text.encode("utf-8")
+    return bytes_grid(text.encode("utf-8"), delimiter)
+
+
+def bytes_grid(data: bytes, delimiter: str) -> TextGrid | None:
+    """`_arrow_grid` of the text whose UTF-8 bytes are `data` (None where it gives None)."""
+    if b"\r" in data or len(delimiter) != 1 or data.startswith(b"\xef\xbb\xbf"):
+        return None
     buf = np.frombuffer(data, dtype=np.uint8)
-    if not _regular_quotes(buf, ord(delimiter)):
+    if b'"' in data and not _regular_quotes(buf, ord(delimiter)):
         return None
     starts, ends, lines = _record_bounds(buf)
     filled = ends > starts

@@ -45,11 +45,13 @@ from analyzer.importers.cells import (
     Coded,
     Numbers,
     as_text,
+    bytes_grid,
     code_cells,
     decimal_comma_vote,
     number_cells,
     parse_dates,
     parse_numbers,
+    sniff_delimiter,
     text_grid,
     to_kg,
     uses_decimal_comma,
@@ -91,10 +93,13 @@ def tables(doc: Document, head: int | None = None) -> tuple[list[Table], str]:
             for name, cells in doc.sheets.items()
         ]
         return grids, "generic-xlsx"
-    text = doc.text or ""
     if head is not None:
-        text = "\n".join(head_of(text, lambda _: True, head))
-    grid = text_grid(text, strings=True)
+        grid = text_grid("\n".join(head_of(doc.source, lambda _: True, head)), strings=True)
+    else:
+        grid = None
+        if doc.utf8 is not None:  # not decoded: Arrow reads the bytes
+            grid = bytes_grid(doc.utf8, sniff_delimiter(doc.head_lines(30)))
+        grid = grid or text_grid(doc.text or "", strings=True)
     variant = {";": "generic-csv-eu", "\t": "generic-tsv"}.get(grid.delimiter, "generic-csv")
     return [Table(None, grid.cells, grid.lines)], variant
 

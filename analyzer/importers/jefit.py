@@ -55,9 +55,9 @@ class JefitImporter:
     name = NAME
 
     def detect(self, doc: Document) -> float:
-        if doc.text is None:
+        if not doc.is_text:
             return 0.0
-        head = doc.text[:200_000]
+        head = doc.prefix(200_000)
         if f"### {LOG_SECTION}" in head and all(col in head for col in REQUIRED):
             return 0.95
         return 0.0

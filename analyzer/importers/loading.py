@@ -10,7 +10,6 @@ import csv
 import io
 import re
 import zipfile
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -72,10 +71,26 @@ def load_document(path: Path, options: ImportOptions) -> Document:
             hint = "save it as .xlsx or .csv" if "xls" in what else "pass a CSV or .xlsx export"
             raise NotALogError(f"this is {what}, not a workout log", path=path, hint=hint)
     text, encoding = decode(raw, path)
+    if _keep_bytes(raw, text, encoding):
+        del text  # valid UTF-8: readers decode what they need (see Document)
+        check_line_count(raw, path, options.max_rows)
+        return Document(path=path, encoding=encoding, today=options.today, utf8=raw)
     text = blank_excel_sep_line(text)
     check_line_count(text, path, options.max_rows)
     check_quoting(text, path)
     return Document(path=path, text=text, encoding=encoding, today=options.today)
+
+
+#: Plain UTF-8 files at least this large are kept as bytes (see `Document`).
+KEEP_BYTES_FROM = 1 << 20
+
+
+def _keep_bytes(raw: bytes, text: str, encoding: str) -> bool:
+    """True for a large plain UTF-8 file (no BOM) that needs none of the text fixes
+    `load_document` makes: no `sep=` line to blank, and an even number of quotes (so
+    `check_quoting` has nothing to look at)."""
+    return (encoding == "utf-8" and len(raw) >= KEEP_BYTES_FROM
+            and raw.count(b'"') % 2 == 0 and _SEP_LINE.match(text) is None)
 
 
 _SEP_LINE = re.compile(r"\A\ufeff?\s*\"?sep=.?\"?[ \t]*(?=\r?\n)", re.IGNORECASE)
@@ -88,11 +103,12 @@ def blank_excel_sep_line(text: str) -> str:
     return _SEP_LINE.sub("", text, count=1)
 
 
-def check_line_count(text: str, path: Path, max_rows: int) -> None:
-    """Refuse text with more lines than `max_rows` allows (header and title lines get slack).
+def check_line_count(text: str | bytes, path: Path, max_rows: int) -> None:
+    """Refuse text (or its UTF-8 bytes) with more lines than `max_rows` allows (header and
+    title lines get slack).
 
     Physical lines bound records from above, so this is checked before any parsing."""
-    lines = text.count("\n") + 1
+    lines = (text.count(b"\n") if isinstance(text, bytes) else text.count("\n")) + 1
     if lines > max_rows + MAX_PREAMBLE_LINES:
         raise TooLargeError(
             f"file has {lines} lines, over the {max_rows} row limit",
@@ -279,7 +295,7 @@ def single_sheet_as_text(doc: Document) -> tuple[str, Document] | None:
     name, cells = filled[0]
     text = cells.to_csv(header=False, index=False, lineterminator="\n")
     text = _EMPTY_ROW.sub("", text)
-    return name, replace(doc, text=text, sheets=None)
+    return name, Document(doc.path, text=text, encoding=doc.encoding, today=doc.today)
 
 
 _EMPTY_ROW = re.compile(r"(?m)^,+$")

@@ -82,7 +82,7 @@ class WideImporter:
         if doc.sheets is not None:
             grids = [cells.head(SCAN_ROWS + 10) for cells in doc.sheets.values()]
         else:
-            head = head_of(doc.text or "", lambda _: True, SCAN_ROWS + 10)
+            head = head_of(doc.source, lambda _: True, SCAN_ROWS + 10)
             grids = [text_grid("\n".join(head)).cells]
         for cells in grids:
             layout = find_layout(cells)
