@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Final
+from typing import Final, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -53,7 +53,6 @@ from analyzer.importers.cells import (
     parse_numbers,
     sniff_delimiter,
     text_grid,
-    to_kg,
     uses_decimal_comma,
 )
 from analyzer.importers.headers import (
@@ -63,7 +62,7 @@ from analyzer.importers.headers import (
     match_cell,
     match_row,
 )
-from analyzer.schema import SET_TYPE_DTYPE, WARMUP_WORDS
+from analyzer.schema import LB_TO_KG, SET_TYPE_DTYPE, WARMUP_WORDS
 
 NAME: Final = "generic"
 DETECT_SCORE: Final = 0.2
@@ -314,16 +313,23 @@ def read_table(
     comma = decimal_comma_vote(
         [coded[f] for f in ("weight", "reps", "rpe", "rir", "sets") if f in coded])
 
-    def numbers(field: str, **kw: bool) -> Numbers | None:
+    def per_value(field: str, **kw: bool) -> tuple[Coded, Numbers] | None:
+        """The field's distinct cells read as numbers (one entry per distinct cell)."""
         if field not in coded:
             return None
         col = coded[field]
         raw = col.values if comma else _without_thousands(col.values)
-        per = parse_numbers(raw, decimal_comma=comma, **kw)
-        return Numbers(
+        return col, parse_numbers(raw, decimal_comma=comma, **kw)
+
+    def numbers(field: str) -> _RowNumbers | None:
+        """The field's numbers per row (units are only read for weights)."""
+        found = per_value(field)
+        if found is None:
+            return None
+        col, per = found
+        return _RowNumbers(
             value=pd.Series(col.take(per.value.to_numpy("float64"), np.nan), index=index),
             bad=pd.Series(col.take(per.bad.to_numpy(bool), False), index=index),
-            unit=pd.Series(per.unit.array.take(col.codes, allow_fill=True), index=index),
         )
 
     frame = pd.DataFrame(index=index)
@@ -355,15 +361,18 @@ def read_table(
         frame["reps"] = reps.value
         problems.add_mask("reps not a number", reps.bad & ~bad, source_row)
         bad |= reps.bad
-    weight = numbers("weight", allow_units=True, allow_bodyweight=True)
+    weight = per_value("weight", allow_units=True, allow_bodyweight=True)
     if weight is not None:
-        unit_col = coded["unit"].text(index) if "unit" in coded else None
-        unit = _weight_unit(weight.unit, unit_col, columns["weight"].unit, options)
-        problems.add_mask("weight not a number", weight.bad & ~bad, source_row)
-        bad |= weight.bad
-        if (unit.isna() & weight.value.notna()).any():
+        col, per = weight
+        value = pd.Series(col.take(per.value.to_numpy("float64"), np.nan), index=index)
+        wrong = pd.Series(col.take(per.bad.to_numpy(bool), False), index=index)
+        missing, pounds = _weight_units(col, per.unit, coded.get("unit"),
+                                        columns["weight"].unit, options, index)
+        problems.add_mask("weight not a number", wrong & ~bad, source_row)
+        bad |= wrong
+        if (missing & value.notna().to_numpy(bool)).any():
             notes.append("no weight unit stated; read as kg (use --units lb for pounds)")
-        frame["weight_kg"] = to_kg(weight.value, unit.fillna("kg"))
+        frame["weight_kg"] = value.where(~pounds, value * LB_TO_KG)
     rpe = numbers("rpe")
     rir = numbers("rir")
     if rpe is not None or rir is not None:
@@ -396,8 +405,7 @@ def read_table(
             frame["reps"] = scheme["reps"]
     sets = numbers("sets")
     if sets is None and scheme is not None:
-        sets = Numbers(value=scheme["sets"], bad=pd.Series(False, index=index),
-                       unit=pd.Series(np.nan, index=index, dtype="object"))
+        sets = _RowNumbers(value=scheme["sets"], bad=pd.Series(False, index=index))
     if sets is not None:
         negative = sets.value < 0
         fraction = (sets.value % 1 != 0) & ~negative
@@ -433,6 +441,28 @@ def read_table(
         frame["set_index"] = frame["set_index"].fillna(order) if "set_index" in frame else order
     frame = frame.drop(columns=["set_no"], errors="ignore")
     return frame, int((~blank).sum()), notes
+
+
+class _RowNumbers(NamedTuple):
+    """One numeric field per row: value (NaN where empty or bad) and bad (not a number)."""
+
+    value: pd.Series
+    bad: pd.Series
+
+
+def _weight_units(col: Coded, cell_unit: pd.Series, unit_col: Coded | None,
+                  header_unit: str | None, options: ImportOptions, index: pd.Index
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """Per row: no unit known, and the unit is pounds (see `_weight_unit`). `cell_unit` is
+    the unit of each distinct weight cell; without a unit column the rules run on those."""
+    if unit_col is not None:
+        cells = pd.Series(cell_unit.array.take(col.codes, allow_fill=True), index=index)
+        unit = _weight_unit(cells, unit_col.text(index), header_unit, options)
+        return unit.isna().to_numpy(bool), (unit.fillna("kg") == "lb").to_numpy(bool)
+    unit = _weight_unit(cell_unit, None, header_unit, options)
+    fallback = header_unit if header_unit is not None else options.units  # an empty cell's
+    return (col.take(unit.isna().to_numpy(bool), fallback is None),
+            col.take((unit == "lb").fillna(False).to_numpy(bool), fallback == "lb"))
 
 
 def _categorical(col: Coded, index: pd.Index, fill: str | None = None) -> pd.Series:
