@@ -94,12 +94,16 @@ class SwapContext:
 
     def athlete_rows(self, dosed: pd.DataFrame) -> AthleteRows:
         """`dosed` prepared for the week windows (kept for the athlete's next weeks: the
-        caller passes the same table for every flagged week of one athlete)."""
+        caller passes the same table, or a new slice over the same rows, for every flagged
+        week of one athlete)."""
         held = self._athlete
-        if not held or held[0].dosed is not dosed:
+        if held and held[0].dosed is dosed:
+            return held[0]
+        where = _rows_in_memory(dosed)
+        if not held or held[0].where != where:
             athlete = dosed["athlete"].iloc[0] if len(dosed) else None
             reference = float(self.direct_reference.get(athlete, np.nan))
-            held[:] = [AthleteRows(dosed, self.config, reference)]
+            held[:] = [AthleteRows(dosed, self.config, reference, where)]
         return held[0]
 
     def alternatives(self, canonical: str, muscle: str, coefficient: float
@@ -128,6 +132,17 @@ class SwapContext:
                 found.append((str(alt), f"{alt} trains the {alt_muscle} {effect}"))
             self._alternatives[key] = tuple(found)
         return self._alternatives[key]
+
+
+def _rows_in_memory(dosed: pd.DataFrame) -> tuple[object, ...]:
+    """Where `dosed`'s rows live: its length and the buffers of its date and dose columns.
+    Two slices of one table over the same rows give the same answer; another table cannot
+    while the first is held (its buffers stay allocated)."""
+    out: list[object] = [len(dosed), tuple(dosed.columns)]
+    for column in ("date", "dose"):
+        values = dosed[column].to_numpy()
+        out += [values.__array_interface__["data"][0], values.strides, values.dtype.str]
+    return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -338,9 +353,11 @@ class AthleteRows:
     (per-day sums are the same whichever window holds the day, as a window always holds whole
     days)."""
 
-    def __init__(self, dosed: pd.DataFrame, config: Config, reference: float) -> None:
+    def __init__(self, dosed: pd.DataFrame, config: Config, reference: float,
+                 where: tuple[object, ...] = ()) -> None:
         self.dosed = dosed
         self.reference = reference
+        self.where = where
         self.table = dosed.assign(**{c: dosed[c].astype("str") for c in EDITED_COLUMNS})
         self.ns = self.table["date"].to_numpy(dtype="datetime64[ns]").view("int64")
         self.in_order = bool(len(self.ns)) and bool((np.diff(self.ns) >= 0).all())
