@@ -18,18 +18,29 @@ LOADING_CLASSES = ("direct", "indirect")
 def _lift_groups(tagged: pd.DataFrame) -> np.ndarray:
     """One code per (athlete, lift) of each row, the lift being the catalog name or else the
     name as logged (-1 where either is missing). Strings are compared once per distinct
-    (catalog name, logged name) pair, not per row."""
-    athlete, athletes = pd.factorize(tagged["athlete"])
-    canonical, canonicals = pd.factorize(tagged["canonical"])
+    (catalog name, logged name) pair, not per row; row-sized arrays are updated in place."""
     exercise, exercises = pd.factorize(tagged["exercise"])
-    pair, pairs = pd.factorize((canonical + 1) * np.int64(len(exercises) + 1) + exercise + 1)
-    of_pair = np.divmod(pairs.astype("int64"), len(exercises) + 1)
-    names = np.append(np.asarray(exercises, dtype=object), None)[of_pair[1] - 1]
-    named = of_pair[0] > 0
-    names[named] = np.asarray(canonicals, dtype=object)[of_pair[0][named] - 1]
+    pair, canonicals = pd.factorize(tagged["canonical"])
+    stride = len(exercises) + 1
+    pair += 1
+    pair *= stride
+    pair += exercise
+    pair += 1
+    del exercise
+    pair, pairs = pd.factorize(pair)
+    canonical_of, exercise_of = np.divmod(pairs.astype("int64"), stride)
+    names = np.append(np.asarray(exercises, dtype=object), None)[exercise_of - 1]
+    named = canonical_of > 0
+    names[named] = np.asarray(canonicals, dtype=object)[canonical_of[named] - 1]
     lift_of_pair, lifts = pd.factorize(pd.Series(names, dtype=object))
     lift = lift_of_pair[pair]
-    return np.where((athlete >= 0) & (lift >= 0), athlete * np.int64(len(lifts)) + lift, -1)
+    del pair
+    group, _ = pd.factorize(tagged["athlete"])
+    missing = (group < 0) | (lift < 0)
+    group *= len(lifts)
+    group += lift
+    group[missing] = -1
+    return group
 
 
 class _Bounds(BaseIndexer):
@@ -52,14 +63,20 @@ def trailing_max(values: np.ndarray, groups: np.ndarray, at: np.ndarray,
     `groupby(...).rolling(window, on=at, closed="both").max()` gives after a stable sort, from
     one sort and position bounds instead of a time-based rolling per group."""
     order = np.lexsort((at, groups))
-    g, t = groups[order], at[order]
+    t = at[order]
     times = np.unique(t)
     # Group and time rank in one sortable int64 (ranks, not nanoseconds, cannot overflow).
-    stride = np.int64(len(times) + 1)
-    key = g * stride + np.searchsorted(times, t)
-    start = np.searchsorted(key, g * stride + np.searchsorted(times, t - window), side="left")
-    end = np.arange(1, len(t) + 1, dtype="int64")
+    key = groups[order]
+    key *= len(times) + 1
+    earliest = np.searchsorted(times, t - window)
+    earliest += key
+    key += np.searchsorted(times, t)
+    del t, times
+    start = np.searchsorted(key, earliest, side="left")
+    del key, earliest
+    end = np.arange(1, len(order) + 1, dtype="int64")
     best = pd.Series(values[order]).rolling(_Bounds(start, end), min_periods=1).max()
+    del start, end
     out = np.empty(len(values), dtype="float64")
     out[order] = best.to_numpy()
     return out
@@ -69,32 +86,40 @@ def set_effort(tagged: pd.DataFrame, config: Config) -> pd.Series:
     """Effort of each set in [floor, 1] (x failure factor), from what the log has, in order:
     RPE (RIR scale), else this set's Epley e1RM relative to the athlete's best e1RM for the same
     exercise over the trailing window, else 1. Warm-ups are scaled by `warmup_fraction`."""
-    rpe = tagged["rpe"].to_numpy(dtype="float64", na_value=np.nan)
-    from_rpe = 1.0 - config.per_rir * (10.0 - np.where((rpe >= 1) & (rpe <= 10), rpe, np.nan))
-
     weight = tagged["weight_kg"].to_numpy(dtype="float64", na_value=np.nan)
     reps = tagged["reps"].to_numpy(dtype="float64", na_value=np.nan)
-    e1rm = np.where(weight > 0, weight, np.nan) * (1.0 + np.where(reps > 0, reps, np.nan) / 30.0)
-    relative = np.full(len(tagged), np.nan)
+    e1rm = np.where(weight > 0, weight, np.nan)
+    factor = np.where(reps > 0, reps, np.nan)
+    factor /= 30.0
+    factor += 1.0
+    e1rm *= factor  # Epley: weight x (1 + reps / 30)
     at = tagged["performed_at"].to_numpy(dtype="datetime64[ns]")
     rows = ~np.isnan(e1rm) & ~np.isnat(at)
+    effort = np.full(len(tagged), np.nan)  # relative e1RM until RPE overrides it below
     if rows.any():
         groups = _lift_groups(tagged)
         rows &= groups >= 0
         window = np.timedelta64(config.e1rm_window_days, "D")
-        best = trailing_max(e1rm[rows], groups[rows], at[rows], window)
-        relative[rows] = e1rm[rows] / best
+        e1rm = e1rm[rows]
+        effort[rows] = e1rm / trailing_max(e1rm, groups[rows], at[rows], window)
+        del groups
+    del e1rm, rows
 
-    effort = np.where(np.isnan(from_rpe), relative, from_rpe)
-    effort = np.clip(np.where(np.isnan(effort), 1.0, effort), config.floor, 1.0)
+    rpe = tagged["rpe"].to_numpy(dtype="float64", na_value=np.nan)
+    valid = (rpe >= 1) & (rpe <= 10)
+    from_rpe = np.subtract(10.0, rpe, where=valid, out=np.full(len(rpe), np.nan))
+    from_rpe *= config.per_rir
+    np.subtract(1.0, from_rpe, out=from_rpe)
+    np.copyto(effort, from_rpe, where=valid)
+    del from_rpe
+    effort[np.isnan(effort)] = 1.0
+    np.clip(effort, config.floor, 1.0, out=effort)
     set_type = tagged["set_type"]
-    factor = np.select(
-        [set_type.eq("warmup").to_numpy(dtype=bool), set_type.eq("failure").to_numpy(dtype=bool),
-         set_type.eq("drop").to_numpy(dtype=bool)],
-        [config.warmup_fraction, config.failure_factor, config.drop_factor],
-        default=1.0,
-    )
-    return pd.Series(effort * factor, index=tagged.index, dtype="float64")
+    for kind, scale in (("warmup", config.warmup_fraction), ("failure", config.failure_factor),
+                        ("drop", config.drop_factor)):
+        factor = set_type.eq(kind).to_numpy(dtype=bool)
+        effort[factor] *= scale
+    return pd.Series(effort, index=tagged.index, dtype="float64")
 
 
 def set_doses(tagged: pd.DataFrame, config: Config) -> pd.DataFrame:
