@@ -333,3 +333,18 @@ def test_week_lifts_equal_the_grouped_week(strong: AthleteResult, tagger: Tagger
         assert lifts.sets.tolist() == grouped["sets"].tolist()
         checked += len(grouped)
     assert checked >= 50
+
+
+def test_athlete_rows_are_reused_for_slices_over_the_same_rows(
+        strong: AthleteResult, tagger: Tagger) -> None:
+    """The caller may pass a new slice of one table for every week of an athlete: the prepared
+    rows are kept for slices over the same rows, and rebuilt for a copy or other rows."""
+    reference = pd.Series({strong.athlete: float(strong.days["direct_reference"].iloc[0])})
+    context = SwapContext(catalog=tagger.catalog, config=CONFIG, direct_reference=reference)
+    parent = pd.concat([strong.sets, strong.sets.iloc[:5]], ignore_index=True)
+    n = len(strong.sets)
+    held = context.athlete_rows(parent.iloc[:n])
+    assert context.athlete_rows(parent.iloc[:n]) is held
+    assert context.athlete_rows(parent.iloc[:n].copy()) is not held
+    other = context.athlete_rows(parent.iloc[1:n])
+    assert other is not held and len(other.dosed) == n - 1
