@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from analyzer.config import load_config
-from analyzer.model import iso_week_label, set_effort
+from analyzer.model import iso_week_label, set_effort, trailing_max
 from tests.modelkit import DEADLIFT, LEG_PRESS, SQUAT, run, tagged
 
 CONFIG = load_config()
@@ -36,6 +36,38 @@ def test_effort_falls_back_to_one_and_scales_by_set_type() -> None:
                                        categories=table["set_type"].cat.categories)
     effort = set_effort(table, CONFIG)
     assert effort.tolist() == pytest.approx([CONFIG.warmup_fraction, 1.0, CONFIG.failure_factor])
+
+
+def test_best_e1rm_is_per_lift_by_catalog_name_and_window_ends_are_included() -> None:
+    window = CONFIG.e1rm_window_days
+    start = pd.Timestamp("2026-01-05")
+    table = tagged([(start, *DEADLIFT, 1, np.nan),
+                    (start + pd.Timedelta(days=window), *DEADLIFT, 1, np.nan),
+                    (start + pd.Timedelta(days=window + 1), *DEADLIFT, 1, np.nan)])
+    table["weight_kg"] = [150.0, 120.0, 120.0]  # e1RM 175, 140, 140 (5 reps)
+    # Spelled differently but tagged as the same catalog lift: one trailing best.
+    table["exercise"] = pd.Series(["Deadlift (Barbell)", "Conventional Deadlift", "Deadlift"],
+                                  dtype="str")
+    effort = set_effort(table, CONFIG)
+    # Day `window` still sees the 175 (both ends count); day window + 1 does not.
+    assert effort.tolist() == pytest.approx([1.0, 0.8, 1.0])
+
+
+def test_trailing_max_equals_the_time_based_groupby_rolling_max() -> None:
+    rng = np.random.default_rng(7)
+    n = 400
+    groups = rng.integers(0, 5, n)
+    # Half-day steps: ties and rows exactly one window apart both occur.
+    at = (np.datetime64("2026-01-01T00:00", "ns")
+          + (rng.integers(0, 120, n) * 12).astype("timedelta64[h]"))
+    values = rng.choice([50.0, 80.0, 100.0, 120.5, 140.0], n)
+    frame = pd.DataFrame({"g": groups, "at": at, "v": values}).sort_values(
+        ["g", "at"], kind="stable")
+    expected = frame.groupby("g", sort=False).rolling("10D", on="at", closed="both")["v"].max()
+    want = pd.Series(expected.to_numpy(), index=frame.index).sort_index().to_numpy()
+    got = trailing_max(values, groups, at, np.timedelta64(10, "D"))
+    assert np.array_equal(got, want)
+    assert (got >= values).all()
 
 
 def test_daily_dose_is_coefficient_times_effort_summed() -> None:

@@ -7,6 +7,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from analyzer.analysis import AnalyzeOptions, analyze, merge_sources
@@ -140,3 +141,18 @@ def test_analyze_takes_a_path_as_str_path_or_list() -> None:
     options = AnalyzeOptions(swaps=False)
     texts = {to_json(analyze(p, options)) for p in (str(log), log, [str(log)])}
     assert len(texts) == 1
+
+
+def test_week_loaded_days_are_the_loaded_days_of_its_calendar_week() -> None:
+    result = analyze(SAMPLES / "coach_roster.xlsx", AnalyzeOptions(swaps=False))
+    assert len(result.athletes) > 1
+    for a in result.athletes:
+        assert a.days.index.equals(pd.RangeIndex(len(a.days)))
+        assert a.sets.index.equals(pd.RangeIndex(len(a.sets)))
+        assert set(a.sets["athlete"]) == {a.athlete} == set(a.days["athlete"])
+        loaded = set(a.days.loc[a.days["loaded"], "date"].dt.date)
+        for w in a.weeks:
+            week = {w.start + dt.timedelta(days=k) for k in range(7)}
+            assert w.start.weekday() == 0
+            assert w.loaded_days == tuple(sorted(loaded & week))
+        assert sum(len(w.loaded_days) for w in a.weeks) == len(loaded)
