@@ -90,6 +90,12 @@ def _place(ax: Axes, *, left: float, right: float, top: float, bottom: float) ->
                      1 - (top + bottom) / height))
 
 
+def _title(ax: Axes, text: str) -> None:
+    """The chart's title, pinned to the top of the axes: nothing is drawn above the axes, so
+    matplotlib's search for room above them (a third of drawing the weekly chart) is skipped."""
+    ax.set_title(text, y=1.0)
+
+
 def _tick_width(axis: Axis) -> float:
     """Width (inches) of the widest major tick label `axis` will show at its current limits."""
     low, high = sorted(axis.get_view_interval())
@@ -264,7 +270,7 @@ def week_calendar(
     fig.legend(handles=handles, loc="lower center", ncol=3, fontsize=7.5,
                handlelength=1.4, columnspacing=1.2)
     name = textwrap.shorten(result.athlete, 60, placeholder="...")
-    ax.set_title(f"Which days load the lower back: {name}")
+    _title(ax, f"Which days load the lower back: {name}")
     return fig
 
 
@@ -288,8 +294,11 @@ def daily_load(
     fig = Figure(figsize=(WIDTH_IN, 3.6))
     ax = _axes(fig, left=YLABEL_ROOM, right=EDGE, top=TITLE_ROOM, bottom=DAILY_BOTTOM)
     x = d["date"].to_numpy()
-    ax.bar(x, d["dose"].to_numpy(), width=0.8, color=colours.to_list(), label="daily dose",
-           gid="dose-bars")
+    dose = d["dose"].to_numpy()
+    # A bar for each day with a dose: a zero-height bar draws nothing but costs as much to add.
+    dosed = dose > 0
+    ax.bar(x[dosed], dose[dosed], width=0.8, color=colours.to_numpy()[dosed].tolist(),
+           label="daily dose", gid="dose-bars")
     ax.plot(x, d["recovery_state"].to_numpy(), color=palette.LINE_BLUE, linewidth=1.6,
             label="load still carried (recovery state)", gid="recovery-line")
     ax.plot(x, d["carried_direct"].to_numpy(), color="#000000", linewidth=1.0,
@@ -317,7 +326,7 @@ def daily_load(
     ax.set_ylim(0, top * 1.08 + 0.1)
     _place(ax, left=YLABEL_ROOM + _tick_width(ax.yaxis), right=EDGE, top=TITLE_ROOM,
            bottom=DAILY_BOTTOM)
-    ax.set_title("Daily lower-back load and what is still carried")
+    _title(ax, "Daily lower-back load and what is still carried")
     return fig
 
 
@@ -368,7 +377,7 @@ def weekly_load(
     if not np.isfinite(ratios).any():
         ratio_ax.text(0.99, 0.9, "ratio shown after 4 weeks of history", ha="right",
                       transform=ratio_ax.transAxes, fontsize=7.5, color=palette.LINE_BLUE)
-    ax.set_title("Weekly lower-back load and how fast it rose")
+    _title(ax, "Weekly lower-back load and how fast it rose")
     _place(ax, left=YLABEL_ROOM + _tick_width(ax.yaxis),
            right=RATIO_ROOM + _tick_width(ratio_ax.yaxis), top=TITLE_ROOM, bottom=WEEKLY_BOTTOM)
     return fig
@@ -422,7 +431,7 @@ def load_sources(
     if per.empty:
         ax.text(0.5, 0.5, "No lifts loaded the lower back in this period", ha="center",
                 transform=ax.transAxes)
-    ax.set_title("Where the lower-back load comes from")
+    _title(ax, "Where the lower-back load comes from")
     return fig
 
 
