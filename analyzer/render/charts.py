@@ -104,6 +104,18 @@ def _tick_width(axis: Axis) -> float:
     return _text_width(axis.get_major_formatter().format_ticks(values))
 
 
+def _right_overhang(ax: Axes) -> float:
+    """How far (inches) the last x tick label reaches past the right end of `ax` (0 if not)."""
+    low, high = ax.get_xlim()
+    slack = (high - low) * 1e-9
+    ticks = [v for v in ax.xaxis.get_major_locator()() if low - slack <= v <= high + slack]
+    if not ticks:
+        return 0.0
+    label = ax.xaxis.get_major_formatter().format_ticks(ticks)[-1]
+    width = ax.get_position().width * ax.get_figure().get_size_inches()[0]
+    return max(0.0, _text_width([label]) / 2 - (high - ticks[-1]) / (high - low) * width)
+
+
 def _text_width(texts: Sequence[str], size: str | float = "medium") -> float:
     """Width (inches) of the widest of `texts` in the chart font (tick labels by default)."""
     prop = FontProperties(size=size)
@@ -423,6 +435,8 @@ def load_sources(
         share = value / total if total else 0.0
         ax.text(value, yi, f"  {value:.1f} ({share:.0%})", va="center", fontsize=7.5)
     ax.set_xlim(0, (per["dose"].max() if len(per) else 1.0) * 1.25)
+    _place(ax, left=NAME_ROOM + _text_width(names), right=EDGE + _right_overhang(ax),
+           top=TITLE_ROOM, bottom=SOURCES_BOTTOM)
     ax.set_xlabel(f"Lower-back {palette.DOSE_UNIT}, {start:%d %b} to {stop:%d %b %Y}")
     ax.grid(axis="x", color="#DDDDDD", linewidth=0.6)
     ax.set_axisbelow(True)
