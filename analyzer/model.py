@@ -126,9 +126,17 @@ def set_doses(tagged: pd.DataFrame, config: Config) -> pd.DataFrame:
     """The tagged set table with `effort` and `dose` (= coefficient x effort; 0 for `none` and
     `unknown` classes) added."""
     out = tagged.copy(deep=False)
-    out["effort"] = set_effort(tagged, config)
-    coefficient = out["coefficient"].where(out["load_class"].isin(LOADING_CLASSES), 0.0)
-    out["dose"] = (coefficient.fillna(0.0) * out["effort"]).clip(lower=0.0).astype("float64")
+    effort = set_effort(tagged, config)
+    out["effort"] = effort
+    load_class = tagged["load_class"]
+    loading = np.zeros(len(tagged), dtype=bool)
+    for name in LOADING_CLASSES:
+        loading |= load_class.eq(name).to_numpy(dtype=bool, na_value=False)
+    dose = tagged["coefficient"].to_numpy(dtype="float64", na_value=np.nan, copy=True)
+    dose[~loading | np.isnan(dose)] = 0.0
+    dose *= effort.to_numpy()
+    dose[dose < 0.0] = 0.0
+    out["dose"] = pd.Series(dose, index=tagged.index, dtype="float64")
     return out
 
 
