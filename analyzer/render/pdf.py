@@ -2,7 +2,8 @@
 
 Laid out with reportlab (platypus) rather than matplotlib's PdfPages: the reports are mostly
 text and tables (verdicts, flag messages, swaps, a roster with links), which reportlab wraps,
-paginates and links properly; the charts from `charts.py` are embedded as PNG images.
+paginates and links properly; the charts from `charts.py` are embedded as images straight
+from their Agg pixels (no PNG in between).
 Output is byte-reproducible: reportlab's `invariant` mode pins dates and document ids, fonts
 are the DejaVu files shipped with matplotlib, and athletes are processed in sorted order.
 """
