@@ -13,6 +13,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from analyzer.errors import (
@@ -70,11 +71,10 @@ def load_document(path: Path, options: ImportOptions) -> Document:
         if raw.startswith(magic):
             hint = "save it as .xlsx or .csv" if "xls" in what else "pass a CSV or .xlsx export"
             raise NotALogError(f"this is {what}, not a workout log", path=path, hint=hint)
-    text, encoding = decode(raw, path)
-    if _keep_bytes(raw, text, encoding):
-        del text  # valid UTF-8: readers decode what they need (see Document)
+    if _keep_bytes(raw):  # readers decode what they need (see Document)
         check_line_count(raw, path, options.max_rows)
-        return Document(path=path, encoding=encoding, today=options.today, utf8=raw)
+        return Document(path=path, encoding="utf-8", today=options.today, utf8=raw)
+    text, encoding = decode(raw, path)
     text = blank_excel_sep_line(text)
     check_line_count(text, path, options.max_rows)
     check_quoting(text, path)
@@ -85,12 +85,41 @@ def load_document(path: Path, options: ImportOptions) -> Document:
 KEEP_BYTES_FROM = 1 << 20
 
 
-def _keep_bytes(raw: bytes, text: str, encoding: str) -> bool:
-    """True for a large plain UTF-8 file (no BOM) that needs none of the text fixes
-    `load_document` makes: no `sep=` line to blank, and an even number of quotes (so
-    `check_quoting` has nothing to look at)."""
-    return (encoding == "utf-8" and len(raw) >= KEEP_BYTES_FROM
-            and raw.count(b'"') % 2 == 0 and _SEP_LINE.match(text) is None)
+def _keep_bytes(raw: bytes) -> bool:
+    """True for a large file that `decode` reads as plain UTF-8 (no BOM, no NUL) and that
+    needs none of the text fixes `load_document` makes: no `sep=` line to blank, and an
+    even number of quotes (so `check_quoting` has nothing to look at)."""
+    if (len(raw) < KEEP_BYTES_FROM or raw.startswith((b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf"))
+            or b"\x00" in raw or raw.count(b'"') % 2):
+        return False
+    head = raw[:1 << 16].decode("utf-8", errors="ignore")
+    if not head.strip() or _SEP_START.match(head) is not None:
+        return False
+    return _valid_utf8(raw)
+
+
+#: How a text that may open with Excel's `sep=` line starts (see `_SEP_LINE`).
+_SEP_START = re.compile(r"\A\ufeff?\s*\"?sep=", re.IGNORECASE)
+
+
+def _valid_utf8(raw: bytes) -> bool:
+    """Whether `raw` decodes as UTF-8, checked by Arrow without building the text (the
+    decoded copy of a large file takes up to 4 bytes per character); else by decoding."""
+    try:
+        import pyarrow as pa
+    except ImportError:
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return False
+        return True
+    offsets = pa.py_buffer(np.array([0, len(raw)], dtype=np.int64).tobytes())
+    whole = pa.LargeStringArray.from_buffers(1, offsets, pa.py_buffer(raw))
+    try:
+        whole.validate(full=True)
+    except pa.ArrowInvalid:
+        return False
+    return True
 
 
 _SEP_LINE = re.compile(r"\A\ufeff?\s*\"?sep=.?\"?[ \t]*(?=\r?\n)", re.IGNORECASE)
