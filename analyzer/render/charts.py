@@ -223,12 +223,12 @@ def week_calendar(
     ax.set_xlim(-1.25, 8.05)
     ax.set_ylim(n_rows, -0.45)
     ax.axis("off")
-    # Cells go in with add_artist: the limits are fixed, so add_patch's data-limit update
-    # (a third of building this chart) would be wasted.
     for col, name in enumerate(palette.DAY_NAMES):
         ax.text(col + 0.5, -0.22, name, ha="center", va="center", fontsize=9, fontweight="bold")
     ax.text(7.6, -0.22, "week", ha="center", va="center", fontsize=9, fontweight="bold")
 
+    # Cells go in with add_artist: the limits are fixed, so add_patch's data-limit update
+    # (a third of building this chart) would be wasted.
     dates = days["date"].dt.date.tolist()
     for i, (day, cls, lifts) in enumerate(zip(dates, days["day_class"], days["lifts"],
                                               strict=True)):
@@ -465,10 +465,11 @@ def sparkline(result: AthleteResult, *, weeks: int = 8, end: dt.date | None = No
 
 
 def pixels(fig: Figure, dpi: int = DPI) -> memoryview:
-    """The figure drawn once at `dpi`: its RGBA pixels, rows top first (height x width x 4).
+    """The figure drawn once at `dpi` (and left at that dpi): its RGBA pixels, rows top first
+    (height x width x 4).
 
-    One Agg draw and nothing else; `savefig` would draw twice when a layout engine is set and
-    encode a PNG that a PDF would only decode again."""
+    One Agg draw: PDFs embed these pixels directly rather than a PNG they would decode again,
+    and `png_bytes` encodes them."""
     fig.set_dpi(dpi)
     canvas = FigureCanvasAgg(fig)
     canvas.draw()
