@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 from matplotlib.colors import to_rgba
 from matplotlib.dates import date2num
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 
 from analyzer.analysis import analyze, analyze_sets
 from analyzer.config import load_config
@@ -66,6 +68,21 @@ def test_calendar_outlines_the_flagged_run_and_names_the_lifts(lifter) -> None:
     assert any("Bent Over Row" in t for t in texts)
     assert any("Deadlift" in t for t in texts)
     assert texts.count("OVERUSE") == 4 and texts.count("OK") == 4
+
+
+def test_calendar_title_fits_a_long_name(lifter) -> None:
+    long = dataclasses.replace(lifter, athlete="Maximilian-Alexander Weißenbach-Oberhuber "
+                               "von Hohenlohe-Schillingsfürst")
+    fig = charts.week_calendar(long, weeks=2)
+    charts.pixels(fig)
+    ax = fig.axes[0]
+    text = ax.get_title(loc="left")
+    assert text.startswith("Which days load the lower back: Maximilian") and text.endswith("\u2026")
+    title = next(t for t in ax.get_children() if isinstance(t, Text) and t.get_text() == text)
+    extent = title.get_window_extent()
+    assert extent.x0 >= 0 and extent.x1 <= fig.bbox.width
+    short = charts.week_calendar(lifter, weeks=2)
+    assert short.axes[0].get_title(loc="left") == "Which days load the lower back: strong_lifter"
 
 
 def test_calendar_rows_are_the_last_weeks_requested(lifter) -> None:

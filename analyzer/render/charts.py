@@ -116,9 +116,20 @@ def _right_overhang(ax: Axes) -> float:
     return max(0.0, _text_width([label]) / 2 - (high - ticks[-1]) / (high - low) * width)
 
 
-def _text_width(texts: Sequence[str], size: str | float = "medium") -> float:
+def _fitted(title: str, room: float) -> str:
+    """`title` cut short with an ellipsis where it would be wider than `room` inches."""
+    size, weight = matplotlib.rcParams["axes.titlesize"], matplotlib.rcParams["axes.titleweight"]
+    cut = len(title)
+    while cut > 1 and _text_width([title if cut == len(title) else title[:cut] + "\u2026"],
+                                  size, weight) > room:
+        cut -= 1
+    return title if cut == len(title) else title[:cut].rstrip() + "\u2026"
+
+
+def _text_width(texts: Sequence[str], size: str | float = "medium",
+                weight: str = "normal") -> float:
     """Width (inches) of the widest of `texts` in the chart font (tick labels by default)."""
-    prop = FontProperties(size=size)
+    prop = FontProperties(size=size, weight=weight)
     return max((text_to_path.get_text_width_height_descent(t, prop, ismath=False)[0]
                 for t in texts), default=0.0) / 72
 
@@ -282,7 +293,7 @@ def week_calendar(
     fig.legend(handles=handles, loc="lower center", ncol=3, fontsize=7.5,
                handlelength=1.4, columnspacing=1.2)
     name = textwrap.shorten(result.athlete, 60, placeholder="...")
-    _title(ax, f"Which days load the lower back: {name}")
+    _title(ax, _fitted(f"Which days load the lower back: {name}", WIDTH_IN - 2 * EDGE))
     return fig
 
 
