@@ -191,6 +191,18 @@ class _ByAthlete:
         self.bounds = np.searchsorted(sorted_codes, np.arange(len(uniques) + 1))
         self.codes = sorted_codes
 
+    def date_spans(self) -> tuple[list[dt.date], list[dt.date]]:
+        """Each athlete's first and last `date` (missing dates skipped)."""
+        date = self.ordered["date"].to_numpy(dtype="datetime64[ns]").view("int64")
+        missing = date == np.iinfo("int64").min
+        starts = self.bounds[:-1]
+        if not len(starts):
+            return [], []
+        low = np.minimum.reduceat(np.where(missing, np.iinfo("int64").max, date), starts)
+        high = np.maximum.reduceat(date, starts)
+        return (low.view("datetime64[ns]").astype("datetime64[D]").tolist(),
+                high.view("datetime64[ns]").astype("datetime64[D]").tolist())
+
     def rows(self, i: int) -> pd.DataFrame:
         """Athlete i's rows with their original index labels."""
         return self.ordered.iloc[self.bounds[i]:self.bounds[i + 1]]
@@ -295,17 +307,17 @@ def judge(
         )
     results = []
     day_index = {name: i for i, name in enumerate(days_by_athlete.names)}
+    first_dates, last_dates = sets_by_athlete.date_spans()
     for i, athlete in enumerate(sets_by_athlete.names):
         if athlete not in week_objs:
             continue
-        athlete_sets = sets_by_athlete.renumbered(i)
         results.append(
             AthleteResult(
                 athlete=str(athlete),
-                first_date=athlete_sets["date"].min().date(),
-                last_date=athlete_sets["date"].max().date(),
+                first_date=first_dates[i],
+                last_date=last_dates[i],
                 weeks=tuple(week_objs[athlete]),
-                sets=athlete_sets,
+                sets=sets_by_athlete.renumbered(i),
                 days=days_by_athlete.renumbered(day_index[athlete]),
             )
         )
