@@ -77,7 +77,9 @@ def conform(frame: pd.DataFrame) -> pd.DataFrame:
             col = pd.Series("", index=frame.index)
         else:
             col = pd.Series(np.nan, index=frame.index)
-        if dtype == "datetime64[ns]":
+        if col.dtype == dtype and dtype in ("datetime64[ns]", "float64", "int64"):
+            pass  # already canonical: the conversions below would return the same values
+        elif dtype == "datetime64[ns]":
             col = pd.to_datetime(col).astype("datetime64[ns]")
         elif name == "set_index":
             col = pd.to_numeric(col, errors="coerce").round().astype("Int64")

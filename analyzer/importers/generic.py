@@ -332,8 +332,9 @@ def read_table(
             return None
         col, per = found
         return _RowNumbers(
-            value=pd.Series(col.take(per.value.to_numpy("float64"), np.nan), index=index),
-            bad=pd.Series(col.take(per.bad.to_numpy(bool), False), index=index),
+            value=pd.Series(col.take(per.value.to_numpy("float64"), np.nan), index=index,
+                            copy=False),
+            bad=pd.Series(col.take(per.bad.to_numpy(bool), False), index=index, copy=False),
         )
 
     frame = pd.DataFrame(index=index)
@@ -347,7 +348,7 @@ def read_table(
     empty_date = date.codes < 0
     if (empty_date & ~np.isnat(filled) & (coded["exercise"].codes >= 0)).any():
         notes.append("rows with an empty date took the date from the row above")
-    performed = pd.Series(filled, index=index, dtype="datetime64[ns]")
+    performed = pd.Series(filled, index=index, dtype="datetime64[ns]", copy=False)
     if "time" in coded:
         performed = _add_time_of_day(performed, coded["time"].text(index))
     frame["performed_at"] = performed
@@ -368,8 +369,9 @@ def read_table(
     weight = per_value("weight", allow_units=True, allow_bodyweight=True)
     if weight is not None:
         col, per = weight
-        value = pd.Series(col.take(per.value.to_numpy("float64"), np.nan), index=index)
-        wrong = pd.Series(col.take(per.bad.to_numpy(bool), False), index=index)
+        value = pd.Series(col.take(per.value.to_numpy("float64"), np.nan), index=index,
+                          copy=False)
+        wrong = pd.Series(col.take(per.bad.to_numpy(bool), False), index=index, copy=False)
         missing, pounds = _weight_units(col, per.unit, coded.get("unit"),
                                         columns["weight"].unit, options, index)
         problems.add_mask("weight not a number", wrong & ~bad, source_row)
