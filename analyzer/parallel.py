@@ -12,6 +12,7 @@ Where fork is not available (Windows, macOS default) everything runs in this pro
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections import deque
@@ -56,7 +57,10 @@ def can_fork() -> bool:
 
 
 def _pool(jobs: int) -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"))
+    # Each worker moves what it inherited (set tables, results) out of the collector's reach:
+    # collections then scan only what the task makes, and inherited pages stay shared.
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"),
+                               initializer=gc.freeze)
 
 
 def bounded_map(fn: Callable[[T], R], items: Iterable[T], jobs: int) -> Iterator[R]:
