@@ -174,9 +174,10 @@ def bytes_grid(data: bytes, delimiter: str) -> TextGrid | None:
     if b"\r" in data or len(delimiter) != 1 or data.startswith(b"\xef\xbb\xbf"):
         return None
     buf = np.frombuffer(data, dtype=np.uint8)
-    if b'"' in data and not _regular_quotes(buf, ord(delimiter)):
+    quotes = b'"' in data
+    if quotes and not _regular_quotes(buf, ord(delimiter)):
         return None
-    starts, ends, lines = _record_bounds(buf)
+    starts, ends, lines = _record_bounds(buf, quotes=quotes)
     filled = ends > starts
     if not filled.any():
         return None

@@ -149,19 +149,24 @@ def read_table(text: str, delimiter: str | None = None) -> Table:
     return _make_table(grid, lines, nfields, delimiter)
 
 
-def _record_bounds(buf: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _record_bounds(buf: np.ndarray, *, quotes: bool = True
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Start/end byte offsets and 1-based starting line of every record (blank ones too).
 
     Quote parity is looked up only at the newlines (binary search over the quote positions),
-    so no array as long as the text is built besides the two position lists."""
+    so no array as long as the text is built besides the two position lists. `quotes=False`
+    says the text holds no `"` (every line is a record)."""
     all_nl = np.flatnonzero(buf == _NEWLINE)
-    quotes_at = np.flatnonzero(buf == _QUOTE)
+    quotes_at = np.flatnonzero(buf == _QUOTE) if quotes else np.zeros(0, dtype=np.intp)
     ends = all_nl[(np.searchsorted(quotes_at, all_nl) % 2) == 0] if quotes_at.size else all_nl
     starts = np.concatenate(([0], ends + 1))
     ends = np.concatenate((ends, [buf.size]))
     if starts[-1] >= buf.size:  # text ends with a newline: no record after it
         starts, ends = starts[:-1], ends[:-1]
-    lines = np.searchsorted(all_nl, starts) + 1
+    if quotes_at.size:
+        lines = np.searchsorted(all_nl, starts) + 1
+    else:  # record i starts after the i-th newline
+        lines = np.arange(1, starts.size + 1, dtype=np.int64)
     return starts, ends, lines
 
 
