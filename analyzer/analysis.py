@@ -6,8 +6,10 @@ on a canonical set table already in memory (tests, the plan checker, the Dask pa
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Sequence
+import gc
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -234,6 +236,19 @@ def _none_or_rounded(values: pd.Series) -> list[float | None]:
     return [None if x != x else round(x, 3) for x in values.to_numpy(dtype="float64").tolist()]
 
 
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Cyclic garbage collection off while many small acyclic result objects are built: each
+    full pass scans every live object, so with it on, building grows faster than the result."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def judge(
     sets: pd.DataFrame,
     tagger: Tagger,
@@ -247,20 +262,60 @@ def judge(
     dosed = model.set_doses(tag_sets(sets, tagger), config)
     days = model.daily_series(dosed, config)
     weeks = model.weekly_series(days)
-    flag_rows = flagging.find_flags(days, dosed, weeks, config)
+    with _gc_paused():
+        flag_rows = flagging.find_flags(days, dosed, weeks, config)
+        flag_objs_by_week, flag_positions = _flags_by_week(flag_rows)
+    sets_by_athlete = _ByAthlete(dosed)
+    # The weekly table is ordered by (athlete, week start).
+    week_athlete = _texts(weeks["athlete"])
+    week_ns = _ns(weeks["week_start"]).tolist()
+    swapped = _swaps_by_week(list(zip(week_athlete, week_ns, strict=True)), flag_objs_by_week,
+                             flag_positions, flag_rows, sets_by_athlete,
+                             days, tagger, config) if with_swaps else {}
+    with _gc_paused():
+        return _results(weeks, week_athlete, week_ns, flag_objs_by_week, swapped,
+                        _ByAthlete(days), sets_by_athlete)
+
+
+def _swaps_by_week(
+    week_keys: list[_WeekKey],
+    flag_objs_by_week: dict[_WeekKey, tuple[Flag, ...]],
+    flag_positions: dict[_WeekKey, list[int]],
+    flag_rows: pd.DataFrame,
+    sets_by_athlete: _ByAthlete,
+    days: pd.DataFrame,
+    tagger: Tagger,
+    config: Config,
+) -> dict[_WeekKey, tuple]:
+    """(athlete, week start) -> (swaps, after swaps) of every flagged week, searched in week
+    order (each athlete's weeks in a row, as the swap context's per-athlete cache expects)."""
     direct_reference = days.groupby("athlete")["direct_reference"].first()
     context = swaps.SwapContext(catalog=tagger.catalog, config=config,
                                 direct_reference=direct_reference)
-
-    flag_objs_by_week, flag_positions = _flags_by_week(flag_rows)
-    days_by_athlete = _ByAthlete(days)
-    loaded_map = _loaded_days_by_week(days_by_athlete)
-    sets_by_athlete = _ByAthlete(dosed)
     set_index = {name: i for i, name in enumerate(sets_by_athlete.names)}
+    out: dict[_WeekKey, tuple] = {}
+    for key in week_keys:
+        flag_objs = flag_objs_by_week.get(key, ())
+        if flag_objs and worst([f.severity for f in flag_objs]) != "ok":
+            athlete, start_ns = key
+            out[key] = swaps.suggest(sets_by_athlete.rows(set_index[athlete]),
+                                     pd.Timestamp(start_ns), flag_rows.iloc[flag_positions[key]],
+                                     context)
+    return out
 
-    # The weekly table is ordered by (athlete, week start): one slice of columns per athlete.
-    week_athlete = _texts(weeks["athlete"])
-    week_ns = _ns(weeks["week_start"]).tolist()
+
+def _results(
+    weeks: pd.DataFrame,
+    week_athlete: list[str],
+    week_ns: list[int],
+    flag_objs_by_week: dict[_WeekKey, tuple[Flag, ...]],
+    swapped: dict[_WeekKey, tuple],
+    days_by_athlete: _ByAthlete,
+    sets_by_athlete: _ByAthlete,
+) -> tuple[AthleteResult, ...]:
+    """The typed result of every athlete, from the weekly table and the per-week flags and
+    swaps (Week fields from whole columns converted once, not row by row)."""
+    loaded_map = _loaded_days_by_week(days_by_athlete)
     columns = zip(
         _texts(weeks["week"]),
         weeks["week_start"].to_numpy(dtype="datetime64[D]").tolist(),
@@ -279,13 +334,7 @@ def judge(
                             strain) in zip(week_athlete, week_ns, columns, strict=True):
         key = (athlete, start_ns)
         flag_objs = flag_objs_by_week.get(key, ())
-        status = worst([f.severity for f in flag_objs])
-        swap_objs, after = (), None
-        if with_swaps and status != "ok" and flag_objs:
-            wflags = flag_rows.iloc[flag_positions[key]]
-            athlete_sets = sets_by_athlete.rows(set_index[athlete])
-            swap_objs, after = swaps.suggest(athlete_sets, pd.Timestamp(start_ns), wflags,
-                                             context)
+        swap_objs, after = swapped.get(key, ((), None))
         week_objs.setdefault(athlete, []).append(
             Week(
                 week=label,
@@ -299,7 +348,7 @@ def judge(
                 acwr=acwr,
                 monotony=monotony,
                 strain=strain,
-                status=status,
+                status=worst([f.severity for f in flag_objs]),
                 flags=flag_objs,
                 swaps=swap_objs,
                 after_swaps=after,
