@@ -503,11 +503,25 @@ def _fill_down(dates: np.ndarray, written: np.ndarray) -> np.ndarray:
 
 def _order_within(frame: pd.DataFrame) -> pd.Series:
     """1-based position of each row among the rows of the same athlete, time and exercise
-    (grouped by the categorical codes and the time's integer value: no text hashed)."""
+    (keys: the categorical codes and the time's integer value, no text hashed).
+
+    Logs write an exercise's sets together, so rows come in runs of one key: the position is
+    the place in the run plus the rows of the same key in earlier runs, which takes a
+    grouping of the runs rather than of every row."""
     keys = [frame["athlete"].cat.codes.to_numpy(),
             frame["performed_at"].to_numpy().view("int64"),
             frame["exercise"].cat.codes.to_numpy()]
-    return frame.groupby(keys, dropna=False, sort=False).cumcount() + 1
+    n = len(frame)
+    new_run = np.zeros(n, dtype=bool)
+    new_run[:1] = True
+    for key in keys:
+        new_run[1:] |= key[1:] != key[:-1]
+    heads = np.flatnonzero(new_run)
+    lengths = np.diff(np.append(heads, n))
+    earlier = (pd.Series(lengths).groupby([key[heads] for key in keys], sort=False,
+                                          dropna=False).cumsum().to_numpy() - lengths)
+    run = np.cumsum(new_run) - 1
+    return pd.Series(np.arange(1, n + 1) - heads[run] + earlier[run], index=frame.index)
 
 
 #: Cells of a warm-up flag column that mean "yes".
