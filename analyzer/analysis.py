@@ -152,7 +152,7 @@ def _ns(dates: pd.Series) -> np.ndarray:
     return dates.to_numpy(dtype="datetime64[ns]").view("int64")
 
 
-def _texts(column: pd.Series) -> list:
+def _texts(column: pd.Series) -> list[str]:
     """A text column as a list of Python str (NaN for missing), without a per-element
     iteration in pandas."""
     return column.to_numpy(dtype=object).tolist()
@@ -233,6 +233,7 @@ def _loaded_days_by_week(days: _ByAthlete) -> dict[_WeekKey, tuple[dt.date, ...]
 
 
 def _none_or_rounded(values: pd.Series) -> list[float | None]:
+    """Each value rounded to 3 places, None where missing (a JSON null)."""
     return [None if x != x else round(x, 3) for x in values.to_numpy(dtype="float64").tolist()]
 
 
