@@ -89,8 +89,9 @@ def text_grid(text: str, delimiter: str | None = None, *, strings: bool = False)
 
     Large files take pandas' C parser (see `_fast_grid`); the `csv` module remains the
     reference for anything irregular. With `strings`, a large file whose records all have
-    the header's width comes back as pyarrow string columns (see `_arrow_grid`): the same
-    cells, for readers that only look at them through `as_text`."""
+    the header's width comes back as categorical columns of string cells (see
+    `_arrow_grid`): the same cells, for readers that only look at them through `as_text` or
+    `code_cells`."""
     delimiter = delimiter or sniff_delimiter(_head_lines(text))
     if len(text) >= FAST_GRID_CHARS:
         fast = _arrow_grid(text, delimiter) if strings else None
@@ -158,8 +159,8 @@ def _fast_grid(text: str, delimiter: str) -> TextGrid | None:
 
 
 def _arrow_grid(text: str, delimiter: str) -> TextGrid | None:
-    """The grid `_fast_grid` gives, as pyarrow string columns read by Arrow's CSV reader
-    (no Python string per cell): where a cell is None there, it is NaN here. Only for the
+    """The grid `_fast_grid` gives, read by Arrow's CSV reader (no Python string per cell):
+    where a cell is None there, it is NaN here. Only for the
     regular case both readers agree on: no `\r` or BOM, quotes only at field edges, and
     every non-empty record exactly as wide as the first (Arrow checks); empty lines become
     all-NaN rows. Columns are categoricals of their distinct cells (read dictionary-encoded:
