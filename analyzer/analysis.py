@@ -145,7 +145,6 @@ def exercise_summaries(tagger: Tagger, counts: pd.Series) -> tuple[ExerciseSumma
 
 #: (athlete, week start as nanoseconds since the epoch)
 _WeekKey = tuple[str, int]
-_DAY_NS = 86_400_000_000_000
 
 
 def _ns(dates: pd.Series) -> np.ndarray:
@@ -222,7 +221,8 @@ def _loaded_days_by_week(days: _ByAthlete) -> dict[_WeekKey, tuple[dt.date, ...]
     frame = days.ordered
     loaded = frame["loaded"].to_numpy(dtype=bool)
     date_ns = _ns(frame["date"])[loaded]
-    week_ns = date_ns - ((date_ns // _DAY_NS + 3) % 7) * _DAY_NS  # 1970-01-01 was a Thursday
+    # Monday of each day's week (1970-01-01, day 0, was a Thursday).
+    week_ns = date_ns - ((date_ns // model.DAY_NS + 3) % 7) * model.DAY_NS
     athlete = days.codes[loaded]
     bounds = flagging.group_bounds([athlete, week_ns])
     dates = date_ns.view("datetime64[ns]").astype("datetime64[D]").tolist()

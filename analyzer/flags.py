@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from analyzer.config import Config
+from analyzer.model import DAY_NS
 
 FLAG_COLUMNS = ["athlete", "week_start", "code", "severity", "days", "exercises", "message"]
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -23,9 +24,6 @@ DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 def _week_start(dates: pd.Series) -> pd.Series:
     return dates - pd.to_timedelta(dates.dt.day_of_week, unit="D")
-
-
-DAY_NS = 86_400_000_000_000
 
 
 @functools.cache

@@ -140,6 +140,7 @@ def set_doses(tagged: pd.DataFrame, config: Config) -> pd.DataFrame:
     return out
 
 
+#: One day in nanoseconds (datetime64[ns] arithmetic on int64 views).
 DAY_NS = 86_400_000_000_000
 
 
@@ -203,7 +204,8 @@ class _Calendar:
         return out
 
     def ewm(self, values: np.ndarray, alpha: float) -> np.ndarray:
-        """Per-athlete `ewm(alpha, adjust=False).mean()` (pandas' cythonised groupby)."""
+        """Per-athlete `ewm(alpha, adjust=False).mean()` (pandas' cythonised groupby; each
+        athlete's days are contiguous and in code order, so its result is in row order)."""
         out = pd.Series(values).groupby(self.code, sort=False).ewm(alpha=alpha, adjust=False)
         return out.mean().to_numpy()
 
