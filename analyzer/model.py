@@ -333,7 +333,8 @@ def weekly_series(days: pd.DataFrame) -> pd.DataFrame:
     week, the acute:chronic ratio (mean acute / mean chronic load over the week's days with a
     valid ratio), monotony and strain (Foster
     1998: mean / SD of the 7 daily doses; strain = weekly load x monotony)."""
-    d = days.copy()
+    d = days[["athlete", "date", "loaded", "sets", "direct_sets", "indirect_sets", "dose",
+              "acute", "chronic", "acwr"]]
     d["week_start"] = d["date"] - pd.to_timedelta(d["date"].dt.day_of_week, unit="D")
     # Longest run of loaded days inside the week.
     key = [d["athlete"], d["week_start"]]
