@@ -294,14 +294,16 @@ def _swaps_by_week(
     context = swaps.SwapContext(catalog=tagger.catalog, config=config,
                                 direct_reference=direct_reference)
     set_index = {name: i for i, name in enumerate(sets_by_athlete.names)}
+    athlete_sets: dict[str, pd.DataFrame] = {}  # one frame per athlete for all their weeks
     out: dict[_WeekKey, tuple] = {}
     for key in week_keys:
         flag_objs = flag_objs_by_week.get(key, ())
         if flag_objs and worst([f.severity for f in flag_objs]) != "ok":
             athlete, start_ns = key
-            out[key] = swaps.suggest(sets_by_athlete.rows(set_index[athlete]),
-                                     pd.Timestamp(start_ns), flag_rows.iloc[flag_positions[key]],
-                                     context)
+            if athlete not in athlete_sets:
+                athlete_sets[athlete] = sets_by_athlete.rows(set_index[athlete])
+            out[key] = swaps.suggest(athlete_sets[athlete], pd.Timestamp(start_ns),
+                                     flag_rows.iloc[flag_positions[key]], context)
     return out
 
 
