@@ -20,7 +20,8 @@ from analyzer import flags as flagging
 from analyzer import model, swaps
 from analyzer.config import Config, load_config
 from analyzer.importers import Inputs, read_inputs
-from analyzer.importers.base import ImportOptions, ImportResult, SourceReport
+from analyzer.importers.base import ImportOptions, SourceReport
+from analyzer.merging import merge_sources
 from analyzer.results import (
     Analysis,
     AthleteResult,
@@ -31,12 +32,6 @@ from analyzer.results import (
 )
 from analyzer.tagging import Tagger, load_tagger, tag_sets
 
-#: Two single-athlete files sharing at least this share of the smaller one's sets are taken
-#: as two exports of the same lifter and merged.
-SAME_LIFTER_OVERLAP = 0.5
-#: ...and hold at least this many distinct sets (a tiny file matches by chance too easily).
-MIN_SETS_TO_MERGE = 20
-
 
 @dataclass(frozen=True)
 class AnalyzeOptions:
@@ -46,73 +41,6 @@ class AnalyzeOptions:
     exercise_map: Path | None = None
     config_path: Path | None = None
     swaps: bool = True
-
-
-def _dedup_key(sets: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "performed_at": sets["performed_at"],
-            "exercise": sets["exercise"].str.casefold(),
-            "weight": sets["weight_kg"].round(1),
-            "reps": sets["reps"],
-        }
-    )
-
-
-def merge_sources(results: Sequence[ImportResult]) -> tuple[pd.DataFrame, int, list[str]]:
-    """One set table from many files: overlapping exports of the same lifter are merged under
-    one athlete name, and exact duplicate sets across files are counted once.
-
-    Returns (sets, duplicates dropped, notes for the user)."""
-    notes: list[str] = []
-    tables = [r.sets for r in results]
-    if not tables:
-        raise ValueError("no import results")
-    sets = pd.concat(tables, ignore_index=True) if len(tables) > 1 else tables[0].copy(deep=False)
-    if len(tables) == 1:
-        return sets, 0, notes
-
-    # Overlapping single-athlete files -> same lifter. The evidence is the same sets (date and
-    # time, exercise, weight, reps), not merely the same sessions: clients of one coach often
-    # train the same program on the same days.
-    single = [r for r in results if len(r.report.athletes) == 1 and len(r.sets)]
-    keys = {
-        r.report.path: set(
-            map(tuple, _dedup_key(r.sets).drop_duplicates().astype("str").to_numpy().tolist())
-        )
-        for r in single
-    }
-    rename: dict[str, str] = {}
-    by_size = sorted(single, key=lambda r: -len(r.sets))
-    for i, big in enumerate(by_size):
-        for small in by_size[i + 1:]:
-            a, b = keys[big.report.path], keys[small.report.path]
-            if not b:
-                continue
-            shared = len(a & b) / len(b)
-            name_big = rename.get(big.report.athletes[0], big.report.athletes[0])
-            name_small = small.report.athletes[0]
-            named_by_file = name_small == Path(small.report.path).stem
-            fresh = name_small not in rename and name_small != name_big and named_by_file
-            if shared >= SAME_LIFTER_OVERLAP and fresh and len(b) >= MIN_SETS_TO_MERGE:
-                rename[name_small] = name_big
-                notes.append(
-                    f"{Path(small.report.path).name} and {Path(big.report.path).name} share "
-                    f"{shared:.0%} of their sets: read as one lifter, {name_big!r}"
-                )
-    if rename:
-        sets["athlete"] = sets["athlete"].replace(rename)
-
-    key = _dedup_key(sets)
-    key["athlete"] = sets["athlete"]
-    key["file"] = sets["source_file"]
-    cols = ["athlete", "performed_at", "exercise", "weight", "reps"]
-    key["occurrence"] = key.groupby(["file", *cols], dropna=False).cumcount()
-    duplicated = key.duplicated(subset=[*cols, "occurrence"], keep="first")
-    dropped = int(duplicated.sum())
-    if dropped:
-        notes.append(f"{dropped} duplicate sets found in more than one file were counted once")
-    return sets[~duplicated].reset_index(drop=True), dropped, notes
 
 
 def _exercise_summaries(tagger: Tagger, sets: pd.DataFrame) -> tuple[ExerciseSummary, ...]:

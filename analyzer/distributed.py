@@ -2,7 +2,7 @@
 per-athlete pipeline as the pandas path, run on a Dask cluster, gathered into the same result.
 
 Inputs are either log files (a folder of exports, many files): each file is read by the same
-importer on a worker, and the sources are merged as `analysis.merge_sources` merges them; or
+importer on a worker, and the sources are merged as `merging.merge_sources` merges them; or
 a Parquet dataset holding the canonical set table (`schema.COLUMNS`), read partition by
 partition. Either way the set table is shuffled so that every athlete's rows sit in one
 partition, and `analysis.judge` runs on each partition (`map_partitions`); only the judged
@@ -24,11 +24,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analyzer.analysis import AnalyzeOptions, exercise_summaries, judge, merge_sources
+from analyzer.analysis import AnalyzeOptions, exercise_summaries, judge
 from analyzer.config import Config, load_config
 from analyzer.errors import BacklogError, ConfigError, EmptyLogError, InputNotFoundError
 from analyzer.importers import Inputs, SkippedFile, read_log
 from analyzer.importers.base import ImportOptions, ImportResult, SourceReport
+from analyzer.merging import merge_sources
 from analyzer.parallel import folder_logs
 from analyzer.results import Analysis, AthleteResult
 from analyzer.schema import COLUMNS

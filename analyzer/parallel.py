@@ -24,12 +24,13 @@ from typing import Any, TypeVar
 
 import pandas as pd
 
-from analyzer.analysis import AnalyzeOptions, analyze_sets, judge, merge_sources, with_inputs
+from analyzer.analysis import AnalyzeOptions, analyze_sets, judge, with_inputs
 from analyzer.analysis import analyze as analyze_sequential
 from analyzer.config import Config, load_config
 from analyzer.errors import BacklogError, EmptyLogError, InputNotFoundError
 from analyzer.importers import LOG_SUFFIXES, Inputs, SkippedFile, read_log
 from analyzer.importers.base import ImportOptions, ImportResult
+from analyzer.merging import merge_sources
 from analyzer.results import Analysis, AthleteResult
 from analyzer.tagging import Tagger, load_tagger
 

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from analyzer import outputs
-from analyzer.analysis import AnalyzeOptions, analyze_sets, merge_sources
+from analyzer.analysis import AnalyzeOptions, analyze_sets
 from analyzer.config import Config, load_config
 from analyzer.errors import ConfigError, EmptyLogError, UnsupportedLayoutError
 from analyzer.importers import read_inputs
@@ -30,6 +30,7 @@ from analyzer.importers.cells import as_text, parse_dates, parse_numbers
 from analyzer.importers.generic import tables
 from analyzer.importers.headers import find_header
 from analyzer.importers.loading import load_document
+from analyzer.merging import merge_sources
 from analyzer.outputs import atomic_write
 from analyzer.results import AthleteResult, Week
 from analyzer.schema import conform

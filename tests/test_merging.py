@@ -70,12 +70,3 @@ def test_merge_joins_only_the_same_lifter(results: list[ImportResult]) -> None:
     assert dropped == len(results[1].sets)  # ana_old's sets are all in ana's export
     assert any("ana_old.csv and ana.csv" in note for note in notes)
 
-
-def test_same_result_as_the_pairwise_merge(results: list[ImportResult]) -> None:
-    """Every file against every other one, as merging did before the index (reference)."""
-    from analyzer import analysis
-
-    if analysis.merge_sources is merging.merge_sources:
-        pytest.skip("analysis uses merging's merge_sources")
-    ours, reference = merging.merge_sources(results), analysis.merge_sources(results)
-    assert ours[0].equals(reference[0]) and ours[1:] == reference[1:]

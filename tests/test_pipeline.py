@@ -10,8 +10,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analyzer.analysis import AnalyzeOptions, analyze, merge_sources
+from analyzer.analysis import AnalyzeOptions, analyze
 from analyzer.importers import read_log
+from analyzer.merging import merge_sources
 from analyzer.render.json_out import to_json
 
 ROOT = Path(__file__).resolve().parents[1]
