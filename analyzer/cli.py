@@ -225,10 +225,12 @@ def analyze(
                 typer.echo(f"JSON written to {target}")
     if not no_charts:
         from analyzer.config import load_config
+        from analyzer.parallel import run_report_jobs
         from analyzer.render import charts
 
         prepare_out_dir(out)
-        written = charts.write_all(result, out, config=load_config(config))
+        chart_jobs = charts.chart_jobs(result, out, config=load_config(config))
+        written = [path for paths in run_report_jobs(chart_jobs, workers) for path in paths]
         if not quiet and not to_stdout and written:
             typer.echo(f"{len(written)} charts written under {out}/")
     if table is not None:

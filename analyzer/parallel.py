@@ -218,7 +218,7 @@ def _report_task(index: int) -> list[Path]:
 
 
 def run_report_jobs(report_jobs: Sequence[Any], jobs: int | None = None) -> Iterator[list[Path]]:
-    """Run `render.pdf.ReportJob`s (anything with `.run() -> list[Path]`) in the pool, yielding
+    """Run `render.jobs.RenderJob`s (anything with `.run() -> list[Path]`) in the pool, yielding
     each job's written paths in job order (for a progress bar).
 
     Jobs marked `aggregate` (the roster, the weekly report: one PDF over every athlete, the

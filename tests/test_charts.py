@@ -177,3 +177,17 @@ def test_hostile_athlete_names_stay_inside_out(tmp_path: Path) -> None:
     for path in written:
         assert out.resolve() in path.resolve().parents
     assert not (tmp_path / "x").exists()
+
+
+def test_names_the_font_lacks_draw_without_warnings(tmp_path: Path) -> None:
+    """A Chinese exercise name (the real Strong zh export has them) draws as boxes in the
+    default font; matplotlib's per-glyph warnings must not reach the user's terminal."""
+    import warnings
+
+    sessions = week_of("2026-09-07", {0: [("硬拉", "direct", 1.0)], 2: [SQUAT]})
+    analysis = analyze_sets(tagged(sessions))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        written = charts.write_all(analysis, tmp_path)
+    assert len(written) == 4
+    assert not [w for w in caught if "Glyph" in str(w.message)]

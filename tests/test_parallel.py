@@ -128,3 +128,17 @@ def test_cli_report_folder_with_jobs(clients: Path, tmp_path: Path) -> None:
     assert outcome.exit_code == 0, outcome.output
     assert (out / "roster.pdf").exists()
     assert len(list(out.glob("*/*.pdf"))) == 8
+
+
+def test_cli_analyze_charts_in_the_pool_are_the_same_files(tmp_path: Path) -> None:
+    """`analyze` writes every athlete's charts through the pool; --jobs 2 and --jobs 1 give
+    the same PNG files, byte for byte."""
+    outs = {}
+    for jobs in ("1", "2"):
+        out = tmp_path / f"jobs{jobs}"
+        outcome = CliRunner().invoke(app, ["analyze", str(ROSTER), "--out", str(out),
+                                           "--jobs", jobs, "--quiet"])
+        assert outcome.exit_code == 0, outcome.output
+        outs[jobs] = {p.relative_to(out): p.read_bytes() for p in sorted(out.rglob("*.png"))}
+    assert len(outs["1"]) == 4 * 3  # four charts for each of the roster's three athletes
+    assert outs["1"] == outs["2"]

@@ -11,7 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import io
 import textwrap
-from collections.abc import Sequence
+import warnings
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import matplotlib
@@ -32,6 +34,7 @@ from matplotlib.textpath import text_to_path  # noqa: E402
 from analyzer.config import Config, load_config  # noqa: E402
 from analyzer.outputs import atomic_write, inside, safe_name  # noqa: E402
 from analyzer.render import palette  # noqa: E402
+from analyzer.render.jobs import RenderJob  # noqa: E402
 from analyzer.results import Analysis, AthleteResult  # noqa: E402
 
 #: Weeks shown by default: enough to see a pattern, few enough to read the cells.
@@ -126,12 +129,23 @@ def _fitted(title: str, room: float) -> str:
     return title if cut == len(title) else title[:cut].rstrip() + "\u2026"
 
 
+@contextmanager
+def _missing_glyphs_quiet() -> Iterator[None]:
+    """Names in a script the chart font lacks (e.g. Chinese with DejaVu Sans) are drawn as
+    boxes; matplotlib would warn once per glyph per chart, thousands of lines for a roster."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r"Glyph \d+ .*missing from font",
+                                category=UserWarning)
+        yield
+
+
 def _text_width(texts: Sequence[str], size: str | float = "medium",
                 weight: str = "normal") -> float:
     """Width (inches) of the widest of `texts` in the chart font (tick labels by default)."""
     prop = FontProperties(size=size, weight=weight)
-    return max((text_to_path.get_text_width_height_descent(t, prop, ismath=False)[0]
-                for t in texts), default=0.0) / 72
+    with _missing_glyphs_quiet():
+        return max((text_to_path.get_text_width_height_descent(t, prop, ismath=False)[0]
+                    for t in texts), default=0.0) / 72
 
 
 def _short(name: str) -> str:
@@ -483,7 +497,8 @@ def pixels(fig: Figure, dpi: int = DPI) -> memoryview:
     and `png_bytes` encodes them."""
     fig.set_dpi(dpi)
     canvas = FigureCanvasAgg(fig)
-    canvas.draw()
+    with _missing_glyphs_quiet():
+        canvas.draw()
     return canvas.buffer_rgba()
 
 
@@ -519,16 +534,26 @@ def athlete_folders(analysis: Analysis, out_dir: Path) -> dict[str, Path]:
     }
 
 
-def write_all(analysis: Analysis, out_dir: Path, *, config: Config | None = None) -> list[Path]:
-    """Write every athlete's charts as PNG into `out_dir/<safe athlete name>/`."""
+def chart_jobs(analysis: Analysis, out_dir: Path, *, config: Config | None = None
+               ) -> list[RenderJob]:
+    """One job per athlete with weeks: write their charts as PNG into
+    `out_dir/<safe athlete name>/` (run them with `parallel.run_report_jobs`)."""
     config = config or load_config()
     folders = athlete_folders(analysis, out_dir)
-    written: list[Path] = []
-    for result in sorted(analysis.athletes, key=lambda a: a.athlete):
-        if not result.weeks:
-            continue
-        for name, fig in athlete_figures(result, config=config).items():
-            data = png_bytes(fig)
-            written.append(atomic_write(folders[result.athlete] / f"{name}.png",
-                                        lambda h, data=data: h.write(data)))
-    return written
+
+    def job(result: AthleteResult) -> RenderJob:
+        def run() -> list[Path]:
+            written = []
+            for name, fig in athlete_figures(result, config=config).items():
+                data = png_bytes(fig)
+                written.append(atomic_write(folders[result.athlete] / f"{name}.png",
+                                            lambda h, data=data: h.write(data)))
+            return written
+        return RenderJob(result.athlete, run)
+
+    return [job(r) for r in sorted(analysis.athletes, key=lambda a: a.athlete) if r.weeks]
+
+
+def write_all(analysis: Analysis, out_dir: Path, *, config: Config | None = None) -> list[Path]:
+    """Write every athlete's charts as PNG into `out_dir/<safe athlete name>/`, here."""
+    return [path for job in chart_jobs(analysis, out_dir, config=config) for path in job.run()]

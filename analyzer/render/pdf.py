@@ -51,6 +51,7 @@ from analyzer.config import Config, load_config
 from analyzer.errors import ConfigError
 from analyzer.outputs import atomic_write_bytes
 from analyzer.render import charts, palette
+from analyzer.render.jobs import RenderJob
 from analyzer.results import SEVERITY_RANK, Analysis, AthleteResult, Week
 
 PAGE_W, PAGE_H = A4
@@ -643,12 +644,8 @@ def roster_report(results: Sequence[AthleteResult], monday: dt.date,
 # --- jobs for the CLI -------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ReportJob:
-    """One unit of report writing (one athlete, or the roster); the CLI shows progress."""
-
-    label: str
-    run: Callable[[], list[Path]]
+#: One report to write (kept under this name for callers of `report_jobs`).
+ReportJob = RenderJob
 
 
 def report_jobs(
@@ -686,11 +683,11 @@ def report_jobs(
         jobs.append(ReportJob(result.athlete, run))
     if week and results:
         weekly_target = out_dir / f"weekly-{label}.pdf"
-        jobs.append(ReportJob("weekly report", lambda: [
+        jobs.append(ReportJob("weekly report", aggregate=True, run=lambda: [
             atomic_write_bytes(weekly_target, weekly_report(results, monday))]))
     if len(results) > 1:
         roster_target = out_dir / "roster.pdf"
-        jobs.append(ReportJob("roster", lambda: [
+        jobs.append(ReportJob("roster", aggregate=True, run=lambda: [
             atomic_write_bytes(roster_target, roster_report(results, monday, links))]))
     return jobs
 
