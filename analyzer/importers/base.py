@@ -8,7 +8,6 @@ never at the file name.
 
 from __future__ import annotations
 
-import ctypes
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -220,8 +219,6 @@ def finish(
     values (see `implausible`) and header lines repeated inside the data are dropped and
     counted per reason, never silently used.
     """
-    if len(frame) >= TRIM_FROM_ROWS:
-        return_freed_memory()
     path = pd.Categorical.from_codes(np.zeros(len(frame), dtype=np.int8), [str(doc.path)])
     sets = conform(frame.assign(source_file=path))
     del frame
@@ -255,22 +252,6 @@ def finish(
         notes=tuple(notes),
     )
     return ImportResult(sets=sets, report=report)
-
-
-#: Frames at least this long hand freed memory back before `conform` (see below).
-TRIM_FROM_ROWS = 100_000
-
-
-def return_freed_memory() -> None:
-    """Give the heap memory freed by an importer's temporaries back to the OS (glibc's
-    `malloc_trim`), so that building the canonical table does not add to pages the process
-    still holds: at 1M sets this lowers the import's peak RSS by ~30-40 MB. A no-op where
-    the C library has no `malloc_trim`."""
-    try:
-        trim = ctypes.CDLL(None).malloc_trim
-    except (OSError, AttributeError, TypeError):
-        return
-    trim(0)
 
 
 def implausible(sets: pd.DataFrame, *, today: date | None = None) -> dict[str, pd.Series]:

@@ -217,7 +217,6 @@ def bytes_grid(data: bytes, delimiter: str) -> TextGrid | None:
         at[filled] = np.arange(table.num_rows)
     cells = pd.DataFrame({i: _categorical(table.column(i), at) for i in range(width)})
     del table
-    pa.default_memory_pool().release_unused()  # the reader's buffers, not kept for later
     return TextGrid(cells, lines.astype(np.int64), delimiter)
 
 

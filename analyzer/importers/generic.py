@@ -33,14 +33,12 @@ import pandas as pd
 
 from analyzer.errors import UnsupportedLayoutError
 from analyzer.importers.base import (
-    TRIM_FROM_ROWS,
     Document,
     ImportOptions,
     ImportResult,
     RowProblems,
     finish,
     head_of,
-    return_freed_memory,
 )
 from analyzer.importers.cells import (
     STR_OBJ,
@@ -125,8 +123,6 @@ class GenericImporter:
     def read(self, doc: Document, options: ImportOptions) -> ImportResult:
         check_columns_option(options.columns)
         grids, variant = tables(doc)
-        if sum(len(t.cells) for t in grids) >= TRIM_FROM_ROWS:
-            return_freed_memory()  # the grid's temporaries
         located = [(t, find_header(t.cells, options.columns)) for t in grids]
         usable = [
             (t, hdr[0], hdr[1]) for t, hdr in located
