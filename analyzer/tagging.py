@@ -612,7 +612,8 @@ def load_tagger(exercise_map: Path | None = None) -> Tagger:
 
 # -------------------------------------------------------------------- sets
 def tag_sets(sets: pd.DataFrame, tagger: Tagger) -> pd.DataFrame:
-    """The canonical set table plus canonical, load_class, coefficient, primary_muscle, pattern.
+    """The canonical set table plus canonical, load_class, coefficient, primary_muscle, pattern
+    (the four text columns categorical: a few catalog values repeated over every set).
 
     Each distinct exercise name is tagged once; the results are spread back to the rows by
     the factorised codes (a vectorised take), so the cost grows with distinct names, not sets.
@@ -626,6 +627,11 @@ def tag_sets(sets: pd.DataFrame, tagger: Tagger) -> pd.DataFrame:
     out = sets.copy(deep=False)
     for column in SET_TAG_COLUMNS:
         values = np.append(table[column].to_numpy(dtype=object), fill[column])
-        dtype = "float64" if column == "coefficient" else _STR
-        out[column] = pd.Series(pd.array(values, dtype=dtype).take(positions), index=sets.index)
+        if column == "coefficient":
+            column_values: object = pd.array(values, dtype="float64").take(positions)
+        else:  # few distinct values: codes per row, not a string per row
+            codes, categories = pd.factorize(pd.array(values, dtype=_STR))
+            column_values = pd.Categorical.from_codes(
+                codes[positions], dtype=pd.CategoricalDtype(pd.Index(categories, dtype=_STR)))
+        out[column] = pd.Series(column_values, index=sets.index)
     return out
