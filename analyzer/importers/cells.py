@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Final
 
 import numpy as np
@@ -174,19 +175,27 @@ def bytes_grid(data: bytes, delimiter: str) -> TextGrid | None:
     """`_arrow_grid` of the text whose UTF-8 bytes are `data` (None where it gives None)."""
     if b"\r" in data or len(delimiter) != 1 or data.startswith(b"\xef\xbb\xbf"):
         return None
-    buf = np.frombuffer(data, dtype=np.uint8)
-    quotes = b'"' in data
-    if quotes and not _regular_quotes(buf, ord(delimiter)):
-        return None
-    starts, ends, lines = _record_bounds(buf, quotes=quotes)
-    filled = ends > starts
-    if not filled.any():
-        return None
-    first = int(np.argmax(filled))
-    record = buf[starts[first]:ends[first]]
-    width = int(_field_counts(record, np.zeros(1, np.int64), np.full(1, record.size),
-                              ord(delimiter))[0])
-    del buf, record  # Arrow refuses any record of another width (ArrowInvalid below)
+    simple = _one_record_per_line(data)
+    if simple is not None:
+        filled, lines = None, simple
+        if not lines.size:
+            return None
+        newline = data.find(b"\n")
+        width = data[:newline if newline >= 0 else len(data)].count(delimiter.encode()) + 1
+    else:
+        buf = np.frombuffer(data, dtype=np.uint8)
+        quotes = b'"' in data
+        if quotes and not _regular_quotes(buf, ord(delimiter)):
+            return None
+        starts, ends, lines = _record_bounds(buf, quotes=quotes)
+        filled = ends > starts
+        if not filled.any():
+            return None
+        first = int(np.argmax(filled))
+        record = buf[starts[first]:ends[first]]
+        width = int(_field_counts(record, np.zeros(1, np.int64), np.full(1, record.size),
+                                  ord(delimiter))[0])
+        del buf, record, starts, ends  # Arrow refuses a record of another width (below)
     try:
         import pyarrow as pa
         from pyarrow import csv as pa_csv
@@ -197,7 +206,7 @@ def bytes_grid(data: bytes, delimiter: str) -> TextGrid | None:
     try:
         table = pa_csv.read_csv(
             io.BytesIO(data),
-            read_options=pa_csv.ReadOptions(column_names=names),
+            read_options=pa_csv.ReadOptions(column_names=names, block_size=ARROW_BLOCK_BYTES),
             parse_options=pa_csv.ParseOptions(
                 delimiter=delimiter, quote_char='"', double_quote=True, escape_char=False,
                 newlines_in_values=True, ignore_empty_lines=True),
@@ -208,16 +217,31 @@ def bytes_grid(data: bytes, delimiter: str) -> TextGrid | None:
     except (pa.ArrowInvalid, ValueError):
         return None
     del data
-    if table.num_rows != int(filled.sum()):
+    if table.num_rows != (lines.size if filled is None else int(filled.sum())):
         return None
     table = table.unify_dictionaries()
     at = None
-    if not filled.all():
-        at = np.full(starts.size, -1, dtype=np.int64)
+    if filled is not None and not filled.all():
+        at = np.full(filled.size, -1, dtype=np.int64)
         at[filled] = np.arange(table.num_rows)
     cells = pd.DataFrame({i: _categorical(table.column(i), at) for i in range(width)})
     del table
-    return TextGrid(cells, lines.astype(np.int64), delimiter)
+    return TextGrid(cells, lines.astype(np.int64, copy=False), delimiter)
+
+
+#: Arrow's CSV block: larger than its 1 MB default so a big file is a few dozen chunks (each
+#: chunk has its own dictionary, which `unify_dictionaries` then merges) rather than hundreds.
+ARROW_BLOCK_BYTES: Final = 16 << 20
+
+
+def _one_record_per_line(data: bytes) -> np.ndarray | None:
+    """The 1-based line of every record when `data` has no quote and no empty line (each
+    line one non-empty record, as `_record_bounds` finds them), counted without an array as
+    long as the text; None otherwise."""
+    if b'"' in data or data.startswith(b"\n") or b"\n\n" in data:
+        return None
+    records = data.count(b"\n") + (0 if not data or data.endswith(b"\n") else 1)
+    return np.arange(1, records + 1, dtype=np.int64)
 
 
 def _categorical(column: object, at: np.ndarray | None) -> pd.Categorical:
@@ -228,12 +252,16 @@ def _categorical(column: object, at: np.ndarray | None) -> pd.Categorical:
 
     chunks = column.chunks  # type: ignore[attr-defined]
     dictionary = chunks[0].dictionary if chunks else pa.array([], pa.string())
+    categories = pd.Index(pd.array(dictionary, dtype=STR_OBJ))
+    # Straight into the narrowest code type pandas keeps (it would copy into it otherwise);
+    # chunks without nulls are read in place.
+    kind = np.int8 if len(categories) < 127 else np.int16 if len(categories) < 32767 else np.int32
     codes = np.concatenate(
-        [pc.fill_null(c.indices, -1).to_numpy() for c in chunks] or [np.zeros(0, np.int32)]
+        [(c.indices if c.null_count == 0 else pc.fill_null(c.indices, -1)).to_numpy()
+         for c in chunks] or [np.zeros(0, np.int32)], dtype=kind, casting="unsafe"
     )
     if at is not None:
         codes = np.where(at >= 0, codes[np.maximum(at, 0)], -1) if codes.size else at
-    categories = pd.Index(pd.array(dictionary, dtype=STR_OBJ))
     return pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(categories))
 
 
@@ -278,7 +306,11 @@ class Coded:
     values: pd.Series  # STR_OBJ on a RangeIndex
 
     def counts(self) -> np.ndarray:
-        """How many rows hold each value."""
+        """How many rows hold each value (counted once per column: several readers ask)."""
+        return self._counts
+
+    @cached_property
+    def _counts(self) -> np.ndarray:
         return np.bincount(self.codes[self.codes >= 0], minlength=len(self.values))
 
     def subset(self, keep: np.ndarray) -> Coded:
@@ -327,6 +359,13 @@ def uses_decimal_comma(cols: list[pd.Series]) -> bool:
 def decimal_comma_vote(cols: list[Coded]) -> bool:
     """`uses_decimal_comma` of coded columns: each distinct cell is matched once and
     counted as often as rows hold it."""
+    comma, dot = decimal_tally(cols)
+    return comma > dot
+
+
+def decimal_tally(cols: list[Coded]) -> tuple[int, int]:
+    """Cells written with a decimal comma and with a decimal point, in these columns (the
+    evidence `decimal_comma_vote` weighs; tallies of row slices of a column add up)."""
     comma = dot = 0
     for col in cols:
         text, counts = col.values, col.counts()
@@ -337,7 +376,7 @@ def decimal_comma_vote(cols: list[Coded]) -> bool:
         has = text.str.contains(".", regex=False).to_numpy(bool)
         hit = text[has].str.fullmatch(r"-?\d+\.\d+").to_numpy(bool)
         dot += int(counts[has][hit].sum())
-    return comma > dot
+    return comma, dot
 
 
 #: A bare number in ASCII digits, the common case `parse_numbers` reads without extraction.

@@ -48,6 +48,7 @@ from analyzer.importers.cells import (
     bytes_grid,
     code_cells,
     decimal_comma_vote,
+    decimal_tally,
     number_cells,
     parse_dates,
     parse_numbers,
@@ -137,11 +138,11 @@ class GenericImporter:
         several = len(usable) > 1
         for table, header_row, columns in usable:
             athlete = _default_athlete(table, several, options, doc)
-            frame, n_rows, table_notes = read_table(
+            frame, n_rows, table_notes, tally = read_table(
                 table, header_row, columns, athlete, options, problems
             )
-            if variant == "generic-csv" and table.cells.shape[0] and uses_decimal_comma(
-                [table.cells[c.index] for c in columns.values()]
+            if variant == "generic-csv" and table.cells.shape[0] and _writes_decimal_comma(
+                table, header_row, columns, tally
             ):
                 variant = "generic-csv-eu"
             frames.append(frame)
@@ -154,6 +155,18 @@ class GenericImporter:
         del grids, located, usable, table, frames  # the cell grids are not needed any more
         return finish(doc, frame, format_name=variant, rows=rows, problems=problems,
                       notes=_dedupe(notes))
+
+
+def _writes_decimal_comma(table: Table, header_row: int, columns: Mapping[str, Column],
+                          body: tuple[int, int] | None) -> bool:
+    """`uses_decimal_comma` of the mapped columns of the whole table; `body` is the tally
+    `read_table` took of the rows below the header (None: it read other columns), so only
+    the header and the rows above it are looked at again."""
+    if body is None:
+        return uses_decimal_comma([table.cells[c.index] for c in columns.values()])
+    top = table.cells.iloc[:header_row + 1]
+    comma, dot = decimal_tally([code_cells(top[c.index]) for c in columns.values()])
+    return comma + body[0] > dot + body[1]
 
 
 def _dedupe(notes: list[str]) -> list[str]:
@@ -288,9 +301,11 @@ def read_table(
     athlete: str,
     options: ImportOptions,
     problems: RowProblems,
-) -> tuple[pd.DataFrame, int, list[str]]:
+) -> tuple[pd.DataFrame, int, list[str], tuple[int, int] | None]:
     """One grid below its header into canonical columns (before `finish`), the number of data
-    records read, and notes. Bad rows are recorded in `problems` and dropped.
+    records read, notes, and the `decimal_tally` of the mapped columns below the header (None
+    when per-set groups were read into new columns). Bad rows are recorded in `problems` and
+    dropped.
 
     Each mapped column is cleaned once into a `Coded` column; numbers, dates and words are
     read from its distinct cells and taken back per row, and name columns stay categorical
@@ -309,6 +324,7 @@ def read_table(
         index, lines = index[~blank], lines[~blank]
         coded = {f: c.subset(~blank) for f, c in coded.items()}
     source_row = pd.Series(lines, index=index, dtype="int64")
+    tally = None if groups else decimal_tally(list(coded.values()))
     notes: list[str] = []
     comma = decimal_comma_vote(
         [coded[f] for f in ("weight", "reps", "rpe", "rir", "sets") if f in coded])
@@ -442,7 +458,7 @@ def read_table(
         order = _order_within(frame)
         frame["set_index"] = frame["set_index"].fillna(order) if "set_index" in frame else order
     frame = frame.drop(columns=["set_no"], errors="ignore")
-    return frame, int((~blank).sum()), notes
+    return frame, int((~blank).sum()), notes, tally
 
 
 class _RowNumbers(NamedTuple):
