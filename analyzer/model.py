@@ -15,26 +15,31 @@ from analyzer.config import Config
 LOADING_CLASSES = ("direct", "indirect")
 
 
+def _codes(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Per row, a code into the returned distinct values (-1 where missing): a categorical's
+    own codes, else factorised."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return (column.cat.codes.to_numpy(),
+                np.asarray(column.cat.categories.astype(object), dtype=object))
+    codes, uniques = pd.factorize(column)
+    return codes, np.asarray(uniques, dtype=object)
+
+
 def _lift_groups(tagged: pd.DataFrame) -> np.ndarray:
     """One code per (athlete, lift) of each row, the lift being the catalog name or else the
-    name as logged (-1 where either is missing). Strings are compared once per distinct
-    (catalog name, logged name) pair, not per row; row-sized arrays are updated in place."""
-    exercise, exercises = pd.factorize(tagged["exercise"])
-    pair, canonicals = pd.factorize(tagged["canonical"])
-    stride = len(exercises) + 1
-    pair += 1
-    pair *= stride
-    pair += exercise
-    pair += 1
+    name as logged (-1 where either is missing). Names are compared once per distinct catalog
+    or logged name, not per row: both sets of names get codes in one name space, and each row
+    takes its catalog name's code where it has one."""
+    exercise, exercises = _codes(tagged["exercise"])
+    canonical, canonicals = _codes(tagged["canonical"])
+    lift_of_name, lifts = pd.factorize(pd.Series(np.append(canonicals, exercises), dtype=object))
+    # Position len(...) - 1 (what code -1 picks) stands for a missing name.
+    of_canonical = np.append(lift_of_name[:len(canonicals)], -1)
+    of_exercise = np.append(lift_of_name[len(canonicals):], -1)
+    lift = of_exercise[exercise]
     del exercise
-    pair, pairs = pd.factorize(pair)
-    canonical_of, exercise_of = np.divmod(pairs.astype("int64"), stride)
-    names = np.append(np.asarray(exercises, dtype=object), None)[exercise_of - 1]
-    named = canonical_of > 0
-    names[named] = np.asarray(canonicals, dtype=object)[canonical_of[named] - 1]
-    lift_of_pair, lifts = pd.factorize(pd.Series(names, dtype=object))
-    lift = lift_of_pair[pair]
-    del pair
+    np.copyto(lift, of_canonical[canonical], where=canonical >= 0)
+    del canonical
     group, _ = pd.factorize(tagged["athlete"])
     missing = (group < 0) | (lift < 0)
     group *= len(lifts)
@@ -62,16 +67,24 @@ def trailing_max(values: np.ndarray, groups: np.ndarray, at: np.ndarray,
     in (`at`, row) order with `at` no more than `window` before its own: what
     `groupby(...).rolling(window, on=at, closed="both").max()` gives after a stable sort, from
     one sort and position bounds instead of a time-based rolling per group."""
-    order = np.lexsort((at, groups))
-    t = at[order]
-    times = np.unique(t)
+    # Rank of each time among the distinct times (one hash pass; only the distinct are sorted).
+    rank, times = pd.factorize(at, sort=True)
+    earliest = np.searchsorted(times, times - window)[rank]
     # Group and time rank in one sortable int64 (ranks, not nanoseconds, cannot overflow).
-    key = groups[order]
+    key = groups.astype("int64")
     key *= len(times) + 1
-    earliest = np.searchsorted(times, t - window)
     earliest += key
-    key += np.searchsorted(times, t)
-    del t, times
+    key += rank
+    del rank, times
+    # A stable sort by group alone (small integers) is enough when each group's rows already
+    # come in time order, as in a log written in time order; else sort by the combined key.
+    # Both give lexsort((at, groups))'s order: ties keep table order.
+    order = np.argsort(groups, kind="stable")
+    key = key[order]
+    if len(key) > 1 and not (key[1:] >= key[:-1]).all():
+        order = order[np.argsort(key, kind="stable")]
+        key.sort(kind="stable")
+    earliest = earliest[order]
     start = np.searchsorted(key, earliest, side="left")
     del key, earliest
     end = np.arange(1, len(order) + 1, dtype="int64")
@@ -88,11 +101,10 @@ def set_effort(tagged: pd.DataFrame, config: Config) -> pd.Series:
     exercise over the trailing window, else 1. Warm-ups are scaled by `warmup_fraction`."""
     weight = tagged["weight_kg"].to_numpy(dtype="float64", na_value=np.nan)
     reps = tagged["reps"].to_numpy(dtype="float64", na_value=np.nan)
-    e1rm = np.where(weight > 0, weight, np.nan)
-    factor = np.where(reps > 0, reps, np.nan)
-    factor /= 30.0
-    factor += 1.0
-    e1rm *= factor  # Epley: weight x (1 + reps / 30)
+    e1rm = np.divide(reps, 30.0)
+    e1rm += 1.0
+    e1rm *= weight  # Epley: weight x (1 + reps / 30)
+    e1rm[~((weight > 0) & (reps > 0))] = np.nan
     at = tagged["performed_at"].to_numpy(dtype="datetime64[ns]")
     rows = ~np.isnan(e1rm) & ~np.isnat(at)
     effort = np.full(len(tagged), np.nan)  # relative e1RM until RPE overrides it below
@@ -107,11 +119,9 @@ def set_effort(tagged: pd.DataFrame, config: Config) -> pd.Series:
 
     rpe = tagged["rpe"].to_numpy(dtype="float64", na_value=np.nan)
     valid = (rpe >= 1) & (rpe <= 10)
-    from_rpe = np.subtract(10.0, rpe, where=valid, out=np.full(len(rpe), np.nan))
-    from_rpe *= config.per_rir
-    np.subtract(1.0, from_rpe, out=from_rpe)
-    np.copyto(effort, from_rpe, where=valid)
-    del from_rpe
+    np.subtract(10.0, rpe, where=valid, out=effort)
+    np.multiply(effort, config.per_rir, where=valid, out=effort)
+    np.subtract(1.0, effort, where=valid, out=effort)
     effort[np.isnan(effort)] = 1.0
     np.clip(effort, config.floor, 1.0, out=effort)
     set_type = tagged["set_type"]
