@@ -161,9 +161,11 @@ class _Calendar:
     def __init__(self, dosed: pd.DataFrame) -> None:
         codes, names = pd.factorize(dosed["athlete"], sort=True)
         date = dosed["date"].to_numpy(dtype="datetime64[ns]")
-        known = (codes >= 0) & ~np.isnat(date)
+        codes[np.isnat(date)] = -1
+        known = codes >= 0
         ns = date.view("int64")
         bounds = pd.Series(date[known]).groupby(codes[known], sort=True).agg(["min", "max"])
+        del known
         start = bounds["min"] - pd.to_timedelta(bounds["min"].dt.day_of_week, unit="D")
         end = bounds["max"] + pd.to_timedelta(6 - bounds["max"].dt.day_of_week, unit="D")
         n = ((end - start).dt.days + 1).to_numpy(dtype="int64")
@@ -177,14 +179,21 @@ class _Calendar:
         self.position = np.arange(self.size) - np.repeat(self.first, n)
         start_ns = start.to_numpy(dtype="datetime64[ns]").view("int64")
         self.dates = (np.repeat(start_ns, n) + self.position * DAY_NS).view("datetime64[ns]")
-        # Calendar row of each set (-1: no athlete or date, or a date off the daily grid).
+        # Calendar row of each set (-1: no athlete or date, or a date off the daily grid);
+        # row-sized arrays are updated in place. Code -1 picks the last (sentinel) entry.
         slot = np.full(len(names) + 1, -1, dtype="int64")
         slot[present] = np.arange(len(present))
-        athlete = slot[np.where(known, codes, -1)]
-        offset = ns - np.where(athlete >= 0, start_ns[athlete], 0)
-        on_grid = (athlete >= 0) & (offset % DAY_NS == 0)
-        self.row = np.where(on_grid, self.first[athlete] + offset // DAY_NS, -1)
-        self.athlete, self.ns = athlete, ns
+        athlete = slot[codes]
+        del codes
+        offset = np.append(start_ns, 0)[athlete]
+        np.subtract(ns, offset, out=offset)
+        off_grid = athlete < 0
+        off_grid |= offset % DAY_NS != 0
+        row = offset
+        row //= DAY_NS
+        row += np.append(self.first, 0)[athlete]
+        row[off_grid] = -1
+        self.row, self.athlete, self.ns = row, athlete, ns
 
     def group_key(self) -> np.ndarray:
         """Per set, its calendar row; a date off the daily grid gets its own key past the
@@ -251,9 +260,17 @@ def _daily_sums(cal: _Calendar, dosed: pd.DataFrame, config: Config) -> dict[str
     # The float sums go through pandas' groupby with the group order a groupby on
     # (athlete, date) would have: pandas adds contiguous groups with `reduceat` and others
     # with a compensated sum, so the same order keeps the daily doses bit-identical.
+    # Both columns of the working sets in one block, as a two-column frame filtered by rows
+    # holds them (pandas picks the summation for the whole block), built in place.
     key = cal.group_key()
-    sums = pd.DataFrame({"dose": dose, "direct_dose": np.where(direct, dose, 0.0)}
-                        )[~warmup].groupby(key[~warmup], sort=False).sum()
+    kept = ~warmup
+    block = np.empty((2, int(kept.sum())), dtype="float64")
+    np.compress(kept, dose, out=block[0])
+    np.copyto(block[1], block[0])
+    block[1][~direct[kept]] = 0.0
+    sums = pd.DataFrame(block.T, columns=["dose", "direct_dose"], copy=False
+                        ).groupby(key[kept], sort=False).sum()
+    del block
     sums = sums[sums.index < cal.size]
     at = sums.index.to_numpy(dtype="int64")
     out = {name: np.zeros(cal.size, dtype="float64") for name in ("dose", "direct_dose")}
