@@ -172,61 +172,47 @@ def _arrow_grid(text: str, delimiter: str) -> TextGrid | None:
 
 
 def bytes_grid(data: bytes, delimiter: str) -> TextGrid | None:
-    """`_arrow_grid` of the text whose UTF-8 bytes are `data` (None where it gives None)."""
+    """`_arrow_grid` of the text whose UTF-8 bytes are `data` (None where it gives None).
+
+    A text without quotes is first read with empty lines refused: when Arrow accepts it,
+    every line is one record and the line numbers need no pass over the bytes."""
     if b"\r" in data or len(delimiter) != 1 or data.startswith(b"\xef\xbb\xbf"):
         return None
-    simple = _one_record_per_line(data)
-    if simple is not None:
-        filled, lines = None, simple
-        if not lines.size:
-            return None
+    try:
+        import pyarrow as pa  # noqa: F401  (optional: without it the object grid serves)
+    except ImportError:
+        return None
+    quotes = b'"' in data
+    if not quotes and not data.startswith(b"\n"):
         newline = data.find(b"\n")
         width = data[:newline if newline >= 0 else len(data)].count(delimiter.encode()) + 1
-    else:
-        buf = np.frombuffer(data, dtype=np.uint8)
-        quotes = b'"' in data
-        if quotes and not _regular_quotes(buf, ord(delimiter)):
-            return None
-        starts, ends, lines = _record_bounds(buf, quotes=quotes)
-        filled = ends > starts
-        if not filled.any():
-            return None
-        first = int(np.argmax(filled))
-        record = buf[starts[first]:ends[first]]
-        width = int(_field_counts(record, np.zeros(1, np.int64), np.full(1, record.size),
-                                  ord(delimiter))[0])
-        del buf, record, starts, ends  # Arrow refuses a record of another width (below)
-    try:
-        import pyarrow as pa
-        from pyarrow import csv as pa_csv
-    except ImportError:  # pyarrow is optional: the object grid serves
+        # An empty line is one field, so with two or more Arrow refuses it (and below the
+        # general way reads the file).
+        table = _arrow_table(data, delimiter, width, empty_lines=False) if width > 1 else None
+        if table is not None:
+            lines = np.arange(1, table.num_rows + 1, dtype=np.int64)
+            return TextGrid(_grid_cells(table, None), lines, delimiter)
+    buf = np.frombuffer(data, dtype=np.uint8)
+    if quotes and not _regular_quotes(buf, ord(delimiter)):
         return None
-
-    names = [str(i) for i in range(width)]
-    try:
-        table = pa_csv.read_csv(
-            io.BytesIO(data),
-            read_options=pa_csv.ReadOptions(column_names=names, block_size=ARROW_BLOCK_BYTES),
-            parse_options=pa_csv.ParseOptions(
-                delimiter=delimiter, quote_char='"', double_quote=True, escape_char=False,
-                newlines_in_values=True, ignore_empty_lines=True),
-            convert_options=pa_csv.ConvertOptions(
-                column_types=dict.fromkeys(names, pa.dictionary(pa.int32(), pa.string())),
-                strings_can_be_null=False, quoted_strings_can_be_null=False),
-        )
-    except (pa.ArrowInvalid, ValueError):
+    starts, ends, lines = _record_bounds(buf, quotes=quotes)
+    filled = ends > starts
+    if not filled.any():
         return None
+    first = int(np.argmax(filled))
+    record = buf[starts[first]:ends[first]]
+    width = int(_field_counts(record, np.zeros(1, np.int64), np.full(1, record.size),
+                              ord(delimiter))[0])
+    del buf, record, starts, ends  # Arrow refuses any record of another width
+    table = _arrow_table(data, delimiter, width, empty_lines=True)
     del data
-    if table.num_rows != (lines.size if filled is None else int(filled.sum())):
+    if table is None or table.num_rows != int(filled.sum()):
         return None
-    table = table.unify_dictionaries()
     at = None
-    if filled is not None and not filled.all():
+    if not filled.all():
         at = np.full(filled.size, -1, dtype=np.int64)
         at[filled] = np.arange(table.num_rows)
-    cells = pd.DataFrame({i: _categorical(table.column(i), at) for i in range(width)})
-    del table
-    return TextGrid(cells, lines.astype(np.int64, copy=False), delimiter)
+    return TextGrid(_grid_cells(table, at), lines.astype(np.int64, copy=False), delimiter)
 
 
 #: Arrow's CSV block: larger than its 1 MB default so a big file is a few dozen chunks (each
@@ -234,32 +220,61 @@ def bytes_grid(data: bytes, delimiter: str) -> TextGrid | None:
 ARROW_BLOCK_BYTES: Final = 16 << 20
 
 
-def _one_record_per_line(data: bytes) -> np.ndarray | None:
-    """The 1-based line of every record when `data` has no quote and no empty line (each
-    line one non-empty record, as `_record_bounds` finds them), counted without an array as
-    long as the text; None otherwise."""
-    if b'"' in data or data.startswith(b"\n") or b"\n\n" in data:
+def _arrow_table(data: bytes, delimiter: str, width: int, *, empty_lines: bool) -> object:
+    """`data` read by Arrow as `width` dictionary-encoded string columns (empty lines
+    skipped, or with `empty_lines=False` refused); None when Arrow refuses the text."""
+    import pyarrow as pa
+    from pyarrow import csv as pa_csv
+
+    names = [str(i) for i in range(width)]
+    try:
+        return pa_csv.read_csv(
+            io.BytesIO(data),
+            read_options=pa_csv.ReadOptions(column_names=names, block_size=ARROW_BLOCK_BYTES),
+            parse_options=pa_csv.ParseOptions(
+                delimiter=delimiter, quote_char='"', double_quote=True, escape_char=False,
+                newlines_in_values=True, ignore_empty_lines=empty_lines),
+            convert_options=pa_csv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.dictionary(pa.int32(), pa.string())),
+                strings_can_be_null=False, quoted_strings_can_be_null=False),
+        )
+    except (pa.ArrowInvalid, ValueError):
         return None
-    records = data.count(b"\n") + (0 if not data or data.endswith(b"\n") else 1)
-    return np.arange(1, records + 1, dtype=np.int64)
+
+
+def _grid_cells(table: object, at: np.ndarray | None) -> pd.DataFrame:
+    """An Arrow table from `_arrow_table` as a frame of categorical columns 0, 1, ..."""
+    return pd.DataFrame({i: _categorical(table.column(i), at)  # type: ignore[attr-defined]
+                         for i in range(table.num_columns)})  # type: ignore[attr-defined]
 
 
 def _categorical(column: object, at: np.ndarray | None) -> pd.Categorical:
-    """One dictionary-encoded Arrow column (chunks sharing one dictionary) as a pandas
-    Categorical with string categories; `at` places the rows (-1: an empty line, NaN)."""
+    """One dictionary-encoded Arrow column (a dictionary per chunk) as a pandas Categorical
+    with string categories; `at` places the rows (-1: an empty line, NaN).
+
+    The categories are the chunks' dictionaries in order of first appearance (what Arrow's
+    `unify_dictionaries` gives); each chunk's codes are translated straight into the one
+    code array, in the narrowest type pandas keeps, without a unified copy of every chunk."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     chunks = column.chunks  # type: ignore[attr-defined]
-    dictionary = chunks[0].dictionary if chunks else pa.array([], pa.string())
-    categories = pd.Index(pd.array(dictionary, dtype=STR_OBJ))
-    # Straight into the narrowest code type pandas keeps (it would copy into it otherwise);
-    # chunks without nulls are read in place.
-    kind = np.int8 if len(categories) < 127 else np.int16 if len(categories) < 32767 else np.int32
-    codes = np.concatenate(
-        [(c.indices if c.null_count == 0 else pc.fill_null(c.indices, -1)).to_numpy()
-         for c in chunks] or [np.zeros(0, np.int32)], dtype=kind, casting="unsafe"
-    )
+    if not chunks:
+        categories = pd.Index(pd.array(pa.array([], pa.string()), dtype=STR_OBJ))
+        return pd.Categorical.from_codes(np.zeros(0, np.int8) if at is None else at,
+                                         dtype=pd.CategoricalDtype(categories))
+    categories = pd.Index(pd.array(pa.concat_arrays([c.dictionary for c in chunks]),
+                                   dtype=STR_OBJ)).unique()
+    kind = code_type(len(categories))
+    codes = np.empty(sum(len(c) for c in chunks), dtype=kind)
+    start = 0
+    for chunk in chunks:
+        indices = chunk.indices if chunk.null_count == 0 else pc.fill_null(chunk.indices, -1)
+        local = pd.array(chunk.dictionary, dtype=STR_OBJ)
+        to_global = np.append(categories.get_indexer(local), -1).astype(kind)
+        stop = start + len(chunk)
+        np.take(to_global, indices.to_numpy(), out=codes[start:stop], mode="wrap")
+        start = stop
     if at is not None:
         codes = np.where(at >= 0, codes[np.maximum(at, 0)], -1) if codes.size else at
     return pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(categories))
@@ -302,7 +317,7 @@ class Coded:
     and never NaN, so equal codes mean equal text. Readers parse the distinct values once
     and take the result back per row (a column of a million cells holds a few hundred)."""
 
-    codes: np.ndarray  # int32
+    codes: np.ndarray  # signed integers, as narrow as `code_type` of the values allows
     values: pd.Series  # STR_OBJ on a RangeIndex
 
     def counts(self) -> np.ndarray:
@@ -311,7 +326,7 @@ class Coded:
 
     @cached_property
     def _counts(self) -> np.ndarray:
-        return np.bincount(self.codes[self.codes >= 0], minlength=len(self.values))
+        return value_counts(self.codes, len(self.values))
 
     def subset(self, keep: np.ndarray) -> Coded:
         """The rows where `keep` is true, with the values no kept row holds dropped."""
@@ -320,11 +335,16 @@ class Coded:
         if used.all():
             return Coded(codes, self.values)
         remap = np.append(np.cumsum(used) - 1, -1).astype(np.int32)
-        return Coded(remap[codes], self.values[used].reset_index(drop=True))
+        return Coded(gather(remap, codes), self.values[used].reset_index(drop=True))
 
     def take(self, per_value: np.ndarray, fill: object) -> np.ndarray:
         """Per-row array from one entry per value (`fill` for empty cells)."""
-        return np.append(per_value, np.asarray([fill], dtype=per_value.dtype))[self.codes]
+        if per_value.dtype == np.bool_:
+            answers = np.append(per_value, bool(fill))
+            if answers.all() or not answers.any():  # one answer for every row: no gather
+                return np.full(self.codes.size, bool(fill))
+        return gather(np.append(per_value, np.asarray([fill], dtype=per_value.dtype)),
+                      self.codes)
 
     def text(self, index: pd.Index) -> pd.Series:
         """The cells as `as_text` gives them."""
@@ -345,8 +365,43 @@ def code_cells(col: pd.Series) -> Coded:
         codes, uniques = pd.factorize(as_text(col))
         return Coded(codes.astype(np.int32), pd.Series(uniques, dtype=STR_OBJ))
     codes, uniques = pd.factorize(as_text(raw.reset_index(drop=True)))
-    remap = np.append(codes, -1).astype(np.int32)
-    return Coded(remap[raw_codes], pd.Series(uniques, dtype=STR_OBJ))
+    values = pd.Series(uniques, dtype=STR_OBJ)
+    if np.array_equal(codes, np.arange(codes.size)):  # cells already clean and distinct
+        return Coded(raw_codes, values)
+    remap = np.append(codes, -1).astype(code_type(len(uniques) + 1))
+    return Coded(gather(remap, raw_codes), values)
+
+
+#: Rows per piece in `gather` and `value_counts`: their index arrays (8 bytes a row) stay
+#: small enough to be reused from the heap instead of fresh memory for every large column.
+PIECE_ROWS: Final = 1 << 20
+
+
+def gather(table: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """`table[codes]` (code -1: the last entry) for a short table and many valid codes, a
+    piece at a time (numpy widens the codes to a full-length intp array otherwise)."""
+    out = np.empty(codes.size, dtype=table.dtype)
+    for start in range(0, codes.size, PIECE_ROWS):
+        np.take(table, codes[start:start + PIECE_ROWS], out=out[start:start + PIECE_ROWS],
+                mode="wrap")
+    return out
+
+
+def value_counts(codes: np.ndarray, count: int) -> np.ndarray:
+    """How many of `codes` are 0, 1, ... count-1 (-1 is not counted), a piece at a time."""
+    total = np.zeros(count + 1, dtype=np.int64)
+    for start in range(0, codes.size, PIECE_ROWS):
+        total += np.bincount(codes[start:start + PIECE_ROWS] + 1, minlength=count + 1)
+    return total[1:]
+
+
+def code_type(count: int) -> type[np.signedinteger]:
+    """The integer type pandas keeps a categorical's codes in for `count` categories (the
+    narrowest: a code per row is most of a large column's memory)."""
+    for kind in (np.int8, np.int16, np.int32):
+        if count < np.iinfo(kind).max:
+            return kind
+    return np.int64
 
 
 def uses_decimal_comma(cols: list[pd.Series]) -> bool:

@@ -41,6 +41,7 @@ from analyzer.importers.base import (
     head_of,
 )
 from analyzer.importers.cells import (
+    PIECE_ROWS,
     STR_OBJ,
     Coded,
     Numbers,
@@ -319,7 +320,9 @@ def read_table(
     coded = {field: code_cells(body[col.index]) for field, col in columns.items()}
     index = body.index
     del body
-    blank = np.logical_and.reduce([c.codes < 0 for c in coded.values()])
+    blank = np.zeros(len(index), dtype=bool)
+    if all(c.codes.size and c.codes.min() < 0 for c in coded.values()):  # else none blank
+        blank = np.logical_and.reduce([c.codes < 0 for c in coded.values()])
     if blank.any():
         index, lines = index[~blank], lines[~blank]
         coded = {f: c.subset(~blank) for f, c in coded.items()}
@@ -390,7 +393,7 @@ def read_table(
         bad |= wrong
         if (missing & value.notna().to_numpy(bool)).any():
             notes.append("no weight unit stated; read as kg (use --units lb for pounds)")
-        frame["weight_kg"] = value.where(~pounds, value * LB_TO_KG)
+        frame["weight_kg"] = value.where(~pounds, value * LB_TO_KG) if pounds.any() else value
     rpe = numbers("rpe")
     rir = numbers("rir")
     if rpe is not None or rir is not None:
@@ -526,14 +529,20 @@ def _order_within(frame: pd.DataFrame) -> pd.Series:
     n = len(frame)
     new_run = np.zeros(n, dtype=bool)
     new_run[:1] = True
+    changed = np.empty(max(n - 1, 0), dtype=bool)
     for key in keys:
-        new_run[1:] |= key[1:] != key[:-1]
+        np.not_equal(key[1:], key[:-1], out=changed)
+        new_run[1:] |= changed
     heads = np.flatnonzero(new_run)
     lengths = np.diff(np.append(heads, n))
     earlier = (pd.Series(lengths).groupby([key[heads] for key in keys], sort=False,
                                           dropna=False).cumsum().to_numpy() - lengths)
-    run = np.cumsum(new_run) - 1
-    return pd.Series(np.arange(1, n + 1) - heads[run] + earlier[run], index=frame.index)
+    # Row i of run r: i + 1 - heads[r] + earlier[r]; the per-run part repeated over the run.
+    order = np.repeat(earlier - heads, lengths)
+    for start in range(0, n, PIECE_ROWS):
+        stop = min(start + PIECE_ROWS, n)
+        order[start:stop] += np.arange(start + 1, stop + 1, dtype=np.int64)
+    return pd.Series(order, index=frame.index, copy=False)
 
 
 #: Cells of a warm-up flag column that mean "yes".
