@@ -38,9 +38,11 @@ def _dates(values: np.ndarray) -> list[dt.date]:
 
 def _day_keys(athlete: np.ndarray, date_ns: np.ndarray) -> np.ndarray:
     """One int64 per (athlete code, calendar day); -1 where either is missing."""
-    day = date_ns // DAY_NS + 200_000  # non-negative for every datetime64[ns] date
-    return np.where((athlete >= 0) & (date_ns != np.iinfo("int64").min),
-                    athlete * np.int64(400_000) + day, -1)
+    key = date_ns // DAY_NS
+    key += 200_000  # non-negative for every datetime64[ns] date
+    key += athlete * np.int64(400_000)
+    key[(athlete < 0) | (date_ns == np.iinfo("int64").min)] = -1
+    return key
 
 
 def group_bounds(keys: Sequence[np.ndarray]) -> np.ndarray:
@@ -57,21 +59,27 @@ def group_bounds(keys: Sequence[np.ndarray]) -> np.ndarray:
 
 class _DayLifts:
     """Lower-back-loading lifts per athlete and day, heaviest dose first (for messages), for
-    the days of flags only: one grouped sum, then each day's label and its slice of names."""
+    the days of flags only: one grouped sum, then per flag its days' description and the
+    names of its lifts (`describe[i]`, `names[i]`, flags in the order given)."""
 
-    def __init__(self, dosed: pd.DataFrame, wanted: list[tuple[str, list[dt.date]]]) -> None:
+    def __init__(self, dosed: pd.DataFrame, athletes: list[str], lengths: np.ndarray,
+                 days_ns: np.ndarray) -> None:
+        """Flag i is `athletes[i]`'s `lengths[i]` days (datetime64[ns] as int64) that follow in
+        `days_ns`."""
         # The loading sets of the wanted days, in table order (what an inner merge with the
         # wanted days keeps).
         codes, names = pd.factorize(dosed["athlete"])
         index = {name: i for i, name in enumerate(names)}
-        athlete = np.array([index.get(a, -1) for a, ds in wanted for _ in ds], dtype="int64")
-        days = np.array([d for _, ds in wanted for d in ds], dtype="datetime64[D]")
-        wanted_keys = _day_keys(athlete, days.astype("datetime64[ns]").view("int64"))
+        athlete = np.repeat(np.array([index.get(a, -1) for a in athletes], dtype="int64"),
+                            lengths)
+        wanted_keys = _day_keys(athlete, days_ns)
         keys = _day_keys(codes, dosed["date"].to_numpy(dtype="datetime64[ns]").view("int64"))
-        keep = (dosed["dose"].to_numpy(dtype="float64") > 0) & pd.Index(keys).isin(
-            wanted_keys[wanted_keys >= 0])
-        loading = dosed.iloc[np.flatnonzero(keep)][["athlete", "date", "exercise",
-                                                      "load_class", "dose"]]
+        del codes
+        keep = pd.Index(keys).isin(wanted_keys[wanted_keys >= 0])
+        del keys
+        keep &= dosed["dose"].to_numpy(dtype="float64") > 0
+        loading = dosed[["athlete", "date", "exercise", "load_class", "dose"]].iloc[
+            np.flatnonzero(keep)]
         per = (
             loading.groupby(["athlete", "date", "exercise", "load_class"], observed=True)["dose"]
             .sum()
@@ -92,39 +100,56 @@ class _DayLifts:
             inside = at < bounds[1:]
             has[inside] = rank[at[inside]] == k
             first = np.where(has, first + ", " + label[np.minimum(at, len(label) - 1)], first)
-        keys = zip(athletes[starts].tolist(), _dates(dates[starts]), strict=True)
-        self._label: dict[tuple[str, dt.date], str] = dict(zip(keys, first, strict=True))
-        self._span = dict(zip(self._label, zip(starts.tolist(), bounds[1:].tolist(),
-                                               strict=True), strict=True))
-        self._names = per["exercise"].astype("str").tolist()
+        # Each wanted day's group (-1: no loading set that day), by (athlete code, day) key.
+        group_athlete = np.array([index[a] for a in athletes[starts].tolist()], dtype="int64")
+        group = pd.Index(_day_keys(group_athlete, dates[starts].astype("datetime64[ns]").view(
+            "int64"))).get_indexer(wanted_keys)
+        found = group >= 0
+        flag = np.repeat(np.arange(len(lengths)), lengths)
+        # "Mon squat (direct), ...; Tue light loading" per flag.
+        weekday = (days_ns // DAY_NS + 3) % 7  # 1970-01-01 was a Thursday
+        text = (np.array([f"{d} " for d in DAY_NAMES], dtype=object)[weekday]
+                + np.append(first, "light loading")[group]).tolist()
+        self.describe = ["; ".join(part) for part in _split(text, lengths)]
+        # The names of each flag's lifts, day by day, each once.
+        lo, hi = starts[group[found]], bounds[1:][group[found]]
+        counts = hi - lo
+        rows = np.repeat(lo - np.cumsum(np.append(0, counts[:-1])), counts) + np.arange(
+            counts.sum())
+        exercise, exercises = pd.factorize(per["exercise"].astype("str"))
+        of_flag = np.repeat(flag[found], counts)
+        exercise = exercise[rows]
+        first_seen = ~pd.Series(of_flag * np.int64(len(exercises) + 1) + exercise).duplicated(
+            ).to_numpy()
+        names = np.asarray(exercises, dtype=object)[exercise[first_seen]].tolist()
+        self.names = [tuple(part) for part in _split(
+            names, np.bincount(of_flag[first_seen], minlength=len(lengths)))]
 
-    def names(self, athlete: str, days: Sequence[dt.date]) -> tuple[str, ...]:
-        seen: dict[str, None] = {}
-        for day in days:
-            lo, hi = self._span.get((athlete, day), (0, 0))
-            seen.update(dict.fromkeys(self._names[lo:hi]))
-        return tuple(seen)
 
-    def describe(self, athlete: str, days: Sequence[dt.date]) -> str:
-        return "; ".join(
-            f"{DAY_NAMES[day.weekday()]} {self._label.get((athlete, day), 'light loading')}"
-            for day in days
-        )
+def _split(values: list, lengths: np.ndarray) -> list[list]:
+    """`values` cut into consecutive pieces of `lengths`."""
+    ends = np.cumsum(lengths).tolist()
+    return [values[lo:hi] for lo, hi in zip([0, *ends][:-1], ends, strict=True)]
 
 
-def _take_days(dates: pd.Series, lo: np.ndarray, hi: np.ndarray) -> list[list[dt.date]]:
-    """dates[lo[i]:hi[i]] as lists of dates, converting only the rows asked for."""
+def _take_days(dates: pd.Series, lo: np.ndarray, hi: np.ndarray
+               ) -> tuple[list[list[dt.date]], np.ndarray]:
+    """dates[lo[i]:hi[i]] as lists of dates, converting only the rows asked for; and all of
+    them in one datetime64[ns] array (as int64)."""
     lengths = hi - lo
     idx = np.repeat(lo - np.cumsum(np.append(0, lengths[:-1])), lengths) + np.arange(
         lengths.sum())
-    flat = _dates(dates.to_numpy()[idx])
+    taken = dates.to_numpy(dtype="datetime64[ns]")[idx]
+    flat = _dates(taken)
     ends = np.cumsum(lengths)
-    return [flat[a:b] for a, b in zip((ends - lengths).tolist(), ends.tolist(), strict=True)]
+    return ([flat[a:b] for a, b in zip((ends - lengths).tolist(), ends.tolist(), strict=True)],
+            taken.view("int64"))
 
 
-def _consecutive(days: pd.DataFrame, config: Config) -> pd.DataFrame:
+def _consecutive(days: pd.DataFrame, config: Config) -> tuple[pd.DataFrame, np.ndarray]:
     """Runs of >= N consecutive loaded days, judged per week: a week is flagged when its own
-    part of the run is >= N days long, or when a run of >= N days ends in it."""
+    part of the run is >= N days long, or when a run of >= N days ends in it. Also every
+    flag's days in one datetime64[ns] array (as int64)."""
     loaded = days["loaded"].to_numpy(dtype=bool)
     athlete = days["athlete"]
     new_athlete = athlete.ne(athlete.shift()).to_numpy()
@@ -132,7 +157,8 @@ def _consecutive(days: pd.DataFrame, config: Config) -> pd.DataFrame:
     starts = loaded & (~prev_loaded | new_athlete)
     d = days.loc[loaded, ["athlete", "date", "has_direct"]].reset_index(drop=True)
     if d.empty:
-        return pd.DataFrame(columns=["athlete", "week_start", "days", "n_direct"])
+        return (pd.DataFrame(columns=["athlete", "week_start", "days", "n_direct"]),
+                np.empty(0, dtype="int64"))
     run = np.cumsum(starts)[loaded]
     week_start = _week_start(d["date"]).to_numpy()
     run_bounds = group_bounds([run])
@@ -146,17 +172,19 @@ def _consecutive(days: pd.DataFrame, config: Config) -> pd.DataFrame:
     lo = np.where(ends, run_lo, seg_lo)[keep]
     hi = np.where(ends, run_hi, seg_hi)[keep]
     direct = np.append(0, np.cumsum(d["has_direct"].to_numpy(dtype="int64")))
+    run_days, days_ns = _take_days(d["date"], lo, hi)
     return pd.DataFrame({
         "athlete": d["athlete"].iloc[seg_lo[keep]].reset_index(drop=True),
         "week_start": pd.Series(week_start[seg_lo[keep]], dtype=d["date"].dtype),
-        "days": pd.Series(_take_days(d["date"], lo, hi), dtype=object),
+        "days": pd.Series(run_days, dtype=object),
         "n_direct": pd.Series(direct[hi] - direct[lo], dtype="int64"),
-    })
+    }), days_ns
 
 
-def _short_recovery(days: pd.DataFrame, config: Config) -> pd.DataFrame:
+def _short_recovery(days: pd.DataFrame, config: Config) -> tuple[pd.DataFrame, np.ndarray]:
     """Direct days that come while the lower back still carries an earlier direct day: the day
-    before was a direct day, or the carried direct-load state is above the threshold."""
+    before was a direct day, or the carried direct-load state is above the threshold. Also
+    every flag's days in one datetime64[ns] array (as int64)."""
     d = days[["athlete", "date", "has_direct", "direct_dose", "carried_direct",
               "direct_reference"]].copy()
     same = d["athlete"].eq(d["athlete"].shift())
@@ -169,7 +197,8 @@ def _short_recovery(days: pd.DataFrame, config: Config) -> pd.DataFrame:
     d["threshold"] = threshold
     hits = d[d["hit"] & d["prev_direct"].notna()].reset_index(drop=True)
     if hits.empty:
-        return pd.DataFrame(columns=["athlete", "week_start", "days", "carried", "threshold"])
+        return (pd.DataFrame(columns=["athlete", "week_start", "days", "carried", "threshold"]),
+                np.empty(0, dtype="int64"))
     hits["week_start"] = _week_start(hits["date"])
     # Chain hits whose earlier direct day is itself a hit (Mon-Tue-Wed is one flag), per week.
     chain_start = ~(
@@ -180,16 +209,20 @@ def _short_recovery(days: pd.DataFrame, config: Config) -> pd.DataFrame:
     chain = chain_start.cumsum()
     first = np.flatnonzero(chain_start.to_numpy())
     stops = np.append(first[1:], len(hits)).tolist()
-    hit_days = _dates(hits["date"].to_numpy())
-    prev = _dates(hits["prev_direct"].to_numpy()[first])
+    hit_ns = hits["date"].to_numpy(dtype="datetime64[ns]")
+    prev_ns = hits["prev_direct"].to_numpy(dtype="datetime64[ns]")[first]
+    hit_days = _dates(hit_ns)
+    prev = _dates(prev_ns)
     flagged = [[p, *hit_days[a:b]] for p, a, b in zip(prev, first.tolist(), stops, strict=True)]
+    # Each flag's earlier direct day, then its hits.
+    days_ns = np.insert(hit_ns.view("int64"), first, prev_ns.view("int64"))
     return pd.DataFrame({
         "athlete": hits["athlete"].iloc[first].reset_index(drop=True),
         "week_start": hits["week_start"].iloc[first].reset_index(drop=True),
         "days": pd.Series(flagged, dtype=object),
         "carried": hits["carried_direct"].groupby(chain, sort=True).max().to_numpy(),
         "threshold": hits["threshold"].to_numpy()[first],
-    })
+    }), days_ns
 
 
 def pain_pattern(config: Config) -> tuple[re.Pattern[str], re.Pattern[str]]:
@@ -246,42 +279,46 @@ def _pain_rows(pain_sets: pd.DataFrame) -> list[tuple]:
 def find_flags(days: pd.DataFrame, dosed: pd.DataFrame, weeks: pd.DataFrame,
                config: Config) -> pd.DataFrame:
     """Every flag of every athlete, one row each (columns FLAG_COLUMNS)."""
-    consecutive = _consecutive(days, config)
-    short = _short_recovery(days, config)
+    consecutive, consecutive_ns = _consecutive(days, config)
+    short, short_ns = _short_recovery(days, config)
     pain_sets = dosed[pain_mentions(dosed["notes"], config)]
-    wanted = [*zip(consecutive["athlete"].tolist(), consecutive["days"].tolist(), strict=True),
-              *zip(short["athlete"].tolist(), short["days"].tolist(), strict=True)]
-    lifts = _DayLifts(dosed, wanted)
+    lifts = _DayLifts(
+        dosed, [*consecutive["athlete"].tolist(), *short["athlete"].tolist()],
+        np.array([len(x) for x in (*consecutive["days"], *short["days"])], dtype="int64"),
+        np.concatenate([consecutive_ns, short_ns]))
     rows: list[tuple] = []
 
+    described = iter(zip(lifts.describe, lifts.names, strict=True))
     for athlete, week_start, run_days, n_direct in zip(
         consecutive["athlete"], consecutive["week_start"], consecutive["days"],
         consecutive["n_direct"], strict=True,
     ):
+        description, names = next(described)
         n = len(run_days)
         severity = "overuse" if n_direct else "watch"
         message = (
             f"Lower back loaded {n} days in a row ({_day(run_days[0])} to {_day(run_days[-1])}; "
-            f"limit {config.consecutive_days - 1}): {lifts.describe(athlete, run_days)}. "
+            f"limit {config.consecutive_days - 1}): {description}. "
             f"{n_direct} of them with direct load."
         )
         rows.append((athlete, week_start, "consecutive_days", severity, tuple(run_days),
-                     lifts.names(athlete, run_days), message))
+                     names, message))
 
     for athlete, week_start, flagged, carried, threshold in zip(
         short["athlete"], short["week_start"], short["days"], short["carried"],
         short["threshold"], strict=True,
     ):
+        description, names = next(described)
         gaps = [(b - a).days for a, b in zip(flagged, flagged[1:], strict=False)]
         message = (
             f"Direct lower-back work on {', '.join(_day(x) for x in flagged)} "
             f"({'1 day' if min(gaps) == 1 else f'{min(gaps)} days'} apart): "
-            f"{lifts.describe(athlete, flagged)}. Carried-over direct load {carried:.1f} "
+            f"{description}. Carried-over direct load {carried:.1f} "
             f"vs limit {threshold:.1f} (half of a typical direct day); allow 48-72 h between "
             "heavy hinge days."
         )
         rows.append((athlete, week_start, "short_recovery", "overuse", tuple(flagged),
-                     lifts.names(athlete, flagged), message))
+                     names, message))
 
     acwr = weeks.dropna(subset=["acwr"])
     acwr = acwr[acwr["acwr"] > config.acwr_watch]
@@ -298,7 +335,7 @@ def find_flags(days: pd.DataFrame, dosed: pd.DataFrame, weeks: pd.DataFrame,
     loaded_by_week = dict(zip(
         zip(loaded_weeks["athlete"].iloc[firsts].tolist(),
             pd.DatetimeIndex(loaded_weeks["week_start"].iloc[firsts]), strict=True),
-        _take_days(loaded_weeks["date"], firsts, week_bounds[1:]),
+        _take_days(loaded_weeks["date"], firsts, week_bounds[1:])[0],
         strict=True,
     ))
     for athlete, week_start, ratio, load in zip(acwr["athlete"], acwr["week_start"],
