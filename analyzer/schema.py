@@ -95,8 +95,24 @@ def conform(frame: pd.DataFrame) -> pd.DataFrame:
         else:
             col = _text_column(col, name)
         out[name] = col
-    out.insert(2, "date", out["performed_at"].dt.normalize())
+    out.insert(2, "date", _day_start(out["performed_at"]))
     return out.reset_index(drop=True)
+
+
+_DAY_NS: Final = 86_400_000_000_000
+_PIECE_ROWS: Final = 1 << 20
+
+
+def _day_start(when: pd.Series) -> pd.Series:
+    """`when.dt.normalize()` of a datetime64[ns] column (midnight of each day, NaT kept),
+    a million rows at a time so the remainders never need a full-length array."""
+    ns = when.to_numpy().view("int64")
+    out = np.empty_like(ns)
+    for start in range(0, ns.size, _PIECE_ROWS):
+        part = ns[start:start + _PIECE_ROWS]
+        np.subtract(part, part % _DAY_NS, out=out[start:start + _PIECE_ROWS])
+    out[ns == np.iinfo(np.int64).min] = np.iinfo(np.int64).min  # NaT
+    return pd.Series(out.view("datetime64[ns]"), index=when.index, copy=False)
 
 
 def _text_column(col: pd.Series, name: str) -> pd.Series:

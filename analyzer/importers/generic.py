@@ -398,7 +398,10 @@ def read_table(
     rir = numbers("rir")
     if rpe is not None or rir is not None:
         from_rir = 10 - rir.value if rir is not None else np.nan
-        frame["rpe"] = rpe.value.fillna(from_rir) if rpe is not None else from_rir
+        if rpe is None:
+            frame["rpe"] = from_rir
+        else:
+            frame["rpe"] = rpe.value.fillna(from_rir) if rir is not None else rpe.value
 
     set_cells = coded.get("set")
     warm = np.zeros(len(index), dtype=bool)
@@ -535,7 +538,7 @@ def _order_within(frame: pd.DataFrame) -> pd.Series:
         new_run[1:] |= changed
     heads = np.flatnonzero(new_run)
     lengths = np.diff(np.append(heads, n))
-    earlier = (pd.Series(lengths).groupby([key[heads] for key in keys], sort=False,
+    earlier = (pd.Series(lengths).groupby(_run_keys([key[heads] for key in keys]), sort=False,
                                           dropna=False).cumsum().to_numpy() - lengths)
     # Row i of run r: i + 1 - heads[r] + earlier[r]; the per-run part repeated over the run.
     order = np.repeat(earlier - heads, lengths)
@@ -543,6 +546,31 @@ def _order_within(frame: pd.DataFrame) -> pd.Series:
         stop = min(start + PIECE_ROWS, n)
         order[start:stop] += np.arange(start + 1, stop + 1, dtype=np.int64)
     return pd.Series(order, index=frame.index, copy=False)
+
+
+def _run_keys(keys: list[np.ndarray]) -> np.ndarray | list[np.ndarray]:
+    """Integer keys as one int64 key with the same groups (each key as a number from 0, the
+    numbers combined positionally), so the grouping hashes one array instead of one per key
+    plus their combination; the keys themselves when the combination would not fit."""
+    parts: list[tuple[np.ndarray, int]] = []
+    size = 1
+    for key in keys:
+        if key.size == 0:
+            return keys
+        low, high = int(key.min()), int(key.max())
+        if high - low < 2**31:  # category codes: shifted, not hashed
+            parts.append((key.astype(np.int64) - low, high - low + 1))
+        else:
+            found, uniques = pd.factorize(key)
+            parts.append((found.astype(np.int64, copy=False), len(uniques)))
+        size *= parts[-1][1]
+    if size >= 2**62:
+        return keys
+    combined = np.zeros(keys[0].size, dtype=np.int64)
+    for number, count in parts:
+        combined *= count
+        combined += number
+    return combined
 
 
 #: Cells of a warm-up flag column that mean "yes".
