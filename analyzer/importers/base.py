@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Literal, Protocol
+from typing import Final, Literal, Protocol
 
 import numpy as np
 import pandas as pd
@@ -294,11 +294,21 @@ def repeated_header_lines(doc: Document) -> np.ndarray:
 
 def _holds_bom(source: str | bytes) -> bool:
     """True when the text (or its UTF-8 bytes) holds a U+FEFF anywhere. In bytes its first
-    byte (0xEF) is looked for first: a one-byte scan is far quicker than a three-byte one,
-    and most files have no such byte at all."""
-    if isinstance(source, bytes):
-        return source.find(b"\xef") >= 0 and "\ufeff".encode() in source
-    return "\ufeff" in source
+    byte (0xEF) is looked for: a one-byte scan is several times quicker than Python's
+    three-byte search, and most files hold few such bytes (the three-byte search takes
+    over after `_BOM_PROBES` of them)."""
+    if not isinstance(source, bytes):
+        return "\ufeff" in source
+    bom = "\ufeff".encode()
+    at = source.find(bom[:1])
+    for _ in range(_BOM_PROBES):
+        if at < 0 or source.startswith(bom, at):
+            return at >= 0
+        at = source.find(bom[:1], at + 1)
+    return at >= 0 and source.find(bom, at) >= 0
+
+
+_BOM_PROBES: Final = 100_000
 
 
 def _clean_lines(lines: list[str]) -> pd.Series:
