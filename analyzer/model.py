@@ -69,28 +69,34 @@ def trailing_max(values: np.ndarray, groups: np.ndarray, at: np.ndarray,
     one sort and position bounds instead of a time-based rolling per group."""
     # Rank of each time among the distinct times (one hash pass; only the distinct are sorted).
     rank, times = pd.factorize(at, sort=True)
-    earliest = np.searchsorted(times, times - window)[rank]
+    rank = rank.astype("int64", copy=False)
     # Group and time rank in one sortable int64 (ranks, not nanoseconds, cannot overflow).
     key = groups.astype("int64")
     key *= len(times) + 1
-    earliest += key
     key += rank
-    del rank, times
+    # The key of the earliest time in each row's window: its own key moved back by the ranks
+    # the window spans (rank's array reused: every large temporary is fresh memory).
+    back = np.searchsorted(times, times - window) - np.arange(len(times))
+    earliest = np.take(back, rank, out=rank, mode="clip")
+    earliest += key
+    del rank, times, back
     # A stable sort by group alone (small integers) is enough when each group's rows already
     # come in time order, as in a log written in time order; else sort by the combined key.
     # Both give lexsort((at, groups))'s order: ties keep table order.
     order = np.argsort(groups, kind="stable")
+    spare = key
     key = key[order]
     if len(key) > 1 and not (key[1:] >= key[:-1]).all():
         order = order[np.argsort(key, kind="stable")]
         key.sort(kind="stable")
-    earliest = earliest[order]
-    start = np.searchsorted(key, earliest, side="left")
-    del key, earliest
-    end = np.arange(1, len(order) + 1, dtype="int64")
-    best = pd.Series(values[order]).rolling(_Bounds(start, end), min_periods=1).max()
-    del start, end
-    out = np.empty(len(values), dtype="float64")
+    start = np.searchsorted(key, np.take(earliest, order, out=spare), side="left")
+    end = spare
+    end.fill(1)
+    np.cumsum(end, out=end)
+    ordered = np.take(values, order, out=earliest.view("float64"))
+    best = pd.Series(ordered, copy=False).rolling(_Bounds(start, end), min_periods=1).max()
+    del start, end, spare, ordered, earliest
+    out = key.view("float64")
     out[order] = best.to_numpy()
     return out
 
