@@ -121,3 +121,46 @@ def test_parse_dates_weights_count_each_distinct_cell_as_its_rows() -> None:
     month_first = parse_dates(cells_, weights=np.array([1, 3]))
     assert month_first.formats == ("%m/%d/%Y",)
     assert month_first.values.iloc[1] == pd.Timestamp("2024-02-14")
+
+
+def test_quote_free_file_in_many_arrow_blocks_agrees_with_csv_module(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No quote and no blank line: Arrow reads it with empty lines refused, in blocks small
+    enough that each chunk has its own dictionary; the merged categories give the table
+    and report the `csv` module gives, with every record on its own line."""
+    path = tmp_path / "roster.csv"
+    rows = _rows()
+    path.write_text("\n".join([HEADER, *rows]) + "\n", encoding="utf-8")
+    monkeypatch.setattr(cells, "ARROW_BLOCK_BYTES", 1 << 16)
+    grid = cells.bytes_grid(path.read_bytes(), ",")
+    assert grid is not None
+    assert np.array_equal(grid.lines, np.arange(1, len(rows) + 2))
+    on_bytes = _read(path)
+    monkeypatch.setattr(loading, "KEEP_BYTES_FROM", 1 << 60)
+    monkeypatch.setattr(cells, "FAST_GRID_CHARS", 1 << 60)
+    on_csv_module = _read(path)
+    assert on_bytes.sets.equals(on_csv_module.sets)
+    assert on_bytes.report == on_csv_module.report
+    assert on_bytes.report.rows == len(rows)
+
+
+def test_byte_order_mark_found_after_many_other_0xef_bytes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A header pasted mid-file with its byte order mark is still a repeated header when
+    fullwidth characters (UTF-8 0xEF ...) come before it, also once the one-byte probes
+    give way to the three-byte search."""
+    import analyzer.importers.base as base
+
+    rows = [r.replace("Lower", "Lower（A）") for r in _rows()]
+    path = tmp_path / "two_exports.csv"
+    path.write_text("\n".join([HEADER, *rows, "\ufeff" + HEADER, *rows]) + "\n",
+                    encoding="utf-8")
+    data = path.read_bytes()
+    without = data.replace("\ufeff".encode(), b"")
+    assert without.count(b"\xef") == 4 * len(rows)  # （ and ） in both copies
+    for probes in (base._BOM_PROBES, 3):
+        monkeypatch.setattr(base, "_BOM_PROBES", probes)
+        assert base._holds_bom(data) and not base._holds_bom(without)
+        doc = loading.load_document(path, ImportOptions())
+        assert base.repeated_header_lines(doc).tolist() == [len(rows) + 2]
+        assert _read(path).report.skipped_reasons["repeated header row"] == 1
