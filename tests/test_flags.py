@@ -145,3 +145,24 @@ def test_spreading_sessions_never_adds_recovery_flags(spec, data) -> None:
 def test_doses_are_never_negative(spec) -> None:
     dosed, days, _, _ = run(tagged(schedule(spec)))
     assert (dosed["dose"] >= 0).all() and (days["recovery_state"] >= -1e-9).all()
+
+
+def test_messages_list_each_athletes_own_lifts_per_day_heaviest_first() -> None:
+    plan = {0: [SQUAT], 1: [ROW], 2: [SQUAT, DEADLIFT], 3: [PRESS]}
+    table = pd.concat([tagged(week_of("2026-09-07", plan), athlete="A"),
+                       tagged(week_of("2026-09-07", {0: [SQUAT], 1: [SQUAT], 2: [SQUAT]}),
+                              athlete="B")], ignore_index=True)
+    _, _, _, flags = run(table)
+    by = {(a, c): (m, e) for a, c, m, e in zip(flags["athlete"], flags["code"], flags["message"],
+                                               flags["exercises"], strict=True)}
+    squat, row, lift, press = (f"{x[0]} ({x[1]})" for x in (SQUAT, ROW, DEADLIFT, PRESS))
+    # Wednesday: deadlift 4 x 1.0 before squat 4 x 0.6; each lift named once per flag.
+    message, exercises = by[("A", "consecutive_days")]
+    assert f"Mon {squat}; Tue {row}; Wed {lift}, {squat}; Thu {press}." in message
+    assert exercises == (SQUAT[0], ROW[0], DEADLIFT[0], PRESS[0])
+    message, exercises = by[("A", "short_recovery")]
+    assert f"Tue {row}; Wed {lift}, {squat}." in message
+    assert exercises == (ROW[0], DEADLIFT[0], SQUAT[0])
+    message, exercises = by[("B", "consecutive_days")]
+    assert f"Mon {squat}; Tue {squat}; Wed {squat}." in message
+    assert exercises == (SQUAT[0],)

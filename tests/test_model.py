@@ -53,13 +53,16 @@ def test_best_e1rm_is_per_lift_by_catalog_name_and_window_ends_are_included() ->
     assert effort.tolist() == pytest.approx([1.0, 0.8, 1.0])
 
 
-def test_trailing_max_equals_the_time_based_groupby_rolling_max() -> None:
+@pytest.mark.parametrize("time_ordered", [False, True])
+def test_trailing_max_equals_the_time_based_groupby_rolling_max(time_ordered: bool) -> None:
     rng = np.random.default_rng(7)
     n = 400
     groups = rng.integers(0, 5, n)
     # Half-day steps: ties and rows exactly one window apart both occur.
-    at = (np.datetime64("2026-01-01T00:00", "ns")
-          + (rng.integers(0, 120, n) * 12).astype("timedelta64[h]"))
+    steps = rng.integers(0, 120, n)
+    if time_ordered:  # a log written in time order: each group's rows already sorted
+        steps.sort()
+    at = np.datetime64("2026-01-01T00:00", "ns") + (steps * 12).astype("timedelta64[h]")
     values = rng.choice([50.0, 80.0, 100.0, 120.5, 140.0], n)
     frame = pd.DataFrame({"g": groups, "at": at, "v": values}).sort_values(
         ["g", "at"], kind="stable")
