@@ -337,7 +337,7 @@ def with_inputs(result: Analysis, inputs: Inputs, dropped: int, notes: Sequence[
     )
 
 
-def _path_list(paths: str | Path | Sequence[str | Path]) -> list[Path]:
+def path_list(paths: str | Path | Sequence[str | Path]) -> list[Path]:
     """One path (str or Path) or many, as a list of Paths (a str is one path, not a sequence)."""
     if isinstance(paths, str | Path):
         return [Path(paths)]
@@ -347,7 +347,7 @@ def _path_list(paths: str | Path | Sequence[str | Path]) -> list[Path]:
 def exercise_counts(paths: str | Path | Sequence[str | Path], options: ImportOptions | None = None
                     ) -> pd.Series:
     """Set count per distinct exercise name in the logs at `paths` (for `exercises --from`)."""
-    inputs = read_inputs(_path_list(paths), options)
+    inputs = read_inputs(path_list(paths), options)
     sets, _, _ = merge_sources(inputs.results)
     return sets["exercise"].value_counts()
 
@@ -356,7 +356,7 @@ def analyze(paths: str | Path | Sequence[str | Path],
             options: AnalyzeOptions | None = None) -> Analysis:
     """Read every log at `paths` (files or folders) and judge every athlete in them."""
     options = options or AnalyzeOptions()
-    inputs = read_inputs(_path_list(paths),
+    inputs = read_inputs(path_list(paths),
                          options.import_options)
     tagger = load_tagger(options.exercise_map)
     config = load_config(options.config_path)

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analyzer.analysis import AnalyzeOptions, exercise_summaries, judge
+from analyzer.analysis import AnalyzeOptions, exercise_summaries, judge, path_list
 from analyzer.config import Config, load_config
 from analyzer.errors import BacklogError, ConfigError, EmptyLogError, InputNotFoundError
 from analyzer.importers import Inputs, SkippedFile, read_log
@@ -164,8 +164,8 @@ def analyze_dask(
         options = AnalyzeOptions()
     elif isinstance(options, ImportOptions):
         options = AnalyzeOptions(import_options=options)
-    path_list = [Path(paths)] if isinstance(paths, str | Path) else [Path(p) for p in paths]
-    for path in path_list:
+    paths = path_list(paths)
+    for path in paths:
         if not path.exists():
             raise InputNotFoundError("file or folder not found", path=path, hint="check the path")
     config = load_config(options.config_path)
@@ -185,14 +185,14 @@ def analyze_dask(
         with dask.config.set({"dataframe.convert-string": False}):
             workers = max(1, len(client.scheduler_info().get("workers", {})))
             partitions = partitions or 4 * workers
-            if len(path_list) == 1 and is_parquet_dataset(path_list[0]):
-                ddf = dd.read_parquet(str(path_list[0]))
+            if len(paths) == 1 and is_parquet_dataset(paths[0]):
+                ddf = dd.read_parquet(str(paths[0]))
                 missing = [c for c in COLUMNS if c not in ddf.columns]
                 if missing:
-                    raise ConfigError(f"{path_list[0]}: not a canonical set table (missing "
+                    raise ConfigError(f"{paths[0]}: not a canonical set table (missing "
                                       f"{', '.join(missing)})", hint="see docs/schema.md")
                 ddf = ddf[list(COLUMNS)]
-                report, counts = _dataset_report(path_list[0], ddf)
+                report, counts = _dataset_report(paths[0], ddf)
                 ordered = ddf.sort_values(["athlete", "performed_at", "source_file",
                                            "source_row"])
                 ddf = ordered.assign(**{ROW: 1}).assign(
@@ -200,7 +200,7 @@ def analyze_dask(
                 athletes = _judge_frame(ddf, partitions, options, config)
                 return Analysis(sources=(report,), athletes=athletes,
                                 exercises=exercise_summaries(tagger, counts))
-            inputs = _read_logs(client, path_list, options.import_options)
+            inputs = _read_logs(client, paths, options.import_options)
             sets, dropped, notes = merge_sources(inputs.results)
             frame = sets.assign(**{ROW: np.arange(len(sets), dtype=np.int64)})
             ddf = dd.from_pandas(frame, npartitions=max(1, min(partitions, len(frame))),

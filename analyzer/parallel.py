@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 
 import pandas as pd
 
-from analyzer.analysis import AnalyzeOptions, analyze_sets, judge, with_inputs
+from analyzer.analysis import AnalyzeOptions, analyze_sets, judge, path_list, with_inputs
 from analyzer.analysis import analyze as analyze_sequential
 from analyzer.config import Config, load_config
 from analyzer.errors import BacklogError, EmptyLogError, InputNotFoundError
@@ -182,18 +182,18 @@ def judge_parallel(sets: pd.DataFrame, tagger: Tagger, config: Config, *, jobs: 
     return tuple(sorted((a for part in parts for a in part), key=lambda a: a.athlete))
 
 
-def analyze(paths: Path | Sequence[Path], options: AnalyzeOptions | None = None, *,
+def analyze(paths: str | Path | Sequence[str | Path], options: AnalyzeOptions | None = None, *,
             jobs: int | None = None) -> Analysis:
     """`analysis.analyze` on every core: the same Analysis, computed in a process pool when
     the input is big enough to gain (many files or many athletes) and fork is available."""
     options = options or AnalyzeOptions()
     jobs = default_jobs() if jobs is None else max(1, jobs)
-    path_list = [paths] if isinstance(paths, str | Path) else list(paths)
+    paths = path_list(paths)
     if jobs <= 1 or not can_fork():
-        return analyze_sequential(path_list, options)
-    files = sum(len(folder_logs(p)) if p.is_dir() else 1 for p in map(Path, path_list)
+        return analyze_sequential(paths, options)
+    files = sum(len(folder_logs(p)) if p.is_dir() else 1 for p in paths
                 if p.exists())
-    inputs = read_inputs(path_list, options.import_options,
+    inputs = read_inputs(paths, options.import_options,
                          jobs if files >= MIN_FILES else 1)
     tagger = load_tagger(options.exercise_map)
     config = load_config(options.config_path)
