@@ -644,17 +644,13 @@ def roster_report(results: Sequence[AthleteResult], monday: dt.date,
 # --- jobs for the CLI -------------------------------------------------------------------------
 
 
-#: One report to write (kept under this name for callers of `report_jobs`).
-ReportJob = RenderJob
-
-
 def report_jobs(
     analysis: Analysis,
     out_dir: Path,
     *,
     week: str | None = None,
     config: Config | None = None,
-) -> list[ReportJob]:
+) -> list[RenderJob]:
     """Everything `backlog report` writes, as jobs in a fixed order.
 
     Without `week`: one full PDF per athlete at `out/<athlete>/<athlete>.pdf`. With `week`:
@@ -665,7 +661,7 @@ def report_jobs(
     folders = charts.athlete_folders(analysis, out_dir)
     monday = parse_week(week) if week else latest_week(results)
     label = week_label(monday)
-    jobs: list[ReportJob] = []
+    jobs: list[RenderJob] = []
     links: dict[str, str] = {}
     for result in results:
         folder = folders[result.athlete]
@@ -680,14 +676,14 @@ def report_jobs(
             def run(result: AthleteResult = result, target: Path = target) -> list[Path]:
                 return [atomic_write_bytes(target, athlete_report(result, config))]
         links[result.athlete] = f"{folder.name}/{target.name}"
-        jobs.append(ReportJob(result.athlete, run))
+        jobs.append(RenderJob(result.athlete, run))
     if week and results:
         weekly_target = out_dir / f"weekly-{label}.pdf"
-        jobs.append(ReportJob("weekly report", aggregate=True, run=lambda: [
+        jobs.append(RenderJob("weekly report", aggregate=True, run=lambda: [
             atomic_write_bytes(weekly_target, weekly_report(results, monday))]))
     if len(results) > 1:
         roster_target = out_dir / "roster.pdf"
-        jobs.append(ReportJob("roster", aggregate=True, run=lambda: [
+        jobs.append(RenderJob("roster", aggregate=True, run=lambda: [
             atomic_write_bytes(roster_target, roster_report(results, monday, links))]))
     return jobs
 
