@@ -39,23 +39,26 @@ def _cell_colour(fig: Figure, day: dt.date) -> tuple[float, ...]:
     return _patches_by_gid(fig, "cell-")[f"cell-{day.isoformat()}"].get_facecolor()
 
 
+def _assert_week_classes(fig: Figure, monday: dt.date, classes: list[str]) -> None:
+    """Each day of the week from `monday` is coloured as its load class, Monday first."""
+    for offset, cls in enumerate(classes):
+        day = monday + dt.timedelta(days=offset)
+        assert _cell_colour(fig, day) == to_rgba(palette.CLASS_COLOURS[cls]), (day, cls)
+
+
 def test_calendar_first_week_shows_squat_row_deadlift_press_then_rest(lifter) -> None:
     fig = charts.week_calendar(lifter, weeks=12)
     # Squat Mon (indirect), bent-over row Tue (direct), deadlift Wed (direct), standing
     # overhead press Thu (indirect), nothing Fri..Sun: the seed's schedule.
-    expected = ["indirect", "direct", "direct", "indirect", "rest", "rest", "rest"]
-    for offset, cls in enumerate(expected):
-        day = FIRST_MONDAY + dt.timedelta(days=offset)
-        assert _cell_colour(fig, day) == to_rgba(palette.CLASS_COLOURS[cls]), (day, cls)
+    _assert_week_classes(fig, FIRST_MONDAY,
+                         ["indirect", "direct", "direct", "indirect", "rest", "rest", "rest"])
 
 
 def test_calendar_fixed_week_spares_the_back_midweek(lifter) -> None:
     fig = charts.week_calendar(lifter, weeks=12)
     # Squat Mon, chest-supported row Tue, seated press Wed, deadlift Sat.
-    expected = ["indirect", "none", "none", "rest", "rest", "direct", "rest"]
-    for offset, cls in enumerate(expected):
-        day = FIXED_MONDAY + dt.timedelta(days=offset)
-        assert _cell_colour(fig, day) == to_rgba(palette.CLASS_COLOURS[cls]), (day, cls)
+    _assert_week_classes(fig, FIXED_MONDAY,
+                         ["indirect", "none", "none", "rest", "rest", "direct", "rest"])
 
 
 def test_calendar_outlines_the_flagged_run_and_names_the_lifts(lifter) -> None:
