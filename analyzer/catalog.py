@@ -17,7 +17,12 @@ Columns (one row per exercise, `name` unique):
 - `primary_muscle`, `secondary_muscles` ("|"-joined), `equipment`.
 - `alternatives`: "|"-joined canonical names of lower-back-sparing exercises for the same
   primary muscle (each in the catalog, `none` or a lower coefficient).
+  A lift's alternatives train its primary muscle, or a muscle of its group
+  (`MUSCLE_GROUPS`: a hinge's "posterior chain" covers glutes, hamstrings and lower back).
 - `heavy`: bool, the competition-style squat / bench / deadlift families.
+- `dose_per`: what one unit of the lift's dose is: "set" (every working set, the default),
+  "rep" (ballistic high-rep work whose dose grows with the reps: swings, wall balls, slams) or
+  "minute" (ergometers, dosed by duration). Optional in a hand-edited catalog (default "set").
 """
 
 from __future__ import annotations
@@ -32,6 +37,13 @@ import pandas as pd
 from analyzer.errors import ConfigError
 
 LOAD_CLASSES: Final[tuple[str, ...]] = ("direct", "indirect", "none")
+DOSE_UNITS: Final[tuple[str, ...]] = ("set", "rep", "minute")
+DEFAULT_DOSE_PER: Final[str] = "set"
+# A primary muscle that names a group of muscles: alternatives of a lift with that primary muscle
+# may train any member (a deadlift's hip thrust trains the glutes, its leg curl the hamstrings).
+MUSCLE_GROUPS: Final[dict[str, frozenset[str]]] = {
+    "posterior chain": frozenset({"glutes", "hamstrings", "lower back"}),
+}
 CATALOG_COLUMNS: Final[tuple[str, ...]] = (
     "name",
     "aliases",
@@ -44,7 +56,9 @@ CATALOG_COLUMNS: Final[tuple[str, ...]] = (
     "equipment",
     "alternatives",
     "heavy",
+    "dose_per",
 )
+_OPTIONAL_COLUMNS: Final[dict[str, str]] = {"dose_per": DEFAULT_DOSE_PER}
 _STR = pd.StringDtype(na_value=np.nan)
 
 
@@ -69,6 +83,9 @@ def load_catalog(path: Path | None = None) -> pd.DataFrame:
         raise ConfigError(
             f"exercise catalog is not a readable UTF-8 CSV ({exc})", path=source
         ) from exc
+    for column, default in _OPTIONAL_COLUMNS.items():
+        if column not in raw.columns:
+            raw[column] = default
     missing = [c for c in CATALOG_COLUMNS if c not in raw.columns]
     if missing:
         raise ConfigError(f"exercise catalog lacks columns {missing}", path=source)
@@ -94,6 +111,8 @@ def _validated(raw: pd.DataFrame, source: Path) -> pd.DataFrame:
     fail(~raw["load_class"].eq("none") & coefficient.eq(0),
          "a loaded exercise needs coefficient > 0")
     fail(~raw["heavy"].str.lower().isin(("true", "false")), "heavy must be true or false")
+    dose_per = raw["dose_per"].str.strip().str.lower().replace("", DEFAULT_DOSE_PER)
+    fail(~dose_per.isin(DOSE_UNITS), "dose_per must be set, rep or minute")
 
     out = pd.DataFrame(
         {
@@ -108,6 +127,7 @@ def _validated(raw: pd.DataFrame, source: Path) -> pd.DataFrame:
             "equipment": raw["equipment"].astype(_STR),
             "alternatives": raw["alternatives"].astype(_STR),
             "heavy": raw["heavy"].str.lower().eq("true").astype("bool"),
+            "dose_per": dose_per.astype(_STR),
         }
     ).reset_index(drop=True)
 
@@ -124,10 +144,17 @@ def _validated(raw: pd.DataFrame, source: Path) -> pd.DataFrame:
             if not (target["load_class"] == "none" or target["coefficient"] < coef):
                 raise ConfigError(f"alternative {alt!r} does not spare the lower back",
                                   path=source, row=position + 2)
-            if target["primary_muscle"] != muscle:
+            if not trains_muscle_of(muscle, target["primary_muscle"]):
                 raise ConfigError(f"alternative {alt!r} trains another primary muscle",
                                   path=source, row=position + 2)
     return out
+
+
+def trains_muscle_of(muscle: object, alternative_muscle: object) -> bool:
+    """Whether an alternative with primary muscle `alternative_muscle` trains the primary
+    muscle `muscle` of the lift it replaces: the same muscle, or a member of its group."""
+    return alternative_muscle == muscle or (
+        isinstance(muscle, str) and alternative_muscle in MUSCLE_GROUPS.get(muscle, frozenset()))
 
 
 def _split(joined: object) -> tuple[str, ...]:

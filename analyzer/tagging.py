@@ -39,7 +39,7 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from analyzer.catalog import LOAD_CLASSES, load_catalog
+from analyzer.catalog import DEFAULT_DOSE_PER, DOSE_UNITS, LOAD_CLASSES, load_catalog
 from analyzer.errors import ConfigError
 
 MATCHED_BY: Final[tuple[str, ...]] = ("override", "exact", "normalised", "rule", "fuzzy", "unknown")
@@ -49,6 +49,7 @@ TAG_COLUMNS: Final[tuple[str, ...]] = (
     "coefficient",
     "primary_muscle",
     "pattern",
+    "dose_per",
     "matched_by",
     "score",
     "suggestions",
@@ -59,6 +60,7 @@ SET_TAG_COLUMNS: Final[tuple[str, ...]] = (
     "coefficient",
     "primary_muscle",
     "pattern",
+    "dose_per",
 )
 _STR = pd.StringDtype(na_value=np.nan)
 _APOSTROPHES = re.compile(r"['’‘`´]")
@@ -82,6 +84,7 @@ class Tag:
     matched_by: str  # one of MATCHED_BY
     score: float | None  # similarity 0-100 for fuzzy (and the best one for unknown)
     suggestions: tuple[str, ...]  # nearest catalog names, for unknown names
+    dose_per: str = DEFAULT_DOSE_PER  # set | rep | minute: the unit one dose is counted in
 
 
 @dataclass(frozen=True)
@@ -245,11 +248,14 @@ class Tagger:
         self.equipment_fallback: dict[str, list[str]] = {
             k: list(v) for k, v in config.get("equipment_fallback", {}).items()}
 
-        self._info: dict[str, tuple[str, float, str | None, str | None]] = {
-            name: (cls, float(coef), _none_if_na(muscle), _none_if_na(pattern))
-            for name, cls, coef, muscle, pattern in zip(
+        dose_per = (catalog["dose_per"] if "dose_per" in catalog
+                    else pd.Series(DEFAULT_DOSE_PER, index=catalog.index))
+        self._info: dict[str, tuple[str, float, str | None, str | None, str]] = {
+            name: (cls, float(coef), _none_if_na(muscle), _none_if_na(pattern),
+                   _none_if_na(dose) or DEFAULT_DOSE_PER)
+            for name, cls, coef, muscle, pattern, dose in zip(
                 catalog["name"], catalog["load_class"], catalog["coefficient"],
-                catalog["primary_muscle"], catalog["pattern"], strict=True)
+                catalog["primary_muscle"], catalog["pattern"], dose_per, strict=True)
         }
         self._exact: dict[str, str] = {}
         self._by_key: dict[str, str] = {}
@@ -345,13 +351,17 @@ class Tagger:
         return {w for w in words if w}
 
     def _add_overrides(self, overrides: pd.DataFrame) -> None:
-        canonical = overrides["canonical"] if "canonical" in overrides else pd.Series(
-            pd.NA, index=overrides.index)
-        muscle = overrides["primary_muscle"] if "primary_muscle" in overrides else pd.Series(
-            pd.NA, index=overrides.index)
-        for name, cls, coef, canon, prim in zip(
+        """Index the user's map. A row without `primary_muscle` takes it from the catalog entry
+        it names (its `canonical`, else its own name). A row without `dose_per` is dosed per
+        set, even for a catalog lift dosed per rep: a map written before the column existed
+        gave its coefficient per set."""
+        missing = pd.Series(pd.NA, index=overrides.index)
+        canonical = overrides.get("canonical", missing)
+        muscle = overrides.get("primary_muscle", missing)
+        dose_per = overrides.get("dose_per", missing)
+        for name, cls, coef, canon, prim, dose in zip(
             overrides["name"], overrides["load_class"], overrides["coefficient"], canonical, muscle,
-            strict=True,
+            dose_per, strict=True,
         ):
             target = _none_if_na(canon) or name
             info = self._info.get(target)
@@ -365,6 +375,7 @@ class Tagger:
                 matched_by="override",
                 score=None,
                 suggestions=(),
+                dose_per=_none_if_na(dose) or DEFAULT_DOSE_PER,
             )
             self._override_exact[_squash(name)] = tag
             self._override_key.setdefault(self.normaliser.key(self.normaliser.tokens(name)), tag)
@@ -390,6 +401,7 @@ class Tagger:
                 "coefficient": pd.Series([t.coefficient for t in tags], dtype="float64"),
                 "primary_muscle": pd.Series([t.primary_muscle for t in tags], dtype=_STR),
                 "pattern": pd.Series([t.pattern for t in tags], dtype=_STR),
+                "dose_per": pd.Series([t.dose_per for t in tags], dtype=_STR),
                 "matched_by": pd.Series([t.matched_by for t in tags], dtype=_STR),
                 "score": pd.Series([np.nan if t.score is None else t.score for t in tags],
                                    dtype="float64"),
@@ -509,8 +521,8 @@ class Tagger:
         return 1 if len(token) < self.long_word else 2
 
     def _known(self, name: str, canonical: str, matched_by: str, score: float | None) -> Tag:
-        cls, coef, muscle, pattern = self._info[canonical]
-        return Tag(name, canonical, cls, coef, muscle, pattern, matched_by, score, ())
+        cls, coef, muscle, pattern, dose_per = self._info[canonical]
+        return Tag(name, canonical, cls, coef, muscle, pattern, matched_by, score, (), dose_per)
 
     def _unknown(self, name: str, tokens: list[str], key: str | None) -> Tag:
         suggestions: list[str] = []
@@ -546,16 +558,18 @@ def _none_if_na(value: object) -> str | None:
 
 def _renamed(tag: Tag, name: str) -> Tag:
     return Tag(name, tag.canonical, tag.load_class, tag.coefficient, tag.primary_muscle,
-               tag.pattern, tag.matched_by, tag.score, tag.suggestions)
+               tag.pattern, tag.matched_by, tag.score, tag.suggestions, tag.dose_per)
 
 
 # -------------------------------------------------------------------- overrides
 def read_exercise_map(path: Path) -> pd.DataFrame:
-    """Read a user's exercise map: CSV `name,load_class,coefficient[,canonical][,primary_muscle]`.
+    """Read a user's exercise map: CSV
+    `name,load_class,coefficient[,canonical][,primary_muscle][,dose_per]`.
 
     Header names are case-insensitive. Returns columns name, load_class, coefficient (float),
-    canonical, primary_muscle (NaN when absent). Raises ConfigError naming the file and the
-    line of the first invalid row, so a typo never silently mis-tags a lift.
+    canonical, primary_muscle, dose_per (NaN when absent or empty; a row without dose_per is
+    dosed per set). Raises ConfigError naming the file and the line of the first invalid row,
+    so a typo never silently mis-tags a lift.
     """
     try:
         raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig",
@@ -585,6 +599,8 @@ def read_exercise_map(path: Path) -> pd.DataFrame:
     fail(coefficient.isna() | coefficient.lt(0) | coefficient.gt(1),
          "coefficient must be a number from 0 to 1")
     fail(classes.eq("none") & coefficient.gt(0), "load_class none needs coefficient 0")
+    dose_per = _optional(raw, "dose_per").str.casefold()
+    fail(dose_per.notna() & ~dose_per.isin(DOSE_UNITS), "dose_per must be set, rep or minute")
     out = pd.DataFrame(
         {
             "name": names.astype(_STR),
@@ -592,6 +608,7 @@ def read_exercise_map(path: Path) -> pd.DataFrame:
             "coefficient": coefficient.astype("float64"),
             "canonical": _optional(raw, "canonical"),
             "primary_muscle": _optional(raw, "primary_muscle"),
+            "dose_per": dose_per,
         }
     )
     return out.reset_index(drop=True)
@@ -612,8 +629,10 @@ def load_tagger(exercise_map: Path | None = None) -> Tagger:
 
 # -------------------------------------------------------------------- sets
 def tag_sets(sets: pd.DataFrame, tagger: Tagger) -> pd.DataFrame:
-    """The canonical set table plus canonical, load_class, coefficient, primary_muscle, pattern
-    (the four text columns categorical: a few catalog values repeated over every set).
+    """The canonical set table plus canonical, load_class, coefficient, primary_muscle, pattern,
+    dose_per (the text columns categorical: a few catalog values repeated over every set).
+    `dose_per` says what one unit of the lift's dose is ("set", "rep" or "minute"); names
+    without a catalog entry (unknown, missing) are "set".
 
     Each distinct exercise name is tagged once; the results are spread back to the rows by
     the factorised codes (a vectorised take), so the cost grows with distinct names, not sets.
@@ -623,7 +642,8 @@ def tag_sets(sets: pd.DataFrame, tagger: Tagger) -> pd.DataFrame:
     table = tagger.tag_names(list(uniques))
     positions = np.where(codes >= 0, codes, len(uniques))
     fill: dict[str, object] = {"canonical": np.nan, "load_class": "unknown", "coefficient": 0.0,
-                               "primary_muscle": np.nan, "pattern": np.nan}
+                               "primary_muscle": np.nan, "pattern": np.nan,
+                               "dose_per": DEFAULT_DOSE_PER}
     out = sets.copy(deep=False)
     for column in SET_TAG_COLUMNS:
         values = np.append(table[column].to_numpy(dtype=object), fill[column])

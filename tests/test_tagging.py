@@ -94,7 +94,7 @@ def test_abbreviations(tagger: Tagger, name: str, canonical: str) -> None:
         ("杠铃划船", "Bent Over Row (Barbell)", "direct"),
         ("推举", "Overhead Press (Barbell)", "indirect"),
         ("俯身哑铃划船", "Bent Over Row (Dumbbell)", "direct"),  # composed, not an alias
-        ("器械深蹲", "Squat (Machine)", "none"),  # composed, not an alias
+        ("器械深蹲", "Squat (Machine)", "indirect"),  # composed, not an alias
         ("Kreuzheben", "Deadlift (Barbell)", "direct"),
         ("Kniebeugen", "Squat (Barbell)", "indirect"),
         ("Bankdrücken", "Bench Press (Barbell)", "none"),
@@ -127,7 +127,7 @@ def test_german_and_chinese(tagger: Tagger, name: str, canonical: str, load_clas
         ("Seated Barbell Overhead Press", "none"),
         ("Machine Overhead Press", "none"),
         ("Barbell squats", "indirect"),
-        ("Machine squats", "none"),
+        ("Machine squats", "indirect"),  # shoulder pads pass the load down the spine
         ("Bodyweight squats", "none"),
         ("Smith squats", "indirect"),
         ("Back Extension Machine", "direct"),  # a machine does not unload a back extension
@@ -197,7 +197,7 @@ def test_general_spelling_rules(tagger: Tagger, name: str, tokens: list[str]) ->
     ("name", "canonical", "load_class"),
     [
         ("Row", "Bent Over Row (Barbell)", "direct"),  # documented default, not the erg
-        ("Row erg", "Rowing (Machine)", "none"),
+        ("Row erg", "Rowing (Machine)", "indirect"),
         ("Rowing barre", "Bent Over Row (Barbell)", "direct"),  # French: free-weight row
         ("Low Row", "Seated Row (Machine)", "none"),  # low/high name a cable or machine row
         ("Helms Row", "Chest Supported Row (Dumbbell)", "none"),
@@ -211,6 +211,62 @@ def test_general_spelling_rules(tagger: Tagger, name: str, tokens: list[str]) ->
 def test_class_changing_words(tagger: Tagger, name: str, canonical: str, load_class: str) -> None:
     tag = tagger.tag(name)
     assert (tag.canonical, tag.load_class) == (canonical, load_class), tag
+
+
+# Issue 14 (point 4): names the tagger used to send to another lift, and the new entries.
+@pytest.mark.parametrize(
+    ("name", "canonical", "load_class"),
+    [
+        ("Front Rack Lunge", "Lunge (Barbell)", "indirect"),  # was Rack Pull
+        ("KB front rack lunges", "Lunge (Kettlebell)", "indirect"),
+        ("45° Hip Extension", "45 Degree Hip Extension", "direct"),  # was Triceps Extension
+        ("GHD Hip Extension", "Back Extension", "direct"),  # was Triceps Extension
+        ("Hip extension machine", "Glute Kickback (Machine)", "none"),
+        ("Reverse hip extension", "Reverse Hyperextension", "direct"),
+        ("Belt Squat RDL", "Belt Squat Romanian Deadlift", "direct"),  # was the barbell RDL
+        ("Deadlift (belt)", "Deadlift (Barbell)", "direct"),  # a lifting belt, not the machine
+        ("Jefferson Deadlift", "Jefferson Deadlift", "direct"),  # was Jefferson Curl
+        ("Jefferson curl", "Jefferson Curl", "direct"),
+        ("Tire Drag", "Sled Pull", "indirect"),  # was Tire Flip
+        ("Tire flip", "Tire Flip", "direct"),
+        ("Snatch Balance", "Snatch Balance (Barbell)", "indirect"),  # was Snatch
+        ("Cossack Squat", "Cossack Squat", "none"),  # was the back squat
+        ("Goblet cossack squats", "Cossack Squat (Kettlebell)", "indirect"),
+        ("Dumbbell Clean", "Clean (Dumbbell)", "direct"),  # was the barbell clean
+        ("Split Stance Row", "Dumbbell Row", "indirect"),  # was the barbell row
+        ("Hang Snatch", "Hang Snatch (Barbell)", "direct"),
+        ("Meadows Row", "Meadows Row", "indirect"),
+        ("Low Bar Squat", "Low Bar Squat (Barbell)", "indirect"),
+        ("High bar squat", "Squat (Barbell)", "indirect"),
+        ("Wall Balls", "Wall Ball", "indirect"),
+        ("Med Ball Slams", "Med Ball Slam", "indirect"),
+        ("Man Makers", "Man Maker", "direct"),
+        ("Log Clean and Press", "Log Clean and Press", "direct"),
+        ("Stone to Shoulder", "Stone to Shoulder", "direct"),
+        ("Sandbag to Shoulder", "Sandbag to Shoulder", "direct"),
+        ("Ski Erg", "SkiErg", "indirect"),
+        ("Skiing", "Skiing", "none"),
+        ("Renegade Row", "Renegade Row (Dumbbell)", "none"),
+        ("Hack Squat", "Hack Squat (Machine)", "indirect"),
+        ("Z Press", "Z Press (Barbell)", "indirect"),
+        ("Single Leg Hip Thrust", "Hip Thrust (Bodyweight)", "none"),
+        ("Side Lying Clam", "Clamshell", "none"),
+    ],
+)
+def test_corrected_names(tagger: Tagger, bare_tagger: Tagger, name: str, canonical: str,
+                         load_class: str) -> None:
+    tag = tagger.tag(name)
+    assert (tag.canonical, tag.load_class) == (canonical, load_class), tag
+    # the rules carry the class without the alias that spells the name
+    bare = bare_tagger.tag(name)
+    assert bare.load_class == load_class, bare
+
+
+def test_side_lying_clam_finds_the_clamshell(tagger: Tagger, bare_tagger: Tagger) -> None:
+    assert tagger.tag("Side-lying clams (band)").canonical == "Clamshell"
+    assert bare_tagger.tag("Side Lying Clam").canonical == "Clamshell"
+    assert "Clamshell" not in tagger.catalog.set_index("name").loc[
+        "Hip Abductor (Machine)", "aliases"]
 
 
 def test_loose_match_needs_one_class(tagger: Tagger) -> None:
@@ -242,8 +298,10 @@ def test_tag_names_is_one_row_per_distinct_name(tagger: Tagger) -> None:
     frame = tagger.tag_names(["RDL", "Leg Press", "RDL", "Zorbling Fnord"])
     assert list(frame.index) == ["RDL", "Leg Press", "Zorbling Fnord"]
     assert list(frame.columns) == [
-        "canonical", "load_class", "coefficient", "primary_muscle", "pattern", "matched_by",
-        "score", "suggestions"]
+        "canonical", "load_class", "coefficient", "primary_muscle", "pattern", "dose_per",
+        "matched_by", "score", "suggestions"]
+    assert frame.loc["RDL", "dose_per"] == "set"
+    assert frame.loc["Zorbling Fnord", "dose_per"] == "set"
     assert frame.loc["Leg Press", "load_class"] == "none"
     assert np.isnan(frame.loc["RDL", "score"])
     assert isinstance(frame.loc["Zorbling Fnord", "suggestions"], tuple)
@@ -265,6 +323,23 @@ def test_tag_sets_joins_tags_to_every_row(tagger: Tagger) -> None:
     assert list(out["coefficient"]) == [0.6, 0.0, 0.6, 0.0, 0.0]
     assert out["canonical"].isna().tolist() == [False, False, False, True, True]
     assert out.loc[0, "primary_muscle"] == "quadriceps" and out.loc[0, "pattern"] == "squat"
+    assert list(out["dose_per"]) == ["set"] * 5  # unknown and missing names too
+
+
+def test_tag_sets_carries_dose_per(tagger: Tagger) -> None:
+    raw = pd.DataFrame(
+        {
+            "athlete": ["a"] * 6,
+            "performed_at": pd.to_datetime(["2026-09-07"] * 6),
+            "exercise": ["KB Swings", "Row erg", "SkiErg", "Wall Balls", "Deadlift", None],
+        }
+    )
+    out = tag_sets(conform(raw), tagger)
+    assert list(out["dose_per"]) == ["rep", "minute", "minute", "rep", "set", "set"]
+    assert isinstance(out["dose_per"].dtype, pd.CategoricalDtype)
+    assert tagger.tag("Kettlebell Swing").dose_per == "rep"
+    assert tagger.tag("Rowing (Machine)").dose_per == "minute"
+    assert tagger.tag("Zorbling Fnord").dose_per == "set"
 
 
 # ------------------------------------------------------------------ overrides
@@ -291,6 +366,26 @@ def test_override_wins_and_adds_exercises(tmp_path: Path) -> None:
     assert (mine.canonical, mine.pattern, mine.load_class) == (
         "Chest Supported Row (Dumbbell)", "row", "none")
     assert tagger.tag("Deadlift").matched_by == "exact"  # others untouched
+    assert new.dose_per == "set" and leg.dose_per == "set"  # no dose_per column: per set
+
+
+def test_override_dose_per(tmp_path: Path) -> None:
+    path = write(tmp_path, "name,load_class,coefficient,dose_per\n"
+                           "Kettlebell Swing,direct,0.5,\n"
+                           "Assault Bike,indirect,0.05,Minute\n"
+                           "Row erg,indirect,0.1,set\n")
+    frame = read_exercise_map(path)
+    assert frame.loc[1, "dose_per"] == "minute" and np.isnan(frame.loc[0, "dose_per"])
+    tagger = load_tagger(path)
+    swing = tagger.tag("Kettlebell Swing")
+    # an empty dose_per is per set: a coefficient written before the column was per set
+    assert (swing.coefficient, swing.dose_per) == (0.5, "set")
+    assert tagger.tag("Assault Bike").dose_per == "minute"
+    assert tagger.tag("Row erg").dose_per == "set"  # the user's unit wins
+    with pytest.raises(ConfigError, match="dose_per") as info:
+        read_exercise_map(write(tmp_path, "name,load_class,coefficient,dose_per\n"
+                                          "A,direct,0.5,set\nB,direct,0.5,week\n"))
+    assert info.value.row == 3
 
 
 @pytest.mark.parametrize(
@@ -345,17 +440,17 @@ HAND_CHECKED: dict[str, str] = {
     "Goblet Squat (Kettlebell)": "indirect", "Barbell Shrug": "indirect",
     "Suitcase Carry": "indirect",
     "Incline Row (Dumbbell)": "none", "Seated Row (Cable)": "none",
-    "Iso-Lateral Row (Machine)": "none", "Leg Press": "none", "Hack Squat": "none",
+    "Iso-Lateral Row (Machine)": "none", "Leg Press": "none", "Hack Squat": "indirect",
     "Belt Squat ": "none", "Seated Overhead Press (Dumbbell)": "none",
     "Seated Shoulder Press (Machine)": "none", "Bench Press (Barbell)": "none",
-    "Lat Pulldown (Cable)": "none", "Pull Up": "none", "Hip Thrust (Barbell)": "none",
+    "Lat Pulldown (Cable)": "none", "Pull Up": "none", "Hip Thrust (Barbell)": "indirect",
     "Lying Leg Curl (Machine)": "none", "Leg Extension (Machine)": "none",
     "Bicep Curl (Barbell)": "none", "Running (Treadmill)": "none", "Cycling": "none",
     "Stretching": "none", "Yoga": "none", "Plank": "none", "Inverted Row": "none",
     "Laying On Incline Bench Row ": "none", "Seated Barbell Shoulder Press": "none",
     "Air Squats": "none", "Bodyweight Lunge": "none", "Seated Leg Curls Machine": "none",
     "Smith Machine Incline Bench Press": "none", "Foam Roller Pec Stretch": "none",
-    "Rowing (Machine)": "none", "Calf Press on Seated Leg Press": "none",
+    "Rowing (Machine)": "indirect", "Calf Press on Seated Leg Press": "none",
 }
 
 
