@@ -113,6 +113,11 @@ MaxMbOpt = Annotated[int, typer.Option("--max-mb", help="Largest input file to r
 MaxRowsOpt = Annotated[
     int, typer.Option("--max-rows", help="Most data rows (lines) read from one file.")
 ]
+TzOpt = Annotated[
+    str | None,
+    typer.Option("--tz", help="Time zone for timestamps that carry a UTC offset (IANA name, "
+                 "e.g. America/Chicago; default: this computer's zone)."),
+]
 JobsOpt = Annotated[
     int | None,
     typer.Option("--jobs", "-j", help="Worker processes for many files or athletes "
@@ -122,7 +127,7 @@ JobsOpt = Annotated[
 
 def _import_options(
     athlete: str | None, units: str | None, fmt: str | None, columns: str | None, max_mb: int,
-    max_rows: int = 20_000_000,
+    max_rows: int = 20_000_000, tz: str | None = None,
 ) -> Any:
     from analyzer.importers.base import ImportOptions
 
@@ -136,6 +141,7 @@ def _import_options(
         columns=parse_columns(columns),
         max_bytes=max_mb * 1024 * 1024,
         max_rows=max_rows,
+        tz=tz,
     )
 
 
@@ -183,6 +189,7 @@ def analyze(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No terminal summary.")] = False,
     max_mb: MaxMbOpt = 200,
     max_rows: MaxRowsOpt = 20_000_000,
+    tz: TzOpt = None,
     table: Annotated[
         Path | None,
         typer.Option("--table", help="Also write the weekly table to FILE.csv or FILE.xlsx."),
@@ -204,7 +211,7 @@ def analyze(
     from analyzer.render import terminal
 
     options = AnalyzeOptions(
-        import_options=_import_options(athlete, units, fmt, columns, max_mb, max_rows),
+        import_options=_import_options(athlete, units, fmt, columns, max_mb, max_rows, tz),
         exercise_map=exercise_map,
         config_path=config,
     )
@@ -263,6 +270,7 @@ def report(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
     max_mb: MaxMbOpt = 200,
     max_rows: MaxRowsOpt = 20_000_000,
+    tz: TzOpt = None,
     workers: JobsOpt = None,
 ) -> None:
     """Write PDF reports: one per athlete (or one page per athlete for --week), and a roster
@@ -276,7 +284,7 @@ def report(
     if week is not None:
         pdf.parse_week(week)  # a bad --week fails before any work
     options = AnalyzeOptions(
-        import_options=_import_options(athlete, units, fmt, columns, max_mb, max_rows),
+        import_options=_import_options(athlete, units, fmt, columns, max_mb, max_rows, tz),
         exercise_map=exercise_map,
         config_path=config,
     )
@@ -318,6 +326,7 @@ def exercises(
     fmt: FormatOpt = None,
     columns: ColumnsOpt = None,
     max_mb: MaxMbOpt = 200,
+    tz: TzOpt = None,
 ) -> None:
     """List the exercise catalog, or show how names (or a log's names) are tagged and why."""
     from analyzer.catalog import filter_catalog
@@ -333,7 +342,8 @@ def exercises(
     if from_log:
         from analyzer.analysis import exercise_counts
 
-        counts = exercise_counts(from_log, _import_options(None, units, fmt, columns, max_mb))
+        counts = exercise_counts(from_log,
+                                 _import_options(None, units, fmt, columns, max_mb, tz=tz))
     wanted = list(dict.fromkeys([*(names or []), *(counts.index if counts is not None else [])]))
     records = render.tags_records(tagger.tag_names(wanted), counts)
     if json_out == "-":
@@ -372,6 +382,7 @@ def plan(
     no_write: Annotated[
         bool, typer.Option("--no-write", help="Do not write PLAN.fixed.csv.")
     ] = False,
+    tz: TzOpt = None,
 ) -> None:
     """Check a planned week before training it; write the fixed plan next to it."""
     import datetime as dt
@@ -387,7 +398,8 @@ def plan(
         start_date = dt.date.fromisoformat(start) if start else None
     except ValueError:
         raise ConfigError(f"--start must be a date YYYY-MM-DD, not {start!r}") from None
-    options = AnalyzeOptions(exercise_map=exercise_map, config_path=config)
+    options = AnalyzeOptions(import_options=_import_options(None, None, None, None, 200, tz=tz),
+                             exercise_map=exercise_map, config_path=config)
     check = check_plan(plan_file, history=history, athlete=athlete, start=start_date,
                        options=options)
     written = None if no_write or not check.week.swaps else write_fixed(check)

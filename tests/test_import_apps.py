@@ -114,7 +114,7 @@ def test_fitnotes_lbs_units_and_cardio() -> None:
 
 @needs_real
 def test_fitbod_blank_lines_offsets_and_multiplier() -> None:
-    result = read(fitbod.IMPORTER, REAL / "fitbod/chrsilvi_WorkoutExport.csv")
+    result = read(fitbod.IMPORTER, REAL / "fitbod/chrsilvi_WorkoutExport.csv", tz="UTC")
     assert result.report.rows == 9136
     assert not set(result.sets["source_row"]) & {7618, 8962, 9087, 9088, 9095}
     first = result.sets.iloc[0]
@@ -142,7 +142,7 @@ def test_fitbod_blank_lines_offsets_and_multiplier() -> None:
     ],
 )
 def test_golden(importer: Importer, name: str, variant: str) -> None:
-    result = read_golden(importer, name)
+    result = read_golden(importer, name, ImportOptions(tz="UTC"))  # goldens are UTC wall clock
     assert result.report.format == variant
     assert best(load(GOLDEN / f"{name}.csv")) is importer
 
@@ -154,7 +154,7 @@ def test_fitnotes_comma_in_name_is_repaired_and_reported() -> None:
 
 
 def test_fitbod_blank_line_is_not_a_row() -> None:
-    report = read_golden(fitbod.IMPORTER, "fitbod").report
+    report = read_golden(fitbod.IMPORTER, "fitbod", ImportOptions(tz="UTC")).report
     assert report.rows == 5 and report.sets == 5
 
 
@@ -205,14 +205,14 @@ def test_fitnotes_non_numeric_weight_and_unitless_header(tmp_path: Path) -> None
     assert result.sets["weight_kg"].tolist() == [pytest.approx(100 * LB_TO_KG)]
 
 
-def test_fitbod_offset_becomes_utc_and_bad_reps(tmp_path: Path) -> None:
+def test_fitbod_offset_converted_to_tz_and_bad_reps(tmp_path: Path) -> None:
     path = write(tmp_path, "WorkoutExport.csv",
                  "Date,Exercise,Reps,Weight(kg),Duration(s),Distance(m),Incline,Resistance,"
                  "isWarmup,Note,multiplier\r\n"
                  "2026-09-07 08:30:00 +0200,Back Squat, 5,100.0,0.0,0.0,0.0,0.0,false,, 1.0\r\n"
                  "2026-09-07 08:30:00 +0200,Back Squat, ?,100.0,0.0,0.0,0.0,0.0,false,, 1.0\r\n"
                  "\r\n")
-    result = read(fitbod.IMPORTER, path)
+    result = read(fitbod.IMPORTER, path, tz="UTC")
     assert result.sets["performed_at"].tolist() == [pd.Timestamp("2026-09-07 06:30")]
     assert result.report.skipped_reasons == {"non-numeric reps": 1}
     assert result.report.rows == 2

@@ -18,6 +18,7 @@ from typing import Final, Literal, Protocol
 import numpy as np
 import pandas as pd
 
+from analyzer.importers.timezone import zone_named
 from analyzer.schema import conform
 
 Units = Literal["kg", "lb"]
@@ -37,6 +38,13 @@ class ImportOptions:
     max_bytes: int = 200 * 1024 * 1024
     max_rows: int = 20_000_000  # data lines/rows per file; more raises TooLargeError
     today: date | None = None  # "now" for the future-date check (None: the system date)
+    #: IANA zone (e.g. "America/Chicago") that timestamps carrying a UTC offset are converted
+    #: to; None: this computer's zone (see `importers.timezone`). Others are left as written.
+    tz: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.tz is not None:
+            zone_named(self.tz)  # an unknown name fails here, before any file is read
 
 
 class Document:

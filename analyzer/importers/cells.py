@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from analyzer.importers.csvtext import _field_counts, _record_bounds
+from analyzer.importers.timezone import split_offsets, to_local
 from analyzer.schema import LB_TO_KG
 
 DELIMITERS: Final[tuple[str, ...]] = (",", ";", "\t", "|")
@@ -534,7 +535,8 @@ class ParsedDates:
     notes: tuple[str, ...]
 
 
-def parse_dates(col: pd.Series, weights: np.ndarray | None = None) -> ParsedDates:
+def parse_dates(col: pd.Series, weights: np.ndarray | None = None, *,
+                tz: str | None = None) -> ParsedDates:
     """Parse a date column with one explicit format chosen for the whole file.
 
     Workbook datetime cells and ISO strings read as ISO; Excel serial numbers by the 1900
@@ -542,8 +544,12 @@ def parse_dates(col: pd.Series, weights: np.ndarray | None = None) -> ParsedDate
     day-first and month-first read the same cells (no day above 12), day-first is used and a
     note says so. `weights` (one per cell) counts a cell as that many cells when formats are
     scored, so the distinct cells of a column, weighted by their rows, read as the column.
+    Timestamps ending in a UTC offset (`2024-03-04T00:09:00Z`, `... +0100`) are read without
+    it and then converted to local time in the zone for `tz` (see `importers.timezone`);
+    a note says so.
     """
-    text = as_text(col)
+    stamps = split_offsets(as_text(col))
+    text = stamps.wall
     out = pd.Series(pd.NaT, index=col.index, dtype="datetime64[ns]")
     formats: list[str] = []
     notes: list[str] = []
@@ -578,4 +584,6 @@ def parse_dates(col: pd.Series, weights: np.ndarray | None = None) -> ParsedDate
                 )
             out[rest.index] = pd.to_datetime(rest, format=best, errors="coerce")
             formats.append(best)
+    out, zone_notes = to_local(out, stamps, tz)
+    notes.extend(zone_notes)
     return ParsedDates(values=out, formats=tuple(formats), notes=tuple(notes))

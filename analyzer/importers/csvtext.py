@@ -353,24 +353,22 @@ def zero_to_nan(values: pd.Series) -> pd.Series:
 
 # --- dates ------------------------------------------------------------------------------
 
-def parse_dates(cells: pd.Series, formats: Sequence[str], *, sample: int = 500,
-                utc: bool = False) -> tuple[pd.Series, str]:
+def parse_dates(cells: pd.Series, formats: Sequence[str], *, sample: int = 500
+                ) -> tuple[pd.Series, str]:
     """Parse with one explicit strftime format for the whole column: the first of `formats`
     that reads the most of the first `sample` non-empty cells. Unreadable cells become NaT.
-    With `utc=True`, zone offsets are honoured and the result is naive UTC wall-clock time.
-    Returns the datetime64[ns] Series and the chosen format."""
+    Returns the naive datetime64[ns] Series and the chosen format. Cells ending in a UTC
+    offset are split first and converted after (see `importers.timezone`)."""
     text = cells.astype(STR).fillna("").str.strip()
     probe = text[text != ""].head(sample)
     best, best_ok = formats[0], -1
     for fmt in formats:
-        ok = int(pd.to_datetime(probe, format=fmt, errors="coerce", utc=utc).notna().sum())
+        ok = int(pd.to_datetime(probe, format=fmt, errors="coerce").notna().sum())
         if ok > best_ok:
             best, best_ok = fmt, ok
             if ok == len(probe):
                 break
-    parsed = pd.to_datetime(text.where(text != ""), format=best, errors="coerce", utc=utc)
-    if utc:
-        parsed = parsed.dt.tz_localize(None)
+    parsed = pd.to_datetime(text.where(text != ""), format=best, errors="coerce")
     return parsed.astype("datetime64[ns]"), best
 
 

@@ -3,9 +3,10 @@
 Header `Date,Exercise,Reps,Weight(kg),Duration(s),Distance(m),Incline,Resistance,isWarmup,
 Note,multiplier` (a `Weight(lbs)` header is honoured too; older exports without
 `multiplier`, or with times lacking the offset, read the same). Dates carry a zone offset
-(`2021-01-17 22:14:35 +0000`); they are converted to UTC and the offset dropped, so
-`performed_at` is the UTC wall clock the file states (Fitbod writes `+0000`, so this is the
-time as written). Numbers may have leading spaces; blank lines are not records.
+(`2021-01-17 22:14:35 +0000`, Fitbod writes UTC); they are converted to the lifter's local
+wall-clock time (`ImportOptions.tz`, else this computer's zone; see `importers.timezone`)
+and the offset dropped, and the report says so. Times without an offset are local already
+and kept as written. Numbers may have leading spaces; blank lines are not records.
 
 There is no workout id: the sets of one workout share one timestamp. Workouts are listed
 newest first, but the sets inside a workout are in the order done (warm-ups first), so
@@ -31,10 +32,10 @@ from analyzer.importers.csvtext import (
     unit_from_header,
     zero_to_nan,
 )
+from analyzer.importers.timezone import split_offsets, to_local
 
-DATE_FORMATS: tuple[str, ...] = ("%Y-%m-%d %H:%M:%S %z", "%Y-%m-%d %H:%M:%S%z",
-                                 "%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%d %H:%M:%S",
-                                 "%Y-%m-%dT%H:%M:%S")
+#: Formats of the date cells once their offset is split off (`split_offsets`).
+DATE_FORMATS: tuple[str, ...] = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S")
 
 #: Headers every Fitbod export has; `multiplier` came later and may be missing.
 MARKERS = {"date", "exercise", "reps", "iswarmup"}
@@ -72,7 +73,9 @@ class FitbodImporter:
         problems.add_mask("non-numeric reps", bad_reps & ~bad_weight, lines)
         keep = ~(bad_weight | bad_reps)
 
-        performed_at, _ = parse_dates(table.column("Date"), DATE_FORMATS, utc=True)
+        stamps = split_offsets(table.column("Date"))
+        performed_at, _ = parse_dates(stamps.wall, DATE_FORMATS)
+        performed_at, notes = to_local(performed_at, stamps, options.tz)
         frame = pd.DataFrame(
             {
                 "athlete": options.athlete or doc.stem,
@@ -92,7 +95,7 @@ class FitbodImporter:
         frame["set_index"] = frame.groupby(["performed_at", "exercise"], sort=False,
                                            dropna=False).cumcount() + 1
         return finish(doc, frame, format_name="fitbod", rows=len(table), problems=problems,
-                      notes=["dates converted to UTC wall-clock time (offset dropped)"])
+                      notes=notes)
 
 
 IMPORTER = FitbodImporter()

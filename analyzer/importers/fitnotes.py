@@ -34,6 +34,7 @@ from analyzer.importers.csvtext import (
     unit_from_header,
     zero_to_nan,
 )
+from analyzer.importers.timezone import split_offsets, to_local
 
 DATE_FORMATS: tuple[str, ...] = ("%Y-%m-%d", "%Y-%m-%d %H:%M:%S")
 
@@ -94,7 +95,10 @@ class FitNotesImporter:
         problems.add_mask("non-numeric reps", bad_reps & ~bad_weight, lines)
         keep = ~(bad_weight | bad_reps)
 
-        performed_at, _ = parse_dates(table.column("Date"), DATE_FORMATS)
+        stamps = split_offsets(table.column("Date"))
+        performed_at, _ = parse_dates(stamps.wall, DATE_FORMATS)
+        performed_at, zone_notes = to_local(performed_at, stamps, options.tz)
+        notes.extend(zone_notes)
         comment = table.find("Comment", "Comments", "Notes", "Note")
         frame = pd.DataFrame(
             {

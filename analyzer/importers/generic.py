@@ -357,7 +357,7 @@ def read_table(
     frame["exercise"] = _categorical(coded["exercise"], index)
 
     date = coded["date"]
-    dates = parse_dates(date.values, weights=date.counts())
+    dates = parse_dates(date.values, weights=date.counts(), tz=options.tz)
     filled = _fill_down(date.take(dates.values.to_numpy("datetime64[ns]"), np.datetime64("NaT")),
                         date.codes >= 0)
     empty_date = date.codes < 0

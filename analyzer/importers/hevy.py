@@ -38,6 +38,7 @@ from analyzer.importers.csvtext import (
     unit_factor,
     unit_from_header,
 )
+from analyzer.importers.timezone import split_offsets, to_local
 from analyzer.schema import SET_TYPE_WORDS
 
 #: strftime format -> variant name, in the order tried.
@@ -103,12 +104,14 @@ class HevyImporter:
         keep = ~(bad_weight | bad_reps)
 
         start = table.column("start_time")
-        performed_at, fmt = parse_dates(start, list(DATE_VARIANTS))
+        stamps = split_offsets(start)
+        performed_at, fmt = parse_dates(stamps.wall, list(DATE_VARIANTS))
         if performed_at.isna().sum() > (start.str.strip() == "").sum():
-            english = english_months(start)
+            english = english_months(stamps.wall)
             retry, retry_fmt = parse_dates(english, list(DATE_VARIANTS))
             if retry.notna().sum() > performed_at.notna().sum():
                 performed_at, fmt = retry, retry_fmt
+        performed_at, zone_notes = to_local(performed_at, stamps, options.tz)
         set_type = (table.column("set_type").str.strip().str.lower().map(SET_TYPE_WORDS)
                     .fillna("normal"))
         index0, _ = to_number(table.column("set_index"))
@@ -135,6 +138,7 @@ class HevyImporter:
                                  dropna=False).cumcount() + 1
         frame["set_index"] = frame["set_index"].fillna(fallback)
         notes = [] if weight_col else ["no weight column found: weights left empty"]
+        notes.extend(zone_notes)
         return finish(doc, frame, format_name=DATE_VARIANTS[fmt], rows=len(table),
                       problems=problems, notes=notes)
 

@@ -61,6 +61,7 @@ from analyzer.importers.csvtext import (
     zero_to_nan,
 )
 from analyzer.importers.headers import match_row
+from analyzer.importers.timezone import split_offsets, to_local
 from analyzer.schema import SET_TYPE_WORDS
 
 #: Chinese (zh-CN) export headers -> the English legacy names.
@@ -185,7 +186,10 @@ class StrongImporter:
             note_text = note_text.str.replace("\\n", "\n", regex=False)
 
         when = table.column("Date").str.replace("[\u202f\u00a0]", " ", regex=True)
-        performed_at, _fmt = parse_dates(when, DATE_FORMATS)
+        stamps = split_offsets(when)
+        performed_at, _fmt = parse_dates(stamps.wall, DATE_FORMATS)
+        performed_at, zone_notes = to_local(performed_at, stamps, options.tz)
+        notes.extend(zone_notes)
         frame = pd.DataFrame(
             {
                 "athlete": options.athlete or doc.stem,

@@ -103,7 +103,8 @@ class WideImporter:
             layout = find_layout(cells)
             if layout is None:
                 continue
-            frame, n_rows, date_notes = read_grid(cells, line_numbers, layout, problems)
+            frame, n_rows, date_notes = read_grid(cells, line_numbers, layout, problems,
+                                                  tz=options.tz)
             notes.extend(date_notes)
             frame["workout"] = sheet if sheet and not is_default_sheet_name(sheet) else ""
             frames.append(frame)
@@ -121,9 +122,10 @@ class WideImporter:
 
 
 def read_grid(cells: pd.DataFrame, line_numbers: np.ndarray, layout: Layout,
-              problems: RowProblems) -> tuple[pd.DataFrame, int, tuple[str, ...]]:
+              problems: RowProblems, *, tz: str | None = None
+              ) -> tuple[pd.DataFrame, int, tuple[str, ...]]:
     """Long table of every filled (reps, weight) pair under `layout`, the number of `SET n`
-    rows read, and notes on the dates."""
+    rows read, and notes on the dates (`tz`: the zone for dates with a UTC offset)."""
     body = cells.iloc[layout.date_row + 1:]
     label = as_text(body[0])
     set_no = label.str.lower().str.extract(SET_LABEL)[0]
@@ -135,7 +137,7 @@ def read_grid(cells: pd.DataFrame, line_numbers: np.ndarray, layout: Layout,
     pair_dates = as_text(date_cells.iloc[layout.reps_cols]).fillna(
         as_text(date_cells.iloc[layout.weight_cols]).set_axis(layout.reps_cols)
     )
-    dates = parse_dates(pair_dates.set_axis(range(p)))
+    dates = parse_dates(pair_dates.set_axis(range(p)), tz=tz)
     long = pd.DataFrame({
         "source_row": np.repeat(line_numbers[set_rows.index.to_numpy()], p),
         "exercise": np.repeat(exercise[is_set].to_numpy(), p),
