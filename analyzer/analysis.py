@@ -247,6 +247,8 @@ def _results(
     """The typed result of every athlete, from the weekly table and the per-week flags and
     swaps (Week fields from whole columns converted once, not row by row)."""
     loaded_map = _loaded_days_by_week(days_by_athlete)
+    first_dates, last_dates = sets_by_athlete.date_spans()
+    last_logged = dict(zip(sets_by_athlete.names, last_dates, strict=True))
     columns = zip(
         _texts(weeks["week"]),
         weeks["week_start"].to_numpy(dtype="datetime64[D]").tolist(),
@@ -266,6 +268,8 @@ def _results(
         key = (athlete, start_ns)
         flag_objs = flag_objs_by_week.get(key, ())
         swap_objs, after = swapped.get(key, ((), None))
+        last = last_logged.get(athlete)
+        in_progress = last is not None and start <= last < start + dt.timedelta(days=6)
         week_objs.setdefault(athlete, []).append(
             Week(
                 week=label,
@@ -283,11 +287,12 @@ def _results(
                 flags=flag_objs,
                 swaps=swap_objs,
                 after_swaps=after,
+                in_progress=in_progress,
+                through=last if in_progress else None,
             )
         )
     results = []
     day_index = {name: i for i, name in enumerate(days_by_athlete.names)}
-    first_dates, last_dates = sets_by_athlete.date_spans()
     for i, athlete in enumerate(sets_by_athlete.names):
         if athlete not in week_objs:
             continue

@@ -14,26 +14,30 @@ import pandas as pd
 
 from analyzer.importers.base import SourceReport
 
-Severity = Literal["watch", "overuse"]
+#: `info` is a note that never changes a week's status (a pain note about another body part).
+Severity = Literal["info", "watch", "overuse"]
 Status = Literal["ok", "watch", "overuse"]
 
-SEVERITY_RANK: Mapping[str, int] = {"ok": 0, "watch": 1, "overuse": 2}
+SEVERITY_RANK: Mapping[str, int] = {"ok": 0, "info": 0, "watch": 1, "overuse": 2}
 
 
 def worst(statuses: list[str] | tuple[str, ...]) -> Status:
-    """The worst of several statuses/severities ("ok" when empty)."""
-    return max(statuses, key=SEVERITY_RANK.__getitem__, default="ok")  # type: ignore[return-value]
+    """The worst of several statuses/severities ("ok" when empty; `info` counts as ok)."""
+    found = max(statuses, key=SEVERITY_RANK.__getitem__, default="ok")
+    return "ok" if found == "info" else found  # type: ignore[return-value]
 
 
 @dataclass(frozen=True)
 class Flag:
     """One reason a week is not ok, with the numbers behind it."""
 
-    code: str  # consecutive_days | short_recovery | acwr_spike | high_monotony | pain_note
+    code: str  # a rule code of analyzer/rules.py (docs/json.md lists them)
     severity: Severity
     days: tuple[dt.date, ...]
     exercises: tuple[str, ...]
     message: str
+    #: The numbers the message states, by name (gap_hours, limit_hours, run_days, ratio...).
+    figures: Mapping[str, float | int | str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -78,6 +82,10 @@ class Week:
     flags: tuple[Flag, ...] = ()
     swaps: tuple[Swap, ...] = ()
     after_swaps: AfterSwaps | None = None
+    #: The log ends before this week's Sunday: the week is still being trained.
+    in_progress: bool = False
+    #: The last logged day of a week in progress (None for a complete week).
+    through: dt.date | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -99,8 +107,14 @@ class AthleteResult:
 
     @property
     def status(self) -> Status:
-        """Status of the latest week."""
-        return self.weeks[-1].status if self.weeks else "ok"
+        """Status of the latest week; for a week in progress, the worse of it and the week
+        before (a partial week never turns the headline green)."""
+        if not self.weeks:
+            return "ok"
+        latest = self.weeks[-1]
+        if latest.in_progress and len(self.weeks) > 1:
+            return worst([latest.status, self.weeks[-2].status])
+        return latest.status
 
     @property
     def has_pain_note(self) -> bool:

@@ -46,6 +46,7 @@ def flag_dict(f: Flag) -> dict[str, Any]:
         "days": [_date(d) for d in f.days],
         "exercises": list(f.exercises),
         "message": f.message,
+        "figures": dict(f.figures),
     }
 
 
@@ -85,6 +86,8 @@ def week_dict(w: Week) -> dict[str, Any]:
         "flags": [flag_dict(f) for f in w.flags],
         "swaps": [swap_dict(s) for s in w.swaps],
         "after_swaps": after_dict(w.after_swaps),
+        "in_progress": w.in_progress,
+        "through": _date(w.through),
     }
 
 
