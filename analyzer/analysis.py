@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from analyzer import flags as flagging
-from analyzer import model, swaps
+from analyzer import model, rules, swaps
 from analyzer.config import Config, load_config
 from analyzer.importers import Inputs, read_inputs
 from analyzer.importers.base import ImportOptions, SourceReport
@@ -85,24 +85,20 @@ def _texts(column: pd.Series) -> list[str]:
     return column.to_numpy(dtype=object).tolist()
 
 
-def _flags_by_week(
-    flag_rows: pd.DataFrame,
-) -> tuple[dict[_WeekKey, tuple[Flag, ...]], dict[_WeekKey, list[int]]]:
-    """(athlete, week start) -> its Flag objects, and -> its rows' positions in `flag_rows`
-    (for the swap search), in one pass over the flag table."""
-    positions: dict[_WeekKey, list[int]] = {}
+def _flags_by_week(flag_rows: pd.DataFrame) -> dict[_WeekKey, tuple[Flag, ...]]:
+    """(athlete, week start) -> its Flag objects, in one pass over the flag table."""
     objs: dict[_WeekKey, list[Flag]] = {}
     if flag_rows.empty:
-        return {}, {}
-    for i, (athlete, start, c, s, d, e, m) in enumerate(zip(
+        return {}
+    for athlete, start, c, s, d, e, m, f in zip(
         _texts(flag_rows["athlete"]), _ns(flag_rows["week_start"]).tolist(),
         _texts(flag_rows["code"]), _texts(flag_rows["severity"]), flag_rows["days"].tolist(),
-        flag_rows["exercises"].tolist(), _texts(flag_rows["message"]), strict=True,
-    )):
-        positions.setdefault((athlete, start), []).append(i)
+        flag_rows["exercises"].tolist(), _texts(flag_rows["message"]),
+        flag_rows["figures"].tolist(), strict=True,
+    ):
         objs.setdefault((athlete, start), []).append(
-            Flag(code=c, severity=s, days=d, exercises=tuple(e), message=m))
-    return {k: tuple(v) for k, v in objs.items()}, positions
+            Flag(code=c, severity=s, days=d, exercises=tuple(e), message=m, figures=f))
+    return {k: tuple(v) for k, v in objs.items()}
 
 
 class _ByAthlete:
@@ -191,47 +187,66 @@ def judge(
     dosed = model.set_doses(tag_sets(sets, tagger), config)
     days = model.daily_series(dosed, config)
     weeks = model.weekly_series(days)
+    grid = flagging.AthleteGrid(days)
+    weeks["acwr"] = _week_ratios(grid, weeks, config)
     with _gc_paused():
-        flag_rows = flagging.find_flags(days, dosed, weeks, config)
-        flag_objs_by_week, flag_positions = _flags_by_week(flag_rows)
+        flag_rows = flagging.find_flags(grid, dosed, config)
+        flag_objs_by_week = _flags_by_week(flag_rows)
     sets_by_athlete = _ByAthlete(dosed)
     # The weekly table is ordered by (athlete, week start).
     week_athlete = _texts(weeks["athlete"])
     week_ns = _ns(weeks["week_start"]).tolist()
+    context = swaps.SwapContext(catalog=tagger.catalog, config=config)
     swapped = _swaps_by_week(list(zip(week_athlete, week_ns, strict=True)), flag_objs_by_week,
-                             flag_positions, flag_rows, sets_by_athlete,
-                             days, tagger, config) if with_swaps else {}
+                             sets_by_athlete, grid, context) if with_swaps else {}
     with _gc_paused():
         return _results(weeks, week_athlete, week_ns, flag_objs_by_week, swapped,
                         _ByAthlete(days), sets_by_athlete)
 
 
+def _week_ratios(grid: flagging.AthleteGrid, weeks: pd.DataFrame, config: Config
+                 ) -> np.ndarray:
+    """The acute:chronic ratio the rules judge each week of `weeks` on (NaN: undefined)."""
+    ratio = rules.week_ratio(grid.grid, config)
+    series = weeks["athlete"].map({n: i for i, n in enumerate(grid.names)}).to_numpy(
+        dtype="int64")
+    start = np.array([np.datetime64(d, "D") for d in grid.starts], dtype="datetime64[D]")
+    column = ((weeks["week_start"].to_numpy(dtype="datetime64[D]") - start[series])
+              // np.timedelta64(7, "D")).astype("int64")
+    return ratio[series, column]
+
+
 def _swaps_by_week(
     week_keys: list[_WeekKey],
     flag_objs_by_week: dict[_WeekKey, tuple[Flag, ...]],
-    flag_positions: dict[_WeekKey, list[int]],
-    flag_rows: pd.DataFrame,
     sets_by_athlete: _ByAthlete,
-    days: pd.DataFrame,
-    tagger: Tagger,
-    config: Config,
+    grid: flagging.AthleteGrid,
+    context: swaps.SwapContext,
 ) -> dict[_WeekKey, tuple]:
-    """(athlete, week start) -> (swaps, after swaps) of every flagged week, searched in week
-    order (each athlete's weeks in a row, as the swap context's per-athlete cache expects)."""
-    direct_reference = days.groupby("athlete")["direct_reference"].first()
-    context = swaps.SwapContext(catalog=tagger.catalog, config=config,
-                                direct_reference=direct_reference)
+    """(athlete, week start) -> (swaps, after swaps) of every flagged week with a fixable
+    flag among each athlete's latest `swap_recent_weeks` weeks (0: all weeks)."""
+    recent = context.config.swap_recent_weeks
+    latest: dict[str, int] = {}
+    for athlete, start_ns in week_keys:
+        latest[athlete] = max(latest.get(athlete, start_ns), start_ns)
+    week_ns = 7 * model.DAY_NS
     set_index = {name: i for i, name in enumerate(sets_by_athlete.names)}
-    athlete_sets: dict[str, pd.DataFrame] = {}  # one frame per athlete for all their weeks
+    chronic = grid.chronic(context.config) if flag_objs_by_week else None
     out: dict[_WeekKey, tuple] = {}
     for key in week_keys:
         flag_objs = flag_objs_by_week.get(key, ())
-        if flag_objs and worst([f.severity for f in flag_objs]) != "ok":
-            athlete, start_ns = key
-            if athlete not in athlete_sets:
-                athlete_sets[athlete] = sets_by_athlete.rows(set_index[athlete])
-            out[key] = swaps.suggest(athlete_sets[athlete], pd.Timestamp(start_ns),
-                                     flag_rows.iloc[flag_positions[key]], context)
+        codes = [f.code for f in flag_objs if f.code in swaps.FIXABLE]
+        athlete, start_ns = key
+        if not codes or (recent and latest[athlete] - start_ns >= recent * week_ns):
+            continue
+        start = pd.Timestamp(start_ns)
+        rows = sets_by_athlete.rows(set_index[athlete])
+        date = rows["date"].to_numpy(dtype="datetime64[ns]").view("int64")
+        in_week = rows.iloc[np.flatnonzero((date >= start_ns) & (date < start_ns + week_ns))]
+        series, week = grid.week_index(athlete, start.date())
+        assert chronic is not None
+        block = swaps.WeekBlock(grid.grid, chronic, series, week, in_week, start, context)
+        out[key] = swaps.suggest(block, codes)
     return out
 
 

@@ -20,19 +20,33 @@ class Config:
     """Every model constant in force (see `data/model.toml` for meaning and sources)."""
 
     per_rir: float
+    estimated_per_rir: float
     floor: float
     e1rm_window_days: int
     warmup_fraction: float
     failure_factor: float
     drop_factor: float
+    bodyweight_effort: float
+    rep_dose_reps: float
+    minute_dose_seconds: float
+    max_dose_units: float
     half_life_hours: float
     min_loaded_dose: float
+    loaded_fraction: float
+    hard_fraction: float
+    heavy_fraction: float
+    hard_floor: float
+    spacing_overuse_hours: float
+    spacing_watch_hours: float
     consecutive_days: int
-    short_recovery_fraction: float
+    consecutive_overuse_days: int
     acwr_watch: float
-    acwr_overuse: float
+    acwr_min_loaded_days: int
     acwr_min_chronic: float
-    monotony_watch: float
+    break_days: int
+    return_weeks: int
+    return_fraction: float
+    pain_followup_days: int
     acute_days: int
     chronic_days: int
     min_history_days: int
@@ -45,12 +59,25 @@ class Config:
     swap_balance_tolerance: float = 0.10
     swap_max_edits: int = 3
     swap_max_evaluations: int = 200
-    swap_history_days: int = 182
+    swap_min_load_kept: float = 0.6
+    swap_recent_weeks: int = 8
+    sport: str = "general"
+    keep_lifts: tuple[str, ...] = ()
+    powerlifting_lifts: tuple[str, ...] = ()
+    weightlifting_lifts: tuple[str, ...] = ()
 
     @property
     def daily_decay(self) -> float:
         """Fraction of the recovery state left after 24 h."""
         return float(0.5 ** (24.0 / self.half_life_hours))
+
+
+SPORTS: tuple[str, ...] = ("general", "powerlifting", "weightlifting")
+
+#: Keys of earlier versions whose rules were replaced (docs/model.md, "## Flags"): a user
+#: config that still sets them is read, and the keys are ignored.
+RETIRED_KEYS: frozenset[str] = frozenset({"short_recovery_fraction", "acwr_overuse",
+                                          "monotony_watch", "swap_history_days"})
 
 
 def _defaults() -> dict[str, dict[str, Any]]:
@@ -78,6 +105,7 @@ def load_config(path: Path | None = None) -> Config:
             if section not in tree or not isinstance(values, Mapping):
                 raise ConfigError(f"unknown section [{section}]", path=path,
                                   hint="sections: " + ", ".join(tree))
+            values = {k: v for k, v in values.items() if k not in RETIRED_KEYS}
             unknown = set(values) - set(tree[section])
             if unknown:
                 raise ConfigError(f"unknown key(s) in [{section}]: {', '.join(sorted(unknown))}",
@@ -92,12 +120,18 @@ def load_config(path: Path | None = None) -> Config:
                 value = float(value)
             elif f.type in ("int", int):
                 value = int(value)
+            elif f.type in ("str", str):
+                if not isinstance(value, str):
+                    raise TypeError(value)
             else:
                 value = tuple(str(v) for v in value)
         except (TypeError, ValueError) as exc:
             raise ConfigError(f"{f.name} must be a {f.type}, got {value!r}", path=path) from exc
         kwargs[f.name] = value
     config = Config(**kwargs)
+    if config.sport not in SPORTS:
+        raise ConfigError(f"sport must be one of {', '.join(SPORTS)}, got {config.sport!r}",
+                          path=path)
     if not 0 < config.half_life_hours < 24 * 30:
         raise ConfigError("half_life_hours must be between 0 and 720", path=path)
     return config
@@ -111,7 +145,9 @@ def config_as_toml(config: Config) -> str:
         lines.append(f"[{section}]")
         for key in values:
             value = current[key]
-            if isinstance(value, tuple):
+            if isinstance(value, str):
+                value = f'"{value}"'
+            elif isinstance(value, tuple):
                 value = "[" + ", ".join(f'"{v}"' for v in value) + "]"
             lines.append(f"{key} = {value}")
         lines.append("")

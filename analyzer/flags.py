@@ -1,48 +1,31 @@
-"""Flags: the reasons a week is not ok, each with its days, lifts and numbers.
+"""Flags: the rule engine (analyzer/rules.py) run over every athlete, its hits worded.
 
-Input is the model's daily series and dosed set table; output is one row per flag (a
-DataFrame with columns athlete, week_start, code, severity, days, exercises, message).
-Detection is vectorised; only the (few) flags themselves are formatted one by one.
+Input is the model's daily table and the dosed set table; output is one row per flag (a
+DataFrame with FLAG_COLUMNS). The athletes' days go into one `DayGrid` (athletes x days
+since each athlete's first Monday); only the hits themselves are worded one by one.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import re
 from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
+from analyzer import rules
 from analyzer.config import Config
 from analyzer.model import DAY_NS
+from analyzer.pain import read_pain
 
-FLAG_COLUMNS = ["athlete", "week_start", "code", "severity", "days", "exercises", "message"]
-DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-
-
-def _week_start(dates: pd.Series) -> pd.Series:
-    return dates - pd.to_timedelta(dates.dt.day_of_week, unit="D")
-
-
-@functools.cache
-def _day(day: dt.date) -> str:
-    return f"{DAY_NAMES[day.weekday()]} {day:%Y-%m-%d}"
-
-
-def _dates(values: np.ndarray) -> list[dt.date]:
-    """datetime64 values as Python dates (one C-level conversion, no Timestamps)."""
-    return values.astype("datetime64[ns]").astype("datetime64[D]").tolist()
-
-
-def _day_keys(athlete: np.ndarray, date_ns: np.ndarray) -> np.ndarray:
-    """One int64 per (athlete code, calendar day); -1 where either is missing."""
-    key = date_ns // DAY_NS
-    key += 200_000  # non-negative for every datetime64[ns] date
-    key += athlete * np.int64(400_000)
-    key[(athlete < 0) | (date_ns == np.iinfo("int64").min)] = -1
-    return key
+FLAG_COLUMNS = ["athlete", "week_start", "code", "severity", "days", "exercises", "message",
+                "figures"]
+DAY_NAMES = rules.DAY_NAMES
+#: Lifts named per day in a message.
+LIFTS_PER_DAY = 3
+#: Characters of a note quoted in a message.
+NOTE_CHARS = 80
+_DAY_OFFSET = 1 << 22  # keeps day numbers of any datetime64[ns] date positive
 
 
 def group_bounds(keys: Sequence[np.ndarray]) -> np.ndarray:
@@ -57,317 +40,148 @@ def group_bounds(keys: Sequence[np.ndarray]) -> np.ndarray:
     return np.append(np.flatnonzero(change), n)
 
 
-class _DayLifts:
-    """Lower-back-loading lifts per athlete and day, heaviest dose first (for messages), for
-    the days of flags only: one grouped sum, then per flag its days' description and the
-    names of its lifts (`describe[i]`, `names[i]`, flags in the order given)."""
+class AthleteGrid:
+    """The daily table of every athlete as one `DayGrid` (row i = athlete `names[i]`, column
+    k = `starts[i]` + k days), every week judged, no state carried in."""
 
-    def __init__(self, dosed: pd.DataFrame, athletes: list[str], lengths: np.ndarray,
-                 days_ns: np.ndarray) -> None:
-        """Flag i is `athletes[i]`'s `lengths[i]` days (datetime64[ns] as int64) that follow in
-        `days_ns`."""
-        # The loading sets of the wanted days, in table order (what an inner merge with the
-        # wanted days keeps).
-        codes, names = pd.factorize(dosed["athlete"])
-        index = {name: i for i, name in enumerate(names)}
-        athlete = np.repeat(np.array([index.get(a, -1) for a in athletes], dtype="int64"),
-                            lengths)
-        wanted_keys = _day_keys(athlete, days_ns)
-        keys = _day_keys(codes, dosed["date"].to_numpy(dtype="datetime64[ns]").view("int64"))
-        del codes
-        keep = pd.Index(keys).isin(wanted_keys[wanted_keys >= 0])
-        del keys
-        keep &= dosed["dose"].to_numpy(dtype="float64") > 0
-        loading = dosed[["athlete", "date", "exercise", "load_class", "dose"]].iloc[
-            np.flatnonzero(keep)]
-        per = (
-            loading.groupby(["athlete", "date", "exercise", "load_class"], observed=True)["dose"]
-            .sum()
-            .reset_index()
-            .sort_values(["athlete", "date", "dose"], ascending=[True, True, False])
-        )
-        athletes = per["athlete"].to_numpy(dtype=object)
-        dates = per["date"].to_numpy()
-        bounds = group_bounds([athletes, dates])
-        starts = bounds[:-1]
-        rank = np.arange(len(per)) - np.repeat(starts, np.diff(bounds))
-        label = (per["exercise"].astype("str") + " (" + per["load_class"].astype("str")
-                 + ")").to_numpy(dtype=object)
-        first = label[starts]
-        for k in (1, 2):
-            at = starts + k
-            has = np.zeros(len(starts), dtype=bool)
-            inside = at < bounds[1:]
-            has[inside] = rank[at[inside]] == k
-            first = np.where(has, first + ", " + label[np.minimum(at, len(label) - 1)], first)
-        # Each wanted day's group (-1: no loading set that day), by (athlete code, day) key.
-        group_athlete = np.array([index[a] for a in athletes[starts].tolist()], dtype="int64")
-        group = pd.Index(_day_keys(group_athlete, dates[starts].astype("datetime64[ns]").view(
-            "int64"))).get_indexer(wanted_keys)
-        found = group >= 0
-        flag = np.repeat(np.arange(len(lengths)), lengths)
-        # "Mon squat (direct), ...; Tue light loading" per flag.
-        weekday = (days_ns // DAY_NS + 3) % 7  # 1970-01-01 was a Thursday
-        text = (np.array([f"{d} " for d in DAY_NAMES], dtype=object)[weekday]
-                + np.append(first, "light loading")[group]).tolist()
-        self.describe = ["; ".join(part) for part in _split(text, lengths)]
-        # The names of each flag's lifts, day by day, each once.
-        lo, hi = starts[group[found]], bounds[1:][group[found]]
-        counts = hi - lo
-        rows = np.repeat(lo - np.cumsum(np.append(0, counts[:-1])), counts) + np.arange(
-            counts.sum())
-        exercise, exercises = pd.factorize(per["exercise"].astype("str"))
-        of_flag = np.repeat(flag[found], counts)
-        exercise = exercise[rows]
-        first_seen = ~pd.Series(of_flag * np.int64(len(exercises) + 1) + exercise).duplicated(
-            ).to_numpy()
-        names = np.asarray(exercises, dtype=object)[exercise[first_seen]].tolist()
-        self.names = [tuple(part) for part in _split(
-            names, np.bincount(of_flag[first_seen], minlength=len(lengths)))]
+    def __init__(self, days: pd.DataFrame) -> None:
+        codes, names = pd.factorize(days["athlete"], sort=True)
+        self.names: list[str] = [str(n) for n in names]
+        self._index = {name: i for i, name in enumerate(self.names)}
+        date = days["date"].to_numpy(dtype="datetime64[ns]").view("int64") // DAY_NS
+        n = len(self.names)
+        first = np.full(n, np.iinfo("int64").max)
+        np.minimum.at(first, codes, date)
+        column = date - first[codes]
+        width = int(column.max()) + 1 if len(column) else 0
+        width += -width % rules.WEEK
+        self.starts: list[dt.date] = first.astype("datetime64[D]").tolist() if n else []
+        self.codes, self.column = codes, column
+
+        def grid(name: str, fill: float | bool, dtype: str) -> np.ndarray:
+            out = np.full((n, width), fill, dtype=dtype)
+            out[codes, column] = days[name].to_numpy(dtype=dtype)
+            return out
+
+        at_first = np.flatnonzero(column == 0)
+        per_athlete = {k: np.zeros(n) for k in ("loaded_at", "hard_at", "heavy_at", "usual_week")}
+        for k, values in per_athlete.items():
+            values[codes[at_first]] = days[k].to_numpy(dtype="float64")[at_first]
+        valid = np.zeros((n, width), dtype=bool)
+        valid[codes, column] = True
+        self.grid = rules.DayGrid(
+            dose=grid("dose", 0.0, "float64"), direct=grid("direct_dose", 0.0, "float64"),
+            hour=grid("direct_hour", np.nan, "float64"),
+            back_pain=grid("back_pain", False, "bool"),
+            other_pain=grid("other_pain", False, "bool"), valid=valid,
+            chronic_raw=np.zeros(n), history=np.zeros(n), idle=np.full(n, np.inf),
+            judged=valid.reshape(n, -1, rules.WEEK).any(axis=2), **per_athlete)
+
+    def chronic(self, config: Config) -> tuple[np.ndarray, np.ndarray]:
+        """The chronic EWMA and its history count on every day (for the swap blocks' carried
+        state), from a zero state at each athlete's first Monday."""
+        n = self.grid.shape[0]
+        return rules.chronic_ewma(self.grid.dose, np.zeros(n), np.zeros(n), config.chronic_days)
+
+    def week_index(self, athlete: str, week_start: dt.date) -> tuple[int, int]:
+        """(series row, week column) of an athlete's week."""
+        series = self._index[athlete]
+        return series, (week_start - self.starts[series]).days // rules.WEEK
+
+    def date(self, series: int, column: int) -> dt.date:
+        return self.starts[series] + dt.timedelta(days=int(column))
 
 
-def _split(values: list, lengths: np.ndarray) -> list[list]:
-    """`values` cut into consecutive pieces of `lengths`."""
-    ends = np.cumsum(lengths).tolist()
-    return [values[lo:hi] for lo, hi in zip([0, *ends][:-1], ends, strict=True)]
+class _Text:
+    """How messages name the days, lifts and notes of the athletes of an `AthleteGrid`."""
+
+    def __init__(self, grid: AthleteGrid, dosed: pd.DataFrame, config: Config,
+                 wanted: set[tuple[int, int]]) -> None:
+        self.grid = grid
+        index = {name: i for i, name in enumerate(grid.names)}
+        athlete = dosed["athlete"].map(index).to_numpy(dtype="float64", na_value=np.nan)
+        day = dosed["date"].to_numpy(dtype="datetime64[ns]").view("int64") // DAY_NS
+        known = ~np.isnan(athlete) & (dosed["date"].notna().to_numpy())
+        code = np.where(known, athlete, 0).astype("int64")
+        first = np.array([np.datetime64(d, "D").astype("int64") for d in grid.starts],
+                         dtype="int64")
+        column = day - first[code] if len(first) else day
+        key = code * _DAY_OFFSET * 2 + column + _DAY_OFFSET
+        wanted_keys = np.array([s * _DAY_OFFSET * 2 + c + _DAY_OFFSET for s, c in wanted],
+                               dtype="int64")
+        rows = known & np.isin(key, wanted_keys)
+        part = pd.DataFrame({
+            "key": key[rows],
+            "exercise": dosed["exercise"].to_numpy(dtype=object)[rows],
+            "dose": dosed["dose"].to_numpy(dtype="float64")[rows],
+            "notes": dosed["notes"].to_numpy(dtype=object)[rows],
+        })
+        loading = part[part["dose"] > 0]
+        per = (loading.groupby(["key", "exercise"], sort=False)["dose"].sum().reset_index()
+               .sort_values(["key", "dose"], ascending=[True, False], kind="stable"))
+        self._lifts: dict[int, list[str]] = {}
+        for k, name in zip(per["key"].tolist(), per["exercise"].tolist(), strict=True):
+            self._lifts.setdefault(k, []).append(str(name))
+        region = read_pain(part["notes"].astype("str"), config)["region"].to_numpy(dtype=object)
+        self._notes: dict[tuple[int, bool], str] = {}
+        self._pain_lifts: dict[int, list[str]] = {}
+        for k, r, note, name in zip(part["key"].tolist(), region.tolist(),
+                                    part["notes"].tolist(), part["exercise"].tolist(),
+                                    strict=True):
+            if r:
+                back = r != "other"
+                self._notes.setdefault((k, back), str(note))
+                self._pain_lifts.setdefault(k, []).append(str(name))
+
+    @staticmethod
+    def _key(series: int, column: int) -> int:
+        return series * _DAY_OFFSET * 2 + column + _DAY_OFFSET
+
+    def day(self, series: int, column: int) -> str:
+        d = self.grid.date(series, column)
+        return f"{DAY_NAMES[d.weekday()]} {d:%Y-%m-%d}"
+
+    def lift_names(self, series: int, column: int) -> list[str]:
+        return self._lifts.get(self._key(series, column), [])
+
+    def lifts(self, series: int, column: int) -> str:
+        names = self.lift_names(series, column)
+        if not names:
+            return "light loading"
+        shown = ", ".join(names[:LIFTS_PER_DAY])
+        return shown + (f" +{len(names) - LIFTS_PER_DAY}" if len(names) > LIFTS_PER_DAY else "")
+
+    def note(self, series: int, column: int) -> str:
+        k = self._key(series, column)
+        text = self._notes.get((k, True)) or self._notes.get((k, False), "")
+        text = " ".join(text.split())
+        return text if len(text) <= NOTE_CHARS else text[:NOTE_CHARS - 3] + "..."
+
+    def pain_lifts(self, series: int, column: int) -> list[str]:
+        return self._pain_lifts.get(self._key(series, column), [])
 
 
-def _take_days(dates: pd.Series, lo: np.ndarray, hi: np.ndarray
-               ) -> tuple[list[list[dt.date]], np.ndarray]:
-    """dates[lo[i]:hi[i]] as lists of dates, converting only the rows asked for; and all of
-    them in one datetime64[ns] array (as int64)."""
-    lengths = hi - lo
-    idx = np.repeat(lo - np.cumsum(np.append(0, lengths[:-1])), lengths) + np.arange(
-        lengths.sum())
-    taken = dates.to_numpy(dtype="datetime64[ns]")[idx]
-    flat = _dates(taken)
-    ends = np.cumsum(lengths)
-    return ([flat[a:b] for a, b in zip((ends - lengths).tolist(), ends.tolist(), strict=True)],
-            taken.view("int64"))
-
-
-def _consecutive(days: pd.DataFrame, config: Config) -> tuple[pd.DataFrame, np.ndarray]:
-    """Runs of >= N consecutive loaded days, judged per week: a week is flagged when its own
-    part of the run is >= N days long, or when a run of >= N days ends in it. Also every
-    flag's days in one datetime64[ns] array (as int64)."""
-    loaded = days["loaded"].to_numpy(dtype=bool)
-    athlete = days["athlete"]
-    new_athlete = athlete.ne(athlete.shift()).to_numpy()
-    prev_loaded = np.append(False, loaded[:-1])
-    starts = loaded & (~prev_loaded | new_athlete)
-    d = days.loc[loaded, ["athlete", "date", "has_direct"]].reset_index(drop=True)
-    if d.empty:
-        return (pd.DataFrame(columns=["athlete", "week_start", "days", "n_direct"]),
-                np.empty(0, dtype="int64"))
-    run = np.cumsum(starts)[loaded]
-    week_start = _week_start(d["date"]).to_numpy()
-    run_bounds = group_bounds([run])
-    seg_bounds = group_bounds([run, week_start])
-    seg_lo, seg_hi = seg_bounds[:-1], seg_bounds[1:]
-    run_of_seg = np.searchsorted(run_bounds, seg_lo, side="right") - 1
-    run_lo, run_hi = run_bounds[run_of_seg], run_bounds[run_of_seg + 1]
-    ends = seg_hi == run_hi
-    n = config.consecutive_days
-    keep = ((seg_hi - seg_lo) >= n) | (ends & ((run_hi - run_lo) >= n))
-    lo = np.where(ends, run_lo, seg_lo)[keep]
-    hi = np.where(ends, run_hi, seg_hi)[keep]
-    direct = np.append(0, np.cumsum(d["has_direct"].to_numpy(dtype="int64")))
-    run_days, days_ns = _take_days(d["date"], lo, hi)
-    return pd.DataFrame({
-        "athlete": d["athlete"].iloc[seg_lo[keep]].reset_index(drop=True),
-        "week_start": pd.Series(week_start[seg_lo[keep]], dtype=d["date"].dtype),
-        "days": pd.Series(run_days, dtype=object),
-        "n_direct": pd.Series(direct[hi] - direct[lo], dtype="int64"),
-    }), days_ns
-
-
-def _short_recovery(days: pd.DataFrame, config: Config) -> tuple[pd.DataFrame, np.ndarray]:
-    """Direct days that come while the lower back still carries an earlier direct day: the day
-    before was a direct day, or the carried direct-load state is above the threshold. Also
-    every flag's days in one datetime64[ns] array (as int64)."""
-    d = days[["athlete", "date", "has_direct", "direct_dose", "carried_direct",
-              "direct_reference"]].copy()
-    same = d["athlete"].eq(d["athlete"].shift())
-    prev_direct_day = d["date"].where(d["has_direct"]).groupby(d["athlete"]).shift(1)
-    prev_direct_day = prev_direct_day.groupby(d["athlete"]).ffill()
-    d["prev_direct"] = prev_direct_day
-    threshold = config.short_recovery_fraction * d["direct_reference"]
-    back_to_back = d["has_direct"].shift(fill_value=False) & same
-    d["hit"] = d["has_direct"] & (back_to_back | (d["carried_direct"] > threshold))
-    d["threshold"] = threshold
-    hits = d[d["hit"] & d["prev_direct"].notna()].reset_index(drop=True)
-    if hits.empty:
-        return (pd.DataFrame(columns=["athlete", "week_start", "days", "carried", "threshold"]),
-                np.empty(0, dtype="int64"))
-    hits["week_start"] = _week_start(hits["date"])
-    # Chain hits whose earlier direct day is itself a hit (Mon-Tue-Wed is one flag), per week.
-    chain_start = ~(
-        hits["prev_direct"].eq(hits["date"].shift())
-        & hits["athlete"].eq(hits["athlete"].shift())
-        & hits["week_start"].eq(hits["week_start"].shift())
-    )
-    chain = chain_start.cumsum()
-    first = np.flatnonzero(chain_start.to_numpy())
-    stops = np.append(first[1:], len(hits)).tolist()
-    hit_ns = hits["date"].to_numpy(dtype="datetime64[ns]")
-    prev_ns = hits["prev_direct"].to_numpy(dtype="datetime64[ns]")[first]
-    hit_days = _dates(hit_ns)
-    prev = _dates(prev_ns)
-    flagged = [[p, *hit_days[a:b]] for p, a, b in zip(prev, first.tolist(), stops, strict=True)]
-    # Each flag's earlier direct day, then its hits.
-    days_ns = np.insert(hit_ns.view("int64"), first, prev_ns.view("int64"))
-    return pd.DataFrame({
-        "athlete": hits["athlete"].iloc[first].reset_index(drop=True),
-        "week_start": hits["week_start"].iloc[first].reset_index(drop=True),
-        "days": pd.Series(flagged, dtype=object),
-        "carried": hits["carried_direct"].groupby(chain, sort=True).max().to_numpy(),
-        "threshold": hits["threshold"].to_numpy()[first],
-    }), days_ns
-
-
-def pain_pattern(config: Config) -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """(mention, negation) regexes built from the configured word lists."""
-    words = sorted(config.words, key=len, reverse=True)
-    latin = r"(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + r")(?!\w)"
-    cjk = "|".join(re.escape(c) for c in config.cjk)
-    mention = re.compile(f"{latin}|{cjk}" if cjk else latin, re.IGNORECASE)
-    negs = sorted(config.negations, key=len, reverse=True)
-    negation = re.compile("|".join(re.escape(n) for n in negs), re.IGNORECASE)
-    return mention, negation
-
-
-def pain_mentions(notes: pd.Series, config: Config) -> pd.Series:
-    """True where a note mentions pain (negated phrases such as "no pain" removed first).
-    Each distinct note is checked once."""
-    mention, negation = pain_pattern(config)
-    codes, uniques = pd.factorize(notes)
-    distinct = pd.Series(np.asarray(uniques, dtype=object), dtype="str")
-    cleaned = distinct.str.replace(negation, " ", regex=True)
-    hit = (distinct.str.len() > 0) & cleaned.str.contains(mention, regex=True)
-    found = np.append(hit.to_numpy(dtype=bool, na_value=False), False)
-    return pd.Series(found[codes], index=notes.index, name=notes.name, dtype=bool)
-
-
-def _pain_rows(pain_sets: pd.DataFrame) -> list[tuple]:
-    """One pain_note flag per athlete and week with a pain note (athletes by name, then
-    weeks): the week's first note, its days and lifts."""
-    if pain_sets.empty:
-        return []
-    athlete, names = pd.factorize(pain_sets["athlete"], sort=True)
-    week = _week_start(pain_sets["date"]).to_numpy(dtype="datetime64[ns]")
-    rows = np.flatnonzero((athlete >= 0) & ~np.isnat(week))
-    rows = rows[np.lexsort((week[rows].view("int64"), athlete[rows]))]
-    athlete, week = athlete[rows], week[rows]
-    notes = pain_sets["notes"].to_numpy(dtype=object)[rows].tolist()
-    dates = pain_sets["date"].to_numpy(dtype="datetime64[ns]")[rows]
-    exercises = pain_sets["exercise"].to_numpy(dtype=object)[rows].tolist()
-    bounds = group_bounds([athlete, week])
+def find_flags(grid: AthleteGrid, dosed: pd.DataFrame, config: Config) -> pd.DataFrame:
+    """Every flag of every athlete of `grid`, one row each (columns FLAG_COLUMNS), by
+    athlete, week and rule order (`dosed`: their dosed sets, for the messages)."""
+    hits = rules.evaluate(grid.grid, config)
+    if not hits:
+        return pd.DataFrame(columns=FLAG_COLUMNS)
+    wanted = {(h.series, c) for h in hits for c in (*h.days, *(
+        h.figures[k] for k in rules.day_columns(h.figures)))}
+    text = _Text(grid, dosed, config, wanted)
     out = []
-    for lo, hi in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
-        note = str(notes[lo]).replace("\n", " ")
-        snippet = note if len(note) <= 80 else note[:77] + "..."
-        message = (
-            f"A note mentions pain: \"{snippet}\". See a physiotherapist or physician if the "
-            "pain is sharp, present at rest, or lasts beyond 1-2 weeks."
-        )
-        out.append((names[athlete[lo]], pd.Timestamp(week[lo]), "pain_note", "watch",
-                    tuple(_dates(np.unique(dates[lo:hi]))),
-                    tuple(dict.fromkeys(exercises[lo:hi])), message))
-    return out
-
-
-def find_flags(days: pd.DataFrame, dosed: pd.DataFrame, weeks: pd.DataFrame,
-               config: Config) -> pd.DataFrame:
-    """Every flag of every athlete, one row each (columns FLAG_COLUMNS)."""
-    consecutive, consecutive_ns = _consecutive(days, config)
-    short, short_ns = _short_recovery(days, config)
-    pain_sets = dosed[pain_mentions(dosed["notes"], config)]
-    lifts = _DayLifts(
-        dosed, [*consecutive["athlete"].tolist(), *short["athlete"].tolist()],
-        np.array([len(x) for x in (*consecutive["days"], *short["days"])], dtype="int64"),
-        np.concatenate([consecutive_ns, short_ns]))
-    rows: list[tuple] = []
-
-    described = iter(zip(lifts.describe, lifts.names, strict=True))
-    for athlete, week_start, run_days, n_direct in zip(
-        consecutive["athlete"], consecutive["week_start"], consecutive["days"],
-        consecutive["n_direct"], strict=True,
-    ):
-        description, names = next(described)
-        n = len(run_days)
-        severity = "overuse" if n_direct else "watch"
-        message = (
-            f"Lower back loaded {n} days in a row ({_day(run_days[0])} to {_day(run_days[-1])}; "
-            f"limit {config.consecutive_days - 1}): {description}. "
-            f"{n_direct} of them with direct load."
-        )
-        rows.append((athlete, week_start, "consecutive_days", severity, tuple(run_days),
-                     names, message))
-
-    for athlete, week_start, flagged, carried, threshold in zip(
-        short["athlete"], short["week_start"], short["days"], short["carried"],
-        short["threshold"], strict=True,
-    ):
-        description, names = next(described)
-        gaps = [(b - a).days for a, b in zip(flagged, flagged[1:], strict=False)]
-        message = (
-            f"Direct lower-back work on {', '.join(_day(x) for x in flagged)} "
-            f"({'1 day' if min(gaps) == 1 else f'{min(gaps)} days'} apart): "
-            f"{description}. Carried-over direct load {carried:.1f} "
-            f"vs limit {threshold:.1f} (half of a typical direct day); allow 48-72 h between "
-            "heavy hinge days."
-        )
-        rows.append((athlete, week_start, "short_recovery", "overuse", tuple(flagged),
-                     names, message))
-
-    acwr = weeks.dropna(subset=["acwr"])
-    acwr = acwr[acwr["acwr"] > config.acwr_watch]
-    loaded_days = days.loc[days["loaded"], ["athlete", "date"]]
-    loaded_weeks = (
-        loaded_days.assign(week_start=_week_start(loaded_days["date"]))
-        .merge(acwr[["athlete", "week_start"]], on=["athlete", "week_start"])
-        .sort_values(["athlete", "week_start"], kind="stable")
-        .reset_index(drop=True)
-    )
-    week_bounds = group_bounds([loaded_weeks["athlete"].to_numpy(dtype=object),
-                           loaded_weeks["week_start"].to_numpy()])
-    firsts = week_bounds[:-1]
-    loaded_by_week = dict(zip(
-        zip(loaded_weeks["athlete"].iloc[firsts].tolist(),
-            pd.DatetimeIndex(loaded_weeks["week_start"].iloc[firsts]), strict=True),
-        _take_days(loaded_weeks["date"], firsts, week_bounds[1:])[0],
-        strict=True,
-    ))
-    for athlete, week_start, ratio, load in zip(acwr["athlete"], acwr["week_start"],
-                                                acwr["acwr"], acwr["lower_back_load"],
-                                                strict=True):
-        severity = "overuse" if ratio > config.acwr_overuse else "watch"
-        loaded = tuple(loaded_by_week.get((athlete, week_start), ()))
-        message = (
-            f"Acute:chronic lower-back load ratio {ratio:.2f} (above "
-            f"{config.acwr_overuse if severity == 'overuse' else config.acwr_watch}): this week's "
-            f"load {load:.1f} rose fast against the last 4 weeks. A warning sign, not a prediction."
-        )
-        rows.append((athlete, week_start, "acwr_spike", severity, loaded, (), message))
-
-    mono = weeks.dropna(subset=["monotony"])
-    mono = mono[mono["monotony"] > config.monotony_watch]
-    for athlete, week_start, value, strain in zip(mono["athlete"], mono["week_start"],
-                                                  mono["monotony"], mono["strain"], strict=True):
-        message = (
-            f"Monotony {value:.2f} (above {config.monotony_watch}): the lower back got almost the "
-            f"same load every day with little rest (strain {strain:.1f})."
-        )
-        rows.append((athlete, week_start, "high_monotony", "watch", (), (), message))
-
-    rows.extend(_pain_rows(pain_sets))
-
-    flags = pd.DataFrame(rows, columns=FLAG_COLUMNS)
-    if flags.empty:
-        return flags
-    order = {"consecutive_days": 0, "short_recovery": 1, "acwr_spike": 2,
-             "high_monotony": 3, "pain_note": 4}
-    flags["order"] = flags["code"].map(order)
-    return flags.sort_values(["athlete", "week_start", "order"]).drop(columns="order").reset_index(
-        drop=True
-    )
+    for h in hits:
+        rule = rules.BY_CODE[h.code]
+        if h.code.startswith("pain"):
+            names = [n for c in h.days for n in (text.pain_lifts(h.series, c)
+                                                 or text.lift_names(h.series, c))]
+        else:
+            names = [n for c in h.days for n in text.lift_names(h.series, c)]
+        start = grid.starts[h.series]
+        week_start = start + dt.timedelta(days=h.week * rules.WEEK)
+        out.append((grid.names[h.series], pd.Timestamp(week_start), h.code, h.severity,
+                    tuple(grid.date(h.series, c) for c in h.days),
+                    tuple(dict.fromkeys(names)), rule.message(h.figures, text, h.series),
+                    rules.dated_figures(h.figures, start)))
+    return pd.DataFrame(out, columns=FLAG_COLUMNS)

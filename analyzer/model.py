@@ -11,6 +11,7 @@ import pandas as pd
 from pandas.api.indexers import BaseIndexer
 
 from analyzer.config import Config
+from analyzer.pain import read_pain
 
 LOADING_CLASSES = ("direct", "indirect")
 
@@ -103,8 +104,14 @@ def trailing_max(values: np.ndarray, groups: np.ndarray, at: np.ndarray,
 
 def set_effort(tagged: pd.DataFrame, config: Config) -> pd.Series:
     """Effort of each set in [floor, 1] (x failure factor), from what the log has, in order:
-    RPE (RIR scale), else this set's Epley e1RM relative to the athlete's best e1RM for the same
-    exercise over the trailing window, else 1. Warm-ups are scaled by `warmup_fraction`."""
+
+    - RPE (RIR scale): 1 - per_rir x (10 - RPE);
+    - a weight and reps: the reps in reserve that the lifter's best Epley e1RM on the same
+      lift over the trailing window leaves at this weight, RIR = 30 x (best - e1RM) / weight,
+      then 1 - estimated_per_rir x RIR (a 15 kg row is an easy set for a 100 kg rower);
+    - neither weight nor RPE (bodyweight drills, supermans): `bodyweight_effort`.
+
+    Warm-ups are scaled by `warmup_fraction`, failure and drop sets by their factors."""
     weight = tagged["weight_kg"].to_numpy(dtype="float64", na_value=np.nan)
     reps = tagged["reps"].to_numpy(dtype="float64", na_value=np.nan)
     e1rm = np.divide(reps, 30.0)
@@ -113,13 +120,15 @@ def set_effort(tagged: pd.DataFrame, config: Config) -> pd.Series:
     e1rm[~((weight > 0) & (reps > 0))] = np.nan
     at = tagged["performed_at"].to_numpy(dtype="datetime64[ns]")
     rows = ~np.isnan(e1rm) & ~np.isnat(at)
-    effort = np.full(len(tagged), np.nan)  # relative e1RM until RPE overrides it below
+    effort = np.full(len(tagged), np.nan)  # from reps in reserve until RPE overrides it below
     if rows.any():
         groups = _lift_groups(tagged)
         rows &= groups >= 0
         window = np.timedelta64(config.e1rm_window_days, "D")
         e1rm = e1rm[rows]
-        effort[rows] = e1rm / trailing_max(e1rm, groups[rows], at[rows], window)
+        best = trailing_max(e1rm, groups[rows], at[rows], window)
+        reserve = 30.0 * (best - e1rm) / weight[rows]
+        effort[rows] = 1.0 - config.estimated_per_rir * reserve
         del groups
     del e1rm, rows
 
@@ -128,7 +137,9 @@ def set_effort(tagged: pd.DataFrame, config: Config) -> pd.Series:
     np.subtract(10.0, rpe, where=valid, out=effort)
     np.multiply(effort, config.per_rir, where=valid, out=effort)
     np.subtract(1.0, effort, where=valid, out=effort)
-    effort[np.isnan(effort)] = 1.0
+    unloaded = np.isnan(effort) & ~(weight > 0)
+    effort[unloaded] = config.bodyweight_effort
+    effort[np.isnan(effort)] = 1.0  # a weight without reps (a timed carry): a full set
     np.clip(effort, config.floor, 1.0, out=effort)
     set_type = tagged["set_type"]
     for kind, scale in (("warmup", config.warmup_fraction), ("failure", config.failure_factor),
@@ -138,9 +149,27 @@ def set_effort(tagged: pd.DataFrame, config: Config) -> pd.Series:
     return pd.Series(effort, index=tagged.index, dtype="float64")
 
 
+def dose_units(tagged: pd.DataFrame, config: Config) -> np.ndarray:
+    """How many set-equivalents each set counts for: 1 for lifts dosed per set; reps /
+    `rep_dose_reps` for lifts dosed per rep (swings, ballistic high-rep work); duration /
+    `minute_dose_seconds` for lifts dosed by time (rowing ergometer, SkiErg); clipped to
+    [0.2, `max_dose_units`] and 1 where the count is missing."""
+    units = np.ones(len(tagged), dtype="float64")
+    if "dose_per" not in tagged:
+        return units
+    per = tagged["dose_per"].astype("str").to_numpy(dtype=object)
+    reps = tagged["reps"].to_numpy(dtype="float64", na_value=np.nan)
+    seconds = tagged["duration_s"].to_numpy(dtype="float64", na_value=np.nan)
+    by_rep = (per == "rep") & (reps > 0)
+    units[by_rep] = reps[by_rep] / config.rep_dose_reps
+    by_time = (per == "minute") & (seconds > 0)
+    units[by_time] = seconds[by_time] / config.minute_dose_seconds
+    return np.clip(units, 0.2, config.max_dose_units)
+
+
 def set_doses(tagged: pd.DataFrame, config: Config) -> pd.DataFrame:
-    """The tagged set table with `effort` and `dose` (= coefficient x effort; 0 for `none` and
-    `unknown` classes) added."""
+    """The tagged set table with `effort` and `dose` (= coefficient x effort x dose units; 0
+    for `none` and `unknown` classes) added."""
     out = tagged.copy(deep=False)
     effort = set_effort(tagged, config)
     out["effort"] = effort
@@ -151,6 +180,7 @@ def set_doses(tagged: pd.DataFrame, config: Config) -> pd.DataFrame:
     dose = tagged["coefficient"].to_numpy(dtype="float64", na_value=np.nan, copy=True)
     dose[~loading | np.isnan(dose)] = 0.0
     dose *= effort.to_numpy()
+    dose *= dose_units(tagged, config)
     dose[dose < 0.0] = 0.0
     out["dose"] = pd.Series(dose, index=tagged.index, dtype="float64")
     return out
@@ -295,42 +325,101 @@ def _daily_sums(cal: _Calendar, dosed: pd.DataFrame, config: Config) -> dict[str
     return out
 
 
-def daily_series(
-    dosed: pd.DataFrame,
-    config: Config,
-    direct_reference: pd.Series | None = None,
-) -> pd.DataFrame:
-    """The daily lower-back series of every athlete (see `AthleteResult.days` for columns).
+NORM_COLUMNS = ("typical_day", "typical_direct", "usual_week", "loaded_at", "hard_at",
+                "heavy_at")
 
-    `direct_reference` (athlete -> dose) is the typical direct-day dose that the
-    short-recovery threshold is a fraction of; by default each athlete's median direct-day
-    dose in `dosed`. Re-simulations pass the original so a changed week is judged the same way.
-    """
+
+def athlete_norms(code: np.ndarray, dose: np.ndarray, direct_dose: np.ndarray,
+                  week: np.ndarray, config: Config) -> pd.DataFrame:
+    """Each athlete's own scale (rows: athlete codes 0..n-1), from their daily doses:
+
+    - typical_day: median dose of the days at or above `min_loaded_dose`;
+    - typical_direct: median direct dose of the days at or above `hard_floor`;
+    - usual_week: median weekly load of the weeks with at least one such day;
+    - loaded_at = max(loaded_fraction x typical_day, min_loaded_dose): a loaded day;
+    - hard_at = max(hard_fraction x typical_direct, hard_floor): a hard direct session;
+    - heavy_at = max(heavy_fraction x typical_direct, hard_floor): a heavy one.
+
+    `code`, `dose`, `direct_dose` and `week` (any week key) are per calendar day. An athlete
+    without such days gets the absolute floors."""
+    n = int(code.max()) + 1 if len(code) else 0
+    index = pd.RangeIndex(n)
+    trained = dose >= config.min_loaded_dose
+    typical_day = pd.Series(dose[trained]).groupby(code[trained]).median()
+    hard = direct_dose >= config.hard_floor
+    typical_direct = pd.Series(direct_dose[hard]).groupby(code[hard]).median()
+    weekly = pd.DataFrame({"code": code, "week": week, "dose": dose, "trained": trained}
+                          ).groupby(["code", "week"], sort=False).agg(
+        load=("dose", "sum"), trained=("trained", "any"))
+    weekly = weekly[weekly["trained"]]
+    usual = weekly["load"].groupby(level="code").median()
+    out = pd.DataFrame({
+        "typical_day": typical_day.reindex(index),
+        "typical_direct": typical_direct.reindex(index),
+        "usual_week": usual.reindex(index),
+    }, index=index)
+    floor_day, floor_hard = config.min_loaded_dose, config.hard_floor
+    out["loaded_at"] = (config.loaded_fraction * out["typical_day"]).clip(lower=floor_day
+                                                                          ).fillna(floor_day)
+    out["hard_at"] = (config.hard_fraction * out["typical_direct"]).clip(lower=floor_hard
+                                                                         ).fillna(floor_hard)
+    out["heavy_at"] = (config.heavy_fraction * out["typical_direct"]).clip(lower=floor_hard
+                                                                           ).fillna(floor_hard)
+    out["usual_week"] = out["usual_week"].clip(lower=floor_day).fillna(floor_day)
+    return out.astype("float64")
+
+
+def _direct_hours(cal: _Calendar, dosed: pd.DataFrame) -> np.ndarray:
+    """Per calendar day, the clock hour (local time, fractional) of the first working direct
+    set that loads the back; NaN when the day has none or the log has dates without times
+    (a time of exactly 00:00 is read as "no time")."""
+    at = dosed["performed_at"].to_numpy(dtype="datetime64[ns]").view("int64")
+    hours = (at - cal.ns) / 3_600_000_000_000
+    wanted = (dosed["load_class"].eq("direct").to_numpy(dtype=bool, na_value=False)
+              & ~dosed["set_type"].eq("warmup").to_numpy(dtype=bool)
+              & (dosed["dose"].to_numpy(dtype="float64") > 0)
+              & (cal.row >= 0) & (hours > 0) & (hours < 24))
+    out = np.full(cal.size, np.inf)
+    np.minimum.at(out, cal.row[wanted], hours[wanted])
+    out[np.isinf(out)] = np.nan
+    return out
+
+
+def _pain_days(cal: _Calendar, dosed: pd.DataFrame, config: Config
+               ) -> tuple[np.ndarray, np.ndarray]:
+    """Per calendar day: a note names the lower back (or pain without a body part); a note
+    names pain elsewhere only (analyzer/pain.py)."""
+    region = read_pain(dosed["notes"], config)["region"].to_numpy(dtype=object)
+    on_grid = cal.row >= 0
+    back = on_grid & ((region == "lower_back") | (region == "unspecified"))
+    other = on_grid & (region == "other")
+    return (np.bincount(cal.row[back], minlength=cal.size) > 0,
+            np.bincount(cal.row[other], minlength=cal.size) > 0)
+
+
+def daily_series(dosed: pd.DataFrame, config: Config) -> pd.DataFrame:
+    """The daily lower-back series of every athlete (see `AthleteResult.days` for columns),
+    with each athlete's norms (`athlete_norms`) repeated on every day."""
     cal = _Calendar(dosed)
     days = cal.frame()
     sums = _daily_sums(cal, dosed, config)
     for col in ("dose", "direct_dose", "direct_sets", "indirect_sets", "sets"):
         days[col] = sums[col].astype("int64" if col.endswith("sets") else "float64")
     dose, direct_dose = sums["dose"], sums["direct_dose"]
+    week = (cal.position // 7).astype("int64")  # every athlete's calendar starts on a Monday
+    norms = athlete_norms(cal.code, dose, direct_dose, week, config)
+    for col in NORM_COLUMNS:
+        days[col] = norms[col].to_numpy()[cal.code]
 
     decay = config.daily_decay
-    days["loaded"] = dose >= config.min_loaded_dose
-    has_direct = direct_dose >= config.min_loaded_dose
-    days["has_direct"] = has_direct
+    days["loaded"] = dose >= days["loaded_at"].to_numpy()
+    days["has_direct"] = direct_dose >= days["hard_at"].to_numpy()
+    days["direct_hour"] = _direct_hours(cal, dosed)
+    days["back_pain"], days["other_pain"] = _pain_days(cal, dosed, config)
     days["recovery_state"] = cal.decayed_sum(dose, decay)
     direct_state = cal.decayed_sum(direct_dose, decay)
     days["direct_state"] = direct_state
     days["carried_direct"] = cal.shift(direct_state, 1, 0.0) * decay
-    names = pd.Series(cal.names, dtype="str")
-    if direct_reference is None:
-        direct_reference = (
-            pd.Series(direct_dose[has_direct]).groupby(cal.code[has_direct]).median()
-        )
-        reference = pd.Series(np.arange(len(cal.names))).map(direct_reference)
-    else:
-        reference = names.map(direct_reference)
-    reference = reference.astype("float64").fillna(config.min_loaded_dose).to_numpy()
-    days["direct_reference"] = reference[cal.code]
 
     # Days since each athlete's first day with any dose (NaN for an athlete without one).
     positive = dose > 0
@@ -349,6 +438,7 @@ def daily_series(
         days["acute"] = acute
         days["chronic"] = chronic
         days["acwr"] = np.where(valid, acute / chronic, np.nan)
+    days["chronic_now"] = chronic_now
     days["history_days"] = n.astype("int64")
     return days
 

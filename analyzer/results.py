@@ -61,6 +61,8 @@ class AfterSwaps:
     flags: tuple[str, ...]
     lower_back_load: float
     loaded_days: int = 0
+    #: Set when the swaps do not clear the week (the single most useful change is given).
+    note: str = ""
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,7 @@ WIDTH_IN = 7.5  # A4 text width at ~2 cm margins
 DPI = 150
 #: Figure metadata pinned so that the same input gives byte-identical files.
 PNG_METADATA = {"Software": None}
-RUN_FLAGS = ("consecutive_days", "short_recovery")
+RUN_FLAGS = ("consecutive_days", "hard_spacing")
 CHART_FILES = ("calendar", "daily", "weekly", "sources")
 
 matplotlib.rcParams.update(
@@ -319,8 +319,8 @@ def daily_load(
     config: Config | None = None,
 ) -> Figure:
     """Daily lower-back dose (bars, coloured by the day's class) with the load still carried
-    (recovery state) and the direct load carried into each day against the short-recovery
-    limit (a direct day that starts above the dashed line is flagged)."""
+    (recovery state), against the lifter's loaded-day and hard-direct-session thresholds
+    (a direct session above the dashed line is a hard one)."""
     config = config or load_config()
     start, stop = _window(result, weeks, end)
     d = result.days
@@ -338,13 +338,12 @@ def daily_load(
            label="daily dose", gid="dose-bars")
     ax.plot(x, d["recovery_state"].to_numpy(), color=palette.LINE_BLUE, linewidth=1.6,
             label="load still carried (recovery state)", gid="recovery-line")
-    ax.plot(x, d["carried_direct"].to_numpy(), color="#000000", linewidth=1.0,
-            linestyle=(0, (1, 1.5)), label="direct load carried into the day",
-            gid="carried-line")
-    reference = float(d["direct_reference"].iloc[0]) if len(d) else config.min_loaded_dose
-    limit = config.short_recovery_fraction * reference
-    ax.axhline(limit, color=palette.CLASS_COLOURS["direct"], linestyle="--", linewidth=1.2,
-               label=f"short-recovery limit ({limit:.1f})", gid="threshold")
+    loaded_at = float(d["loaded_at"].iloc[0]) if len(d) else config.min_loaded_dose
+    hard_at = float(d["hard_at"].iloc[0]) if len(d) else config.hard_floor
+    ax.axhline(loaded_at, color="#000000", linestyle=(0, (1, 1.5)), linewidth=1.0,
+               label=f"loaded day ({loaded_at:.1f})", gid="loaded-line")
+    ax.axhline(hard_at, color=palette.CLASS_COLOURS["direct"], linestyle="--", linewidth=1.2,
+               label=f"hard direct session ({hard_at:.1f})", gid="threshold")
     ax.set_ylabel("Lower-back dose\n(1 = one all-out deadlift set)")
     ax.set_ylim(bottom=0)
     ax.set_xlim(pd.Timestamp(start) - pd.Timedelta(hours=18),

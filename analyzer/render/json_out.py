@@ -66,7 +66,7 @@ def after_dict(a: AfterSwaps | None) -> dict[str, Any] | None:
     if a is None:
         return None
     return {"status": a.status, "flags": list(a.flags), "lower_back_load": a.lower_back_load,
-            "loaded_days": a.loaded_days}
+            "loaded_days": a.loaded_days, "note": a.note}
 
 
 def week_dict(w: Week) -> dict[str, Any]:

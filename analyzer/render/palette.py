@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from analyzer.rules import RULES
+
 #: Day classes of the week calendar, strongest lower-back load first.
 DAY_CLASSES: tuple[str, ...] = ("direct", "indirect", "none", "rest")
 
@@ -48,12 +50,6 @@ BAND_FILL = "#009E73"
 
 DAY_NAMES: tuple[str, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
-PLAIN_FLAG: Mapping[str, str] = {
-    "consecutive_days": "loaded days in a row",
-    "short_recovery": "too little rest between direct days",
-    "acwr_spike": "load rose fast",
-    "high_monotony": "same load every day",
-    "pain_note": "pain noted",
-}
+PLAIN_FLAG: Mapping[str, str] = {r.code: r.label for r in RULES}
 
 DOSE_UNIT = "dose (1 = one all-out deadlift set)"

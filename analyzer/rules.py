@@ -1,0 +1,473 @@
+"""The flag rules: each defined once, here, and one engine that applies them.
+
+The engine judges a `DayGrid`: series x calendar days (column 0 a Monday), one series per
+athlete in an analysis and one per candidate week in the swap search, so the analysis, the
+swap search, `backlog plan` and every renderer take their verdicts from the same code.
+Each `Rule` holds its code, plain label, whether a schedule change can fix it, its advice,
+how it finds its hits, how a hit's figures are worded, and the predicate those figures must
+satisfy (`holds`, checked by a property test over random and real logs).
+
+Thresholds come from `Config` (data/model.toml); docs/model.md, "## Flags", gives the rules
+with their sources.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Final, Protocol
+
+import numpy as np
+
+from analyzer.config import Config
+
+WEEK: Final = 7
+SEVERITIES: Final = ("info", "watch", "overuse")
+DAY_NAMES: Final = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+@dataclass(frozen=True)
+class DayGrid:
+    """What the rules read, per series (rows) and calendar day (columns, column 0 a Monday).
+
+    Per day: `dose` and `direct` (the lower-back dose of all lifts / of direct lifts),
+    `hour` (clock hour of the first direct set, NaN when unknown), `back_pain` (a note names
+    the lower back or pain without a body part), `other_pain` (pain elsewhere only), `valid`
+    (the day is inside the series' calendar). Per series: the lifter's norms (`loaded_at`,
+    `hard_at`, `heavy_at`, `usual_week`, see `model.athlete_norms`) and the state carried in
+    from before column 0 (`chronic_raw`: the un-corrected chronic EWMA; `history`: days since
+    the first dosed day; `idle`: days without a loaded day since the last one, inf when there
+    was none). `judged`: the weeks (series x weeks) whose hits are reported."""
+
+    dose: np.ndarray
+    direct: np.ndarray
+    hour: np.ndarray
+    back_pain: np.ndarray
+    other_pain: np.ndarray
+    valid: np.ndarray
+    loaded_at: np.ndarray
+    hard_at: np.ndarray
+    heavy_at: np.ndarray
+    usual_week: np.ndarray
+    chronic_raw: np.ndarray
+    history: np.ndarray
+    idle: np.ndarray
+    judged: np.ndarray
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return self.dose.shape  # type: ignore[return-value]
+
+    @property
+    def weeks(self) -> int:
+        return self.shape[1] // WEEK
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One flag the engine found: series row, week column, rule code, severity, the day
+    columns it is about and the figures its message states (keys ending in `_day` are day
+    columns)."""
+
+    series: int
+    week: int
+    code: str
+    severity: str
+    days: tuple[int, ...]
+    figures: Mapping[str, Any] = field(default_factory=dict)
+
+
+def chronic_ewma(dose: np.ndarray, raw: np.ndarray, history: np.ndarray, span: int
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """The bias-corrected EWMA of the daily dose (lambda = 2 / (span + 1), Williams 2017) on
+    every day, and the days of history behind it, continuing from the carried `raw` state
+    and `history` count (0, 0 at the start of a log): raw_t = (1 - l) raw_(t-1) + l x_t,
+    n_t = n_(t-1) + 1 from the first dosed day on, ewma_t = raw_t / (1 - (1 - l)^n_t).
+    The plain twin is `model.daily_series`' `chronic_now` (pandas' ewm), tested equal."""
+    lam = 2.0 / (span + 1.0)
+    rows, days = dose.shape
+    out = np.empty((rows, days))
+    count = np.empty((rows, days))
+    r = raw.astype("float64").copy()
+    n = history.astype("float64").copy()
+    for t in range(days):
+        x = dose[:, t]
+        r = (1.0 - lam) * r + lam * x
+        n = np.where((n > 0) | (x > 0), n + 1, 0)
+        count[:, t] = n
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out[:, t] = np.where(n > 0, r / (1.0 - (1.0 - lam) ** n), 0.0)
+    return out, count
+
+
+class Derived:
+    """What several rules share, computed once per grid."""
+
+    def __init__(self, g: DayGrid, config: Config) -> None:
+        self.g = g
+        self.config = config
+        rows, days = g.shape
+        self.loaded = g.valid & (g.dose >= g.loaded_at[:, None])
+        self.hard = g.valid & (g.direct >= g.hard_at[:, None])
+        self.heavy = g.valid & (g.direct >= g.heavy_at[:, None])
+        by_week = (rows, days // WEEK, WEEK)
+        self.week_load = g.dose.reshape(by_week).sum(axis=2)
+        self.loaded_count = self.loaded.reshape(by_week).sum(axis=2)
+        chronic, history = chronic_ewma(g.dose, g.chronic_raw, g.history, config.chronic_days)
+        # Chronic load and history at each week's previous Sunday (the carried state for
+        # week 0).
+        lam = 2.0 / (config.chronic_days + 1.0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            carried = np.where(g.history > 0,
+                               g.chronic_raw / (1.0 - (1.0 - lam) ** g.history), 0.0)
+        sundays = np.arange(WEEK - 1, days - WEEK, WEEK)
+        self.chronic_before = np.column_stack([carried, chronic[:, sundays]])
+        self.history_before = np.column_stack([g.history, history[:, sundays]])
+        self.return_weeks: np.ndarray = np.zeros_like(self.week_load, dtype=bool)
+
+    def ratio(self) -> tuple[np.ndarray, np.ndarray]:
+        """(week load / (7 x chronic at the previous Sunday), whether it is defined)."""
+        cfg = self.config
+        defined = ((self.history_before >= cfg.min_history_days)
+                   & (self.chronic_before >= cfg.acwr_min_chronic))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            value = self.week_load / (WEEK * self.chronic_before)
+        return np.where(defined, value, np.nan), defined
+
+
+def _pairs_by_week(series: np.ndarray, week: np.ndarray) -> list[np.ndarray]:
+    """Positions of equal (series, week) runs (inputs sorted by series, then week)."""
+    if not len(series):
+        return []
+    change = np.flatnonzero((np.diff(series) != 0) | (np.diff(week) != 0)) + 1
+    return np.split(np.arange(len(series)), change)
+
+
+def _hard_spacing(d: Derived) -> list[Hit]:
+    g, cfg = d.g, d.config
+    s, c = np.nonzero(d.hard)
+    same = s[1:] == s[:-1]
+    s, c1, c2 = s[:-1][same], c[:-1][same], c[1:][same]
+    h1, h2 = g.hour[s, c1], g.hour[s, c2]
+    timed = ~np.isnan(h1) & ~np.isnan(h2)
+    gap = 24.0 * (c2 - c1) + np.where(timed, h2 - h1, 0.0)
+    over = gap < cfg.spacing_overuse_hours
+    watch = ~over & (gap < cfg.spacing_watch_hours) & d.heavy[s, c1]
+    week = c2 // WEEK
+    keep = (over | watch) & g.judged[s, week]
+    s, c1, c2, gap, over, week = s[keep], c1[keep], c2[keep], gap[keep], over[keep], week[keep]
+    hits = []
+    for idx in _pairs_by_week(s, week):
+        severe = over[idx]
+        pool = idx[severe] if severe.any() else idx
+        k = pool[np.argmin(gap[pool])]
+        row, first, second = int(s[k]), int(c1[k]), int(c2[k])
+        hits.append(Hit(row, int(week[k]), "hard_spacing", "overuse" if severe.any() else "watch",
+                        tuple(sorted({*c1[idx].tolist(), *c2[idx].tolist()})), {
+            "gap_hours": round(float(gap[k]), 1),
+            "limit_hours": cfg.spacing_overuse_hours if severe.any()
+            else cfg.spacing_watch_hours,
+            "first_day": first, "second_day": second,
+            "first_dose": round(float(g.direct[row, first]), 2),
+            "second_dose": round(float(g.direct[row, second]), 2),
+            "hard_at": round(float(g.hard_at[row]), 2),
+            "heavy_at": round(float(g.heavy_at[row]), 2),
+            "timed": bool(not np.isnan(g.hour[row, first])
+                          and not np.isnan(g.hour[row, second])),
+            "close_pairs": len(idx),
+        }))
+    return hits
+
+
+def _consecutive(d: Derived) -> list[Hit]:
+    g, cfg = d.g, d.config
+    rows, days = g.shape
+    padded = np.zeros((rows, days + 1), dtype=bool)
+    padded[:, :days] = d.loaded
+    flat = padded.ravel()
+    edges = np.diff(np.concatenate([[False], flat, [False]]).astype("int8"))
+    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    long = (ends - starts) >= cfg.consecutive_days
+    hits = []
+    for start, end in zip(starts[long].tolist(), ends[long].tolist(), strict=True):
+        row, lo = divmod(start, days + 1)
+        hi = lo + (end - start)
+        for week in range(lo // WEEK, (hi - 1) // WEEK + 1):
+            seg_lo, seg_hi = max(lo, week * WEEK), min(hi, (week + 1) * WEEK)
+            ends_here = seg_hi == hi
+            if not g.judged[row, week]:
+                continue
+            if seg_hi - seg_lo < cfg.consecutive_days and not ends_here:
+                continue
+            a, b = (lo, hi) if ends_here else (seg_lo, seg_hi)
+            n = b - a
+            hard = int(d.hard[row, a:b].sum())
+            if n >= cfg.consecutive_overuse_days and hard:
+                severity = "overuse"
+            elif (n >= cfg.consecutive_days and hard) or n >= cfg.consecutive_overuse_days:
+                severity = "watch"
+            else:
+                continue
+            hits.append(Hit(row, week, "consecutive_days", severity, tuple(range(a, b)), {
+                "run_days": n, "hard_days": hard, "first_day": a, "last_day": b - 1,
+                "limit_days": cfg.consecutive_days - 1,
+                "loaded_at": round(float(g.loaded_at[row]), 2),
+                "min_day_dose": round(float(g.dose[row, a:b].min()), 2),
+            }))
+    return hits
+
+
+def _return_after_break(d: Derived) -> list[Hit]:
+    g, cfg = d.g, d.config
+    s, c = np.nonzero(d.loaded)
+    if not len(s):
+        return []
+    first = np.append(True, s[1:] != s[:-1])
+    previous = np.where(first, -g.idle[s] - 1, np.append(0, c[:-1]))
+    gap = c - previous - 1
+    back = np.isfinite(gap) & (gap >= cfg.break_days)
+    hits = []
+    for row, day, idle in zip(s[back].tolist(), c[back].tolist(), gap[back].tolist(),
+                              strict=True):
+        first_week = day // WEEK
+        for week in range(first_week, min(first_week + cfg.return_weeks, d.week_load.shape[1])):
+            d.return_weeks[row, week] = True
+            load = float(d.week_load[row, week])
+            limit = cfg.return_fraction * float(g.usual_week[row])
+            if not g.judged[row, week] or load < limit:
+                continue
+            hits.append(Hit(row, week, "return_after_break", "watch",
+                            tuple((np.flatnonzero(d.loaded[row, week * WEEK:(week + 1) * WEEK])
+                                   + week * WEEK).tolist()), {
+                "break_days": int(idle), "return_day": day,
+                "load": round(load, 1), "usual_week": round(float(g.usual_week[row]), 1),
+                "limit": round(limit, 1),
+            }))
+    return hits
+
+
+def _acwr_spike(d: Derived) -> list[Hit]:
+    g, cfg = d.g, d.config
+    ratio, defined = d.ratio()
+    hit = (defined & (ratio > cfg.acwr_watch) & (d.loaded_count >= cfg.acwr_min_loaded_days)
+           & (d.week_load >= g.usual_week[:, None]) & ~d.return_weeks & g.judged)
+    hits = []
+    for row, week in zip(*np.nonzero(hit), strict=True):
+        loaded = np.flatnonzero(d.loaded[row, week * WEEK:(week + 1) * WEEK]) + week * WEEK
+        hits.append(Hit(int(row), int(week), "acwr_spike", "watch", tuple(loaded.tolist()), {
+            "ratio": round(float(ratio[row, week]), 2), "limit": cfg.acwr_watch,
+            "load": round(float(d.week_load[row, week]), 1),
+            "chronic_week": round(float(WEEK * d.chronic_before[row, week]), 1),
+            "usual_week": round(float(g.usual_week[row]), 1),
+            "loaded_days": int(d.loaded_count[row, week]),
+        }))
+    return hits
+
+
+def _pain_note(d: Derived) -> list[Hit]:
+    g = d.g
+    rows, days = g.shape
+    by_week = (rows, days // WEEK, WEEK)
+    back = g.back_pain.reshape(by_week).any(axis=2)
+    other = g.other_pain.reshape(by_week).any(axis=2)
+    hits = []
+    for row, week in zip(*np.nonzero((back | other) & g.judged), strict=True):
+        span = slice(week * WEEK, (week + 1) * WEEK)
+        is_back = bool(back[row, week])
+        marks = g.back_pain[row, span] if is_back else g.other_pain[row, span]
+        days_ = (np.flatnonzero(marks) + week * WEEK).tolist()
+        hits.append(Hit(int(row), int(week), "pain_note", "watch" if is_back else "info",
+                        tuple(days_), {"note_day": days_[0],
+                                       "region": "lower_back" if is_back else "other"}))
+    return hits
+
+
+def _pain_followup(d: Derived) -> list[Hit]:
+    g, cfg = d.g, d.config
+    rows, days = g.shape
+    found: dict[tuple[int, int], tuple[int, list[int]]] = {}
+    for row, note in zip(*np.nonzero(g.back_pain), strict=True):
+        hard = np.flatnonzero(d.hard[row, note + 1:note + 1 + cfg.pain_followup_days]) + note + 1
+        for day in hard.tolist():
+            week = day // WEEK
+            if g.judged[row, week]:
+                entry = found.setdefault((int(row), week), (int(note), []))
+                entry[1].append(day)
+    return [Hit(row, week, "pain_followup", "watch", tuple(sorted(set(hard_days))), {
+        "note_day": note, "hard_day": min(hard_days), "days_after": min(hard_days) - note,
+        "window_days": cfg.pain_followup_days})
+        for (row, week), (note, hard_days) in sorted(found.items())]
+
+
+class DayText(Protocol):
+    """How a message names a day column of a series, its lifts and its note."""
+
+    def day(self, series: int, column: int) -> str: ...
+    def lifts(self, series: int, column: int) -> str: ...
+    def note(self, series: int, column: int) -> str: ...
+
+
+def plural(n: float, word: str) -> str:
+    """"1 day", "2 days", "1.5 days"."""
+    return f"{n:g} {word}" if n == 1 else f"{n:g} {word}s"
+
+
+def _hours(h: float) -> str:
+    return f"{h:.0f} h" if float(h).is_integer() else f"{h:.1f} h"
+
+
+def _spacing_message(f: Mapping[str, Any], t: DayText, s: int) -> str:
+    first, second = f["first_day"], f["second_day"]
+    more = f["close_pairs"] - 1
+    tail = f" (and {plural(more, 'more close pair')})" if more > 0 else ""
+    if f["limit_hours"] <= 48:
+        need = "allow about 48 h between hard hinge sessions"
+    else:
+        need = "after a heavy hinge session allow about 72 h"
+    return (f"Hard direct lower-back sessions {_hours(f['gap_hours'])} apart (limit "
+            f"{_hours(f['limit_hours'])}): {t.day(s, first)} ({t.lifts(s, first)}) and "
+            f"{t.day(s, second)} ({t.lifts(s, second)}){tail}; {need}.")
+
+
+def _consecutive_message(f: Mapping[str, Any], t: DayText, s: int) -> str:
+    days = range(f["first_day"], f["last_day"] + 1)
+    detail = "; ".join(f"{t.day(s, c).split()[0]} {t.lifts(s, c)}" for c in days)
+    hard = f["hard_days"]
+    return (f"Lower back loaded {plural(f['run_days'], 'day')} in a row "
+            f"({t.day(s, f['first_day'])} to {t.day(s, f['last_day'])}; limit "
+            f"{f['limit_days']}): {detail}. {hard} of them "
+            f"{'is a hard direct day' if hard == 1 else 'are hard direct days'}.")
+
+
+def _acwr_message(f: Mapping[str, Any], t: DayText, s: int) -> str:
+    return (f"This week's lower-back load {f['load']:.1f} is {f['ratio']:.2f} times the "
+            f"recent weekly average {f['chronic_week']:.1f} (above {f['limit']:g}) over "
+            f"{plural(f['loaded_days'], 'loaded day')}. A warning sign, not a prediction.")
+
+
+def _return_message(f: Mapping[str, Any], t: DayText, s: int) -> str:
+    weeks = f["break_days"] / 7
+    span = (plural(round(weeks), "week") if f["break_days"] >= 21
+            else plural(f["break_days"], "day"))
+    return (f"First weeks back after {span} without lower-back training (back on "
+            f"{t.day(s, f['return_day'])}): this week's lower-back load {f['load']:.1f} is "
+            f"{f['load'] / f['usual_week']:.0%} of the usual week {f['usual_week']:.1f}.")
+
+
+def _pain_message(f: Mapping[str, Any], t: DayText, s: int) -> str:
+    note = t.note(s, f["note_day"])
+    if f["region"] == "lower_back":
+        return (f"A note mentions lower-back pain or discomfort: \"{note}\". See a "
+                "physiotherapist or physician if the pain is sharp, present at rest, spreads "
+                "into the leg, or lasts beyond 1-2 weeks.")
+    return (f"A note mentions pain elsewhere: \"{note}\". Not a lower-back flag; see a "
+            "professional if it persists.")
+
+
+def _followup_message(f: Mapping[str, Any], t: DayText, s: int) -> str:
+    return (f"Hard direct lower-back work on {t.day(s, f['hard_day'])} "
+            f"({t.lifts(s, f['hard_day'])}), {plural(f['days_after'], 'day')} after a "
+            f"lower-back pain note ({t.day(s, f['note_day'])}). Keep hinges light and "
+            "pain-free until the note is resolved; see a professional if the pain returns.")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One flag rule (see the module docstring)."""
+
+    code: str
+    label: str
+    fixable: bool
+    advice: str
+    detect: Callable[[Derived], list[Hit]]
+    message: Callable[[Mapping[str, Any], DayText, int], str]
+    holds: Callable[[Hit, Config], bool]
+
+
+def _holds_spacing(h: Hit, c: Config) -> bool:
+    f = h.figures
+    limit = c.spacing_overuse_hours if h.severity == "overuse" else c.spacing_watch_hours
+    return (f["limit_hours"] == limit and f["gap_hours"] < limit
+            and f["first_dose"] >= f["hard_at"]
+            and f["second_dose"] >= f["hard_at"] and f["second_day"] > f["first_day"]
+            and (h.severity == "overuse" or f["first_dose"] >= f["heavy_at"]))
+
+
+def _holds_consecutive(h: Hit, c: Config) -> bool:
+    f = h.figures
+    n = f["run_days"]
+    ok = n == f["last_day"] - f["first_day"] + 1 == len(h.days) and f["min_day_dose"] >= (
+        f["loaded_at"] - 0.005)
+    if h.severity == "overuse":
+        return ok and n >= c.consecutive_overuse_days and f["hard_days"] >= 1
+    return ok and ((n >= c.consecutive_days and f["hard_days"] >= 1)
+                   or n >= c.consecutive_overuse_days)
+
+
+RULES: Final[tuple[Rule, ...]] = (
+    Rule("consecutive_days", "loaded days in a row", True,
+         "Break the run of loaded days: put a day with no lower-back load (rest, or upper "
+         "body on supported machines) inside it.",
+         _consecutive, _consecutive_message, _holds_consecutive),
+    Rule("hard_spacing", "hard back sessions too close", True,
+         "Leave about 48 h between hard direct sessions (deadlifts, good mornings, rows, back "
+         "extensions), and about 72 h after a heavy one: move one, or make one lighter.",
+         _hard_spacing, _spacing_message, _holds_spacing),
+    Rule("return_after_break", "back after a break", True,
+         "For the first 1-2 weeks back, train at 50-70% of the usual volume and keep the "
+         "lifts; build back up over the following weeks.",
+         _return_after_break, _return_message,
+         lambda h, c: (h.figures["break_days"] >= c.break_days
+                       and h.figures["load"] >= h.figures["limit"] - 0.05)),
+    Rule("acwr_spike", "load rose fast", True,
+         "Bring the week's lower-back volume back toward the last month's level; add load "
+         "over several weeks.",
+         _acwr_spike, _acwr_message,
+         lambda h, c: (h.figures["ratio"] > c.acwr_watch
+                       and h.figures["loaded_days"] >= c.acwr_min_loaded_days
+                       and h.figures["load"] >= h.figures["usual_week"] - 0.05)),
+    Rule("pain_note", "pain noted", False,
+         "Pain is for a professional to assess, not a schedule change.",
+         _pain_note, _pain_message,
+         lambda h, c: h.severity == ("watch" if h.figures["region"] == "lower_back" else "info")),
+    Rule("pain_followup", "hard back work after a pain note", False,
+         "Keep direct lower-back work light until the pain is gone, and see a professional if "
+         "it comes back.",
+         _pain_followup, _followup_message,
+         lambda h, c: 0 < h.figures["days_after"] <= c.pain_followup_days),
+)
+
+BY_CODE: Final[Mapping[str, Rule]] = {r.code: r for r in RULES}
+#: Codes a schedule change (swap, move, reduction) can clear.
+FIXABLE: Final = frozenset(r.code for r in RULES if r.fixable)
+ORDER: Final[Mapping[str, int]] = {r.code: i for i, r in enumerate(RULES)}
+SEVERITY_RANK: Final[Mapping[str, int]] = {s: i for i, s in enumerate(SEVERITIES)}
+
+
+def evaluate(grid: DayGrid, config: Config) -> list[Hit]:
+    """Every hit of every rule in the judged weeks of `grid`, by series, week and rule order.
+    The return rule runs before the ratio rule: a return week is judged as a return, not as
+    a spike."""
+    derived = Derived(grid, config)
+    hits = [h for rule in RULES for h in rule.detect(derived)]
+    hits.sort(key=lambda h: (h.series, h.week, ORDER[h.code]))
+    return hits
+
+
+def week_ratio(grid: DayGrid, config: Config) -> np.ndarray:
+    """The acute:chronic ratio each week is judged on (NaN where undefined)."""
+    return Derived(grid, config).ratio()[0]
+
+
+def day_columns(figures: Mapping[str, Any]) -> Sequence[str]:
+    """The figure names that hold day columns."""
+    return [k for k in figures if k.endswith("_day")]
+
+
+def dated_figures(figures: Mapping[str, Any], start: dt.date) -> dict[str, Any]:
+    """`figures` with day columns as ISO dates (column 0 = `start`)."""
+    out = dict(figures)
+    for k in day_columns(figures):
+        out[k] = (start + dt.timedelta(days=int(figures[k]))).isoformat()
+    return out
