@@ -358,7 +358,7 @@ def daily_load(
                          for c in ("direct", "indirect"))]
     fig.legend(handles=handles, loc="lower center", ncol=3, fontsize=7.5)
     top = max(float(d["dose"].max()) if len(d) else 0.0,
-              float(d["recovery_state"].max()) if len(d) else 0.0, limit)
+              float(d["recovery_state"].max()) if len(d) else 0.0, hard_at)
     ax.set_ylim(0, top * 1.08 + 0.1)
     _place(ax, left=YLABEL_ROOM + _tick_width(ax.yaxis), right=EDGE, top=TITLE_ROOM,
            bottom=DAILY_BOTTOM)
