@@ -141,8 +141,9 @@ def write_coach_workbook() -> None:
 
 
 def write_plan() -> None:
-    """A planned week (for `backlog plan`): the classic overuse schedule."""
-    plans = HERE / "plans"
+    """A planned week (for `backlog plan`): the classic overuse schedule. It lives in
+    `sample_plans/`, outside this folder, so `backlog analyze sample_logs/` reads logs only."""
+    plans = HERE.parent / "sample_plans"
     plans.mkdir(exist_ok=True)
     with (plans / "next_week.csv").open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle, lineterminator="\n")

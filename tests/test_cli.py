@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -46,12 +47,26 @@ def test_analyze_json_file_and_daily(tmp_path: Path) -> None:
     assert len(data["athletes"][0]["days"]) == 8 * 7
 
 
-def test_analyze_folder_skips_what_is_not_a_log(tmp_path: Path) -> None:
+def test_the_readme_sample_folder_holds_only_logs() -> None:
+    """`backlog analyze sample_logs/` (the README's first command) reads every file in it and
+    skips none: the bundled plan lives in sample_plans/."""
     result = runner.invoke(app, ["analyze", str(SAMPLES), "--no-charts", "--json", "-"])
     assert result.exit_code == 0
     data = json.loads(result.stdout)
     assert {Path(s["path"]).name for s in data["sources"]} == {
         "strong_lifter.csv", "generic_log.csv", "coach_roster.xlsx"}
+    assert data["skipped_files"] == []
+    text = runner.invoke(app, ["analyze", str(SAMPLES), "--no-charts"])
+    assert text.exit_code == 0 and "Skipped" not in text.output
+
+
+def test_analyze_folder_skips_what_is_not_a_log(tmp_path: Path) -> None:
+    shutil.copy(SAMPLES / "strong_lifter.csv", tmp_path)
+    shutil.copy(ROOT / "sample_plans" / "next_week.csv", tmp_path)
+    result = runner.invoke(app, ["analyze", str(tmp_path), "--no-charts", "--json", "-"])
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert [Path(s["path"]).name for s in data["sources"]] == ["strong_lifter.csv"]
     assert [Path(s["path"]).name for s in data["skipped_files"]] == ["next_week.csv"]
 
 

@@ -15,9 +15,8 @@ from analyzer.importers.base import Document, Importer, ImportOptions, ImportRes
 from analyzer.importers.csvtext import read_table, repair_extra_fields, row_unit_factors
 from analyzer.schema import LB_TO_KG, is_canonical
 from tests.golden_util import GOLDEN, load, read_golden
-
-REAL = Path(__file__).parents[1].parent / "shared" / "real_logs"
-needs_real = pytest.mark.skipif(not REAL.is_dir(), reason="../shared/real_logs not present")
+from tests.reallogs import REAL_LOGS as REAL
+from tests.reallogs import needs_real
 
 MINE: tuple[Importer, ...] = (strong.IMPORTER, hevy.IMPORTER, fitnotes.IMPORTER, fitbod.IMPORTER)
 

@@ -18,9 +18,9 @@ from analyzer.importers.jefit import IMPORTER as JEFIT
 from analyzer.importers.wide import IMPORTER as WIDE
 from analyzer.schema import LB_TO_KG, is_canonical
 from tests.golden_util import GOLDEN, load, read_golden
+from tests.reallogs import REAL_LOGS as REAL
+from tests.reallogs import needs_real
 
-REAL = Path(__file__).parents[1].parent / "shared" / "real_logs"
-needs_real = pytest.mark.skipif(not REAL.is_dir(), reason="../shared/real_logs not present")
 WIDE_CSV = REAL / "spreadsheet" / "eddy-cs_data.csv"
 WIDE_XLSX = REAL / "spreadsheet" / "eddy-cs_data.xlsx"
 ALPHA_CSV = REAL / "alpha_progression" / "ayush-kaushik_2023_03_26_Workouts.csv"

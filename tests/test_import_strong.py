@@ -13,9 +13,9 @@ from analyzer.importers.base import ImportOptions, ImportResult
 from analyzer.importers.strong import IMPORTER
 from analyzer.schema import LB_TO_KG, is_canonical
 from tests.golden_util import GOLDEN, load, read_golden
+from tests.reallogs import REAL_LOGS, needs_real
 
-REAL = Path(__file__).parents[1].parent / "shared" / "real_logs" / "strong"
-needs_real = pytest.mark.skipif(not REAL.is_dir(), reason="../shared/real_logs not present")
+REAL = REAL_LOGS / "strong"
 
 
 def read(path: Path, **opts: object) -> ImportResult:

@@ -26,6 +26,7 @@ from analyzer.importers.headers import match_cell
 from analyzer.importers.strong import IMPORTER as STRONG
 from analyzer.schema import is_canonical
 from tests.golden_util import GOLDEN, load
+from tests.reallogs import REAL_LOGS, SKIP_REASON
 
 LB = 0.45359237
 runner = CliRunner()
@@ -427,7 +428,7 @@ def test_cli_program_sheet_exits_2_with_one_line(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
-REAL = Path(__file__).resolve().parents[1].parent / "shared" / "real_logs"
+REAL = REAL_LOGS
 
 
 @pytest.mark.parametrize(
@@ -443,7 +444,7 @@ def test_real_export_resaved_as_xlsx_keeps_every_set(
     as Excel makes them); set counts are SOURCES.md's."""
     source = REAL / name
     if not source.exists():
-        pytest.skip("../shared/real_logs not present")
+        pytest.skip(SKIP_REASON)
     frame = pd.read_csv(source, sep=sep, dtype=str, keep_default_na=False)
     if date_column:
         frame[date_column] = pd.to_datetime(frame[date_column], format="%Y-%m-%d %H:%M:%S")

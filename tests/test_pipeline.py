@@ -14,10 +14,11 @@ from analyzer.analysis import AnalyzeOptions, analyze
 from analyzer.importers import read_log
 from analyzer.merging import merge_sources
 from analyzer.render.json_out import to_json
+from tests.reallogs import REAL_LOGS, needs_real
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "sample_logs"
-REAL = ROOT.parent / "shared" / "real_logs"
+REAL = REAL_LOGS
 CLASSIC = ["2026-W33", "2026-W34", "2026-W35", "2026-W36"]
 FIXED = ["2026-W37", "2026-W38", "2026-W39", "2026-W40"]
 
@@ -91,7 +92,7 @@ def test_json_contract_fields() -> None:
     assert {"date", "dose", "recovery_state", "direct_sets", "indirect_sets"} <= set(day)
 
 
-@pytest.mark.skipif(not REAL.exists(), reason="../shared/real_logs not present")
+@needs_real
 def test_overlapping_exports_of_one_lifter_are_merged_not_doubled() -> None:
     files = [REAL / "strong" / "joao-conde_2024_workouts.csv",
              REAL / "strong" / "joao-conde_2025_strong_workouts.csv"]
@@ -105,7 +106,7 @@ def test_overlapping_exports_of_one_lifter_are_merged_not_doubled() -> None:
     assert notes
 
 
-@pytest.mark.skipif(not REAL.exists(), reason="../shared/real_logs not present")
+@needs_real
 def test_real_folder_reports_each_athlete_once() -> None:
     result = analyze([REAL], AnalyzeOptions(swaps=False))
     names = [a.athlete for a in result.athletes]

@@ -16,7 +16,7 @@ from analyzer.cli import app
 from analyzer.plan import check_plan, escape_cell, read_plan
 
 ROOT = Path(__file__).resolve().parents[1]
-PLAN = ROOT / "sample_logs" / "plans" / "next_week.csv"
+PLAN = ROOT / "sample_plans" / "next_week.csv"
 HISTORY = ROOT / "sample_logs" / "strong_lifter.csv"
 runner = CliRunner()
 

@@ -11,8 +11,9 @@ import pytest
 from analyzer.errors import ConfigError
 from analyzer.schema import conform
 from analyzer.tagging import Tag, Tagger, load_tagger, read_exercise_map, tag_sets
+from tests.reallogs import REAL_LOGS, SKIP_REASON
 
-REAL_NAMES = Path(__file__).resolve().parents[2] / "shared" / "real_logs" / "exercise_names.tsv"
+REAL_NAMES = REAL_LOGS / "exercise_names.tsv"
 
 
 @pytest.fixture(scope="module")
@@ -457,7 +458,7 @@ HAND_CHECKED: dict[str, str] = {
 @pytest.fixture(scope="module")
 def real_names() -> pd.Series:
     if not REAL_NAMES.exists():
-        pytest.skip("../shared/real_logs is not available")
+        pytest.skip(SKIP_REASON)
     return pd.read_csv(REAL_NAMES, sep="\t", dtype=str, keep_default_na=False)["name"]
 
 

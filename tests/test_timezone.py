@@ -21,8 +21,9 @@ from analyzer.importers import fitbod, read_log
 from analyzer.importers.base import ImportOptions, ImportResult
 from analyzer.importers.timezone import resolve_zone, split_offsets, system_zone, to_local
 from tests.golden_util import load
+from tests.reallogs import REAL_LOGS, needs_real
 
-REAL_FITBOD = Path(__file__).resolve().parents[1].parent / "shared" / "real_logs" / "fitbod"
+REAL_FITBOD = REAL_LOGS / "fitbod"
 
 #: The header of a Fitbod `WorkoutExport.csv` (as in ../shared/real_logs/fitbod).
 HEADER = ("Date,Exercise,Reps,Weight(kg),Duration(s),Distance(m),Incline,Resistance,"
@@ -158,7 +159,7 @@ def test_system_zone_reads_localtime_link_then_timezone_file(tmp_path: Path) -> 
 
 # --- the real Fitbod exports --------------------------------------------------------------------
 
-@pytest.mark.skipif(not REAL_FITBOD.is_dir(), reason="../shared/real_logs not present")
+@needs_real
 @pytest.mark.parametrize("name", ["chrsilvi_WorkoutExport.csv", "mymmind_WorkoutExport.csv"])
 def test_real_fitbod_exports_shift_by_the_zone_s_offset(name: str) -> None:
     path = REAL_FITBOD / name
@@ -179,7 +180,7 @@ def test_real_fitbod_exports_shift_by_the_zone_s_offset(name: str) -> None:
     assert moved_day.any()  # evening sessions land on the local day before
 
 
-@pytest.mark.skipif(not REAL_FITBOD.is_dir(), reason="../shared/real_logs not present")
+@needs_real
 def test_real_fitbod_first_set_in_local_time() -> None:
     result = read(REAL_FITBOD / "chrsilvi_WorkoutExport.csv", tz="America/Chicago")
     assert result.sets.iloc[0]["performed_at"] == pd.Timestamp("2021-01-17 16:14:35")
