@@ -13,6 +13,7 @@ from pathlib import Path
 from analyzer.errors import BacklogError, EmptyLogError, InputNotFoundError, UnsupportedLayoutError
 from analyzer.importers.base import Document, Importer, ImportOptions, ImportResult
 from analyzer.importers.loading import load_document, single_sheet_as_text
+from analyzer.importers.mapping import columns_hint, columns_importer
 
 #: Format modules, most specific first; each defines `IMPORTER`. `generic` comes last: it
 #: accepts any table whose header names a date and an exercise.
@@ -56,8 +57,7 @@ def detect(doc: Document) -> Importer:
         raise UnsupportedLayoutError(
             f"no importer recognises this layout (starts with {first!r})",
             path=doc.path,
-            hint="name the columns with --columns date=...,exercise=...,reps=... "
-            "or force one with --format",
+            hint=columns_hint(doc),
         )
     return best[1]
 
@@ -79,6 +79,8 @@ def read_log(path: str | Path, options: ImportOptions | None = None) -> ImportRe
                 hint="choose one of " + ", ".join(sorted(by_name)),
             )
         importer = by_name[options.format]
+    elif options.columns:
+        importer = columns_importer(doc, options.columns, detect)
     else:
         importer = detect(doc)
     result = importer.read(doc, options)

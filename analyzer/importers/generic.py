@@ -63,6 +63,7 @@ from analyzer.importers.headers import (
     find_header,
     match_cell,
     match_row,
+    normalise,
 )
 from analyzer.schema import LB_TO_KG, SET_TYPE_DTYPE, WARMUP_WORDS
 
@@ -121,6 +122,22 @@ class GenericImporter:
             if found and {"date", "exercise"} <= set(found[1]):
                 return DETECT_SCORE
         return 0.0
+
+    def fits_columns(self, doc: Document, columns: Mapping[str, str]) -> bool:
+        """True when a header row among the first 20 holds every header `--columns` names
+        and, with them, a date and an exercise: the mapping is meant for this file."""
+        wanted = {normalise(h) for h in columns.values()}
+        grids, _ = tables(doc, head=25)
+        for table in grids:
+            head = table.cells.head(20)
+            found = find_header(head, columns)
+            if not found or not {"date", "exercise"} <= set(found[1]):
+                continue
+            row = {normalise(c) for c in head.iloc[found[0]].tolist()
+                   if c is not None and not (isinstance(c, float) and pd.isna(c))}
+            if wanted <= row:
+                return True
+        return False
 
     def read(self, doc: Document, options: ImportOptions) -> ImportResult:
         check_columns_option(options.columns)

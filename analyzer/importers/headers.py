@@ -80,10 +80,20 @@ def keyword_field(text: str) -> str | None:
     return hits.pop()
 
 
+_CAMEL_RE: Final = re.compile(r"(?<=[a-z])(?=[A-Z])")
+
+
 def normalise(header: object) -> str:
-    """Lower case, `_`/`-`/`.` as spaces, single spaces."""
-    text = str(header).strip().lower().replace("_", " ").replace("-", " ").replace(".", " ")
+    """camelCase split (`exerciseName` -> `exercise name`), lower case, `_`/`-`/`.` as
+    spaces, single spaces."""
+    text = _CAMEL_RE.sub(" ", str(header).strip()).lower()
+    text = text.replace("_", " ").replace("-", " ").replace(".", " ")
     return " ".join(text.split())
+
+
+#: A header ending so names the user an app's multi-user export wrote the row for
+#: (`fake_user_id`, `app_user_id`): the athlete, although `id` vetoes other keyword matches.
+_USER_ID_SUFFIXES: Final = ("user id", "userid")
 
 
 @dataclass(frozen=True)
@@ -112,6 +122,8 @@ def match_cell(cell: object) -> tuple[str | None, str | None]:
         return table[base], unit
     if not base and unit:
         return "weight", unit
+    if text.endswith(_USER_ID_SUFFIXES):
+        return "athlete", None
     field = keyword_field(text)
     if field is not None:
         return field, unit if field == "weight" else None
