@@ -145,6 +145,83 @@ def _import_options(
     )
 
 
+#: Largest --config file read (a full one is about 3 KB).
+MAX_CONFIG_BYTES = 1024 * 1024
+
+
+def _option_file(path: Path | None, option: str) -> None:
+    """Refuse an option's file that is missing, a folder, a device or FIFO (reading would
+    never end, or wait forever) or far too large, naming the option."""
+    if path is None:
+        return
+    import stat
+
+    try:
+        info = path.stat()
+    except OSError as exc:
+        raise ConfigError(f"{option}: {exc.strerror or exc}", path=path,
+                          hint="check the path") from None
+    if not stat.S_ISREG(info.st_mode):
+        what = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
+        raise ConfigError(f"{option} is {what}", path=path, hint="pass a file")
+    if info.st_size > MAX_CONFIG_BYTES:
+        raise ConfigError(f"{option} file is {info.st_size / 1e6:.0f} MB, far larger than "
+                          "any valid one", path=path)
+
+
+def _input_files(paths: list[Path]) -> list[Path]:
+    """Every file the run reads: files named, and the logs a folder scan would read."""
+    from analyzer.importers import folder_files
+
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            out.extend(folder_files(path)[0])
+        else:
+            out.append(path)
+    return out
+
+
+def _protect(paths: list[Path], *options: Path | None) -> None:
+    """Register the run's inputs (only this run's), so that no output is ever written over
+    one of them."""
+    from analyzer.outputs import clear_protected, protect_inputs
+
+    clear_protected()
+    protect_inputs(_input_files([*paths, *(o for o in options if o is not None)]))
+
+
+def _check_output(target: Path | str | None, option: str) -> None:
+    """Refuse (exit 2, before any work) an output path that is one of the run's inputs."""
+    if target is None or str(target) == "-":
+        return
+    from analyzer.outputs import check_not_input
+
+    check_not_input(Path(target), option)
+
+
+def _jobs(workers: int | None) -> int | None:
+    """--jobs capped at the cores this process may use, with a note when it was lowered."""
+    if workers is None:
+        return None
+    from analyzer.parallel import cap_jobs
+
+    capped = cap_jobs(workers)
+    if capped != workers:
+        typer.echo(f"note: --jobs {workers} lowered to {capped} (the cores available; "
+                   "more workers would only use more memory)", err=True)
+    return capped
+
+
+def _write_json(target: Path, text: str) -> None:
+    """Write JSON to a file (atomically), or straight into a device, FIFO or /dev/stdout."""
+    from analyzer.outputs import atomic_write_text, prepare_out_dir, stream_target
+
+    if not stream_target(target):
+        prepare_out_dir(target.parent if str(target.parent) else Path("."), create=True)
+    atomic_write_text(target, text)
+
+
 def _run(paths: list[Path], options: Any, workers: int | None, engine: str = "pandas",
          scheduler: str | None = None) -> Any:
     """The analysis on the chosen engine: this machine's cores, or a Dask cluster."""
@@ -206,10 +283,15 @@ def analyze(
 ) -> None:
     """Analyse workout logs: week by week, is the lower back given time to recover?"""
     from analyzer.analysis import AnalyzeOptions
-    from analyzer.outputs import atomic_write_text, prepare_out_dir
+    from analyzer.outputs import prepare_out_dir, stream_target
     from analyzer.render import json_out as json_render
     from analyzer.render import terminal
 
+    _option_file(config, "--config")
+    _protect(paths, exercise_map, config)
+    _check_output(json_out, "--json")
+    _check_output(table, "--table")
+    workers = _jobs(workers)
     options = AnalyzeOptions(
         import_options=_import_options(athlete, units, fmt, columns, max_mb, max_rows, tz),
         exercise_map=exercise_map,
@@ -226,9 +308,8 @@ def analyze(
             typer.echo(text)
         else:
             target = Path(json_out)
-            prepare_out_dir(target.parent if str(target.parent) else Path("."), create=True)
-            atomic_write_text(target, text + "\n")
-            if not quiet:
+            _write_json(target, text + "\n")
+            if not quiet and not stream_target(target):
                 typer.echo(f"JSON written to {target}")
     if not no_charts:
         from analyzer.config import load_config
@@ -243,9 +324,10 @@ def analyze(
     if table is not None:
         from analyzer.render.table import write_table
 
-        prepare_out_dir(table.parent if str(table.parent) else Path("."), create=True)
+        if not stream_target(table):
+            prepare_out_dir(table.parent if str(table.parent) else Path("."), create=True)
         write_table(result, table)
-        if not quiet and not to_stdout:
+        if not quiet and not to_stdout and not stream_target(table):
             typer.echo(f"Weekly table written to {table}")
     skipped = sum(s.skipped for s in result.sources)
     if strict and skipped:
@@ -283,6 +365,9 @@ def report(
 
     if week is not None:
         pdf.parse_week(week)  # a bad --week fails before any work
+    _option_file(config, "--config")
+    _protect(paths, exercise_map, config)
+    workers = _jobs(workers)
     options = AnalyzeOptions(
         import_options=_import_options(athlete, units, fmt, columns, max_mb, max_rows, tz),
         exercise_map=exercise_map,
@@ -330,10 +415,11 @@ def exercises(
 ) -> None:
     """List the exercise catalog, or show how names (or a log's names) are tagged and why."""
     from analyzer.catalog import filter_catalog
-    from analyzer.outputs import atomic_write_text
     from analyzer.render import exercises as render
     from analyzer.tagging import load_tagger
 
+    _protect(list(from_log or []), exercise_map)
+    _check_output(json_out, "--json")
     tagger = load_tagger(exercise_map)
     if not names and not from_log:
         typer.echo(render.catalog_text(filter_catalog(tagger.catalog, load_class, search)))
@@ -351,7 +437,7 @@ def exercises(
         return
     typer.echo(render.tags_text(records))
     if json_out:
-        atomic_write_text(Path(json_out), render.tags_json(records) + "\n")
+        _write_json(Path(json_out), render.tags_json(records) + "\n")
 
 
 @app.command("config")
@@ -360,6 +446,7 @@ def show_config(config: ConfigOpt = None) -> None:
     """Print the model constants in force (defaults, or with --config FILE applied)."""
     from analyzer.config import config_as_toml, load_config
 
+    _option_file(config, "--config")
     typer.echo(config_as_toml(load_config(config)))
 
 
@@ -389,7 +476,6 @@ def plan(
     import json
 
     from analyzer.analysis import AnalyzeOptions
-    from analyzer.outputs import atomic_write_text
     from analyzer.plan import check_plan, write_fixed
     from analyzer.render import json_out as json_render
     from analyzer.render import terminal
@@ -398,20 +484,28 @@ def plan(
         start_date = dt.date.fromisoformat(start) if start else None
     except ValueError:
         raise ConfigError(f"--start must be a date YYYY-MM-DD, not {start!r}") from None
+    _option_file(config, "--config")
+    _protect([plan_file], history, exercise_map, config)
+    _check_output(json_out, "--json")
     options = AnalyzeOptions(import_options=_import_options(None, None, None, None, 200, tz=tz),
                              exercise_map=exercise_map, config_path=config)
     check = check_plan(plan_file, history=history, athlete=athlete, start=start_date,
                        options=options)
     written = None if no_write or not check.week.swaps else write_fixed(check)
+    if check.skipped:
+        typer.echo(f"{plan_file.name}: skipped {len(check.skipped)} rows ("
+                   + "; ".join(check.skipped[:5]) + ("; ..." if len(check.skipped) > 5 else "")
+                   + ")", err=True)
     if json_out:
         text = json.dumps({"plan": str(plan_file), "athlete": check.athlete,
                            "fixed_plan": str(written) if written else None,
+                           "skipped_rows": list(check.skipped),
                            "week": json_render.week_dict(check.week)},
                           ensure_ascii=False, indent=1, allow_nan=False)
         if json_out == "-":
             typer.echo(text)
             return
-        atomic_write_text(Path(json_out), text + "\n")
+        _write_json(Path(json_out), text + "\n")
     typer.echo(terminal.plan_summary(
         check.week, athlete=check.athlete, plan_name=plan_file.name,
         history_weeks=check.history_weeks, fixed_name=str(written) if written else None,

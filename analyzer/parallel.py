@@ -12,9 +12,11 @@ Where fork is not available (Windows, macOS default) everything runs in this pro
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import multiprocessing
 import os
+import signal
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -28,7 +30,7 @@ from analyzer.analysis import AnalyzeOptions, analyze_sets, judge, path_list, wi
 from analyzer.analysis import analyze as analyze_sequential
 from analyzer.config import Config, load_config
 from analyzer.errors import BacklogError, EmptyLogError, InputNotFoundError
-from analyzer.importers import LOG_SUFFIXES, Inputs, SkippedFile, read_log
+from analyzer.importers import Inputs, SkippedFile, check_link, folder_files, read_log
 from analyzer.importers.base import ImportOptions, ImportResult
 from analyzer.merging import merge_sources
 from analyzer.results import Analysis, AthleteResult
@@ -53,15 +55,58 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def cap_jobs(jobs: int | None) -> int:
+    """Worker processes to use: `jobs` (default: every core), at least 1 and never more than
+    the cores this process may use (more only cost memory: each worker holds its own copy of
+    what it computes)."""
+    cores = default_jobs()
+    return cores if jobs is None else max(1, min(jobs, cores))
+
+
 def can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
-def _pool(jobs: int) -> ProcessPoolExecutor:
+#: prctl(2) option: the signal this process gets when its parent dies (Linux).
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent(parent: int) -> None:
+    """Ask the kernel to kill this worker when the process that started it dies (kill -9,
+    SIGTERM, a crash), so no worker goes on writing reports or sleeps on for an exited run;
+    exit now when the parent is already gone."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # pragma: no cover - not Linux
+        pass
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def _worker_init(parent: int) -> None:
+    _die_with_parent(parent)
     # Each worker moves what it inherited (set tables, results) out of the collector's reach:
     # collections then scan only what the task makes, and inherited pages stay shared.
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"),
-                               initializer=gc.freeze)
+    gc.freeze()
+
+
+@contextlib.contextmanager
+def _pool(jobs: int) -> Iterator[ProcessPoolExecutor]:
+    """A forked pool of `jobs` workers that die with this process. When the caller stops early
+    (an error, Ctrl-C, a consumer that stops reading), tasks not yet started are cancelled
+    instead of run."""
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"),
+                               initializer=_worker_init, initargs=(os.getpid(),))
+    try:
+        yield pool
+    except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    finally:
+        pool.shutdown(wait=True)
 
 
 def bounded_map(fn: Callable[[T], R], items: Iterable[T], jobs: int) -> Iterator[R]:
@@ -94,32 +139,30 @@ def _read_task(task: tuple[Path, ImportOptions]) -> ImportResult | str:
 
 def folder_logs(folder: Path) -> list[Path]:
     """The files a folder scan reads, in the order `importers.read_inputs` reads them."""
-    return sorted(
-        p for p in folder.rglob("*")
-        if p.is_file() and p.suffix.lower() in LOG_SUFFIXES
-        and not any(part.startswith(".") for part in p.relative_to(folder).parts)
-    )
+    return folder_files(folder)[0]
 
 
 def read_inputs(paths: Sequence[Path], options: ImportOptions, jobs: int) -> Inputs:
     """`importers.read_inputs` with the files read in the pool: same results, same order,
     same skipped files and errors."""
     tasks: list[tuple[Path, ImportOptions, Path | None]] = []
+    skipped: list[SkippedFile] = []
     for path in map(Path, paths):
         if not path.exists():
             raise InputNotFoundError("file or folder not found", path=path, hint="check the path")
         if path.is_dir():
             folder_opts = replace(options, athlete=None)
-            files = folder_logs(path)
+            files, passed_over = folder_files(path)
+            skipped.extend(passed_over)
             tasks.extend((file, folder_opts, path) for file in files)
             if not files:
                 raise EmptyLogError("no workout log found among 0 file(s) in the folder",
                                     path=path, hint="put CSV or .xlsx exports in it")
         else:
+            check_link(path)
             tasks.append((path, options, None))
     outcomes = bounded_map(_read_task, [(p, o) for p, o, _ in tasks], jobs)
     results: list[ImportResult] = []
-    skipped: list[SkippedFile] = []
     found: dict[Path, int] = {}
     listed: dict[Path, int] = {}
     for (path, opts, folder), outcome in zip(tasks, outcomes, strict=True):
@@ -187,7 +230,7 @@ def analyze(paths: str | Path | Sequence[str | Path], options: AnalyzeOptions | 
     """`analysis.analyze` on every core: the same Analysis, computed in a process pool when
     the input is big enough to gain (many files or many athletes) and fork is available."""
     options = options or AnalyzeOptions()
-    jobs = default_jobs() if jobs is None else max(1, jobs)
+    jobs = cap_jobs(jobs)
     paths = path_list(paths)
     if jobs <= 1 or not can_fork():
         return analyze_sequential(paths, options)
@@ -224,7 +267,7 @@ def run_report_jobs(report_jobs: Sequence[Any], jobs: int | None = None) -> Iter
     Jobs marked `aggregate` (the roster, the weekly report: one PDF over every athlete, the
     longest jobs, listed last) are started first so they do not run alone at the end. Every job
     is submitted at once: a job's result is only its paths, so nothing large waits in memory."""
-    jobs = default_jobs() if jobs is None else max(1, jobs)
+    jobs = cap_jobs(jobs)
     if jobs <= 1 or len(report_jobs) < 2 or not can_fork():
         for job in report_jobs:
             yield list(job.run())

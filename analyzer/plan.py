@@ -23,9 +23,9 @@ import pandas as pd
 from analyzer import outputs
 from analyzer.analysis import AnalyzeOptions, analyze_sets
 from analyzer.config import Config, load_config
-from analyzer.errors import ConfigError, EmptyLogError, UnsupportedLayoutError
-from analyzer.importers import read_inputs
-from analyzer.importers.base import ImportOptions
+from analyzer.errors import ConfigError, EmptyLogError, OutputError, UnsupportedLayoutError
+from analyzer.importers import check_link, read_inputs
+from analyzer.importers.base import MAX_REPS, MAX_WEIGHT_KG, ImportOptions
 from analyzer.importers.cells import as_text, parse_dates, parse_numbers
 from analyzer.importers.generic import tables
 from analyzer.importers.headers import find_header
@@ -36,6 +36,12 @@ from analyzer.results import AthleteResult, Week
 from analyzer.schema import conform
 from analyzer.tagging import Tagger, load_tagger
 
+#: Plan values outside these ranges cannot be meant: the row is skipped and reported.
+PLAN_LIMITS: Final = {"sets": (0.0, 100.0), "reps": (0.0, MAX_REPS), "weight": (0.0, MAX_WEIGHT_KG),
+                      "rpe": (0.0, 10.0)}
+#: Planned days outside these years are typing errors (and beyond what dates can hold).
+EARLIEST_PLAN_DAY: Final = pd.Timestamp("1970-01-01")
+LATEST_PLAN_DAY: Final = pd.Timestamp("2200-01-01")
 DAY_NAMES: Final = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DAY_LABELS: Final = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MAX_SETS: Final = 100
@@ -53,6 +59,8 @@ class PlanCheck:
     athlete_result: AthleteResult
     fixed: pd.DataFrame  # FIXED_COLUMNS
     history_weeks: int
+    #: Rows of the plan that were not used, as "row N: reason" (absurd values, far dates).
+    skipped: tuple[str, ...] = ()
 
 
 def _day_dates(days: pd.Series, start: pd.Timestamp | None, path: Path) -> pd.Series:
@@ -81,7 +89,11 @@ def _next_monday(day: pd.Timestamp) -> pd.Timestamp:
 
 
 def read_plan(path: Path, start: pd.Timestamp | None = None) -> pd.DataFrame:
-    """The plan as a table: day (as written), date, exercise, sets, reps, weight, rpe, row."""
+    """The plan as a table: day (as written), date, exercise, sets, reps, weight, rpe, row.
+
+    Rows whose values cannot be meant (sets, reps, weight or RPE out of `PLAN_LIMITS`, a day
+    outside 1970-2200) are left out; `skipped_rows(plan)` lists them."""
+    check_link(path)
     doc = load_document(path, ImportOptions())
     grids, _ = tables(doc)
     for table in grids:
@@ -105,7 +117,7 @@ def read_plan(path: Path, start: pd.Timestamp | None = None) -> pd.DataFrame:
         plan = pd.DataFrame({
             "day": as_text(col("date")[keep]),
             "exercise": exercise[keep],
-            "sets": numbers["sets"].fillna(1.0).clip(lower=0, upper=MAX_SETS).round(),
+            "sets": numbers["sets"].fillna(1.0),
             "reps": numbers["reps"],
             "weight": numbers["weight"],
             "rpe": numbers["rpe"],
@@ -114,10 +126,35 @@ def read_plan(path: Path, start: pd.Timestamp | None = None) -> pd.DataFrame:
         if plan.empty:
             break
         plan["date"] = _day_dates(plan["day"], start, path)
-        return plan.reset_index(drop=True)
+        reasons = _implausible(plan)
+        plan = plan[reasons.isna()].reset_index(drop=True)
+        plan["sets"] = plan["sets"].round()
+        plan.attrs["skipped"] = tuple(
+            f"row {row}: {reason}" for row, reason in
+            zip(table.rows[header_row + 1:][keep.to_numpy()][reasons.notna().to_numpy()],
+                reasons.dropna(), strict=True))
+        return plan
     raise UnsupportedLayoutError(
         "no plan table found", path=path,
         hint="the plan needs a header row with day and exercise (and sets, reps, weight, rpe)")
+
+
+def _implausible(plan: pd.DataFrame) -> pd.Series:
+    """Per plan row, why it cannot be used (the first reason), or None."""
+    reasons = pd.Series(None, index=plan.index, dtype="object")
+    for column, (low, high) in PLAN_LIMITS.items():
+        values = plan[column]
+        bad = ((values < low) | (values > high)) & reasons.isna()
+        label = "RPE" if column == "rpe" else column
+        reasons[bad] = [f"{label} {v:g} outside {low:g}-{high:g}" for v in values[bad]]
+    far = ((plan["date"] < EARLIEST_PLAN_DAY) | (plan["date"] >= LATEST_PLAN_DAY)) & reasons.isna()
+    reasons[far] = f"day outside {EARLIEST_PLAN_DAY.year}-{LATEST_PLAN_DAY.year - 1}"
+    return reasons
+
+
+def skipped_rows(plan: pd.DataFrame) -> tuple[str, ...]:
+    """The plan rows `read_plan` left out, as "row N: reason"."""
+    return tuple(plan.attrs.get("skipped", ()))
 
 
 def plan_sets(plan: pd.DataFrame, athlete: str, source: Path) -> pd.DataFrame:
@@ -208,6 +245,10 @@ def check_plan(
     options = options or AnalyzeOptions()
     tagger = tagger or load_tagger(options.exercise_map)
     config = config or load_config(options.config_path)
+    if start is not None and not EARLIEST_PLAN_DAY.date() <= start < LATEST_PLAN_DAY.date():
+        raise ConfigError(f"--start {start.isoformat()} is outside "
+                          f"{EARLIEST_PLAN_DAY.year}-{LATEST_PLAN_DAY.year - 1}",
+                          hint="give a date in the week you plan, e.g. 2026-09-14")
     past, athlete = _athlete_history(history, athlete, options.import_options)
     athlete = athlete or path.stem
     if start is not None:
@@ -217,7 +258,13 @@ def check_plan(
     else:
         monday = None
     plan = read_plan(path, monday)
+    skipped = skipped_rows(plan)
     sets = plan_sets(plan, athlete, path)
+    if sets.empty:
+        raise EmptyLogError(
+            "the plan has no sets" + (f" ({len(skipped)} rows skipped; {skipped[0]})"
+                                      if skipped else " (every row has 0 sets)"),
+            path=path, hint="give each planned lift sets of 1 or more")
     if past is not None:
         if plan["date"].min() <= past["date"].max():
             raise ConfigError("the planned week overlaps the history", path=path,
@@ -227,10 +274,13 @@ def check_plan(
         raise EmptyLogError("the plan has no sets", path=path)
     (result,) = analyze_sets(sets, tagger=tagger, config=config).athletes
     week_start = plan["date"].min() - pd.Timedelta(days=plan["date"].min().weekday())
-    week = next(w for w in result.weeks if w.start == week_start.date())
+    week = next((w for w in result.weeks if w.start == week_start.date()), None)
+    if week is None:  # pragma: no cover - the plan's sets are in its week
+        raise EmptyLogError("the plan has no sets in its week", path=path)
     return PlanCheck(path=path, athlete=athlete, plan=plan, week=week, athlete_result=result,
                      fixed=fixed_plan(plan, week),
-                     history_weeks=0 if past is None else len(result.weeks) - 1)
+                     history_weeks=0 if past is None else len(result.weeks) - 1,
+                     skipped=skipped)
 
 
 def escape_cell(value: object) -> str:
@@ -242,23 +292,38 @@ def escape_cell(value: object) -> str:
     return str(outputs.escape_cell(str(value)))
 
 
+#: Names tried for the fixed plan before giving up (`PLAN.fixed.csv`, `PLAN.fixed-2.csv`, ...).
+MAX_FIXED_NAMES: Final = 1000
+
+
+def fixed_names(path: Path) -> list[Path]:
+    """`PLAN.fixed.csv` beside the plan, then `PLAN.fixed-2.csv`, ... in order."""
+    return [path.with_name(f"{path.stem}.fixed.csv"),
+            *(path.with_name(f"{path.stem}.fixed-{n}.csv") for n in range(2, MAX_FIXED_NAMES))]
+
+
 def fixed_path(path: Path) -> Path:
-    """`PLAN.fixed.csv` beside the plan; `PLAN.fixed-2.csv`, ... when that exists."""
-    candidate = path.with_name(f"{path.stem}.fixed.csv")
-    n = 2
-    while candidate.exists():
-        candidate = path.with_name(f"{path.stem}.fixed-{n}.csv")
-        n += 1
-    return candidate
+    """The first of `fixed_names` that does not exist now (`write_fixed` reserves it
+    atomically, so a run started at the same time takes the next one)."""
+    return next((c for c in fixed_names(path) if not c.exists()), fixed_names(path)[-1])
 
 
 def write_fixed(check: PlanCheck, target: Path | None = None) -> Path:
-    """Write the fixed plan atomically (formula-like cells escaped); never overwrites."""
-    target = target or fixed_path(check.path)
+    """Write the fixed plan atomically (formula-like cells escaped); never overwrites: each
+    name is taken only if no file has it at the moment of the rename, so parallel runs on the
+    same plan each get their own file."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(FIXED_COLUMNS)
     values = check.fixed[list(FIXED_COLUMNS)].astype("object").to_numpy().tolist()
     writer.writerows([escape_cell(v) for v in row] for row in values)
     data = buffer.getvalue().encode("utf-8")
-    return atomic_write(target, lambda handle: handle.write(data))
+    for candidate in [target] if target is not None else fixed_names(check.path):
+        if candidate.exists():
+            continue
+        try:
+            return atomic_write(candidate, lambda handle: handle.write(data), exclusive=True)
+        except FileExistsError:
+            continue
+    raise OutputError("every name for the fixed plan is taken", path=check.path,
+                      hint="remove old .fixed files, or use --no-write")

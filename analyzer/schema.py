@@ -6,6 +6,9 @@ One row per performed set. Every importer returns exactly these columns with the
 
 from __future__ import annotations
 
+import re
+import sys
+import unicodedata
 from typing import Final
 
 import numpy as np
@@ -54,6 +57,18 @@ REQUIRED: Final[tuple[str, ...]] = ("athlete", "performed_at", "exercise")
 NAME_COLUMNS: Final[tuple[str, ...]] = ("athlete", "workout", "exercise")
 CONTROL_CHARS: Final[str] = r"[\x00-\x1f\x7f-\x9f]"
 
+
+def _format_chars() -> str:
+    """A regex class of every invisible format character (Unicode category Cf: U+200B zero
+    width space, U+202E right-to-left override, U+FEFF byte order mark, soft hyphen, ...)."""
+    chars = [chr(c) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Cf"]
+    return "[" + "".join(re.escape(ch) for ch in chars) + "]"
+
+
+#: Invisible format characters, removed from every text column at import: they could reorder
+#: or hide text in the terminal, JSON, PDFs, tables and file names.
+FORMAT_CHARS: Final[str] = _format_chars()
+
 LB_TO_KG: Final[float] = 0.45359237
 
 
@@ -80,7 +95,7 @@ def conform(frame: pd.DataFrame) -> pd.DataFrame:
         if col.dtype == dtype and dtype in ("datetime64[ns]", "float64", "int64"):
             pass  # already canonical: the conversions below would return the same values
         elif dtype == "datetime64[ns]":
-            col = pd.to_datetime(col).astype("datetime64[ns]")
+            col = as_ns(pd.to_datetime(col))
         elif name == "set_index":
             col = pd.to_numeric(col, errors="coerce").round().astype("Int64")
         elif dtype in ("float64",):
@@ -97,6 +112,25 @@ def conform(frame: pd.DataFrame) -> pd.DataFrame:
         out[name] = col
     out.insert(2, "date", _day_start(out["performed_at"]))
     return out.reset_index(drop=True)
+
+
+#: The span a datetime64[ns] can hold, inside pandas' limits by a margin of whole days.
+NS_EARLIEST: Final = pd.Timestamp("1678-01-01")
+NS_LATEST: Final = pd.Timestamp("2262-01-01")
+
+
+def as_ns(values: pd.Series) -> pd.Series:
+    """A datetime column of any resolution as datetime64[ns]. Times a nanosecond column cannot
+    hold (year 0001, 3000, 9999) are clipped to NS_EARLIEST / NS_LATEST instead of raising,
+    so the importers' range checks skip those rows as `date before 1970` or `date in the
+    future`, like any other impossible date."""
+    if values.dtype == "datetime64[ns]":
+        return values
+    if isinstance(values.dtype, pd.DatetimeTZDtype):
+        values = values.dt.tz_localize(None)
+    if values.notna().any():
+        values = values.clip(lower=NS_EARLIEST, upper=NS_LATEST)
+    return values.astype("datetime64[ns]")
 
 
 _DAY_NS: Final = 86_400_000_000_000
@@ -127,7 +161,7 @@ def _text_column(col: pd.Series, name: str) -> pd.Series:
         text = col.astype(STR)
         codes, uniques = pd.factorize(text)
         values = pd.Series(uniques, dtype=STR)
-    cleaned = values
+    cleaned = values.str.replace(FORMAT_CHARS, "", regex=True)
     if name in NAME_COLUMNS:
         cleaned = cleaned.str.replace(CONTROL_CHARS, "", regex=True)
     cleaned = cleaned.str.strip()

@@ -24,7 +24,9 @@ mechanics. Tags are cached per distinct name, so a log of any length costs one p
 
 from __future__ import annotations
 
+import difflib
 import re
+import stat
 import tomllib
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -562,20 +564,27 @@ def _renamed(tag: Tag, name: str) -> Tag:
 
 
 # -------------------------------------------------------------------- overrides
-def read_exercise_map(path: Path) -> pd.DataFrame:
+def read_exercise_map(path: Path, catalog: pd.DataFrame | None = None) -> pd.DataFrame:
     """Read a user's exercise map: CSV
     `name,load_class,coefficient[,canonical][,primary_muscle][,dose_per]`.
 
     Header names are case-insensitive. Returns columns name, load_class, coefficient (float),
     canonical, primary_muscle, dose_per (NaN when absent or empty; a row without dose_per is
     dosed per set). Raises ConfigError naming the file and the line of the first invalid row,
-    so a typo never silently mis-tags a lift.
+    so a typo never silently mis-tags a lift: names listed twice (ignoring case and spacing,
+    as they are matched), and, with `catalog`, a `canonical` that names no catalog lift (a
+    catalog name or alias in another case is taken as that lift's name). Only a regular file
+    of at most MAX_MAP_BYTES is read.
     """
+    _check_map_file(path)
     try:
         raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig",
                           skipinitialspace=True)
     except FileNotFoundError as exc:
         raise ConfigError("exercise map not found", path=path) from exc
+    except OSError as exc:
+        raise ConfigError(f"exercise map cannot be read ({exc.strerror or exc})",
+                          path=path) from exc
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise ConfigError("exercise map is not a readable UTF-8 CSV", path=path,
                           hint="expected columns name,load_class,coefficient[,canonical]") from exc
@@ -594,24 +603,72 @@ def read_exercise_map(path: Path) -> pd.DataFrame:
             raise ConfigError(message, path=path, row=int(lines[mask].iloc[0]))
 
     fail(names.eq(""), "empty exercise name")
-    fail(names.duplicated(), "exercise listed twice")
+    fail(names.str.casefold().map(_squash).duplicated(),
+         "exercise listed twice (names match ignoring case and spacing)")
     fail(~classes.isin(LOAD_CLASSES), "load_class must be direct, indirect or none")
     fail(coefficient.isna() | coefficient.lt(0) | coefficient.gt(1),
          "coefficient must be a number from 0 to 1")
     fail(classes.eq("none") & coefficient.gt(0), "load_class none needs coefficient 0")
     dose_per = _optional(raw, "dose_per").str.casefold()
     fail(dose_per.notna() & ~dose_per.isin(DOSE_UNITS), "dose_per must be set, rep or minute")
+    canonical = _optional(raw, "canonical")
+    if catalog is not None:
+        canonical = _catalog_names(canonical, catalog, lines, path)
     out = pd.DataFrame(
         {
             "name": names.astype(_STR),
             "load_class": classes.astype(_STR),
             "coefficient": coefficient.astype("float64"),
-            "canonical": _optional(raw, "canonical"),
+            "canonical": canonical,
             "primary_muscle": _optional(raw, "primary_muscle"),
             "dose_per": dose_per,
         }
     )
     return out.reset_index(drop=True)
+
+
+#: Largest exercise map read (a map of every catalog lift is about 20 KB).
+MAX_MAP_BYTES: Final = 10 * 1024 * 1024
+
+
+def _check_map_file(path: Path) -> None:
+    """Refuse a map that is a folder, a device, a FIFO (reading would wait forever) or huge."""
+    try:
+        info = path.stat()
+    except FileNotFoundError as exc:
+        raise ConfigError("exercise map not found", path=path) from exc
+    except OSError as exc:
+        raise ConfigError(f"exercise map cannot be read ({exc.strerror or exc})",
+                          path=path) from exc
+    if not stat.S_ISREG(info.st_mode):
+        raise ConfigError("exercise map is not a regular file", path=path,
+                          hint="pass a CSV file name,load_class,coefficient[,canonical]")
+    if info.st_size > MAX_MAP_BYTES:
+        raise ConfigError(f"exercise map is {info.st_size / 1e6:.0f} MB, over the "
+                          f"{MAX_MAP_BYTES / 1e6:.0f} MB limit", path=path)
+
+
+def _catalog_names(canonical: pd.Series, catalog: pd.DataFrame, lines: pd.Series,
+                   path: Path) -> pd.Series:
+    """Each `canonical` cell as the catalog name it means (name or alias, any case); a
+    ConfigError for the first that names no catalog lift."""
+    spelled: dict[str, str] = {}
+    for name, aliases in zip(catalog["name"], catalog["aliases"], strict=True):
+        for text in (*aliases, name):
+            spelled[_squash(str(text)).casefold()] = name
+    for name in catalog["name"]:
+        spelled[_squash(name).casefold()] = name  # a name wins over another lift's alias
+    out = canonical.copy()
+    for index, value in canonical.dropna().items():
+        found = spelled.get(_squash(str(value)).casefold())
+        if found is None:
+            close = difflib.get_close_matches(str(value), list(catalog["name"]), n=3)
+            hint = ("did you mean " + " or ".join(repr(c) for c in close) if close
+                    else "see backlog exercises --search WORD")
+            raise ConfigError(f"canonical {value!r} is not a lift in the catalog", path=path,
+                              row=int(lines[index]), hint=hint)
+        out[index] = found
+    return out
 
 
 def _optional(raw: pd.DataFrame, column: str) -> pd.Series:
@@ -623,8 +680,10 @@ def _optional(raw: pd.DataFrame, column: str) -> pd.Series:
 
 def load_tagger(exercise_map: Path | None = None) -> Tagger:
     """The packaged catalog and rules, plus the user's exercise map when given."""
-    overrides = read_exercise_map(exercise_map) if exercise_map is not None else None
-    return Tagger(load_catalog(), overrides)
+    catalog = load_catalog()
+    overrides = (read_exercise_map(exercise_map, catalog) if exercise_map is not None
+                 else None)
+    return Tagger(catalog, overrides)
 
 
 # -------------------------------------------------------------------- sets

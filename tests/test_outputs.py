@@ -163,9 +163,34 @@ def test_safe_name_collisions_get_suffixes() -> None:
     taken: set[str] = set()
     names = [safe_name(n, taken=taken) for n in ["Anna/B", "Anna_B", "anna_b", "a" * 300,
                                                  "a" * 301]]
-    assert names[:3] == ["Anna_B", "Anna_B-2", "anna_b-3"]
-    assert names[3] == "a" * 80 and names[4] == "a" * 78 + "-2"
+    h = outputs.name_hash
+    # Sanitised or case-colliding names carry a hash of the exact name, never a run number.
+    assert names[:3] == [f"Anna_B-{h('Anna/B')}", "Anna_B", f"anna_b-{h('anna_b')}"]
+    assert names[3] == "a" * 73 + f"-{h('a' * 300)}" and names[4] == "a" * 73 + f"-{h('a' * 301)}"
     assert len({n.casefold() for n in names}) == len(names)
+
+
+def test_folder_names_are_stable_per_athlete() -> None:
+    """Issue 17.12: adding `Client*A` must not move `Client/A`'s folder (or give it away)."""
+    def folders(names: list[str]) -> dict[str, str]:
+        taken: set[str] = set()
+        return {n: safe_name(n, taken=taken) for n in sorted(names)}
+
+    alone = folders(["Client/A"])
+    both = folders(["Client/A", "Client*A", "Client_A"])
+    assert both["Client/A"] == alone["Client/A"] != both["Client*A"]
+    assert both["Client_A"] == "Client_A"  # a clean name stays as written
+    assert len(set(both.values())) == 3
+    # On a case-insensitive disk `anna` and `Anna` would share a folder: they never do.
+    twins = folders(["Anna", "anna"])
+    assert twins["Anna"].casefold() != twins["anna"].casefold()
+
+
+@pytest.mark.parametrize("name", ["roster.pdf", "weekly-2026-W35.pdf", "ROSTER.PDF", "x.png",
+                                  "r.json"])
+def test_athlete_names_never_take_a_report_file_name(name: str) -> None:
+    safe = safe_name(name)
+    assert not safe.casefold().endswith(outputs.OUTPUT_SUFFIXES), safe
 
 
 def test_inside_refuses_escapes(tmp_path: Path) -> None:

@@ -7,10 +7,17 @@
 from __future__ import annotations
 
 import importlib
+import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from analyzer.errors import BacklogError, EmptyLogError, InputNotFoundError, UnsupportedLayoutError
+from analyzer.errors import (
+    BacklogError,
+    EmptyLogError,
+    InputNotFoundError,
+    NotALogError,
+    UnsupportedLayoutError,
+)
 from analyzer.importers.base import Document, Importer, ImportOptions, ImportResult
 from analyzer.importers.loading import load_document, single_sheet_as_text
 from analyzer.importers.mapping import columns_hint, columns_importer
@@ -54,6 +61,7 @@ def detect(doc: Document) -> Importer:
             best = (score, imp)
     if best is None:
         first = (doc.head_lines(1) or [""])[0][:80] if doc.is_text else "workbook"
+        first = "".join(ch for ch in first if ch.isprintable())
         raise UnsupportedLayoutError(
             f"no importer recognises this layout (starts with {first!r})",
             path=doc.path,
@@ -63,9 +71,17 @@ def detect(doc: Document) -> Importer:
 
 
 def read_log(path: str | Path, options: ImportOptions | None = None) -> ImportResult:
-    """Read one export file into the canonical set table."""
-    options = options or ImportOptions()
-    doc = load_document(Path(path), options)
+    """Read one export file into the canonical set table. Every error names the file."""
+    try:
+        return _read_log(Path(path), options or ImportOptions())
+    except BacklogError as exc:
+        if exc.path is None:
+            exc.path = str(path)
+        raise
+
+
+def _read_log(path: Path, options: ImportOptions) -> ImportResult:
+    doc = load_document(path, options)
     sheet_note = None
     app_sheet = _app_export_sheet(doc, options)
     if app_sheet is not None:
@@ -121,6 +137,55 @@ class SkippedFile:
     reason: str
 
 
+def _outside(link: Path, root: Path) -> Path | None:
+    """Where the symlink `link` leads when that is outside the folder `root`, else None."""
+    real = Path(os.path.realpath(link))
+    base = Path(os.path.realpath(root))
+    return None if real == base or base in real.parents else real
+
+
+def check_link(path: Path, root: Path | None = None) -> None:
+    """Refuse a symbolic link that leads out of `root` (default: the folder holding the link):
+    a file sent by a client may be a link to `/etc/passwd` or to another client's log, and
+    neither is read nor quoted in a message."""
+    if not path.is_symlink():
+        return
+    real = _outside(path, root if root is not None else path.absolute().parent)
+    if real is not None:
+        raise NotALogError(f"is a symbolic link to {real}, outside its folder; not followed",
+                           path=path, hint="pass the file itself, not a link to it")
+
+
+def folder_files(folder: Path) -> tuple[list[Path], list[SkippedFile]]:
+    """The files a folder scan reads (log endings, no hidden files or folders, sorted), and
+    what it passes over with a reason: subfolders it cannot list, links that lead out of the
+    folder, and names with a log ending that are not regular files (FIFOs, devices, broken
+    links). Links to folders are not followed."""
+    files: list[Path] = []
+    skipped: list[SkippedFile] = []
+
+    def unreadable(exc: OSError) -> None:
+        skipped.append(SkippedFile(str(exc.filename or folder),
+                                   f"folder cannot be read ({exc.strerror or exc})"))
+
+    for top, dirs, names in os.walk(folder, onerror=unreadable):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in names:
+            if name.startswith(".") or Path(name).suffix.lower() not in LOG_SUFFIXES:
+                continue
+            path = Path(top) / name
+            real = _outside(path, folder) if path.is_symlink() else None
+            if real is not None:
+                skipped.append(SkippedFile(str(path), f"symbolic link to {real}, outside the "
+                                           "folder; not followed"))
+            elif not path.is_file():
+                skipped.append(SkippedFile(str(path), "not a regular file (a device, pipe, "
+                                           "socket or broken link); not read"))
+            else:
+                files.append(path)
+    return sorted(files), skipped
+
+
 @dataclass(frozen=True, eq=False)
 class Inputs:
     """Everything read from the paths given on the command line."""
@@ -143,11 +208,8 @@ def read_inputs(paths: list[Path] | Path, options: ImportOptions | None = None) 
             raise InputNotFoundError("file or folder not found", path=path,
                                      hint="check the path")
         if path.is_dir():
-            files = sorted(
-                p for p in path.rglob("*")
-                if p.is_file() and p.suffix.lower() in LOG_SUFFIXES
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
+            files, passed_over = folder_files(path)
+            skipped.extend(passed_over)
             folder_opts = replace(options, athlete=None)
             found = 0
             for file in files:
@@ -163,5 +225,6 @@ def read_inputs(paths: list[Path] | Path, options: ImportOptions | None = None) 
                     hint="put CSV or .xlsx exports in it",
                 )
         else:
+            check_link(path)
             results.append(read_log(path, options))
     return Inputs(results=tuple(results), skipped_files=tuple(skipped))

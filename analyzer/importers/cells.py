@@ -16,9 +16,14 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-from analyzer.importers.csvtext import _field_counts, _record_bounds
+from analyzer.importers.csvtext import (
+    WIDE_COLUMNS,
+    _field_counts,
+    _record_bounds,
+    check_grid_size,
+)
 from analyzer.importers.timezone import split_offsets, to_local
-from analyzer.schema import LB_TO_KG
+from analyzer.schema import LB_TO_KG, as_ns
 
 DELIMITERS: Final[tuple[str, ...]] = (",", ";", "\t", "|")
 
@@ -102,6 +107,7 @@ def text_grid(text: str, delimiter: str | None = None, *, strings: bool = False)
             return fast
     records = list(csv.reader(io.StringIO(text), delimiter=delimiter))
     width = max(map(len, records), default=0)
+    check_grid_size(width, len(records))
     cells = pd.DataFrame([r + [None] * (width - len(r)) for r in records], dtype=object)
     if cells.empty:
         return TextGrid(cells, np.zeros(0, dtype=np.int64), delimiter)
@@ -145,6 +151,7 @@ def _fast_grid(text: str, delimiter: str) -> TextGrid | None:
     width = int(nfields.max())
     if width == 0:
         return None
+    check_grid_size(width, int(starts.size))
     try:
         grid = pd.read_csv(
             io.StringIO(text), sep=delimiter, header=None, names=range(width), dtype=object,
@@ -187,6 +194,7 @@ def bytes_grid(data: bytes, delimiter: str) -> TextGrid | None:
     if not quotes and not data.startswith(b"\n"):
         newline = data.find(b"\n")
         width = data[:newline if newline >= 0 else len(data)].count(delimiter.encode()) + 1
+        check_grid_size(width, data.count(b"\n") + 1 if width > WIDE_COLUMNS else 1)
         # An empty line is one field, so with two or more Arrow refuses it (and below the
         # general way reads the file).
         table = _arrow_table(data, delimiter, width, empty_lines=False) if width > 1 else None
@@ -204,6 +212,7 @@ def bytes_grid(data: bytes, delimiter: str) -> TextGrid | None:
     record = buf[starts[first]:ends[first]]
     width = int(_field_counts(record, np.zeros(1, np.int64), np.full(1, record.size),
                               ord(delimiter))[0])
+    check_grid_size(width, int(filled.sum()))
     del buf, record, starts, ends  # Arrow refuses any record of another width
     table = _arrow_table(data, delimiter, width, empty_lines=True)
     del data
@@ -556,7 +565,7 @@ def parse_dates(col: pd.Series, weights: np.ndarray | None = None, *,
     iso_mask = text.str.match(r"^\d{4}-\d{2}-\d{2}([ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?)?$")
     iso_mask = iso_mask.fillna(False).astype(bool)
     if iso_mask.any():
-        out[iso_mask] = pd.to_datetime(text[iso_mask], format="ISO8601", errors="coerce")
+        out[iso_mask] = as_ns(pd.to_datetime(text[iso_mask], format="ISO8601", errors="coerce"))
         formats.append("iso")
     serial = pd.to_numeric(text.where(~iso_mask), errors="coerce")
     lo, hi = EXCEL_SERIAL_RANGE
@@ -582,7 +591,7 @@ def parse_dates(col: pd.Series, weights: np.ndarray | None = None, *,
                 notes.append(
                     f"day/month order is ambiguous (no day above 12); read as {best}"
                 )
-            out[rest.index] = pd.to_datetime(rest, format=best, errors="coerce")
+            out[rest.index] = as_ns(pd.to_datetime(rest, format=best, errors="coerce"))
             formats.append(best)
     out, zone_notes = to_local(out, stamps, tz)
     notes.extend(zone_notes)

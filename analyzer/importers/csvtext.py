@@ -22,13 +22,14 @@ import io
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Final
 
 import numpy as np
 import pandas as pd
 
-from analyzer.errors import UnsupportedLayoutError
+from analyzer.errors import TooLargeError, UnsupportedLayoutError
 from analyzer.importers.base import Document
-from analyzer.schema import LB_TO_KG, STR
+from analyzer.schema import LB_TO_KG, STR, as_ns
 
 #: Delimiters `sniff_delimiter` chooses from, in tie-break order.
 DELIMITERS: tuple[str, ...] = (",", ";", "\t", "|")
@@ -114,6 +115,23 @@ def sniff_delimiter(line: str) -> str:
     return best if counts[best] else ","
 
 
+#: Most columns a text file may have (a workbook sheet: `loading.MAX_COLUMNS`), and most cells
+#: a grid wider than `WIDE_COLUMNS` may hold: checked before the grid is built, since each
+#: column costs far more than its bytes (200,000 columns took 3.8 GB).
+MAX_TEXT_COLUMNS: Final = 10_000
+WIDE_COLUMNS: Final = 1_000
+MAX_WIDE_CELLS: Final = 5_000_000
+
+
+def check_grid_size(width: int, records: int) -> None:
+    """Refuse a text grid too wide (or too wide and long) to read within bounded memory."""
+    if width > MAX_TEXT_COLUMNS or (width > WIDE_COLUMNS and width * records > MAX_WIDE_CELLS):
+        limit = (f"the {MAX_TEXT_COLUMNS} column limit" if width > MAX_TEXT_COLUMNS
+                 else f"the {MAX_WIDE_CELLS} cell limit for tables over {WIDE_COLUMNS} columns")
+        raise TooLargeError(f"a row has {width} columns ({records} rows), over {limit}",
+                            hint="export only the training columns")
+
+
 def read_table(text: str, delimiter: str | None = None) -> Table:
     """Parse delimited `text` whose first non-blank line is the header.
 
@@ -133,6 +151,7 @@ def read_table(text: str, delimiter: str | None = None) -> Table:
     delimiter = delimiter or sniff_delimiter(first)
     nfields = _field_counts(buf, starts, ends, ord(delimiter)) if len(delimiter) == 1 else None
     width = int(nfields.max()) if nfields is not None else 0
+    check_grid_size(width, int(starts.size))
     grid: pd.DataFrame | None = None
     if nfields is not None:
         try:
@@ -206,6 +225,7 @@ def _read_table_slow(text: str, delimiter: str) -> Table:
     if not rows:
         return _empty_table(delimiter)
     width = max(len(r) for r in rows)
+    check_grid_size(width, len(rows))
     grid = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=object)
     counts = np.fromiter((len(r) for r in rows), dtype=np.int64, count=len(rows))
     return _make_table(grid, np.asarray(lines, dtype=np.int64), counts, delimiter)
@@ -369,7 +389,7 @@ def parse_dates(cells: pd.Series, formats: Sequence[str], *, sample: int = 500
             if ok == len(probe):
                 break
     parsed = pd.to_datetime(text.where(text != ""), format=best, errors="coerce")
-    return parsed.astype("datetime64[ns]"), best
+    return as_ns(parsed), best
 
 
 def join_text(parts: Iterable[pd.Series], sep: str = " | ") -> pd.Series:

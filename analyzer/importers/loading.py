@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
+import stat
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -53,19 +55,12 @@ def load_document(path: Path, options: ImportOptions) -> Document:
         raise InputNotFoundError("file not found", path=path, hint="check the path")
     if path.is_dir():
         raise NotALogError("is a folder, not a file", path=path)
-    size = path.stat().st_size
-    if size > options.max_bytes:
-        raise TooLargeError(
-            f"file is {size / 1e6:.0f} MB, over the {options.max_bytes / 1e6:.0f} MB limit",
-            path=path,
-            hint="split the export, or raise the limit with --max-mb",
-        )
-    with path.open("rb") as handle:
-        raw = handle.read()
+    raw = read_regular_file(path, options.max_bytes)
     if not raw or raw.isspace():  # (no stripped copy of a large file)
         raise EmptyLogError("file is empty", path=path, hint="export the log again")
     if raw.startswith(XLSX_MAGIC):
-        return Document(path=path, sheets=read_workbook(path, max_rows=options.max_rows),
+        return Document(path=path, sheets=read_workbook(path, max_rows=options.max_rows,
+                                                        data=raw),
                         encoding=None, today=options.today)
     for magic, what in BINARY_MAGIC.items():
         if raw.startswith(magic):
@@ -75,10 +70,60 @@ def load_document(path: Path, options: ImportOptions) -> Document:
         check_line_count(raw, path, options.max_rows)
         return Document(path=path, encoding="utf-8", today=options.today, utf8=raw)
     text, encoding = decode(raw, path)
-    text = blank_excel_sep_line(text)
+    text = blank_excel_sep_line(fix_line_ends(text))
     check_line_count(text, path, options.max_rows)
     check_quoting(text, path)
     return Document(path=path, text=text, encoding=encoding, today=options.today)
+
+
+def read_regular_file(path: Path, max_bytes: int) -> bytes:
+    """The bytes of `path`, which must be a regular file (symlinks followed) of at most
+    `max_bytes`. Devices (`/dev/zero`), FIFOs and sockets are refused before anything is
+    read (a FIFO is opened without waiting for a writer); a file that cannot be opened
+    (permissions) is one clear error; at most `max_bytes + 1` bytes are ever read, so a file
+    that grows while it is read cannot exceed the limit either."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        raise NotALogError(f"cannot open the file ({exc.strerror or exc})", path=path,
+                           hint="check that it exists and that you may read it") from exc
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise NotALogError("is not a regular file (a device, pipe or socket); only saved "
+                               "files are read", path=path, hint="pass an exported log file")
+        too_large = TooLargeError(
+            f"file is {max(info.st_size, max_bytes + 1) / 1e6:.0f} MB, over the "
+            f"{max_bytes / 1e6:.0f} MB limit",
+            path=path,
+            hint="split the export, or raise the limit with --max-mb",
+        )
+        if info.st_size > max_bytes:
+            raise too_large
+        try:
+            raw = handle.read(max_bytes + 1)
+        except OSError as exc:
+            raise NotALogError(f"cannot read the file ({exc.strerror or exc})", path=path,
+                               hint="check that you may read it") from exc
+    if len(raw) > max_bytes:
+        raise too_large
+    return raw
+
+
+_LONE_CR = re.compile(r"\r(?!\n)")
+
+
+def fix_line_ends(text: str) -> str:
+    """Line ends every reader understands: a file whose lines end in CR alone (classic Mac
+    Excel) gets LF; a stray CR inside an LF or CRLF file (not followed by LF) becomes a
+    space, as it can only be a typing or copy error inside a cell. Line numbers stay the
+    file's."""
+    if "\r" not in text or _LONE_CR.search(text) is None:
+        return text
+    if "\n" not in text:
+        return text.replace("\r", "\n")
+    return _LONE_CR.sub(" ", text)
 
 
 #: Plain UTF-8 files at least this large are kept as bytes (see `Document`).
@@ -92,6 +137,8 @@ def _keep_bytes(raw: bytes) -> bool:
     if (len(raw) < KEEP_BYTES_FROM or raw.startswith((b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf"))
             or b"\x00" in raw or raw.count(b'"') % 2):
         return False
+    if b"\r" in raw and raw.count(b"\r") != raw.count(b"\r\n"):
+        return False  # a CR without LF: `fix_line_ends` has work to do
     head = raw[:1 << 16].decode("utf-8", errors="ignore")
     if not head.strip() or _SEP_START.match(head) is not None:
         return False
@@ -224,15 +271,17 @@ def check_quoting(text: str, path: Path) -> None:
         )
 
 
-def read_workbook(path: Path, *, max_rows: int = MAX_SHEET_ROWS) -> dict[str, pd.DataFrame]:
+def read_workbook(path: Path, *, max_rows: int = MAX_SHEET_ROWS,
+                  data: bytes | None = None) -> dict[str, pd.DataFrame]:
     """Cell grids of every visible sheet, values only, with zip-bomb and dimension limits.
 
     The zip's declared sizes bound what can be unpacked (zipfile stops at the declared size),
     so checking their sum stops a zip bomb before any XML is parsed. Rows are then read one
     at a time and counted, because a sheet's `<dimension>` element may be missing or lie.
     """
+    source: Path | io.BytesIO = path if data is None else io.BytesIO(data)
     try:
-        with zipfile.ZipFile(path) as archive:
+        with zipfile.ZipFile(source) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise NotALogError("damaged .xlsx (not a valid zip)", path=path,
@@ -248,7 +297,9 @@ def read_workbook(path: Path, *, max_rows: int = MAX_SHEET_ROWS) -> dict[str, pd
     import openpyxl  # lazy: keeps `backlog --help` fast
 
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        if isinstance(source, io.BytesIO):
+            source.seek(0)
+        book = openpyxl.load_workbook(source, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for damaged files
         raise _workbook_error(path, exc) from exc
     sheets: dict[str, pd.DataFrame] = {}
@@ -276,6 +327,10 @@ def _read_sheet(path: Path, sheet: Any, max_rows: int) -> pd.DataFrame:
             hint="delete unused rows and columns",
         )
     row_limit = min(max_rows + 1, MAX_SHEET_ROWS)
+    # The <dimension> element may understate the sheet; read every row that is there (the
+    # limits below are counted while reading).
+    if hasattr(sheet, "reset_dimensions"):
+        sheet.reset_dimensions()
     values: list[tuple[object, ...]] = []
     cells = 0
     for row in sheet.iter_rows(values_only=True):
@@ -288,10 +343,12 @@ def _read_sheet(path: Path, sheet: Any, max_rows: int) -> pd.DataFrame:
             raise TooLargeError(f"sheet {sheet.title!r} has more than {len(values)} rows "
                                 f"or {MAX_SHEET_CELLS} cells", path=path,
                                 hint="delete unused rows, or raise the limit with --max-rows")
-        values.append(row)
+        values.append(tuple(row))
     while values and not any(v is not None for v in values[-1]):
         values.pop()
-    return pd.DataFrame(values, dtype=object)
+    width = max(map(len, values), default=0)  # rows end at their last cell
+    return pd.DataFrame([row + (None,) * (width - len(row)) if len(row) < width else row
+                         for row in values], dtype=object)
 
 
 def _workbook_error(path: Path, exc: BaseException) -> BacklogError:
