@@ -205,8 +205,9 @@ def day_classes(result: AthleteResult, start: dt.date, end: dt.date) -> pd.DataF
     calendar["day_class"] = np.select(
         [direct, indirect, trained], ["direct", "indirect", "none"], default="rest"
     )
-    calendar["lifts"] = calendar["date"].map(lifts)
-    calendar["lifts"] = calendar["lifts"].where(calendar["lifts"].notna(), ())
+    # A list, not Series.where(..., ()): an empty tuple there reads as a length-0 array, which
+    # fails for a window with nothing logged (a rest week).
+    calendar["lifts"] = [x if isinstance(x, tuple) else () for x in calendar["date"].map(lifts)]
     return calendar[["date", "day_class", "lifts"]].reset_index(drop=True)
 
 
@@ -239,6 +240,7 @@ def week_calendar(
     days = day_classes(result, start, stop)
     n_rows = len(days) // 7
     status = {w.start: w.status for w in result.weeks}
+    partial = {w.start for w in result.weeks if w.in_progress}
     flagged = _flagged_days(result)
     pain = _pain_days(result)
 
@@ -272,16 +274,27 @@ def week_calendar(
             ax.text(col + 0.5, row + 0.58, _cell_text(lifts), ha="center", va="center",
                     fontsize=6.2, color=ink, linespacing=1.05)
 
+    # Rows name their year when the log spans more than one (ISO) year.
+    many_years = len({w.start.isocalendar().year for w in result.weeks}) > 1
     for row in range(n_rows):
         monday = dates[row * 7]
         iso = monday.isocalendar()
-        ax.text(-0.1, row + 0.5, f"W{iso.week:02d}\n{monday:%d %b}", ha="right", va="center",
-                fontsize=8)
+        label = f"{iso.year}-W{iso.week:02d}" if many_years else f"W{iso.week:02d}"
+        ax.text(-0.1, row + 0.5, f"{label}\n{monday:%d %b}", ha="right", va="center",
+                fontsize=7.5 if many_years else 8)
         week_status = status.get(monday, "ok")
+        word = week_status.upper()
+        if monday in partial:
+            # A week the log ends inside: its status so far, never a green box.
+            word = f"{word}\nso far"
+            if week_status == "ok":
+                week_status = "no data"
         ax.add_artist(Rectangle((7.15, row + 0.2), 0.9, 0.6,
                                facecolor=palette.STATUS_COLOURS[week_status], edgecolor="none"))
-        ax.text(7.6, row + 0.5, week_status.upper(), ha="center", va="center", fontsize=7.5,
-                color="white" if week_status != "watch" else "black", fontweight="bold")
+        ax.text(7.6, row + 0.5, word, ha="center", va="center",
+                fontsize=6.5 if monday in partial else 7.5, linespacing=1.0,
+                color="white" if week_status not in ("watch", "no data") else "black",
+                fontweight="bold")
         # Outline each contiguous stretch of flagged days inside this row.
         col = 0
         while col < 7:
@@ -474,17 +487,30 @@ def load_sources(
 
 
 def sparkline(result: AthleteResult, *, weeks: int = 8, end: dt.date | None = None) -> Figure:
-    """A tiny weekly-load line for roster rows, each week's point in its status colour."""
+    """A tiny weekly-load line for roster rows, each week's point in its status colour (a week
+    in progress hollow), with its scale: the dose at the top line and 0 at the baseline."""
     start, stop = _window(result, weeks, end)
     shown = [w for w in result.weeks if start <= w.start <= stop]
-    fig = Figure(figsize=(1.4, 0.36))
-    ax = fig.add_axes((0.03, 0.12, 0.94, 0.76))
+    fig = Figure(figsize=(1.5, 0.4))
+    ax = fig.add_axes((0.02, 0.16, 0.68, 0.68))
     ax.axis("off")
     loads = [w.lower_back_load for w in shown]
+    top = max(loads) if loads and max(loads) > 0 else 1.0
+    ax.set_ylim(0, top * 1.05)
+    ax.set_xlim(-0.4, max(len(loads) - 1, 1) + 0.4)
+    for y in (0, top):
+        ax.axhline(y, color="#BBBBBB", linewidth=0.5, linestyle="-" if y == 0 else ":")
     ax.plot(range(len(loads)), loads, color="#555555", linewidth=1.0, gid="spark")
-    ax.scatter(range(len(loads)), loads, s=9, zorder=3, gid="spark-points",
-               color=[palette.STATUS_COLOURS[w.status] for w in shown])
-    ax.set_ylim(0, (max(loads) if loads else 1.0) * 1.1 + 0.01)
+    colours = [palette.STATUS_COLOURS[w.status] for w in shown]
+    ax.scatter(range(len(loads)), loads, s=10, zorder=3, gid="spark-points",
+               facecolors=["white" if w.in_progress else c for w, c in zip(shown, colours,
+                                                                            strict=True)],
+               edgecolors=colours, linewidths=0.8)
+    label = f"{top:.0f}" if top >= 10 else f"{top:.1f}"
+    if not loads or max(loads) <= 0:
+        label = ""
+    fig.text(0.73, 0.84, label, fontsize=7.5, va="center", color="#333333", gid="spark-top")
+    fig.text(0.73, 0.16, "0", fontsize=7.5, va="center", color="#333333")
     return fig
 
 

@@ -44,6 +44,9 @@ STATUS_COLOURS: Mapping[str, str] = {
     "no data": "#BBBBBB",
 }
 
+#: `info` flags (notes that do not change a week's status) are drawn in this neutral grey.
+INFO_GREY = "#777777"
+
 LINE_BLUE = "#0072B2"
 FLAG_OUTLINE = "#000000"
 BAND_FILL = "#009E73"

@@ -51,16 +51,23 @@ from analyzer.config import Config, load_config
 from analyzer.errors import ConfigError
 from analyzer.outputs import atomic_write_bytes
 from analyzer.render import charts, palette
+from analyzer.render import standing as st
 from analyzer.render.jobs import RenderJob
-from analyzer.results import SEVERITY_RANK, Analysis, AthleteResult, Week
+from analyzer.results import Analysis, AthleteResult, Flag, Week
+from analyzer.rules import RULES
 
 PAGE_W, PAGE_H = A4
 MARGIN = 1.8 * cm
 FRAME_W = PAGE_W - 2 * MARGIN
 FOOTER_TEXT = "Training guidance, not medical advice."
-PAIN_TEXT = ("Pain was noted in this log: see a physiotherapist or physician if it is sharp, "
-             "present at rest, or lasts beyond 1-2 weeks.")
+PAIN_ADVICE = ("see a physiotherapist or physician if it is sharp, present at rest, or lasts "
+               "beyond 1-2 weeks.")
 PAIN_FONT_SIZE = 8.0
+#: Smallest size the boxed pain line is shrunk to; names are shortened to fit instead.
+PAIN_MIN_SIZE = 6.5
+#: Characters of an athlete's name shown in titles and table cells (a name is user data and
+#: can be any length; the full name stays in the JSON and the file's metadata).
+NAME_CHARS = 80
 #: Weeks listed in the week table and flagged weeks explained in full.
 TABLE_WEEKS = 26
 EXPLAINED_WEEKS = 8
@@ -72,19 +79,7 @@ MOBILITY = (
     ("Fan stretch", "wide-legged stand, fold forward and let the upper body hang"),
     ("Cross-body arm stretch", "pull one arm across the chest with the other, then swap"),
 )
-ADVICE = {
-    "consecutive_days": "Break the run of loaded days: put a day with no lower-back load "
-    "inside it (rest, or supported variants such as chest-supported rows and seated presses), "
-    "or move the heaviest hinge to the end of the week.",
-    "short_recovery": "Leave 48-72 h between days with direct lower-back work (deadlifts, "
-    "bent-over rows, good mornings).",
-    "acwr_spike": "Build lower-back load more gradually: this week rose fast against the "
-    "last four.",
-    "high_monotony": "Vary the daily load: alternate hard, easy and rest days for the lower "
-    "back.",
-    "pain_note": "A note mentions pain: ease off the lifts that provoke it and see a "
-    "physiotherapist or physician if it is sharp, present at rest, or lasts beyond 1-2 weeks.",
-}
+ADVICE = {r.code: r.advice for r in RULES}
 _WEEK_RE = re.compile(r"^(\d{4})-W(\d{2})$")
 
 
@@ -115,6 +110,8 @@ class _Styles:
     small: ParagraphStyle
     cell: ParagraphStyle
     verdict: ParagraphStyle
+    note: ParagraphStyle
+    cell_note: ParagraphStyle
 
 
 def _styles() -> _Styles:
@@ -131,6 +128,10 @@ def _styles() -> _Styles:
         cell=ParagraphStyle("cell", parent=body, fontSize=8, leading=10, spaceAfter=0),
         verdict=ParagraphStyle("verdict", parent=body, fontName=bold, fontSize=12, leading=15,
                                textColor=colors.white, spaceAfter=0),
+        # Notes that do not change a status (`info` flags, "week in progress"): grey.
+        note=ParagraphStyle("note", parent=body, textColor=palette.INFO_GREY),
+        cell_note=ParagraphStyle("cell-note", parent=body, fontSize=7, leading=8.5,
+                                 spaceAfter=0, textColor="#555555"),
     )
 
 
@@ -253,13 +254,51 @@ def _advice(week: Week) -> list[str]:
     return [ADVICE[code] for code in dict.fromkeys(f.code for f in week.flags) if code in ADVICE]
 
 
+def _week_words(week: Week) -> str:
+    """'2026-W40 (28 Sep to 04 Oct 2026)', or for a week the log ends inside '2026-W40 (week in
+    progress, through Wed 30 Sep)'."""
+    if week.in_progress:
+        through = f" {week.through:%d %b %Y}" if week.through else ""
+        return f"{week.week} ({st.progress_note(week)}{through})"
+    return f"{week.week} ({_span(week.start)})"
+
+
+def _in_progress_note(result: AthleteResult, week: Week, status: str,
+                      styles: _Styles) -> list[Flowable]:
+    """For a week in progress: its status so far, and the week before when that decided."""
+    if not week.in_progress:
+        return []
+    before = st.previous_week(result, week)
+    text = f"This week so far: {week.status.upper()}."
+    if before is not None and status != week.status:
+        text += (f" The week before ({before.week}) was {before.status.upper()}: until this "
+                 "week is complete it is shown at the worse of the two.")
+    return [_p(text, styles.body)]
+
+
+def _flag_items(flags: Sequence[Flag], styles: _Styles, *,
+                labels: bool = True) -> list[Flowable]:
+    """One bullet per flag: its plain label (when `labels`) and message; an `info` flag (a note
+    that does not change the status) in grey."""
+    items: list[Flowable] = []
+    for f in flags:
+        style = styles.note if f.severity == "info" else styles.body
+        head = ""
+        if labels:
+            plain = palette.PLAIN_FLAG.get(f.code, f.code)
+            head = f"<b>{escape(plain.capitalize())}</b> ({escape(f.severity)}): "
+        elif f.severity == "info":
+            head = "(note) "
+        items.append(Paragraph(head + escape(f.message), style, bulletText="\u2022"))
+    return items
+
+
 def _flag_block(week: Week, styles: _Styles) -> list[Flowable]:
     title = f"{week.week} ({_span(week.start)}): {week.status.upper()}"
+    if week.in_progress:
+        title = f"{_week_words(week)}: {week.status.upper()} so far"
     items: list[Flowable] = [_p(title, styles.h2)]
-    for f in week.flags:
-        plain = palette.PLAIN_FLAG.get(f.code, f.code)
-        items.append(Paragraph(f"<b>{escape(plain.capitalize())}</b> ({escape(f.severity)}): "
-                               f"{escape(f.message)}", styles.body, bulletText="\u2022"))
+    items.extend(_flag_items(week.flags, styles))
     if week.swaps:
         items.append(_p("Proposed changes:", styles.body))
         items.extend(_p(line, styles.body) for line in swap_lines(week))
@@ -290,19 +329,26 @@ def _week_table(weeks: Sequence[Week], styles: _Styles) -> Table:
         ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
     ]
     for i, w in enumerate(weeks, start=1):
-        flags = ", ".join(dict.fromkeys(palette.PLAIN_FLAG.get(f.code, f.code) for f in w.flags))
+        flags = st.flag_labels(w.flags, dict(palette.PLAIN_FLAG))
         if w.after_swaps is not None and w.swaps:
             flags += f" (fix \u2192 {w.after_swaps.status})"
+        colour = w.status
+        status_text = w.status.upper()
+        if w.in_progress:
+            # A week still being trained: its status so far, never a green cell.
+            status_text += " so far"
+            flags = ", ".join(x for x in (st.progress_note(w), flags) if x)
+            colour = "no data" if w.status == "ok" else w.status
         rows.append([
             _p(f"{w.week}  {w.start:%d %b}", styles.cell),
-            _p(w.status.upper(), styles.cell),
+            _p(status_text, styles.cell),
             _p(_days_text(w.loaded_days), styles.cell),
             _p(f"{w.lower_back_load:.1f}", styles.cell),
             _p("-" if w.acwr is None else f"{w.acwr:.2f}", styles.cell),
             _p(flags, styles.cell),
         ])
         style.append(("BACKGROUND", (1, i), (1, i),
-                      colors.HexColor(palette.STATUS_COLOURS[w.status])))
+                      colors.HexColor(palette.STATUS_COLOURS[colour])))
     widths = [3.3 * cm, 1.9 * cm, 3.4 * cm, 1.2 * cm, 1.2 * cm]
     widths.append(FRAME_W - sum(widths))
     table = Table(rows, colWidths=widths, repeatRows=1)
@@ -310,8 +356,43 @@ def _week_table(weeks: Sequence[Week], styles: _Styles) -> Table:
     return table
 
 
-def _footer(pain: bool) -> Callable[[Canvas, SimpleDocTemplate], None]:
-    """Draws the disclaimer (and the boxed pain line) at the foot of every page."""
+def short_name(name: str, chars: int = NAME_CHARS) -> str:
+    """An athlete's name cut to `chars` characters with an ellipsis (names are user data)."""
+    return name if len(name) <= chars else name[:chars - 1].rstrip() + "\u2026"
+
+
+def pain_text(names: Sequence[str]) -> str:
+    """The boxed pain line, naming whose log it is: 'Pain was noted in Chloé Martin's log: see
+    a physiotherapist...'. Names that would not fit on the line at PAIN_MIN_SIZE are counted."""
+    _, bold = _fonts()
+    room = FRAME_W - 0.4 * cm
+    unique = list(dict.fromkeys(names))
+
+    def fits(text: str) -> bool:
+        return pdfmetrics.stringWidth(text, bold, PAIN_MIN_SIZE) <= room
+
+    if len(unique) == 1:
+        for chars in (NAME_CHARS, 40, 24):
+            text = f"Pain was noted in {short_name(unique[0], chars)}'s log: {PAIN_ADVICE}"
+            if fits(text):
+                return text
+        return text
+    listed = ", ".join(short_name(n, 30) for n in unique[:-1]) + " and " + short_name(
+        unique[-1], 30)
+    text = f"Pain was noted in the logs of {listed}: {PAIN_ADVICE}"
+    if fits(text):
+        return text
+    return (f"Pain was noted in the logs of {len(unique)} athletes (\"pain noted\" below): "
+            f"{PAIN_ADVICE}")
+
+
+#: The boxed pain line of each page (page number -> text, None for no box).
+PainLine = Callable[[int], str | None]
+
+
+def _footer(pain: PainLine) -> Callable[[Canvas, SimpleDocTemplate], None]:
+    """Draws the disclaimer (and the boxed pain line, on the pages that have one) at the foot
+    of every page."""
     regular, bold = _fonts()
 
     def draw(canvas: Canvas, doc: SimpleDocTemplate) -> None:
@@ -320,32 +401,36 @@ def _footer(pain: bool) -> Callable[[Canvas, SimpleDocTemplate], None]:
         canvas.setFillColor(colors.HexColor("#444444"))
         canvas.drawString(MARGIN, 1.0 * cm, FOOTER_TEXT)
         canvas.drawRightString(PAGE_W - MARGIN, 1.0 * cm, f"page {doc.page}")
-        if pain:
+        text = pain(doc.page)
+        if text:
             box_y = 1.45 * cm
             canvas.setStrokeColor(colors.HexColor(palette.STATUS_COLOURS["overuse"]))
             canvas.setLineWidth(1.2)
             canvas.rect(MARGIN, box_y, FRAME_W, 0.6 * cm, stroke=1, fill=0)
             room = FRAME_W - 0.4 * cm
             size = min(PAIN_FONT_SIZE,
-                       PAIN_FONT_SIZE * room / pdfmetrics.stringWidth(PAIN_TEXT, bold,
+                       PAIN_FONT_SIZE * room / pdfmetrics.stringWidth(text, bold,
                                                                       PAIN_FONT_SIZE))
             canvas.setFont(bold, size)
             canvas.setFillColor(colors.black)
-            canvas.drawString(MARGIN + 0.2 * cm, box_y + 0.2 * cm, PAIN_TEXT)
+            canvas.drawString(MARGIN + 0.2 * cm, box_y + 0.2 * cm, text)
         canvas.restoreState()
 
     return draw
 
 
-def _build(story: list[Flowable], title: str, pain: bool) -> bytes:
+def _build(story: list[Flowable], title: str, pain: str | PainLine | None) -> bytes:
+    """The PDF bytes of `story`; `pain` is the boxed pain line of every page, or per page."""
+    line: PainLine = pain if callable(pain) else (lambda page, text=pain: text)
+    boxed = callable(pain) or bool(pain)
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
         buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=1.5 * cm,
-        bottomMargin=(2.3 if pain else 1.6) * cm, title=title, author="backlog",
+        bottomMargin=(2.3 if boxed else 1.6) * cm, title=title, author="backlog",
         creator="backlog", producer="backlog", subject="Lower-back training report",
         invariant=1,
     )
-    footer = _footer(pain)
+    footer = _footer(line)
     with _binary_streams():
         doc.build(story, onFirstPage=footer, onLaterPages=footer)
     return buffer.getvalue()
@@ -372,24 +457,24 @@ def athlete_story(result: AthleteResult, config: Config, styles: _Styles) -> lis
     story: list[Flowable] = []
     weeks = result.weeks
     flagged = [w for w in weeks if w.status != "ok"]
-    story.append(_p(f"Lower-back report: {result.athlete}", styles.title))
+    story.append(_p(f"Lower-back report: {short_name(result.athlete)}", styles.title))
     story.append(_p(f"Log from {result.first_date:%d %b %Y} to {result.last_date:%d %b %Y}: "
-                    f"{len(weeks)} weeks, {len(flagged)} flagged.", styles.small))
+                    f"{st.plural(len(weeks), 'week')}, {len(flagged)} flagged.", styles.small))
     story.append(Spacer(1, 6))
     if not weeks:
         story.append(_p("No training weeks in this log.", styles.body))
         return story
     latest = weeks[-1]
-    story.append(_status_box(
-        f"Latest week {latest.week} ({_span(latest.start)}): {latest.status.upper()}",
-        latest.status, styles))
+    status = st.week_status(result, latest)
+    story.append(_status_box(f"Latest week {_week_words(latest)}: {status.upper()}", status,
+                             styles))
     story.append(Spacer(1, 4))
+    story.extend(_in_progress_note(result, latest, status, styles))
     run = f"{latest.longest_run} in a row" if latest.longest_run > 1 else "none in a row"
-    story.append(_p(f"Lower back loaded on {len(latest.loaded_days)} days "
+    story.append(_p(f"Lower back loaded on {st.plural(len(latest.loaded_days), 'day')} "
                     f"({_days_text(latest.loaded_days)}; {run}); weekly lower-back dose "
                     f"{latest.lower_back_load:.1f}.", styles.body))
-    for f in latest.flags:
-        story.append(Paragraph(escape(f.message), styles.body, bulletText="\u2022"))
+    story.extend(_flag_items(latest.flags, styles, labels=False))
     before = weeks[-4:-1]
     if before:
         story.append(_p("The weeks before: " + ", ".join(f"{w.week} {w.status}" for w in before)
@@ -436,7 +521,8 @@ def athlete_report(result: AthleteResult, config: Config | None = None) -> bytes
     """One athlete's full report as PDF bytes."""
     config = config or load_config()
     story = athlete_story(result, config, _styles())
-    return _build(story, f"Lower-back report: {result.athlete}", result.has_pain_note)
+    pain = pain_text([result.athlete]) if result.has_pain_note else None
+    return _build(story, f"Lower-back report: {result.athlete}", pain)
 
 
 # --- weekly report ----------------------------------------------------------------------------
@@ -492,21 +578,53 @@ def _sessions_table(result: AthleteResult, monday: dt.date, styles: _Styles) -> 
     return table
 
 
+def _rest_week_items(result: AthleteResult, monday: dt.date, styles: _Styles) -> list[Flowable]:
+    """A week with no working sets: say so, and what the week before was."""
+    items: list[Flowable] = [_status_box("No training logged this week", "no data", styles),
+                             Spacer(1, 6)]
+    sunday = monday + dt.timedelta(days=6)
+    if sunday < result.first_date:
+        items.append(_p(f"This log starts on {result.first_date:%a %d %b %Y}.", styles.body))
+        return items
+    before = st.previous_week(result, monday)
+    if before is not None and before.start == monday - dt.timedelta(weeks=1):
+        if before.sets > 0:
+            items.append(_p(
+                f"The week before, {before.week} ({_span(before.start)}): "
+                f"{before.status.upper()}, lower back loaded on "
+                f"{st.plural(len(before.loaded_days), 'day')} "
+                f"({_days_text(before.loaded_days)}).", styles.body))
+        else:
+            items.append(_p(f"The week before, {before.week}, had no training logged either.",
+                            styles.body))
+    trained = [w for w in result.weeks if w.start < monday and w.sets > 0]
+    if trained and (before is None or trained[-1] is not before):
+        last = trained[-1]
+        items.append(_p(f"Last week with training: {last.week} ({_span(last.start)}), "
+                        f"{last.status.upper()}.", styles.body))
+    if monday > result.last_date:
+        items.append(_p(f"This log ends on {result.last_date:%a %d %b %Y}.", styles.body))
+    return items
+
+
 def week_page(result: AthleteResult, monday: dt.date, styles: _Styles) -> list[Flowable]:
     """One page for one athlete and one ISO week (kept to one page by shrinking if needed)."""
     items: list[Flowable] = [
-        _p(f"{result.athlete}: week {week_label(monday)}", styles.title),
+        _p(f"{short_name(result.athlete)}: week {week_label(monday)}", styles.title),
         _p(_span(monday), styles.small),
         Spacer(1, 4),
     ]
     week = next((w for w in result.weeks if w.start == monday), None)
-    if week is None:
-        items.append(_status_box("No training logged this week", "no data", styles))
+    if week is None or week.sets == 0:
+        items.extend(_rest_week_items(result, monday, styles))
         return [KeepInFrame(FRAME_W, PAGE_H - 4.5 * cm, items, mode="shrink"), PageBreak()]
-    items.append(_status_box(f"{week.status.upper()}: lower back loaded "
-                             f"{len(week.loaded_days)} days ({_days_text(week.loaded_days)})",
-                             week.status, styles))
+    status = st.week_status(result, week)
+    progress = f" ({st.progress_note(week)})" if week.in_progress else ""
+    items.append(_status_box(f"{status.upper()}{progress}: lower back loaded on "
+                             f"{st.plural(len(week.loaded_days), 'day')} "
+                             f"({_days_text(week.loaded_days)})", status, styles))
     items.append(Spacer(1, 4))
+    items.extend(_in_progress_note(result, week, status, styles))
     items.append(_figure_image(charts.week_calendar(result, weeks=1, end=monday),
                                width=FRAME_W * 0.9))
     table = _sessions_table(result, monday, styles)
@@ -516,26 +634,60 @@ def week_page(result: AthleteResult, monday: dt.date, styles: _Styles) -> list[F
         items.append(_p("Flags", styles.h2))
         for f in week.flags:
             plain = palette.PLAIN_FLAG.get(f.code, f.code)
-            items.append(Paragraph(f"<b>{escape(plain.capitalize())}</b>: {escape(f.message)}",
-                                   styles.body, bulletText="\u2022"))
-        items.append(_p("What to change", styles.h2))
-        items.extend(Paragraph(escape(line), styles.body, bulletText="\u2022")
-                     for line in _advice(week))
-        items.append(_p("Mobility: supine back stretch, cat-cow, seated twist, chin drops, fan "
-                        "stretch, cross-body arm stretch; 30 s each.", styles.body))
+            style = styles.note if f.severity == "info" else styles.body
+            note = " (note)" if f.severity == "info" else ""
+            items.append(Paragraph(f"<b>{escape(plain.capitalize())}</b>{note}: "
+                                   f"{escape(f.message)}", style, bulletText="\u2022"))
+        advice = _advice(week)
+        if advice:
+            items.append(_p("What to change", styles.h2))
+            items.extend(Paragraph(escape(line), styles.body, bulletText="\u2022")
+                         for line in advice)
+        if week.status != "ok":
+            items.append(_p("Mobility: supine back stretch, cat-cow, seated twist, chin drops, "
+                            "fan stretch, cross-body arm stretch; 30 s each.", styles.body))
     return [KeepInFrame(FRAME_W, PAGE_H - 4.5 * cm, items, mode="shrink"), PageBreak()]
 
 
-def weekly_report(results: Sequence[AthleteResult], monday: dt.date) -> bytes:
-    """One page per athlete for the ISO week starting `monday`."""
+def _failed_page(result: AthleteResult, monday: dt.date, exc: Exception,
+                 styles: _Styles) -> list[Flowable]:
+    """The page of an athlete whose page could not be drawn: the others are still written."""
+    items: list[Flowable] = [
+        _p(f"{short_name(result.athlete)}: week {week_label(monday)}", styles.title),
+        _p(_span(monday), styles.small),
+        Spacer(1, 4),
+        _status_box("This page could not be drawn", "no data", styles),
+        Spacer(1, 6),
+        _p(f"Internal error ({type(exc).__name__}: {exc}). Please report it with this "
+           "athlete's log; the other athletes' pages are complete.", styles.body),
+    ]
+    return [KeepInFrame(FRAME_W, PAGE_H - 4.5 * cm, items, mode="shrink"), PageBreak()]
+
+
+def _pain_this_week(result: AthleteResult, monday: dt.date) -> bool:
+    return any(f.code == "pain_note" and f.severity != "info"
+               for w in result.weeks if w.start == monday for f in w.flags)
+
+
+def weekly_report(results: Sequence[AthleteResult], monday: dt.date, *,
+                  keep_going: bool = True) -> bytes:
+    """One page per athlete for the ISO week starting `monday`. A page that fails to draw is
+    replaced by a page saying so (with `keep_going`), so one athlete cannot break the others."""
     styles = _styles()
     story: list[Flowable] = []
-    for result in sorted(results, key=lambda a: a.athlete):
-        story.extend(week_page(result, monday, styles))
+    pain_by_page: dict[int, str] = {}
+    for page, result in enumerate(sorted(results, key=lambda a: a.athlete), start=1):
+        try:
+            story.extend(week_page(result, monday, styles))
+        except Exception as exc:
+            if not keep_going:
+                raise
+            story.extend(_failed_page(result, monday, exc, styles))
+        if _pain_this_week(result, monday):
+            pain_by_page[page] = pain_text([result.athlete])
     if story and isinstance(story[-1], PageBreak):
         story.pop()
-    pain = any(f.code == "pain_note" for r in results for w in r.weeks if w.start == monday
-               for f in w.flags)
+    pain: str | PainLine | None = pain_by_page.get if pain_by_page else None
     return _build(story, f"Weekly lower-back report {week_label(monday)}", pain)
 
 
@@ -562,31 +714,52 @@ class _FileLink(Flowable):
                           kind="GoToR")
 
 
-@dataclass(frozen=True)
-class RosterLine:
-    """One athlete's standing in the roster week."""
-
-    result: AthleteResult
-    week: Week | None
-    flagged_recent: int
-
-    @property
-    def status(self) -> str:
-        return self.week.status if self.week is not None else "no data"
+#: Where a name may break across lines: after a separator, between a lower-case letter and an
+#: upper-case one or a digit ("mymmind_Workout|Export", not "mymmind_Workou|tExport").
+_NAME_BREAK = re.compile(r"(?<=[_\-.\s/])(?=.)|(?<=[a-z])(?=[A-Z0-9])")
 
 
-def roster_lines(results: Sequence[AthleteResult], monday: dt.date) -> list[RosterLine]:
-    """Athletes worst first: status this week, then how many kinds of flag this week, then
-    flagged weeks among the last four, then this week's load, then name."""
-    lines = []
-    for r in results:
-        week = next((w for w in r.weeks if w.start == monday), None)
-        recent = [w for w in r.weeks if monday - dt.timedelta(weeks=3) <= w.start <= monday]
-        lines.append(RosterLine(r, week, sum(w.status != "ok" for w in recent)))
-    return sorted(lines, key=lambda ln: (
-        -SEVERITY_RANK.get(ln.status, -1),
-        -(len({f.code for f in ln.week.flags}) if ln.week else 0), -ln.flagged_recent,
-        -(ln.week.lower_back_load if ln.week else 0.0), ln.result.athlete))
+def _fill(pieces: Sequence[str], font: str, size: float, width: float) -> list[str] | None:
+    """Pieces packed greedily into lines no wider than `width`; None if a piece alone is."""
+    lines: list[str] = []
+    for piece in pieces:
+        if pdfmetrics.stringWidth(piece.strip(), font, size) > width:
+            return None
+        if lines and pdfmetrics.stringWidth((lines[-1] + piece).strip(), font, size) <= width:
+            lines[-1] += piece
+        else:
+            lines.append(piece)
+    return [line.strip() for line in lines]
+
+
+def wrap_name(name: str, font: str, width: float, sizes: Sequence[float] = (9.5, 8.5, 7.5),
+              max_lines: int = 3) -> tuple[list[str], float]:
+    """A name's lines for a table cell `width` points wide, broken only between its words or
+    word parts, at the largest of `sizes` that needs at most `max_lines` lines. A part too long
+    for the cell even at the smallest size is cut by characters (the only mid-word break)."""
+    pieces = [x for x in _NAME_BREAK.split(short_name(name)) if x]
+    for size in sizes:
+        lines = _fill(pieces, font, size, width)
+        if lines is not None and len(lines) <= max_lines:
+            return lines, size
+    size = sizes[-1]
+    chars: list[str] = []
+    for piece in pieces:
+        while pdfmetrics.stringWidth(piece, font, size) > width:
+            cut = max(1, max(i for i in range(1, len(piece) + 1)
+                             if pdfmetrics.stringWidth(piece[:i], font, size) <= width))
+            chars.append(piece[:cut])
+            piece = piece[cut:]
+        chars.append(piece)
+    return _fill(chars, font, size, width) or [short_name(name)], size
+
+
+def _name_paragraph(name: str, width: float, styles: _Styles) -> Paragraph:
+    _, bold = _fonts()
+    lines, size = wrap_name(name, bold, width)
+    style = ParagraphStyle(f"name-{size}", parent=styles.body, fontName=bold, fontSize=size,
+                           leading=size * 1.2, spaceAfter=1)
+    return Paragraph("<br/>".join(escape(line) for line in lines), style)
 
 
 def latest_week(results: Sequence[AthleteResult]) -> dt.date:
@@ -594,51 +767,136 @@ def latest_week(results: Sequence[AthleteResult]) -> dt.date:
     return max((r.weeks[-1].start for r in results if r.weeks), default=dt.date.today())
 
 
-def roster_report(results: Sequence[AthleteResult], monday: dt.date,
+def check_week(results: Sequence[AthleteResult], monday: dt.date) -> None:
+    """ConfigError (exit 2) when the ISO week starting `monday` lies outside every log, with
+    the span the logs cover."""
+    if st.week_in_any_log(results, monday):
+        return
+    span = st.log_range(results)
+    where = (f"the logs run from {span[0]:%d %b %Y} ({week_label(span[0])}) to "
+             f"{span[1]:%d %b %Y} ({week_label(span[1])})" if span else "no log holds a week")
+    raise ConfigError(f"--week {week_label(monday)} is outside every log: {where}",
+                      hint="choose a week inside that range")
+
+
+ROSTER_WIDTHS = (4.3 * cm, 2.0 * cm, 3.0 * cm, 3.6 * cm, 1.6 * cm)
+#: Cell padding reportlab adds left and right of a cell's text.
+CELL_PAD = 12
+
+
+def _latest_cell(line: st.Standing, monday: dt.date | None, styles: _Styles) -> list[Flowable]:
+    """Which week a roster row shows, whether it is still in progress, and the last logged day."""
+    r, week = line.result, line.week
+    parts: list[Flowable] = []
+    if week is not None and line.trained:
+        parts.append(_p(week.week if monday is None else
+                        f"loaded {st.plural(len(week.loaded_days), 'day')}", styles.cell))
+        if monday is not None and week.loaded_days:
+            parts.append(_p(_days_text(week.loaded_days), styles.cell_note))
+        if week.in_progress:
+            parts.append(_p(st.progress_note(week), styles.cell_note))
+    else:
+        parts.append(_p("nothing logged", styles.cell))
+    if monday is None or r.last_date < monday:
+        parts.append(_p(f"last logged {r.last_date:%d %b %Y}", styles.cell_note))
+    return parts
+
+
+def _roster_flags(line: st.Standing) -> str:
+    labels = dict(palette.PLAIN_FLAG)
+    text = st.flag_labels(line.week.flags, labels) if line.week is not None else ""
+    before = line.decided_by_week_before
+    if before is not None:
+        text = ", ".join(x for x in (text, f"{before.week} {before.status}: "
+                                     f"{st.flag_labels(before.flags, labels)}") if x)
+    return text or "-"
+
+
+def _has_pain(line: st.Standing) -> bool:
+    weeks = [w for w in (line.week, line.decided_by_week_before) if w is not None]
+    return any(f.code == "pain_note" and f.severity != "info" for w in weeks for f in w.flags)
+
+
+def _roster_row(line: st.Standing, monday: dt.date | None, target: str | None,
+                styles: _Styles) -> list[object]:
+    regular, bold = _fonts()
+    name: list[Flowable] = [_name_paragraph(line.athlete, ROSTER_WIDTHS[0] - CELL_PAD, styles)]
+    if target:
+        name.append(_FileLink("open report", target, regular, size=7.5))
+    ink = "#000000" if line.status in ("watch", st.NO_DATA) else "#FFFFFF"
+    status_style = ParagraphStyle(f"status-{line.status}", parent=styles.cell, fontName=bold,
+                                  fontSize=7.5, textColor=ink)
+    status = "NO LOG" if line.status == st.NO_DATA else line.status.upper()
+    end = monday if monday is not None else (line.week.start if line.week else None)
+    spark = _figure_image(charts.sparkline(line.result, weeks=8, end=end),
+                          width=FRAME_W - sum(ROSTER_WIDTHS) - 0.2 * cm, dpi=200)
+    return [name, Paragraph(escape(status), status_style), _latest_cell(line, monday, styles),
+            _p(_roster_flags(line), styles.cell), _p(str(line.flagged_recent), styles.cell),
+            spark]
+
+
+def roster_report(results: Sequence[AthleteResult], monday: dt.date | None,
                   links: dict[str, str]) -> bytes:
     """roster.pdf: one line per athlete, worst first, with a load sparkline and a link to the
-    athlete's own PDF (`links`: athlete -> path relative to the roster file)."""
+    athlete's own PDF (`links`: athlete -> path relative to the roster file).
+
+    Without `monday` every athlete is shown at their own latest logged week, and athletes who
+    logged nothing in the 2 weeks before the newest logged day come last ("no recent log").
+    With `monday`, every athlete at that ISO week; who logged nothing then comes last."""
     styles = _styles()
-    regular, _ = _fonts()
-    lines = roster_lines(results, monday)
-    counts = {s: sum(ln.status == s for ln in lines) for s in ("overuse", "watch", "ok")}
+    lines = st.standings(results, monday)
+    newest = st.as_of(results)
+    if monday is None:
+        title = "Roster: each athlete's latest logged week"
+        when = f"Newest log: {newest:%a %d %b %Y}. " if newest else ""
+        rest = (f"No recent log: nothing logged in the {st.NO_RECENT_DAYS // 7} weeks before "
+                f"{newest:%a %d %b %Y}" if newest else "No recent log")
+    else:
+        title = f"Roster: week {week_label(monday)}"
+        when = f"{_span(monday)}. "
+        rest = f"No training logged in {week_label(monday)}"
     story: list[Flowable] = [
-        _p(f"Roster: week {week_label(monday)}", styles.title),
-        _p(f"{_span(monday)}. {len(lines)} athletes: {counts['overuse']} overuse, "
-           f"{counts['watch']} watch, {counts['ok']} ok. Worst first.", styles.body),
+        _p(title, styles.title),
+        _p(f"{when}{st.headline(lines, chosen_week=monday is not None)} Worst first.",
+           styles.body),
         Spacer(1, 6),
     ]
-    header = ["Athlete", "This week", "Flags this week", "Flagged weeks (last 4)",
-              "Lower-back load, last 8 weeks", "Report"]
+    header = ["Athlete", "Status", "Latest week" if monday is None else "This week",
+              "Flags", "Flagged weeks (of last 4)",
+              "Weekly lower-back dose, last 8 weeks (scale 0 to the number shown)"]
     rows: list[list[object]] = [[_p(h, styles.cell) for h in header]]
-    style = [
+    style: list[tuple[object, ...]] = [
         ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black),
         ("LINEBELOW", (0, 1), (-1, -1), 0.25, colors.HexColor("#CCCCCC")),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
     ]
-    for i, ln in enumerate(lines, start=1):
-        flags = "" if ln.week is None else ", ".join(
-            dict.fromkeys(palette.PLAIN_FLAG.get(f.code, f.code) for f in ln.week.flags))
-        spark = _figure_image(charts.sparkline(ln.result, weeks=8, end=monday),
-                              width=3.2 * cm, dpi=200)
-        target = links.get(ln.result.athlete)
-        rows.append([
-            Paragraph(f"<b>{escape(ln.result.athlete)}</b>", styles.body),
-            _p(ln.status.upper(), styles.cell),
-            _p(flags or "-", styles.cell),
-            _p(str(ln.flagged_recent), styles.cell),
-            spark,
-            _FileLink("open report", target, regular) if target else _p("-", styles.cell),
-        ])
+    grouped = False
+    for line in lines:
+        if (line.stale or line.status == st.NO_DATA) and not grouped:
+            grouped = True
+            rows.append([_p(rest, styles.h2), "", "", "", "", ""])
+            i = len(rows) - 1
+            style.extend([("SPAN", (0, i), (-1, i)), ("TOPPADDING", (0, i), (-1, i), 8),
+                          ("LINEBELOW", (0, i), (-1, i), 0.8, colors.black)])
+        try:
+            row = _roster_row(line, monday, links.get(line.athlete), styles)
+            colour = line.status
+        except Exception as exc:  # one athlete's row never breaks the roster
+            row = [_name_paragraph(line.athlete, ROSTER_WIDTHS[0] - CELL_PAD, styles),
+                   _p("?", styles.cell), "",
+                   _p(f"could not be drawn ({type(exc).__name__}: {exc})", styles.cell), "", ""]
+            colour = st.NO_DATA
+        rows.append(row)
+        i = len(rows) - 1
         style.append(("BACKGROUND", (1, i), (1, i),
-                      colors.HexColor(palette.STATUS_COLOURS[ln.status])))
-    widths = [4.0 * cm, 1.9 * cm, 3.9 * cm, 1.9 * cm, 3.4 * cm]
-    widths.append(FRAME_W - sum(widths))
+                      colors.HexColor(palette.STATUS_COLOURS[colour])))
+    widths = [*ROSTER_WIDTHS, FRAME_W - sum(ROSTER_WIDTHS)]
     table = Table(rows, colWidths=widths, repeatRows=1)
     table.setStyle(TableStyle(style))
     story.append(table)
-    pain = any(r.has_pain_note for r in results)
-    return _build(story, f"Roster {week_label(monday)}", pain)
+    pain = [ln.athlete for ln in lines if _has_pain(ln)]
+    label = "latest weeks" if monday is None else week_label(monday)
+    return _build(story, f"Roster {label}", pain_text(pain) if pain else None)
 
 
 # --- jobs for the CLI -------------------------------------------------------------------------
@@ -655,21 +913,28 @@ def report_jobs(
 
     Without `week`: one full PDF per athlete at `out/<athlete>/<athlete>.pdf`. With `week`:
     `out/weekly-<week>.pdf` (one page per athlete) and `out/<athlete>/<athlete>-<week>.pdf`.
-    With more than one athlete, also `out/roster.pdf` for that week (default: the latest)."""
+    With more than one athlete, also `out/roster.pdf`: for that week, or without `week` each
+    athlete at their own latest logged week. A `week` outside every log is a ConfigError
+    (raised here, before anything is written)."""
     config = config or load_config()
     results = sorted(analysis.athletes, key=lambda a: a.athlete)
     folders = charts.athlete_folders(analysis, out_dir)
-    monday = parse_week(week) if week else latest_week(results)
-    label = week_label(monday)
+    monday = parse_week(week) if week else None
+    if monday is not None:
+        check_week(results, monday)
+    label = week_label(monday) if monday is not None else ""
     jobs: list[RenderJob] = []
     links: dict[str, str] = {}
     for result in results:
         folder = folders[result.athlete]
-        if week:
+        if monday is not None:
             target = folder / f"{folder.name}-{label}.pdf"
 
-            def run(result: AthleteResult = result, target: Path = target) -> list[Path]:
-                return [atomic_write_bytes(target, weekly_report([result], monday))]
+            def run(result: AthleteResult = result, target: Path = target,
+                    monday: dt.date = monday) -> list[Path]:
+                # This athlete's own page: a failure here is reported (by name) by the runner.
+                return [atomic_write_bytes(target, weekly_report([result], monday,
+                                                                 keep_going=False))]
         else:
             target = folder / f"{folder.name}.pdf"
 
@@ -677,7 +942,7 @@ def report_jobs(
                 return [atomic_write_bytes(target, athlete_report(result, config))]
         links[result.athlete] = f"{folder.name}/{target.name}"
         jobs.append(RenderJob(result.athlete, run))
-    if week and results:
+    if monday is not None and results:
         weekly_target = out_dir / f"weekly-{label}.pdf"
         jobs.append(RenderJob("weekly report", aggregate=True, run=lambda: [
             atomic_write_bytes(weekly_target, weekly_report(results, monday))]))

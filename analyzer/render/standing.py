@@ -1,0 +1,174 @@
+"""Where each athlete stands, for the roster PDF and the terminal summary of a folder run.
+
+Pure Python over the typed results (no pandas, no model): which week of each athlete is shown,
+the status it gets (a week in progress never shows better than the week before it), whether the
+athlete still logs, and the worst-first order. The words shared by the terminal and the PDFs
+(plurals, "week in progress, through Wed") live here too, so both say the same thing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from analyzer.results import SEVERITY_RANK, AthleteResult, Flag, Week, worst
+
+DAY_NAMES: tuple[str, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+#: An athlete whose last logged day is this many days (or more) before the newest logged day of
+#: the input has "no recent log": grouped at the end of the roster and the summary.
+NO_RECENT_DAYS = 14
+#: Flagged weeks counted in "flagged weeks (last 4)".
+RECENT_WEEKS = 4
+NO_DATA = "no data"
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """'1 day', '2 days', '0 weeks' ('many' for irregular plurals)."""
+    return f"{n} {word if n == 1 else (many or word + 's')}"
+
+
+def progress_note(week: Week) -> str:
+    """'week in progress, through Wed' for a week the log ends inside, else ''."""
+    if not week.in_progress:
+        return ""
+    if week.through is None:
+        return "week in progress"
+    return f"week in progress, through {DAY_NAMES[week.through.weekday()]}"
+
+
+def flag_label(flag: Flag, labels: dict[str, str] | None = None) -> str:
+    """A flag's plain label; an `info` flag (a note that does not change the status) says so."""
+    text = (labels or {}).get(flag.code, flag.code.replace("_", " "))
+    return f"{text} (note)" if flag.severity == "info" else text
+
+
+def flag_labels(flags: Sequence[Flag], labels: dict[str, str] | None = None) -> str:
+    """The distinct plain labels of some flags, comma-separated, the ones that count first."""
+    ordered = sorted(flags, key=lambda f: -SEVERITY_RANK.get(f.severity, 0))
+    return ", ".join(dict.fromkeys(flag_label(f, labels) for f in ordered))
+
+
+def week_status(result: AthleteResult, week: Week) -> str:
+    """The status shown for `week`: its own, or for a week in progress the worse of it and the
+    week before (a partial week never shows green while the week before was flagged)."""
+    if not week.in_progress:
+        return week.status
+    before = previous_week(result, week)
+    return worst([week.status, before.status]) if before is not None else week.status
+
+
+def previous_week(result: AthleteResult, week: Week | dt.date) -> Week | None:
+    """The athlete's week just before `week` (or before the week starting on that Monday)."""
+    start = week.start if isinstance(week, Week) else week
+    earlier = [w for w in result.weeks if w.start < start]
+    return earlier[-1] if earlier else None
+
+
+def as_of(results: Sequence[AthleteResult]) -> dt.date | None:
+    """The newest logged day of any athlete: the day "recent" is measured from."""
+    return max((r.last_date for r in results if r.weeks), default=None)
+
+
+def log_range(results: Sequence[AthleteResult]) -> tuple[dt.date, dt.date] | None:
+    """(first, last) logged day over every athlete, None without any week."""
+    with_weeks = [r for r in results if r.weeks]
+    if not with_weeks:
+        return None
+    return min(r.first_date for r in with_weeks), max(r.last_date for r in with_weeks)
+
+
+def week_in_any_log(results: Sequence[AthleteResult], monday: dt.date) -> bool:
+    """Whether the ISO week starting `monday` overlaps any athlete's logged span."""
+    sunday = monday + dt.timedelta(days=6)
+    return any(r.first_date <= sunday and monday <= r.last_date for r in results if r.weeks)
+
+
+@dataclass(frozen=True)
+class Standing:
+    """One athlete's line in the roster and the summary."""
+
+    result: AthleteResult
+    #: The week shown: the latest logged week, or the chosen week (None: nothing logged then).
+    week: Week | None
+    #: ok / watch / overuse / "no data" (see `week_status`).
+    status: str
+    #: The latest logged day is at least NO_RECENT_DAYS before the input's newest (latest-week
+    #: rosters only; a chosen-week roster groups "no data" instead).
+    stale: bool
+    #: Flagged weeks among the RECENT_WEEKS weeks up to the shown week.
+    flagged_recent: int
+
+    @property
+    def athlete(self) -> str:
+        return self.result.athlete
+
+    @property
+    def trained(self) -> bool:
+        """The shown week holds working sets (a rest week or no week at all does not)."""
+        return self.week is not None and self.week.sets > 0
+
+    @property
+    def decided_by_week_before(self) -> Week | None:
+        """For a week in progress shown worse than its own status: the week that decided."""
+        if self.week is None or not self.week.in_progress or self.status == self.week.status:
+            return None
+        return previous_week(self.result, self.week)
+
+
+def _standing(result: AthleteResult, week: Week | None, stale: bool) -> Standing:
+    if week is None:
+        return Standing(result, None, NO_DATA, stale, 0)
+    first = week.start - dt.timedelta(weeks=RECENT_WEEKS - 1)
+    flagged = sum(w.status != "ok" for w in result.weeks if first <= w.start <= week.start)
+    status = week_status(result, week) if week.sets > 0 or week.flags else NO_DATA
+    return Standing(result, week, status, stale, flagged)
+
+
+def _worst_first(s: Standing) -> tuple[object, ...]:
+    """Still logging first; then status, kinds of flag, recent flagged weeks, load, name."""
+    week = s.week
+    return (s.stale, -SEVERITY_RANK.get(s.status, -1),
+            -(len({f.code for f in week.flags if f.severity != "info"}) if week else 0),
+            -s.flagged_recent, -(week.lower_back_load if week else 0.0), s.athlete)
+
+
+def standings(results: Sequence[AthleteResult], monday: dt.date | None = None
+              ) -> list[Standing]:
+    """Every athlete, worst first.
+
+    Without `monday`: each athlete at their own latest logged week; athletes whose last log is
+    NO_RECENT_DAYS or more before the newest logged day of the input come last ("no recent
+    log"). With `monday`: everyone at that ISO week; who trained nothing that week comes last.
+    """
+    if monday is not None:
+        lines = [_standing(r, next((w for w in r.weeks if w.start == monday), None), False)
+                 for r in results]
+        return sorted(lines, key=_worst_first)
+    newest = as_of(results)
+    lines = []
+    for r in results:
+        stale = (newest is None or not r.weeks
+                 or (newest - r.last_date).days >= NO_RECENT_DAYS)
+        lines.append(_standing(r, r.weeks[-1] if r.weeks else None, stale))
+    return sorted(lines, key=_worst_first)
+
+
+def counts(lines: Sequence[Standing]) -> dict[str, int]:
+    """Status counts of the lines that are not grouped at the end (stale or no data), plus
+    `rest`: how many are."""
+    head = [s for s in lines if not s.stale and s.status != NO_DATA]
+    found = {status: sum(s.status == status for s in head) for status in ("overuse", "watch", "ok")}
+    found["rest"] = len(lines) - len(head)
+    return found
+
+
+def headline(lines: Sequence[Standing], *, chosen_week: bool) -> str:
+    """'12 athletes: 1 overuse, 0 watch, 0 ok; 11 with no recent log (listed last).'"""
+    c = counts(lines)
+    text = (f"{plural(len(lines), 'athlete')}: {c['overuse']} overuse, {c['watch']} watch, "
+            f"{c['ok']} ok")
+    if c["rest"]:
+        what = "with no training logged this week" if chosen_week else "with no recent log"
+        text += f"; {c['rest']} {what} (listed last)"
+    return text + "."
