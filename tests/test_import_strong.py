@@ -146,10 +146,21 @@ def test_chinese_headers_first_row() -> None:
     first = read(path).sets.iloc[0]
     assert first["exercise"] == "Bent Over Row (Barbell)"
     assert first["performed_at"] == pd.Timestamp("2020-09-29 07:10:22")
-    assert first["weight_kg"] == pytest.approx(44.09245243697551)
     assert first["notes"] == "4x8 | 星期二"
-    in_lb = read(path, units="lb").sets.iloc[0]
-    assert in_lb["weight_kg"] == pytest.approx(20.0, abs=1e-9)  # the app's 20 kg, round-tripped
+    # No unit column, but the weights are exact pound values of round kilograms: pounds.
+    result = read(path)
+    assert first["weight_kg"] == pytest.approx(20.0, abs=1e-9)  # the app's 20 kg, round-tripped
+    assert result.report.weight_unit == "lb"
+    (note,) = result.report.notes
+    assert note.startswith("no weight unit in file: read as lb because 84% of its weights")
+    assert "44.09245244 lb = 20 kg" in note and "--units kg" in note
+    as_kg = read(path, units="kg")
+    assert as_kg.sets.iloc[0]["weight_kg"] == pytest.approx(44.09245243697551)
+    assert as_kg.report.notes == ("no weight unit in file: read as kg (from --units)",)
+    # In 2023 the lifter logs plain pounds: a 135 lb bench, never 135 kg.
+    bench = result.sets[(result.sets["date"] == pd.Timestamp("2023-08-20"))
+                        & (result.sets["exercise"] == "Bench Press (Barbell)")]
+    assert bench["weight_kg"].max() == pytest.approx(235 * LB_TO_KG)
 
 
 # --- hand-made fixtures ---------------------------------------------------------------

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from analyzer.importers.timezone import zone_named
+from analyzer.importers.units import shown_unit
 from analyzer.schema import conform
 
 Units = Literal["kg", "lb"]
@@ -143,6 +144,9 @@ class SourceReport:
     skipped_reasons: Mapping[str, int]
     problems: tuple[Problem, ...]
     notes: tuple[str, ...] = ()  # assumptions worth telling the user (units, date order)
+    #: The unit the lifter logs weights in, for showing them ("kg" or "lb"; None when the
+    #: file has no weights). `weight_kg` stays kilograms; see `importers.units`.
+    weight_unit: str | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -218,6 +222,7 @@ def finish(
     rows: int,
     problems: RowProblems,
     notes: Iterable[str] = (),
+    weight_unit: str | None = None,
 ) -> ImportResult:
     """Conform an importer's frame to the canonical table and build its report.
 
@@ -226,6 +231,10 @@ def finish(
     each format reports them the same way: rows with no date or no exercise name, absurd
     values (see `implausible`) and header lines repeated inside the data are dropped and
     counted per reason, never silently used.
+
+    `weight_unit` is the unit the file's weights were written in when the importer knows
+    it; otherwise the unit shown is chosen from the weights (`units.shown_unit`), with a note
+    when that is pounds.
     """
     path = pd.Categorical.from_codes(np.zeros(len(frame), dtype=np.int8), [str(doc.path)])
     sets = conform(frame.assign(source_file=path))
@@ -247,6 +256,14 @@ def finish(
     if drop.any() or header_rows.size:
         sets = sets[~drop].reset_index(drop=True)
     athletes = tuple(sorted(sets["athlete"].dropna().unique().tolist()))
+    notes = list(notes)
+    if sets["weight_kg"].notna().any():
+        if weight_unit is None:
+            weight_unit = shown_unit(sets["weight_kg"])
+            if weight_unit == "lb":
+                notes.append("weights shown in lb: the file's loads are whole pounds")
+    else:
+        weight_unit = None
     report = SourceReport(
         path=str(doc.path),
         format=format_name,
@@ -258,6 +275,7 @@ def finish(
         skipped_reasons=dict(sorted(problems.reasons.items())),
         problems=tuple(sorted(problems.listed, key=lambda p: p.row)),
         notes=tuple(notes),
+        weight_unit=weight_unit,
     )
     return ImportResult(sets=sets, report=report)
 

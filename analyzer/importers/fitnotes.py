@@ -35,6 +35,7 @@ from analyzer.importers.csvtext import (
     zero_to_nan,
 )
 from analyzer.importers.timezone import split_offsets, to_local
+from analyzer.importers.units import unstated_unit
 
 DATE_FORMATS: tuple[str, ...] = ("%Y-%m-%d", "%Y-%m-%d %H:%M:%S")
 
@@ -68,6 +69,7 @@ class FitNotesImporter:
                                 "Weight")
         raw, bad_weight = to_number(table.column(weight_col or "Weight"))
         unit_col = table.find("Weight Unit")
+        weight_unit: str | None = None  # rows state their own unit
         if unit_col:
             variant = "fitnotes-weight-unit"
             factor = row_unit_factors(table.column(unit_col),
@@ -77,10 +79,11 @@ class FitNotesImporter:
             unit = unit_from_header(weight_col or "")
             variant = {"lb": "fitnotes-lbs", "kg": "fitnotes-kgs"}.get(unit or "", "fitnotes")
             if unit is None:
-                unit = options.units or "kg"
-                notes.append(f"no weight unit in file: read as {unit}"
-                             + (" (use --units lb if logged in pounds)" if not options.units
-                                else ""))
+                unit, note = unstated_unit(
+                    raw, units=options.units, kg_note="no weight unit in file: read as kg "
+                    "(use --units lb if logged in pounds)")
+                notes.append(note)
+            weight_unit = unit
             weight = raw * unit_factor(unit)
         weight = zero_to_nan(weight)
         reps, bad_reps = to_number(table.column("Reps"))
@@ -117,7 +120,7 @@ class FitNotesImporter:
         frame["set_index"] = frame.groupby(["performed_at", "exercise"], sort=False,
                                            dropna=False).cumcount() + 1
         return finish(doc, frame, format_name=variant, rows=len(table), problems=problems,
-                      notes=notes)
+                      notes=notes, weight_unit=weight_unit if weight_unit == "lb" else None)
 
 
 IMPORTER = FitNotesImporter()

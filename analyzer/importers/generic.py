@@ -65,6 +65,7 @@ from analyzer.importers.headers import (
     match_row,
     normalise,
 )
+from analyzer.importers.units import unstated_unit
 from analyzer.schema import LB_TO_KG, SET_TYPE_DTYPE, WARMUP_WORDS
 
 NAME: Final = "generic"
@@ -152,13 +153,15 @@ class GenericImporter:
         problems = RowProblems()
         notes: list[str] = []
         frames: list[pd.DataFrame] = []
+        units: set[str | None] = set()
         rows = 0
         several = len(usable) > 1
         for table, header_row, columns in usable:
             athlete = _default_athlete(table, several, options, doc)
-            frame, n_rows, table_notes, tally = read_table(
+            frame, n_rows, table_notes, tally, unit = read_table(
                 table, header_row, columns, athlete, options, problems
             )
+            units.add(unit)
             if variant == "generic-csv" and table.cells.shape[0] and _writes_decimal_comma(
                 table, header_row, columns, tally
             ):
@@ -172,7 +175,7 @@ class GenericImporter:
             raise _no_dates(doc, usable)
         del grids, located, usable, table, frames  # the cell grids are not needed any more
         return finish(doc, frame, format_name=variant, rows=rows, problems=problems,
-                      notes=_dedupe(notes))
+                      notes=_dedupe(notes), weight_unit="lb" if units == {"lb"} else None)
 
 
 def _writes_decimal_comma(table: Table, header_row: int, columns: Mapping[str, Column],
@@ -319,11 +322,12 @@ def read_table(
     athlete: str,
     options: ImportOptions,
     problems: RowProblems,
-) -> tuple[pd.DataFrame, int, list[str], tuple[int, int] | None]:
+) -> tuple[pd.DataFrame, int, list[str], tuple[int, int] | None, str | None]:
     """One grid below its header into canonical columns (before `finish`), the number of data
-    records read, notes, and the `decimal_tally` of the mapped columns below the header (None
-    when per-set groups were read into new columns). Bad rows are recorded in `problems` and
-    dropped.
+    records read, notes, the `decimal_tally` of the mapped columns below the header (None
+    when per-set groups were read into new columns), and "lb" when every weight is in pounds
+    (stated, or read so by `units.unstated_unit` when no row states a unit). Bad rows are
+    recorded in `problems` and dropped.
 
     Each mapped column is cleaned once into a `Coded` column; numbers, dates and words are
     read from its distinct cells and taken back per row, and name columns stay categorical
@@ -372,6 +376,7 @@ def read_table(
     frame = pd.DataFrame(index=index)
     frame["source_row"] = source_row
     frame["exercise"] = _categorical(coded["exercise"], index)
+    weight_unit: str | None = None
 
     date = coded["date"]
     dates = parse_dates(date.values, weights=date.counts(), tz=options.tz)
@@ -408,8 +413,18 @@ def read_table(
                                         columns["weight"].unit, options, index)
         problems.add_mask("weight not a number", wrong & ~bad, source_row)
         bad |= wrong
-        if (missing & value.notna().to_numpy(bool)).any():
-            notes.append("no weight unit stated; read as kg (use --units lb for pounds)")
+        weighed = value.notna().to_numpy(bool)
+        if (missing & weighed).any():
+            unit, note = unstated_unit(
+                per.value, counts=col.counts(), units=None,
+                kg_note="no weight unit stated; read as kg (use --units lb for pounds)")
+            if unit == "lb" and not (weighed & ~missing).any():  # no row states a unit
+                pounds, weight_unit = missing | pounds, "lb"
+            else:
+                note = "no weight unit stated; read as kg (use --units lb for pounds)"
+            notes.append(note)
+        elif weighed.any() and pounds[weighed].all():
+            weight_unit = "lb"
         frame["weight_kg"] = value.where(~pounds, value * LB_TO_KG) if pounds.any() else value
     rpe = numbers("rpe")
     rir = numbers("rir")
@@ -481,7 +496,7 @@ def read_table(
         order = _order_within(frame)
         frame["set_index"] = frame["set_index"].fillna(order) if "set_index" in frame else order
     frame = frame.drop(columns=["set_no"], errors="ignore")
-    return frame, int((~blank).sum()), notes, tally
+    return frame, int((~blank).sum()), notes, tally, weight_unit
 
 
 class _RowNumbers(NamedTuple):

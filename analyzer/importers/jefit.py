@@ -27,6 +27,7 @@ import pandas as pd
 from analyzer.errors import UnsupportedLayoutError
 from analyzer.importers.base import Document, ImportOptions, ImportResult, RowProblems, finish
 from analyzer.importers.cells import STR_OBJ, as_text, parse_numbers, text_grid, to_kg
+from analyzer.importers.units import unstated_unit
 
 NAME: Final = "jefit"
 SECTION_RE: Final = re.compile(r"^#{3}\s*([A-Za-z][A-Za-z _]*?)\s*#*\s*$")
@@ -103,7 +104,9 @@ class JefitImporter:
         problems.add_mask("weight not a number", ~not_pair & ~reps.bad & weight.bad,
                           sets["source_row"])
         keep = ~(not_pair | reps.bad | weight.bad)
-        unit = options.units or "kg"
+        unit, note = unstated_unit(
+            weight.value[keep], units=options.units,
+            kg_note="JEFIT's export states no weight unit; read as kg (use --units lb for pounds)")
         sets["set_index"] = sets.groupby(level=0).cumcount() + 1
         sets = sets.assign(
             reps=reps.value,
@@ -111,11 +114,9 @@ class JefitImporter:
                             pd.Series(unit, index=sets.index)),
         )[keep].drop(columns=["packed"])
         sets["athlete"] = options.athlete or doc.stem
-        notes = [] if options.units else [
-            "JEFIT's export states no weight unit; read as kg (use --units lb for pounds)"
-        ]
         return finish(doc, sets.reset_index(drop=True), format_name=NAME, rows=len(logs),
-                      problems=problems, notes=notes)
+                      problems=problems, notes=[] if options.units else [note],
+                      weight_unit=unit if unit == "lb" else None)
 
 
 IMPORTER: Final = JefitImporter()

@@ -62,6 +62,7 @@ from analyzer.importers.csvtext import (
 )
 from analyzer.importers.headers import match_row
 from analyzer.importers.timezone import split_offsets, to_local
+from analyzer.importers.units import unstated_unit
 from analyzer.schema import SET_TYPE_WORDS
 
 #: Chinese (zh-CN) export headers -> the English legacy names.
@@ -158,7 +159,7 @@ class StrongImporter:
             label = "Rest Timer" if marker == "rest timer" else "Note"
             problems.add_mask(f"non-set row ({label})", low == marker, lines, listed=False)
 
-        weight, bad_weight = _weights(table, kind, options, notes)
+        weight, bad_weight, weight_unit = _weights(table, kind, options, notes)
         reps, bad_reps = to_number(table.column("Reps"))
         rpe, _ = to_number(table.column("RPE"))
         seconds, _ = to_number(table.column("Seconds"))
@@ -213,7 +214,7 @@ class StrongImporter:
             keys.insert(0, workout_key)
         frame["set_index"] = frame.groupby(keys, sort=False, dropna=False).cumcount() + 1
         return finish(doc, frame, format_name=variant, rows=len(table), problems=problems,
-                      notes=notes)
+                      notes=notes, weight_unit=weight_unit if weight_unit == "lb" else None)
 
 
 def _is_zh(header: list[str]) -> bool:
@@ -291,27 +292,28 @@ def _variant(table: Table) -> str:
 
 
 def _weights(table: Table, variant: str, options: ImportOptions,
-             notes: list[str]) -> tuple[pd.Series, pd.Series]:
-    """Weight in kg and the mask of non-numeric weights, for the variant."""
+             notes: list[str]) -> tuple[pd.Series, pd.Series, str | None]:
+    """Weight in kg, the mask of non-numeric weights, and the unit the file is written in
+    (None when rows state their own units), for the variant. A file that states no unit is
+    read by `units.unstated_unit` (pounds on evidence, with a note)."""
     if variant == "strong-semicolon-unit":
         raw, bad = to_number(table.column("Weight"))
         default = unit_factor(options.units)
         factor = row_unit_factors(table.column("Weight Unit"), default=default)
-        return raw * factor, bad
+        return raw * factor, bad, None
     header_unit = [(h, unit_from_header(h)) for h in table.header
                    if h.lower().startswith("weight") or h.lower() in ("kg", "kgs", "lb", "lbs")]
     stated = [(h, u) for h, u in header_unit if u]
     if stated:
         col, unit = stated[0]
         raw, bad = to_number(table.column(col))
-        return raw * unit_factor(unit), bad
+        return raw * unit_factor(unit), bad, unit
     raw, bad = to_number(table.column("Weight"))
-    unit = options.units or "kg"
-    if options.units is None:
-        notes.append("no weight unit in file: read as kg (use --units lb if logged in pounds)")
-    else:
-        notes.append(f"no weight unit in file: read as {unit} (from --units)")
-    return raw * unit_factor(unit), bad
+    unit, note = unstated_unit(
+        raw, units=options.units,
+        kg_note="no weight unit in file: read as kg (use --units lb if logged in pounds)")
+    notes.append(note)
+    return raw * unit_factor(unit), bad, unit
 
 
 def _distance_m(table: Table, variant: str, options: ImportOptions) -> pd.Series:

@@ -29,6 +29,7 @@ from analyzer.importers.base import (
 )
 from analyzer.importers.cells import as_text, parse_dates, parse_numbers, text_grid, to_kg
 from analyzer.importers.generic import is_default_sheet_name
+from analyzer.importers.units import unstated_unit
 
 NAME: Final = "wide"
 REPS_MARKS: Final = ("r", "reps", "rep", "wdh")
@@ -112,13 +113,16 @@ class WideImporter:
         frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
             columns=["performed_at", "exercise", "source_row", "weight", "reps"]
         )
-        unit = options.units or "kg"
+        unit, note = unstated_unit(
+            frame["weight"], units=options.units,
+            kg_note="this layout states no weight unit; read as kg (use --units lb)")
         if options.units is None and frame["weight"].notna().any():
-            notes.append("this layout states no weight unit; read as kg (use --units lb)")
+            notes.append(note)
         frame["weight_kg"] = to_kg(frame["weight"], pd.Series(unit, index=frame.index))
         frame["athlete"] = options.athlete or doc.stem
         return finish(doc, frame.drop(columns=["weight"]), format_name=variant, rows=rows,
-                      problems=problems, notes=list(dict.fromkeys(notes)))
+                      problems=problems, notes=list(dict.fromkeys(notes)),
+                      weight_unit=unit if unit == "lb" else None)
 
 
 def read_grid(cells: pd.DataFrame, line_numbers: np.ndarray, layout: Layout,

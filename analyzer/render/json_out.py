@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 
 from analyzer.importers.base import SourceReport
+from analyzer.importers.units import AthleteSources, by_athlete
 from analyzer.results import AfterSwaps, Analysis, AthleteResult, Flag, Swap, Week
 
 SCHEMA_VERSION = 1
@@ -36,6 +37,7 @@ def source_dict(s: SourceReport) -> dict[str, Any]:
         "skipped_reasons": dict(s.skipped_reasons),
         "problems": [{"row": p.row, "message": p.message} for p in s.problems],
         "notes": list(s.notes),
+        "weight_unit": s.weight_unit,
     }
 
 
@@ -106,13 +108,16 @@ def days_list(days: pd.DataFrame) -> list[dict[str, Any]]:
     return frame.to_dict("records")
 
 
-def athlete_dict(a: AthleteResult, *, daily: bool = False) -> dict[str, Any]:
+def athlete_dict(a: AthleteResult, *, daily: bool = False,
+                 weight_unit: str | None = None) -> dict[str, Any]:
+    """One athlete; `weight_unit` is the unit the lifter logs in (weights stay kg)."""
     out: dict[str, Any] = {
         "athlete": a.athlete,
         "first_date": _date(a.first_date),
         "last_date": _date(a.last_date),
         "status": a.status,
         "weeks": [week_dict(w) for w in a.weeks],
+        "weight_unit": weight_unit,
     }
     if daily:
         out["days"] = days_list(a.days)
@@ -121,13 +126,15 @@ def athlete_dict(a: AthleteResult, *, daily: bool = False) -> dict[str, Any]:
 
 def analysis_dict(analysis: Analysis, *, daily: bool = False) -> dict[str, Any]:
     """The whole result as plain JSON-ready data."""
+    about = by_athlete(analysis.sources)
     return {
         "schema_version": SCHEMA_VERSION,
         "sources": [source_dict(s) for s in analysis.sources],
         "skipped_files": [{"path": p, "reason": r} for p, r in analysis.skipped_files],
         "duplicate_sets": analysis.duplicate_sets,
         "notes": list(analysis.notes),
-        "athletes": [athlete_dict(a, daily=daily) for a in analysis.athletes],
+        "athletes": [athlete_dict(a, daily=daily, weight_unit=_unit(about, a.athlete))
+                     for a in analysis.athletes],
         "exercises": [
             {
                 "name": e.name,
@@ -143,6 +150,11 @@ def analysis_dict(analysis: Analysis, *, daily: bool = False) -> dict[str, Any]:
             for e in analysis.exercises
         ],
     }
+
+
+def _unit(about: dict[str, AthleteSources], athlete: str) -> str | None:
+    found = about.get(athlete)
+    return found.weight_unit if found is not None else None
 
 
 def to_json(analysis: Analysis, *, daily: bool = False) -> str:
