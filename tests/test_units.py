@@ -146,3 +146,27 @@ def test_real_dericmei_is_pounds_and_kilogram_logs_stay_kilograms() -> None:
     fitbod = read_log(REAL_LOGS / "fitbod" / "chrsilvi_WorkoutExport.csv")
     assert fitbod.report.weight_unit == "lb"
     assert "weights shown in lb: the file's loads are whole pounds" in fitbod.report.notes
+
+
+def test_pdf_shows_pounds_and_says_why(tmp_path: Path) -> None:
+    """The weekly page of a pound log prints its loads in lb and the reading note; the full
+    report prints the note on page 1."""
+    from pypdf import PdfReader
+
+    result = runner.invoke(app, ["report", str(GOLDEN / "strong_legacy_pounds.csv"),
+                                 "--week", "2026-W37", "--out", str(tmp_path), "--quiet"])
+    assert result.exit_code == 0, result.output
+    full = runner.invoke(app, ["report", str(GOLDEN / "strong_legacy_pounds.csv"),
+                               "--out", str(tmp_path), "--quiet"])
+    assert full.exit_code == 0, full.output
+    folder = tmp_path / "strong_legacy_pounds"
+
+    def text(path: Path, page: int = 0) -> str:
+        return " ".join(PdfReader(path).pages[page].extract_text().split())
+
+    week = text(folder / "strong_legacy_pounds-2026-W37.pdf")
+    assert "4 × 5 @ 315 lb" in week and "@ 225 lb" in week and " kg" not in week.split(
+        "How the log was read")[0]
+    for page in (week, text(folder / "strong_legacy_pounds.pdf")):
+        assert "How the log was read: Weights in lb. No weight unit in file: read as lb because" \
+            " its common loads are pound plate math" in page

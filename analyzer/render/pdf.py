@@ -15,7 +15,7 @@ import hashlib
 import io
 import re
 import zlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,6 +49,7 @@ from reportlab.platypus import (
 
 from analyzer.config import Config, load_config
 from analyzer.errors import ConfigError
+from analyzer.importers.units import AthleteSources, by_athlete, format_weight
 from analyzer.outputs import atomic_write_bytes
 from analyzer.render import charts, palette
 from analyzer.render import standing as st
@@ -451,15 +452,18 @@ def _binary_streams() -> Iterator[None]:
 # --- per-athlete report -----------------------------------------------------------------------
 
 
-def athlete_story(result: AthleteResult, config: Config, styles: _Styles) -> list[Flowable]:
+def athlete_story(result: AthleteResult, config: Config, styles: _Styles,
+                  about: AthleteSources | None = None) -> list[Flowable]:
     """The full per-athlete report: verdict and what to change, week table, flag
-    explanations with swaps, charts, and the mobility routine when a week was flagged."""
+    explanations with swaps, charts, and the mobility routine when a week was flagged.
+    `about`: the unit and reading notes of the athlete's files (`_reading_notes`)."""
     story: list[Flowable] = []
     weeks = result.weeks
     flagged = [w for w in weeks if w.status != "ok"]
     story.append(_p(f"Lower-back report: {short_name(result.athlete)}", styles.title))
     story.append(_p(f"Log from {result.first_date:%d %b %Y} to {result.last_date:%d %b %Y}: "
                     f"{st.plural(len(weeks), 'week')}, {len(flagged)} flagged.", styles.small))
+    story.extend(_reading_notes(about, styles))
     story.append(Spacer(1, 6))
     if not weeks:
         story.append(_p("No training weeks in this log.", styles.body))
@@ -517,18 +521,37 @@ def athlete_story(result: AthleteResult, config: Config, styles: _Styles) -> lis
     return story
 
 
-def athlete_report(result: AthleteResult, config: Config | None = None) -> bytes:
+def athlete_report(result: AthleteResult, config: Config | None = None, *,
+                   about: AthleteSources | None = None) -> bytes:
     """One athlete's full report as PDF bytes."""
     config = config or load_config()
-    story = athlete_story(result, config, _styles())
+    story = athlete_story(result, config, _styles(), about)
     pain = pain_text([result.athlete]) if result.has_pain_note else None
     return _build(story, f"Lower-back report: {result.athlete}", pain)
+
+
+# --- how the log was read (units, dates: issue 16, point 3) ---------------------------------
+
+
+def _reading_notes(about: AthleteSources | None, styles: _Styles) -> list[Flowable]:
+    """One small paragraph: the unit weights are shown in and every assumption the importers
+    noted about the athlete's files (units, dates, time zones), so the PDF says what the
+    terminal says. Nothing when nothing is known."""
+    if about is None or (about.weight_unit is None and not about.notes):
+        return []
+    parts = [f"Weights in {about.weight_unit}." if about.weight_unit else ""]
+    parts += [note[:1].upper() + note[1:] + ("" if note.endswith(".") else ".")
+              for note in about.notes]
+    text = "How the log was read: " + " ".join(p for p in parts if p)
+    return [_p(text, styles.small)]
 
 
 # --- weekly report ----------------------------------------------------------------------------
 
 
-def _sessions_table(result: AthleteResult, monday: dt.date, styles: _Styles) -> Table | None:
+def _sessions_table(result: AthleteResult, monday: dt.date, styles: _Styles,
+                    unit: str | None = None) -> Table | None:
+    """The week's lifts per day; weights in `unit` (the lifter's; default kg)."""
     sets = result.sets
     start = pd.Timestamp(monday)
     week = sets.loc[sets["date"].between(start, start + pd.Timedelta(days=6))
@@ -560,7 +583,7 @@ def _sessions_table(result: AthleteResult, monday: dt.date, styles: _Styles) -> 
     for i, r in enumerate(per.to_dict("records"), start=1):
         reps = (f"{r['reps_min']:g}" if r["reps_min"] == r["reps_max"]
                 else f"{r['reps_min']:g}-{r['reps_max']:g}")
-        load = "" if pd.isna(r["kg"]) else f" @ {r['kg']:g} kg"
+        load = "" if pd.isna(r["kg"]) else f" @ {format_weight(r['kg'], unit)}"
         rows.append([
             _p(f"{r['date']:%a %d %b}", styles.cell),
             _p(r["exercise"], styles.cell),
@@ -607,11 +630,13 @@ def _rest_week_items(result: AthleteResult, monday: dt.date, styles: _Styles) ->
     return items
 
 
-def week_page(result: AthleteResult, monday: dt.date, styles: _Styles) -> list[Flowable]:
+def week_page(result: AthleteResult, monday: dt.date, styles: _Styles,
+              about: AthleteSources | None = None) -> list[Flowable]:
     """One page for one athlete and one ISO week (kept to one page by shrinking if needed)."""
     items: list[Flowable] = [
         _p(f"{short_name(result.athlete)}: week {week_label(monday)}", styles.title),
         _p(_span(monday), styles.small),
+        *_reading_notes(about, styles),
         Spacer(1, 4),
     ]
     week = next((w for w in result.weeks if w.start == monday), None)
@@ -627,7 +652,8 @@ def week_page(result: AthleteResult, monday: dt.date, styles: _Styles) -> list[F
     items.extend(_in_progress_note(result, week, status, styles))
     items.append(_figure_image(charts.week_calendar(result, weeks=1, end=monday),
                                width=FRAME_W * 0.9))
-    table = _sessions_table(result, monday, styles)
+    table = _sessions_table(result, monday, styles,
+                            about.weight_unit if about is not None else None)
     if table is not None:
         items.extend([_p("Sessions", styles.h2), table])
     if week.flags:
@@ -670,15 +696,17 @@ def _pain_this_week(result: AthleteResult, monday: dt.date) -> bool:
 
 
 def weekly_report(results: Sequence[AthleteResult], monday: dt.date, *,
-                  keep_going: bool = True) -> bytes:
+                  keep_going: bool = True,
+                  about: Mapping[str, AthleteSources] | None = None) -> bytes:
     """One page per athlete for the ISO week starting `monday`. A page that fails to draw is
-    replaced by a page saying so (with `keep_going`), so one athlete cannot break the others."""
+    replaced by a page saying so (with `keep_going`), so one athlete cannot break the others.
+    `about`: athlete -> the unit and reading notes of their files."""
     styles = _styles()
     story: list[Flowable] = []
     pain_by_page: dict[int, str] = {}
     for page, result in enumerate(sorted(results, key=lambda a: a.athlete), start=1):
         try:
-            story.extend(week_page(result, monday, styles))
+            story.extend(week_page(result, monday, styles, (about or {}).get(result.athlete)))
         except Exception as exc:
             if not keep_going:
                 raise
@@ -919,6 +947,7 @@ def report_jobs(
     config = config or load_config()
     results = sorted(analysis.athletes, key=lambda a: a.athlete)
     folders = charts.athlete_folders(analysis, out_dir)
+    about = by_athlete(analysis.sources)
     monday = parse_week(week) if week else None
     if monday is not None:
         check_week(results, monday)
@@ -934,18 +963,20 @@ def report_jobs(
                     monday: dt.date = monday) -> list[Path]:
                 # This athlete's own page: a failure here is reported (by name) by the runner.
                 return [atomic_write_bytes(target, weekly_report([result], monday,
-                                                                 keep_going=False))]
+                                                                 keep_going=False,
+                                                                 about=about))]
         else:
             target = folder / f"{folder.name}.pdf"
 
             def run(result: AthleteResult = result, target: Path = target) -> list[Path]:
-                return [atomic_write_bytes(target, athlete_report(result, config))]
+                return [atomic_write_bytes(target, athlete_report(
+                    result, config, about=about.get(result.athlete)))]
         links[result.athlete] = f"{folder.name}/{target.name}"
         jobs.append(RenderJob(result.athlete, run))
     if monday is not None and results:
         weekly_target = out_dir / f"weekly-{label}.pdf"
         jobs.append(RenderJob("weekly report", aggregate=True, run=lambda: [
-            atomic_write_bytes(weekly_target, weekly_report(results, monday))]))
+            atomic_write_bytes(weekly_target, weekly_report(results, monday, about=about))]))
     if len(results) > 1:
         roster_target = out_dir / "roster.pdf"
         jobs.append(RenderJob("roster", aggregate=True, run=lambda: [
