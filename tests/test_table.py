@@ -86,3 +86,34 @@ def test_cli_analyze_table(tmp_path: Path) -> None:
                                       "--table", str(target)])
     assert result.exit_code == 0, result.output
     assert openpyxl.load_workbook(target).active.max_row == 1 + 8
+
+
+def test_xlsx_is_formatted_for_reading(tmp_path: Path) -> None:
+    """Widths, frozen header, filter, status cells in the charts' colours, dates as dates
+    (issue 16, point 6)."""
+    import datetime as dt
+
+    from openpyxl import load_workbook
+
+    from analyzer.render import palette
+
+    target = tmp_path / "weeks.xlsx"
+    result = CliRunner().invoke(app, ["analyze", str(STRONG),
+                                      "--no-charts", "--quiet", "--table", str(target)])
+    assert result.exit_code == 0, result.output
+    sheet = load_workbook(target)["weeks"]
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == f"A1:R{sheet.max_row}"
+    assert sheet.column_dimensions["N"].width == 40  # lifts
+    assert sheet.column_dimensions["P"].width == 80  # flag messages
+    header = [c.value for c in sheet[1]]
+    assert header[:4] == ["athlete", "week", "start", "status"] and sheet["A1"].font.b
+    rows = list(sheet.iter_rows(min_row=2))
+    assert isinstance(rows[0][2].value, dt.datetime) and rows[0][2].number_format == "yyyy-mm-dd"
+    seen = set()
+    for row in rows:
+        status = row[3].value
+        seen.add(status)
+        colour = palette.STATUS_COLOURS[status].lstrip("#").upper()
+        assert row[3].fill.fgColor.rgb.endswith(colour)
+    assert {"overuse", "ok"} <= seen

@@ -74,9 +74,27 @@ def weekly_table(analysis: Analysis) -> pd.DataFrame:
     return table
 
 
+#: Column widths in characters (Excel's unit): short codes narrow, text columns wide.
+XLSX_WIDTHS: dict[str, float] = {
+    "athlete": 22, "week": 10, "start": 11, "status": 9, "loaded_days": 18, "lifts": 40,
+    "flags": 28, "flag_messages": 80, "swaps": 60, "status_after_swaps": 12,
+}
+XLSX_NUMBER_WIDTH = 9
+#: Formats of the number columns (the others are General).
+XLSX_FORMATS: dict[str, str] = {
+    "start": "yyyy-mm-dd", "lower_back_load": "0.0", "acwr": "0.00", "monotony": "0.00",
+    "strain": "0.0",
+}
+
+
 def _xlsx_bytes(table: pd.DataFrame) -> bytes:
+    """The table as a workbook people can read at once: column widths, the header frozen
+    and bold with a filter, status cells filled with the charts' status colours
+    (`palette.STATUS_COLOURS`), `start` a real date."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
 
     book = Workbook(write_only=True)
     # Pinned so that the same input gives the same file.
@@ -84,15 +102,38 @@ def _xlsx_bytes(table: pd.DataFrame) -> bytes:
     book.properties.created = dt.datetime(2000, 1, 1)
     book.properties.modified = dt.datetime(2000, 1, 1)
     sheet = book.create_sheet("weeks")
-    sheet.append(COLUMNS)
+    for i, name in enumerate(COLUMNS, start=1):
+        sheet.column_dimensions[get_column_letter(i)].width = XLSX_WIDTHS.get(
+            name, XLSX_NUMBER_WIDTH)
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{len(table) + 1}"
+    fills = {status: PatternFill("solid", fgColor=colour.lstrip("#").upper())
+             for status, colour in palette.STATUS_COLOURS.items()}
+    # White reads on green and vermillion, black on orange (as the charts' labels).
+    fonts = {status: Font(color="000000" if status == "watch" else "FFFFFF", bold=True)
+             for status in fills}
+    header = []
+    for name in COLUMNS:
+        cell = WriteOnlyCell(sheet, value=name)
+        cell.font = Font(bold=True)
+        header.append(cell)
+    sheet.append(header)
+    wrap = Alignment(vertical="top", wrap_text=False)
+    status_columns = {"status", "status_after_swaps"}
     for record in table.to_numpy(dtype=object).tolist():
         cells = []
-        for value in record:
+        for name, value in zip(COLUMNS, record, strict=True):
             if isinstance(value, float) and pd.isna(value):
                 value = None
             cell = WriteOnlyCell(sheet, value=value)
             if isinstance(value, str):
                 cell.data_type = "s"  # never "f": text is text, even after escaping
+            if name in XLSX_FORMATS and value is not None:
+                cell.number_format = XLSX_FORMATS[name]
+            if name in status_columns and value in fills:
+                cell.fill = fills[value]
+                cell.font = fonts[value]
+            cell.alignment = wrap
             cells.append(cell)
         sheet.append(cells)
     buffer = io.BytesIO()
