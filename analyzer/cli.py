@@ -36,6 +36,54 @@ def fail(message: str, code: int = EXIT_USER) -> typer.Exit:
     return typer.Exit(code)
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("backlog")
+    except PackageNotFoundError:  # pragma: no cover - run from a source tree
+        from analyzer import __version__
+
+        return __version__
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"backlog {_version()}")
+        raise typer.Exit(EXIT_OK)
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_print_version, is_eager=True,
+                           help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Flags training weeks that give the lower back no time to recover, and what to change."""
+
+
+def _progress(quiet: bool) -> Any:
+    """Progress on stderr for stages slower than a second (not with --quiet, not when stderr
+    is not a terminal)."""
+    from analyzer.render.progress import StageProgress
+
+    return StageProgress(not quiet and sys.stderr.isatty())
+
+
+def _fail_jobs(failures: list[Any], what: str) -> None:
+    """After the other files were written: one stderr line per athlete whose `what` failed,
+    then exit 2 when every failure is the user's to fix (e.g. a full disk), else 1 (a bug)."""
+    if not failures:
+        return
+    for f in failures:
+        typer.echo(f"backlog: {f.label}: could not write {what}: {f.message}", err=True)
+    bug = any(not f.user_error for f in failures)
+    raise fail(f"{len(failures)} of the {what} could not be written (the others were)"
+               + ("; please report it (BACKLOG_DEBUG=1 shows details)" if bug else ""),
+               EXIT_INTERNAL if bug else EXIT_USER)
+
+
 def handles_errors(func: F) -> F:
     """Turn the package's errors into one stderr line and exit code 2; anything else into one
     line and exit code 1 (set BACKLOG_DEBUG=1 to see the traceback)."""
@@ -297,11 +345,14 @@ def analyze(
         exercise_map=exercise_map,
         config_path=config,
     )
-    result = _run(paths, options, workers, engine, scheduler)
+    progress = _progress(quiet)
+    with progress.stage("Reading and judging the logs"):
+        result = _run(paths, options, workers, engine, scheduler)
     to_stdout = json_out == "-"
     if not quiet and not to_stdout:
         typer.echo(terminal.render(result, weeks=weeks, details=details,
-                                   colour=sys.stdout.isatty()))
+                                   colour=terminal.use_colour(sys.stdout),
+                                   width=terminal.terminal_width()))
     if json_out:
         text = json_render.to_json(result, daily=daily)
         if to_stdout:
@@ -318,9 +369,15 @@ def analyze(
 
         prepare_out_dir(out)
         chart_jobs = charts.chart_jobs(result, out, config=load_config(config))
-        written = [path for paths in run_report_jobs(chart_jobs, workers) for path in paths]
+        chart_failures: list[Any] = []
+        written: list[Path] = []
+        with progress.stage("Writing charts", total=len(chart_jobs)) as advance:
+            for paths_written in run_report_jobs(chart_jobs, workers, failures=chart_failures):
+                written.extend(paths_written)
+                advance()
         if not quiet and not to_stdout and written:
             typer.echo(f"{len(written)} charts written under {out}/")
+        _fail_jobs(chart_failures, "charts")
     if table is not None:
         from analyzer.render.table import write_table
 
@@ -355,8 +412,7 @@ def report(
     tz: TzOpt = None,
     workers: JobsOpt = None,
 ) -> None:
-    """Write PDF reports: one per athlete (or one page per athlete for --week), and a roster
-    worst first when the input holds several athletes."""
+    """Write PDF reports: one per athlete (or one page per athlete for --week), and a roster worst first when the input holds several athletes."""  # noqa: E501 (one paragraph for --help)
     from analyzer.analysis import AnalyzeOptions
     from analyzer.config import load_config
     from analyzer.outputs import prepare_out_dir
@@ -373,23 +429,22 @@ def report(
         exercise_map=exercise_map,
         config_path=config,
     )
-    result = _run(paths, options, workers)
-    prepare_out_dir(out)
+    progress = _progress(quiet)
+    with progress.stage("Reading and judging the logs"):
+        result = _run(paths, options, workers)
+    # Jobs first: a --week outside every log fails here, before the folder is made.
     jobs = pdf.report_jobs(result, out, week=week, config=load_config(config))
+    prepare_out_dir(out)
     written: list[Path] = []
-    done = run_report_jobs(jobs, workers)
-    if quiet or len(jobs) < 2 or not sys.stderr.isatty():
-        for paths_written in done:
+    failures: list[Any] = []
+    with progress.stage("Writing reports", total=len(jobs)) as advance:
+        for paths_written in run_report_jobs(jobs, workers, failures=failures):
             written.extend(paths_written)
-    else:
-        with typer.progressbar(length=len(jobs), label="Writing reports",
-                               file=sys.stderr) as bar:
-            for paths_written in done:
-                written.extend(paths_written)
-                bar.update(1)
+            advance()
     if not quiet:
         for path in written:
             typer.echo(f"Wrote {path}")
+    _fail_jobs(failures, "reports")
 
 
 @app.command()
@@ -509,7 +564,7 @@ def plan(
     typer.echo(terminal.plan_summary(
         check.week, athlete=check.athlete, plan_name=plan_file.name,
         history_weeks=check.history_weeks, fixed_name=str(written) if written else None,
-        colour=sys.stdout.isatty()))
+        colour=terminal.use_colour(sys.stdout), width=terminal.terminal_width()))
 
 
 def main() -> None:  # pragma: no cover - console entry

@@ -33,6 +33,7 @@ from analyzer.errors import BacklogError, EmptyLogError, InputNotFoundError
 from analyzer.importers import Inputs, SkippedFile, check_link, folder_files, read_log
 from analyzer.importers.base import ImportOptions, ImportResult
 from analyzer.merging import merge_sources
+from analyzer.render.jobs import JobFailure, run_job
 from analyzer.results import Analysis, AthleteResult
 from analyzer.tagging import Tagger, load_tagger
 
@@ -256,29 +257,43 @@ def analyze(paths: str | Path | Sequence[str | Path], options: AnalyzeOptions | 
 _REPORTS: list[Any] = []
 
 
-def _report_task(index: int) -> list[Path]:
-    return list(_REPORTS[index].run())
+def _report_task(index: int, keep_going: bool = False) -> list[Path] | JobFailure:
+    return run_job(_REPORTS[index], keep_going)
 
 
-def run_report_jobs(report_jobs: Sequence[Any], jobs: int | None = None) -> Iterator[list[Path]]:
+def _outcome(result: list[Path] | JobFailure,
+             failures: list[JobFailure] | None) -> list[Path]:
+    if isinstance(result, JobFailure):
+        assert failures is not None
+        failures.append(result)
+        return []
+    return result
+
+
+def run_report_jobs(report_jobs: Sequence[Any], jobs: int | None = None, *,
+                    failures: list[JobFailure] | None = None) -> Iterator[list[Path]]:
     """Run `render.jobs.RenderJob`s (anything with `.run() -> list[Path]`) in the pool, yielding
     each job's written paths in job order (for a progress bar).
+
+    With a `failures` list, a job that raises does not stop the others: its `JobFailure` (the
+    job's label, i.e. the athlete, and the error) is appended there and it yields no paths.
 
     Jobs marked `aggregate` (the roster, the weekly report: one PDF over every athlete, the
     longest jobs, listed last) are started first so they do not run alone at the end. Every job
     is submitted at once: a job's result is only its paths, so nothing large waits in memory."""
     jobs = cap_jobs(jobs)
+    keep_going = failures is not None
     if jobs <= 1 or len(report_jobs) < 2 or not can_fork():
         for job in report_jobs:
-            yield list(job.run())
+            yield _outcome(run_job(job, keep_going), failures)
         return
     _REPORTS[:] = list(report_jobs)
     order = sorted(range(len(report_jobs)),
                    key=lambda i: not getattr(report_jobs[i], "aggregate", False))
     try:
         with _pool(jobs) as pool:
-            futures = {i: pool.submit(_report_task, i) for i in order}
+            futures = {i: pool.submit(_report_task, i, keep_going) for i in order}
             for i in range(len(report_jobs)):
-                yield futures[i].result()
+                yield _outcome(futures[i].result(), failures)
     finally:
         _REPORTS.clear()

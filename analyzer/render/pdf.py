@@ -370,7 +370,7 @@ def pain_text(names: Sequence[str]) -> str:
     unique = list(dict.fromkeys(names))
 
     def fits(text: str) -> bool:
-        return pdfmetrics.stringWidth(text, bold, PAIN_MIN_SIZE) <= room
+        return len(_pain_lines(text, bold, PAIN_MIN_SIZE, room)) <= 2
 
     if len(unique) == 1:
         for chars in (NAME_CHARS, 40, 24):
@@ -385,6 +385,17 @@ def pain_text(names: Sequence[str]) -> str:
         return text
     return (f"Pain was noted in the logs of {len(unique)} athletes (\"pain noted\" below): "
             f"{PAIN_ADVICE}")
+
+
+def _pain_lines(text: str, font: str, size: float, room: float) -> list[str]:
+    """`text` broken between words into lines at most `room` points wide."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and pdfmetrics.stringWidth(f"{lines[-1]} {word}", font, size) <= room:
+            lines[-1] += f" {word}"
+        else:
+            lines.append(word)
+    return lines
 
 
 #: The boxed pain line of each page (page number -> text, None for no box).
@@ -404,17 +415,25 @@ def _footer(pain: PainLine) -> Callable[[Canvas, SimpleDocTemplate], None]:
         canvas.drawRightString(PAGE_W - MARGIN, 1.0 * cm, f"page {doc.page}")
         text = pain(doc.page)
         if text:
+            # One line, or two when the names make it long; smaller type only past that.
+            room = FRAME_W - 0.4 * cm
+            size = PAIN_FONT_SIZE
+            lines = _pain_lines(text, bold, size, room)
+            while len(lines) > 2 and size > PAIN_MIN_SIZE:
+                size -= 0.5
+                lines = _pain_lines(text, bold, size, room)
+            lines = lines[:2]
+            leading = size * 1.25
             box_y = 1.45 * cm
+            box_h = 0.6 * cm + leading * (len(lines) - 1)
             canvas.setStrokeColor(colors.HexColor(palette.STATUS_COLOURS["overuse"]))
             canvas.setLineWidth(1.2)
-            canvas.rect(MARGIN, box_y, FRAME_W, 0.6 * cm, stroke=1, fill=0)
-            room = FRAME_W - 0.4 * cm
-            size = min(PAIN_FONT_SIZE,
-                       PAIN_FONT_SIZE * room / pdfmetrics.stringWidth(text, bold,
-                                                                      PAIN_FONT_SIZE))
+            canvas.rect(MARGIN, box_y, FRAME_W, box_h, stroke=1, fill=0)
             canvas.setFont(bold, size)
             canvas.setFillColor(colors.black)
-            canvas.drawString(MARGIN + 0.2 * cm, box_y + 0.2 * cm, text)
+            for i, line in enumerate(lines):
+                canvas.drawString(MARGIN + 0.2 * cm,
+                                  box_y + 0.2 * cm + leading * (len(lines) - 1 - i), line)
         canvas.restoreState()
 
     return draw
@@ -427,7 +446,7 @@ def _build(story: list[Flowable], title: str, pain: str | PainLine | None) -> by
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
         buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=1.5 * cm,
-        bottomMargin=(2.3 if boxed else 1.6) * cm, title=title, author="backlog",
+        bottomMargin=(2.7 if boxed else 1.6) * cm, title=title, author="backlog",
         creator="backlog", producer="backlog", subject="Lower-back training report",
         invariant=1,
     )

@@ -1,30 +1,72 @@
 """Terminal renderer: a plain-text summary a lifter reads in ten seconds.
 
-Returns strings; the CLI decides where they go. Colour is optional ANSI (off when not a TTY).
+Returns strings; the CLI decides where they go. Colour is optional ANSI (off when not a TTY or
+when NO_COLOR is set). Every line fits `width` columns (default 80): long flag, fix and source
+lines are wrapped with a hanging indent. A run over several athletes starts with who needs
+attention, worst first (the same order and words as the roster PDF).
 """
 
 from __future__ import annotations
 
+import os
+import shutil
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TextIO
 
+from analyzer.render import standing as st
 from analyzer.results import Analysis, AthleteResult, Week
+from analyzer.rules import RULES
 
 DAY = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-COLOURS = {"ok": "\x1b[32m", "watch": "\x1b[33m", "overuse": "\x1b[31;1m"}
+COLOURS = {"ok": "\x1b[32m", "watch": "\x1b[33m", "overuse": "\x1b[31;1m",
+           "no data": "\x1b[90m", "info": "\x1b[90m"}
 RESET = "\x1b[0m"
-PLAIN_FLAG = {
-    "consecutive_days": "loaded days in a row",
-    "short_recovery": "too little rest between direct days",
-    "acwr_spike": "load rose fast",
-    "high_monotony": "same load every day",
-    "pain_note": "pain noted",
-}
+PLAIN_FLAG = {r.code: r.label for r in RULES}
+#: Widths the output is wrapped to: the terminal's (or COLUMNS), within these bounds.
+MIN_WIDTH, MAX_WIDTH = 40, 120
+#: Longest athlete name in the attention summary before it is cut with an ellipsis.
+NAME_WIDTH = 24
 
 
-def _status(status: str, colour: bool) -> str:
+def use_colour(stream: TextIO) -> bool:
+    """ANSI colour only on a terminal, and never when NO_COLOR is set (no-color.org)."""
+    return stream.isatty() and not os.environ.get("NO_COLOR")
+
+
+def terminal_width() -> int:
+    """The width to wrap to: COLUMNS, else the terminal's, else 80; kept in 40..120."""
+    return max(MIN_WIDTH, min(shutil.get_terminal_size((80, 24)).columns, MAX_WIDTH))
+
+
+def wrap(text: str, width: int, indent: int = 0, first: int | None = None) -> list[str]:
+    """`text` wrapped to `width` columns: the first line indented `first` (default `indent`)
+    spaces, the others `indent`. Words longer than a line are cut (a path, a long name)."""
+    lead = " " * (indent if first is None else first)
+    return [line.replace(_GLUE, " ") for line in textwrap.wrap(
+        text, width=width, initial_indent=lead, subsequent_indent=" " * indent,
+        break_on_hyphens=False, break_long_words=False)] or [lead]
+
+
+#: Joins the words of a phrase that `wrap` must keep on one line (a swap, "Tue Row -> ...").
+_GLUE = "\x00"
+
+
+def keep_together(phrase: str, width: int) -> str:
+    """`phrase` with its spaces glued, so `wrap` moves it whole to the next line rather than
+    breaking it (only when it fits a line at all)."""
+    return phrase.replace(" ", _GLUE) if len(phrase) <= width else phrase
+
+
+def _paint(text: str, status: str, colour: bool) -> str:
+    return f"{COLOURS[status]}{text}{RESET}" if colour and status in COLOURS else text
+
+
+def _status(status: str, colour: bool, partial: bool = False) -> str:
+    """The status word padded to 7; a week in progress that is ok so far is not painted green."""
     text = f"{status.upper():<7}"
-    return f"{COLOURS[status]}{text}{RESET}" if colour else text
+    return _paint(text, "no data" if partial and status == "ok" else status, colour)
 
 
 def _days(week: Week) -> str:
@@ -32,69 +74,186 @@ def _days(week: Week) -> str:
     return "".join(DAY[i][0] if i in loaded else "." for i in range(7))
 
 
-def sources_summary(analysis: Analysis) -> list[str]:
+def _cut(name: str, width: int) -> str:
+    return name if len(name) <= width else name[:width - 1] + "\u2026"
+
+
+def sources_summary(analysis: Analysis, width: int = 80) -> list[str]:
     lines = []
     for s in analysis.sources:
         skipped = ""
         if s.skipped:
             reasons = ", ".join(f"{n} {r}" for r, n in s.skipped_reasons.items())
-            skipped = f"; skipped {s.skipped} rows ({reasons})"
+            skipped = f"; skipped {st.plural(s.skipped, 'row')} ({reasons})"
         who = ", ".join(s.athletes[:5]) + (" ..." if len(s.athletes) > 5 else "")
-        lines.append(
-            f"Read {Path(s.path).name} [{s.format}]: {s.sets} sets "
-            f"({s.warmup_sets} warm-up) for {who}{skipped}"
-        )
-        lines.extend(f"  note: {n}" for n in s.notes)
+        lines.extend(wrap(
+            f"Read {Path(s.path).name} [{s.format}]: {st.plural(s.sets, 'set')} "
+            f"({s.warmup_sets} warm-up) for {who}{skipped}", width, indent=2, first=0))
+        for n in s.notes:
+            lines.extend(wrap(f"note: {n}", width, indent=4, first=2))
         if s.problems:
             first = "; ".join(f"row {p.row}: {p.message}" for p in s.problems[:3])
-            lines.append(f"  first problems: {first}")
+            lines.extend(wrap(f"first problems: {first}", width, indent=4, first=2))
     for path, reason in analysis.skipped_files:
-        lines.append(f"Skipped {path}: {reason}")
-    lines.extend(f"Note: {n}" for n in analysis.notes)
+        lines.extend(wrap(f"Skipped {path}: {reason}", width, indent=2, first=0))
+    for n in analysis.notes:
+        lines.extend(wrap(f"Note: {n}", width, indent=2, first=0))
     return lines
 
 
+def _latest_words(result: AthleteResult) -> str:
+    """'OVERUSE' or, for a week in progress, 'OVERUSE (2026-W27: week in progress, through
+    Mon, ok so far; 2026-W26 overuse)'."""
+    if not result.weeks:
+        return "no weeks"
+    latest = result.weeks[-1]
+    status = st.week_status(result, latest)
+    if not latest.in_progress:
+        return f"{latest.week} {status.upper()}"
+    text = f"{latest.week} {status.upper()} ({st.progress_note(latest)}, {latest.status} so far"
+    before = st.previous_week(result, latest)
+    if before is not None and status != latest.status:
+        text += f"; {before.week} {before.status}"
+    return text + ")"
+
+
+#: Width of the week table's columns before the flags: "  2026-W35  OVERUSE MTWT...   4
+#: 8.0  0.63  ".
+_TABLE_LEAD = 2 + 9 + 1 + 7 + 1 + 7 + 1 + 3 + 1 + 6 + 1 + 5 + 2
+
+
 def athlete_summary(
-    a: AthleteResult, *, weeks: int = 8, colour: bool = False, details: int = 0
+    a: AthleteResult, *, weeks: int = 8, colour: bool = False, details: int = 0,
+    width: int = 80,
 ) -> list[str]:
     """The week table of the last `weeks` weeks, the flags of the latest `details` flagged
     weeks in full (0 = all), and the fixes of the others."""
     shown = a.weeks[-weeks:] if weeks > 0 else a.weeks
     flagged_total = sum(w.status != "ok" for w in a.weeks)
-    lines = [
-        "",
-        f"== {a.athlete}: {a.first_date} to {a.last_date}, {len(a.weeks)} weeks, "
-        f"{flagged_total} flagged. Latest week: {a.status.upper()}",
-        f"  {'week':<9} {'status':<7} {'days':<7} {'run':>3} {'load':>6} {'ACWR':>5}  flags",
-    ]
+    lines = [""]
+    lines.extend(wrap(
+        f"== {a.athlete}: {a.first_date} to {a.last_date}, {st.plural(len(a.weeks), 'week')}, "
+        f"{flagged_total} flagged. Latest week: {_latest_words(a)}", width, indent=3, first=0))
+    lines.append(f"  {'week':<9} {'status':<7} {'days':<7} {'run':>3} {'load':>6} {'ACWR':>5}  "
+                 "flags")
+    # Flags wrap under their own column; on a very narrow terminal under the week instead.
+    hang = _TABLE_LEAD if width - _TABLE_LEAD >= 20 else 4
     for w in shown:
-        codes = ", ".join(dict.fromkeys(PLAIN_FLAG.get(f.code, f.code) for f in w.flags))
+        codes = st.flag_labels(w.flags, PLAIN_FLAG)
+        if w.in_progress:
+            codes = ", ".join(x for x in (f"so far ({st.progress_note(w)})", codes) if x)
         acwr = f"{w.acwr:.2f}" if w.acwr is not None else "-"
-        lines.append(
-            f"  {w.week:<9} {_status(w.status, colour)} {_days(w):<7} {w.longest_run:>3} "
-            f"{w.lower_back_load:>6.1f} {acwr:>5}  {codes}".rstrip()
-        )
+        lead = (f"  {w.week:<9} {w.status.upper():<7} {_days(w):<7} {w.longest_run:>3} "
+                f"{w.lower_back_load:>6.1f} {acwr:>5}  ")
+        chunks = textwrap.wrap(codes, width - hang, break_on_hyphens=False) if codes else []
+        if hang == _TABLE_LEAD:
+            rows = [lead + (chunks[0] if chunks else ""), *(" " * hang + c for c in chunks[1:])]
+        else:
+            rows = [lead.rstrip(), *(" " * hang + c for c in chunks)]
+        if colour:
+            plain = f"{w.status.upper():<7}"
+            rows[0] = rows[0].replace(plain, _status(w.status, True, w.in_progress), 1)
+        lines.extend(row.rstrip() for row in rows)
     flagged = [w for w in shown if w.flags]
     # The latest flagged weeks in full; earlier ones by their fix only (the JSON and the PDF
     # report hold every message).
     for w in flagged[:-details] if details > 0 else []:
         if w.swaps:
-            lines.append(f"  {w.week} fix: {swap_line(w)}")
+            lines.extend(wrap(f"{w.week} fix: {swap_line(w, width - 8)}", width, indent=6, first=2))
     for w in flagged[-details:] if details > 0 else flagged:
-        lines.append(f"  {w.week} ({w.status}):")
+        lines.append(f"  {w.week} ({w.status}{', so far' if w.in_progress else ''}):")
         for f in w.flags:
-            lines.append(f"    - [{f.severity}] {f.message}")
+            tag = _paint(f"[{f.severity}]", "info", colour) if f.severity == "info" else (
+                f"[{f.severity}]")
+            body = wrap(f"- [{f.severity}] {f.message}", width, indent=6, first=4)
+            body[0] = body[0].replace(f"[{f.severity}]", tag, 1)
+            lines.extend(body)
         if w.swaps:
-            lines.append(f"    fix: {swap_line(w)}")
+            lines.extend(wrap(f"fix: {swap_line(w, width - 10)}", width, indent=9, first=4))
         elif w.status == "overuse":
-            lines.append("    fix: no single swap clears this week; spread the direct lifts "
-                         "at least 48 h apart")
+            lines.extend(wrap("fix: no single swap clears this week; spread the direct lifts "
+                              "at least 48 h apart", width, indent=9, first=4))
     return lines
 
 
-def swap_line(w: Week) -> str:
+def attention_summary(results: Sequence[AthleteResult], *, colour: bool = False,
+                      width: int = 80) -> list[str]:
+    """For several athletes: who needs attention, worst first. Overuse and watch athletes one
+    per line with their latest week, the ok ones by name, who noted pain, and who has no
+    recent log (2+ weeks before the newest log), with their last status."""
+    lines_ = st.standings(results)
+    newest = st.as_of(results)
+    when = f" (newest log {newest:%a %d %b %Y})" if newest else ""
+    out = [""]
+    out.extend(wrap(f"== Who needs attention, each athlete at their latest logged week{when}",
+                    width, indent=3, first=0))
+    out.extend(wrap(st.headline(lines_, chosen_week=False), width, indent=3, first=3))
+    name_w = min(NAME_WIDTH, max((len(s.athlete) for s in lines_), default=4))
+
+    def row(s: st.Standing, indent: int) -> list[str]:
+        week = s.week
+        words = ""
+        if week is not None:
+            words = week.week
+            if week.in_progress:
+                words += f" ({st.progress_note(week)})"
+            flags = st.flag_labels(week.flags, PLAIN_FLAG)
+            before = s.decided_by_week_before
+            if before is not None:
+                flags = ", ".join(x for x in (flags, f"{before.week} {before.status}: "
+                                              f"{st.flag_labels(before.flags, PLAIN_FLAG)}")
+                                  if x)
+            if s.stale:
+                words += f", last logged {s.result.last_date:%d %b %Y}"
+            if flags:
+                words += f": {flags}"
+        lead = " " * indent + f"{s.status.upper():<7}  {_cut(s.athlete, name_w):<{name_w}}  "
+        hang = len(lead) if width - len(lead) >= 24 else indent + 4
+        chunks = textwrap.wrap(words, width - hang, break_on_hyphens=False)
+        if hang == len(lead):
+            rows = [lead + (chunks[0] if chunks else ""), *(" " * hang + c for c in chunks[1:])]
+        else:
+            rows = [lead.rstrip(), *(" " * hang + c for c in chunks)]
+        if colour:
+            rows[0] = rows[0].replace(f"{s.status.upper():<7}", _status(s.status, True), 1)
+        return [r.rstrip() for r in rows]
+
+    current = [s for s in lines_ if not s.stale]
+    stale = [s for s in lines_ if s.stale]
+    for s in current:
+        if s.status in ("overuse", "watch"):
+            out.extend(row(s, 2))
+    fine = [s.athlete for s in current if s.status not in ("overuse", "watch")]
+    if fine:
+        out.extend(wrap(f"ok: {', '.join(fine)}", width, indent=6, first=2))
+    pain = [s for s in lines_ if _pain(s)]
+    if pain:
+        out.extend(wrap("pain noted: " + ", ".join(
+            f"{s.athlete} ({s.week.week if s.week else '-'})" for s in pain), width, indent=6,
+            first=2))
+    if stale:
+        days = st.NO_RECENT_DAYS // 7
+        out.extend(wrap(f"no recent log (nothing in the {days} weeks before the newest "
+                        f"log): {len(stale)}", width, indent=6, first=2))
+        for s in stale:
+            if s.status in ("overuse", "watch"):
+                out.extend(row(s, 4))
+        quiet = [f"{s.athlete} (last {s.result.last_date:%d %b %Y})" for s in stale
+                 if s.status not in ("overuse", "watch")]
+        if quiet:
+            out.extend(wrap(f"ok: {', '.join(quiet)}", width, indent=8,
+                            first=4))
+    return out
+
+
+def _pain(s: st.Standing) -> bool:
+    weeks = [w for w in (s.week, s.decided_by_week_before) if w is not None]
+    return any(f.code == "pain_note" and f.severity != "info" for w in weeks for f in w.flags)
+
+
+def swap_line(w: Week, width: int | None = None) -> str:
     """'Tue Bent Over Row (Barbell) -> Chest Supported Row (Dumbbell); ... — lower back loaded
-    2 days instead of 4'."""
+    2 days instead of 4'. With `width`, each change is kept together for `wrap`."""
     parts = []
     for s in w.swaps:
         day = DAY[s.day.weekday()]
@@ -104,10 +263,12 @@ def swap_line(w: Week) -> str:
             parts.append(f"{day} {s.from_} session -> {DAY[s.move_to.weekday()]}")
         else:
             parts.append(f"{day} {s.reason}")
+    if width is not None:
+        parts = [keep_together(part, width) for part in parts]
     text = "; ".join(parts)
     if w.after_swaps is not None:
         text += (
-            f" — lower back loaded {w.after_swaps.loaded_days} days instead of "
+            f" — lower back loaded {st.plural(w.after_swaps.loaded_days, 'day')} instead of "
             f"{len(w.loaded_days)}"
         )
         if w.after_swaps.status != "ok":
@@ -116,52 +277,67 @@ def swap_line(w: Week) -> str:
 
 
 def plan_summary(week: Week, *, athlete: str, plan_name: str, history_weeks: int,
-                 fixed_name: str | None, colour: bool = False) -> str:
+                 fixed_name: str | None, colour: bool = False, width: int = 80) -> str:
     """`backlog plan`: the planned week's verdict, its flags and the fix."""
-    base = (f"with {history_weeks} weeks of history as the baseline" if history_weeks
-            else "without history (no acute:chronic ratio)")
-    lines = [
-        f"Plan {plan_name} for {athlete}, week {week.week} ({base}): "
-        f"{_status(week.status, colour).strip()}, lower back loaded {len(week.loaded_days)} "
-        f"days ({_days(week)}), longest run {week.longest_run}",
-    ]
-    lines.extend(f"  - [{f.severity}] {f.message}" for f in week.flags)
+    base = (f"with {st.plural(history_weeks, 'week')} of history as the baseline"
+            if history_weeks else "without history (no acute:chronic ratio)")
+    head = wrap(f"Plan {plan_name} for {athlete}, week {week.week} ({base}): "
+                f"{week.status.upper()}, lower back loaded "
+                f"{st.plural(len(week.loaded_days), 'day')} ({_days(week)}), longest run "
+                f"{week.longest_run}", width, indent=2, first=0)
+    if colour:
+        head = [line.replace(f": {week.status.upper()},",
+                             f": {_status(week.status, True).strip()},", 1) for line in head]
+    lines = head
+    for f in week.flags:
+        lines.extend(wrap(f"- [{f.severity}] {f.message}", width, indent=4, first=2))
     if week.swaps:
-        lines.append(f"  fix: {swap_line(week)}")
-        lines.extend(f"    {DAY[s.day.weekday()]} {s.from_}: {s.reason}" for s in week.swaps)
+        lines.extend(wrap(f"fix: {swap_line(week, width - 8)}", width, indent=7, first=2))
+        for s in week.swaps:
+            lines.extend(wrap(f"{DAY[s.day.weekday()]} {s.from_}: {s.reason}", width, indent=6,
+                              first=4))
     elif week.status != "ok":
-        lines.append("  no schedule change within the search bounds clears this week: "
-                     "plan fewer lower-back days")
+        lines.extend(wrap("no schedule change within the search bounds clears this week: "
+                          "plan fewer lower-back days", width, indent=4, first=2))
     if fixed_name:
-        lines.append(f"Fixed plan written to {fixed_name}")
+        lines.extend(wrap(f"Fixed plan written to {fixed_name}", width, indent=2, first=0))
     lines.append("Training guidance, not medical advice.")
     return "\n".join(lines)
 
 
-def unknown_summary(analysis: Analysis) -> list[str]:
+def unknown_summary(analysis: Analysis, width: int = 80) -> list[str]:
     unknown = analysis.unknown_exercises
     if not unknown:
         return []
-    names = ", ".join(f"{e.name} ({e.sets} sets)" for e in unknown[:15])
+    names = ", ".join(f"{e.name} ({st.plural(e.sets, 'set')})" for e in unknown[:15])
     more = f" and {len(unknown) - 15} more" if len(unknown) > 15 else ""
     return [
         "",
-        f"Unknown exercises (not counted as lower-back load): {names}{more}.",
-        "  Tag them with --exercise-map FILE (CSV: name,load_class,coefficient[,canonical]); "
-        "see `backlog exercises NAME` for suggestions.",
+        *wrap(f"Unknown exercises (not counted as lower-back load): {names}{more}.", width,
+              indent=2, first=0),
+        *wrap("Tag them with --exercise-map FILE (CSV: name,load_class,coefficient"
+              "[,canonical]); see `backlog exercises NAME` for suggestions.", width, indent=4,
+              first=2),
     ]
 
 
 def render(analysis: Analysis, *, weeks: int = 8, colour: bool = False, details: int = 0,
-           athletes: Sequence[AthleteResult] | None = None) -> str:
-    """The whole terminal summary."""
-    lines = sources_summary(analysis)
-    for a in athletes if athletes is not None else analysis.athletes:
-        lines.extend(athlete_summary(a, weeks=weeks, colour=colour, details=details))
-    lines.extend(unknown_summary(analysis))
+           athletes: Sequence[AthleteResult] | None = None, width: int = 80) -> str:
+    """The whole terminal summary, every line at most `width` columns: sources read; for
+    several athletes who needs attention, worst first; then each athlete's weeks (in the same
+    order); unknown exercises; the disclaimer."""
+    results = list(athletes if athletes is not None else analysis.athletes)
+    lines = sources_summary(analysis, width)
+    if len(results) > 1:
+        lines.extend(attention_summary(results, colour=colour, width=width))
+        results = [s.result for s in st.standings(results)]
+    for a in results:
+        lines.extend(athlete_summary(a, weeks=weeks, colour=colour, details=details,
+                                     width=width))
+    lines.extend(unknown_summary(analysis, width))
     lines.append("")
     lines.append("Training guidance, not medical advice.")
     if any(a.has_pain_note for a in analysis.athletes):
-        lines.append("Pain was noted in the log: see a physiotherapist or physician if it is "
-                     "sharp, present at rest, or lasts beyond 1-2 weeks.")
+        lines.extend(wrap("Pain was noted in the log: see a physiotherapist or physician if it "
+                          "is sharp, present at rest, or lasts beyond 1-2 weeks.", width))
     return "\n".join(lines)
