@@ -7,8 +7,16 @@ be created, and `os.access` is monkeypatched for the "not writable" branch.
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
+import shutil
+import signal
+import stat
+import subprocess
+import sys
+import threading
+import time
 from pathlib import Path
 
 import openpyxl
@@ -284,3 +292,227 @@ def test_no_temp_files_after_a_normal_run(tmp_path: Path) -> None:
     assert code == 0
     assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")]
     assert os.path.getsize(out / "r.json") > 0
+
+
+# --- issue 17, round 2: targets that are not regular files, inputs, modes -------------------
+
+def _cli(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "analyzer.cli", *args], capture_output=True,
+                          text=True, timeout=timeout, check=False)
+
+
+def test_json_to_dev_null_writes_into_the_device(tmp_path: Path) -> None:
+    before = os.stat("/dev/null")
+    code, text = run_cli("analyze", str(SAMPLE), "--no-charts", "-q", "--json", "/dev/null")
+    assert code == 0, text
+    after = os.stat("/dev/null")
+    assert stat.S_ISCHR(after.st_mode) and after.st_rdev == before.st_rdev
+    assert after.st_ino == before.st_ino
+    assert not [p for p in Path("/dev").iterdir() if p.name.endswith(".tmp")]
+
+
+def test_json_to_dev_stdout_prints_it_and_keeps_the_link() -> None:
+    link = os.readlink("/dev/stdout")
+    done = _cli("analyze", str(SAMPLE), "--no-charts", "-q", "--json", "/dev/stdout")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["schema_version"] == 1
+    assert Path("/dev/stdout").is_symlink() and os.readlink("/dev/stdout") == link
+
+
+def test_json_and_table_into_a_fifo(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    code, text = run_cli("analyze", str(SAMPLE), "--no-charts", "-q", "--json", str(fifo))
+    reader.join(30)
+    assert code == 0, text
+    assert json.loads(received[0])["schema_version"] == 1
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+    # Nobody reading: one clear line at once, not a hang.
+    table = tmp_path / "weeks.csv"
+    os.mkfifo(table)
+    code, text = run_cli("analyze", str(SAMPLE), "--no-charts", "-q", "--table", str(table))
+    assert code == 2 and "weeks.csv: cannot write (no program is reading from it)" in text
+    assert stat.S_ISFIFO(os.stat(table).st_mode)
+
+
+def _log(folder: Path, name: str = "a.csv") -> Path:
+    path = folder / name
+    shutil.copy(SAMPLE, path)
+    return path
+
+
+def test_outputs_that_are_inputs_are_refused(tmp_path: Path) -> None:
+    """Issue 17.2: every spelling of "write the output over an input" exits 2, input intact."""
+    log = _log(tmp_path)
+    (tmp_path / "sub").mkdir()
+    book = tmp_path / "book.xlsx"
+    shutil.copy(SAMPLE.parent / "coach_roster.xlsx", book)
+    plan = tmp_path / "p.csv"
+    plan.write_text("day,exercise,sets,reps\nMon,Squat (Barbell),3,5\n", encoding="utf-8")
+    mapping = tmp_path / "map.csv"
+    mapping.write_text("name,load_class,coefficient\nZercher Squat,indirect,0.6\n",
+                       encoding="utf-8")
+    hard = tmp_path / "hard.csv"
+    os.link(log, hard)
+    attempts = [
+        ("analyze", str(log), "--no-charts", "--json", str(log)),
+        ("analyze", str(log), "--no-charts", "--json", str(tmp_path / "sub" / ".." / "a.csv")),
+        ("analyze", str(log), "--no-charts", "--json", str(tmp_path / "new" / ".." / "a.csv")),
+        ("analyze", str(log), "--no-charts", "--json", str(hard)),
+        ("analyze", str(log), "--no-charts", "--table", str(log)),
+        ("analyze", str(book), "--no-charts", "--table", str(book)),
+        ("analyze", str(tmp_path), "--no-charts", "--json", str(log)),
+        ("analyze", str(log), "--no-charts", "--exercise-map", str(mapping), "--json",
+         str(mapping)),
+        ("exercises", "--from", str(log), "--json", str(log)),
+        ("plan", str(plan), "--json", str(plan), "--no-write"),
+        ("plan", str(plan), "--history", str(log), "--json", str(log), "--no-write"),
+    ]
+    before = {p: p.read_bytes() for p in (log, book, plan, mapping)}
+    for args in attempts:
+        code, text = run_cli(*args)
+        assert code == 2, (args, text)
+        assert re.search(r"--(json|table) would overwrite the input file", text), (args, text)
+        assert {p: p.read_bytes() for p in before} == before, args
+    assert not (tmp_path / "new").exists()
+
+
+def test_atomic_write_refuses_a_protected_input(tmp_path: Path) -> None:
+    log = _log(tmp_path)
+    outputs.protect_inputs([log])
+    try:
+        with pytest.raises(OutputError, match="would overwrite the input file"):
+            atomic_write(tmp_path / "x" / ".." / "a.csv", lambda h: h.write(b"x"))
+    finally:
+        outputs.clear_protected()
+    assert log.read_bytes() == SAMPLE.read_bytes()
+
+
+@pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o027, 0o640), (0o077, 0o600)])
+def test_written_files_get_the_mode_open_would_give(tmp_path: Path, umask: int,
+                                                    mode: int) -> None:
+    old = os.umask(umask)
+    try:
+        out = tmp_path / "out"
+        code, text = run_cli("analyze", str(SAMPLE), "-q", "--out", str(out),
+                             "--json", str(tmp_path / "r.json"),
+                             "--table", str(tmp_path / "t.xlsx"))
+    finally:
+        os.umask(old)
+    assert code == 0, text
+    written = [tmp_path / "r.json", tmp_path / "t.xlsx", *out.rglob("*.png")]
+    assert len(written) > 2
+    assert {stat.S_IMODE(p.stat().st_mode) for p in written} == {mode}
+
+
+def test_rewriting_a_file_keeps_its_mode(tmp_path: Path) -> None:
+    target = tmp_path / "r.json"
+    target.write_text("{}")
+    target.chmod(0o600)
+    atomic_write(target, lambda h: h.write(b"[]"))
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600 and target.read_text() == "[]"
+
+
+def test_writing_through_a_symlink_replaces_the_file_not_the_link(tmp_path: Path) -> None:
+    real = tmp_path / "real.json"
+    real.write_text("{}")
+    link = tmp_path / "link.json"
+    link.symlink_to(real)
+    atomic_write(link, lambda h: h.write(b"[]"))
+    assert link.is_symlink() and real.read_text() == "[]"
+
+
+def test_report_folders_keep_their_athlete(tmp_path: Path) -> None:
+    """Issue 17.12 through the real folder assignment: `Client/A` keeps its folder when
+    `Client*A` joins, and `anna`/`Anna` never share one."""
+    from analyzer.render.charts import athlete_folders
+    from analyzer.results import Analysis
+
+    def folders(names: list[str]) -> dict[str, str]:
+        athletes = tuple(type("A", (), {"athlete": n})() for n in names)
+        analysis = Analysis.__new__(Analysis)
+        object.__setattr__(analysis, "athletes", athletes)
+        return {k: v.name for k, v in athlete_folders(analysis, tmp_path).items()}
+
+    first = folders(["Client/A"])
+    second = folders(["Client/A", "Client*A", "anna", "Anna"])
+    assert second["Client/A"] == first["Client/A"]
+    assert len({v.casefold() for v in second.values()}) == 4
+
+
+def test_athletes_named_like_report_files(tmp_path: Path) -> None:
+    rows = "".join(f"{n},2026-09-0{d},{ex},3,5,100\n"
+                   for n in ("roster.pdf", "weekly-2026-W37.pdf")
+                   for d, ex in ((7, "Back Squat"), (8, "Deadlift"), (9, "Bent-Over Row")))
+    log = tmp_path / "clients.csv"
+    log.write_text("Client,Date,Exercise,Sets,Reps,Weight (kg)\n" + rows, encoding="utf-8")
+    out = tmp_path / "out"
+    for extra in ([], ["--week", "2026-W37"]):
+        code, text = run_cli("report", str(log), "--out", str(out), "-q", *extra)
+        assert code == 0, text
+    assert (out / "roster.pdf").is_file() and (out / "weekly-2026-W37.pdf").is_file()
+    assert (out / "roster.pdf").read_bytes().startswith(b"%PDF")
+    folders = sorted(p.name for p in out.iterdir() if p.is_dir())
+    assert len(folders) == 2 and not any(f.endswith(".pdf") for f in folders)
+
+
+# --- issue 17, round 2: worker processes -----------------------------------------------------
+
+def test_jobs_are_capped_at_the_cores(tmp_path: Path) -> None:
+    from analyzer.parallel import cap_jobs, default_jobs
+
+    assert cap_jobs(10_000) == default_jobs() and cap_jobs(0) == 1 and cap_jobs(None) >= 1
+    result = CliRunner().invoke(app, ["analyze", str(SAMPLE), "--no-charts", "-q",
+                                      "--jobs", "10000"])
+    assert result.exit_code == 0
+    assert f"--jobs 10000 lowered to {default_jobs()}" in result.output
+
+
+def _children(pid: int) -> set[int]:
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.add(int(entry.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists() or os.cpu_count() == 1,
+                    reason="needs Linux /proc and two cores")
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM])
+def test_workers_die_with_their_parent(tmp_path: Path, sig: int) -> None:
+    rows = "".join(f"Client {i},2026-09-{7 + w * 7 + d:02d},{ex},3,5,100\n"
+                   for i in range(24) for w in range(3)
+                   for d, ex in ((0, "Back Squat"), (1, "Deadlift"), (2, "Bent-Over Row")))
+    log = tmp_path / "clients.csv"
+    log.write_text("Client,Date,Exercise,Sets,Reps,Weight (kg)\n" + rows, encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, "-m", "analyzer.cli", "report", str(log), "--out",
+                             str(tmp_path / "out"), "-q", "--jobs", "2"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    workers: set[int] = set()
+    deadline = time.monotonic() + 90
+    while not workers and proc.poll() is None and time.monotonic() < deadline:
+        workers = _children(proc.pid)
+        time.sleep(0.02)
+    assert workers, "no worker process was started"
+    os.kill(proc.pid, sig)
+    proc.wait(30)
+    deadline = time.monotonic() + 15
+    while any(_alive(w) for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not [w for w in workers if _alive(w)], "workers outlived their parent"

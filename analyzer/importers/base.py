@@ -212,6 +212,7 @@ class RowProblems:
 MAX_WEIGHT_KG = 1000.0
 MAX_REPS = 1000.0
 EARLIEST_DATE = pd.Timestamp("1970-01-01")
+MAX_NAME_CHARS = 200
 
 
 def finish(
@@ -248,6 +249,11 @@ def finish(
     no_name = sets["exercise"].isna() | (sets["exercise"].fillna("") == "")
     problems.add_mask("no exercise name", no_name & ~no_date, sets["source_row"])
     drop = no_date | no_name
+    long_name = sets["exercise"].str.len().gt(MAX_NAME_CHARS).fillna(False).astype(bool) & ~drop
+    if long_name.any():  # no lift is called that; matching it would take minutes
+        problems.add(f"exercise name over {MAX_NAME_CHARS} characters",
+                     np.unique(sets.loc[long_name, "source_row"].to_numpy()))
+        drop |= long_name
     for reason, mask in implausible(sets, today=doc.today).items():
         mask = mask & ~drop
         if mask.any():
