@@ -255,6 +255,11 @@ def _advice(week: Week) -> list[str]:
     return [ADVICE[code] for code in dict.fromkeys(f.code for f in week.flags) if code in ADVICE]
 
 
+def _shown_colour(week: Week | None, status: str) -> str:
+    """The colour key of a status: a week in progress that is ok so far is grey, never green."""
+    return "no data" if week is not None and week.in_progress and status == "ok" else status
+
+
 def _week_words(week: Week) -> str:
     """'2026-W40 (28 Sep to 04 Oct 2026)', or for a week the log ends inside '2026-W40 (week in
     progress, through Wed 30 Sep)'."""
@@ -489,8 +494,9 @@ def athlete_story(result: AthleteResult, config: Config, styles: _Styles,
         return story
     latest = weeks[-1]
     status = st.week_status(result, latest)
-    story.append(_status_box(f"Latest week {_week_words(latest)}: {status.upper()}", status,
-                             styles))
+    story.append(_status_box(f"Latest week {_week_words(latest)}: {status.upper()}"
+                             + (" so far" if latest.in_progress and status == "ok" else ""),
+                             _shown_colour(latest, status), styles))
     story.append(Spacer(1, 4))
     story.extend(_in_progress_note(result, latest, status, styles))
     run = f"{latest.longest_run} in a row" if latest.longest_run > 1 else "none in a row"
@@ -666,7 +672,8 @@ def week_page(result: AthleteResult, monday: dt.date, styles: _Styles,
     progress = f" ({st.progress_note(week)})" if week.in_progress else ""
     items.append(_status_box(f"{status.upper()}{progress}: lower back loaded on "
                              f"{st.plural(len(week.loaded_days), 'day')} "
-                             f"({_days_text(week.loaded_days)})", status, styles))
+                             f"({_days_text(week.loaded_days)})",
+                             _shown_colour(week, status), styles))
     items.append(Spacer(1, 4))
     items.extend(_in_progress_note(result, week, status, styles))
     items.append(_figure_image(charts.week_calendar(result, weeks=1, end=monday),
@@ -870,10 +877,13 @@ def _roster_row(line: st.Standing, monday: dt.date | None, target: str | None,
     name: list[Flowable] = [_name_paragraph(line.athlete, ROSTER_WIDTHS[0] - CELL_PAD, styles)]
     if target:
         name.append(_FileLink("open report", target, regular, size=7.5))
-    ink = "#000000" if line.status in ("watch", st.NO_DATA) else "#FFFFFF"
-    status_style = ParagraphStyle(f"status-{line.status}", parent=styles.cell, fontName=bold,
+    colour = _shown_colour(line.week, line.status)
+    ink = "#000000" if colour in ("watch", st.NO_DATA) else "#FFFFFF"
+    status_style = ParagraphStyle(f"status-{colour}", parent=styles.cell, fontName=bold,
                                   fontSize=7.5, textColor=ink)
     status = "NO LOG" if line.status == st.NO_DATA else line.status.upper()
+    if colour != line.status:
+        status += " so far"
     end = monday if monday is not None else (line.week.start if line.week else None)
     spark = _figure_image(charts.sparkline(line.result, weeks=8, end=end),
                           width=FRAME_W - sum(ROSTER_WIDTHS) - 0.2 * cm, dpi=200)
@@ -927,7 +937,7 @@ def roster_report(results: Sequence[AthleteResult], monday: dt.date | None,
                           ("LINEBELOW", (0, i), (-1, i), 0.8, colors.black)])
         try:
             row = _roster_row(line, monday, links.get(line.athlete), styles)
-            colour = line.status
+            colour = _shown_colour(line.week, line.status)
         except Exception as exc:  # one athlete's row never breaks the roster
             row = [_name_paragraph(line.athlete, ROSTER_WIDTHS[0] - CELL_PAD, styles),
                    _p("?", styles.cell), "",
