@@ -197,10 +197,11 @@ _STD_STREAMS = {"/dev/stdout": 1, "/dev/stderr": 2}
 
 def stream_target(target: Path) -> bool:
     """True when `target` must be written to directly rather than replaced by a rename: a
-    standard stream or file descriptor path, anything under /dev or /proc, or an existing
-    non-regular file (character device, FIFO, socket), symlinks followed."""
+    standard stream or file descriptor path (`/dev/stdout`, `/dev/fd/N`, `/proc/self/fd/N`),
+    or an existing non-regular file (character device, FIFO, socket), symlinks followed.
+    (A regular file under /dev, e.g. in /dev/shm, is written atomically like any other.)"""
     text = os.path.abspath(target)
-    if text.startswith(("/dev/", "/proc/")):
+    if text in _STD_STREAMS or _FD_PATH.match(text):
         return True
     try:
         mode = os.stat(target).st_mode
