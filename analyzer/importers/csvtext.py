@@ -118,7 +118,7 @@ def sniff_delimiter(line: str) -> str:
 #: Most columns a text file may have (a workbook sheet: `loading.MAX_COLUMNS`), and most cells
 #: a grid wider than `WIDE_COLUMNS` may hold: checked before the grid is built, since each
 #: column costs far more than its bytes (200,000 columns took 3.8 GB).
-MAX_TEXT_COLUMNS: Final = 10_000
+MAX_TEXT_COLUMNS: Final = 6_000
 WIDE_COLUMNS: Final = 1_000
 MAX_WIDE_CELLS: Final = 5_000_000
 
