@@ -74,4 +74,4 @@ def run(table: pd.DataFrame, config: Config | None = None):
     dosed = model.set_doses(table, config)
     days = model.daily_series(dosed, config)
     weeks = model.weekly_series(days)
-    return dosed, days, weeks, flags.find_flags(days, dosed, weeks, config)
+    return dosed, days, weeks, flags.find_flags(flags.AthleteGrid(days), dosed, config)
