@@ -194,12 +194,13 @@ def fixed_plan(plan: pd.DataFrame, week: Week) -> pd.DataFrame:
             out.loc[rows, "weight"] = ""
         elif s.kind == "reduce":
             rows = on_day & out["exercise"].eq(s.from_)
-            keep = int(s.reason.split(" sets instead of")[0].rsplit(" ", 1)[-1])
+            keep = s.sets_after if s.sets_after is not None else int(
+                out.loc[rows, "sets"].iloc[0])
             out.loc[rows, "change"] = f"was {int(out.loc[rows, 'sets'].iloc[0])} sets"
             out.loc[rows, "sets"] = float(keep)
     for s in week.swaps:
         if s.kind == "move" and s.move_to is not None:
-            rows = dates.eq(s.day)
+            rows = dates.eq(s.day) & out["exercise"].eq(s.from_)
             label = (s.move_to.isoformat() if uses_dates
                      else DAY_LABELS[s.move_to.weekday()])
             was = DAY_LABELS[s.day.weekday()]

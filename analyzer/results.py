@@ -51,6 +51,9 @@ class Swap:
     kind: Literal["substitute", "move", "reduce"]
     reason: str
     clears: tuple[str, ...]
+    #: Working sets of the lift before the change and after it (a reduction keeps fewer).
+    sets_before: int | None = None
+    sets_after: int | None = None
 
 
 @dataclass(frozen=True)

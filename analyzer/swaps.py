@@ -556,6 +556,7 @@ def suggest(block: WeekBlock, codes: Sequence[str]
         Swap(day=(start + pd.Timedelta(days=e.day)).date(), from_=e.exercise, to=e.to,
              move_to=(start + pd.Timedelta(days=e.move_to)).date()
              if e.move_to is not None else None,
-             kind=e.kind, reason=e.reason, clears=clears)
+             kind=e.kind, reason=e.reason, clears=clears, sets_before=e.sets,
+             sets_after=e.keep_sets if e.kind == "reduce" else e.sets)
         for e in chosen.edits)
     return swaps, _after(chosen, note)

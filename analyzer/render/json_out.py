@@ -61,6 +61,8 @@ def swap_dict(s: Swap) -> dict[str, Any]:
         "kind": s.kind,
         "reason": s.reason,
         "clears": list(s.clears),
+        "sets_before": s.sets_before,
+        "sets_after": s.sets_after,
     }
 
 
