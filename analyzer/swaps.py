@@ -146,6 +146,7 @@ class Outcome:
     load: float
     loaded_days: int
     next_overuse: int  # fixable overuse flags of the following week
+    next_flags: int  # fixable flags of the following week
     balance: float  # largest relative change of working sets per primary muscle
 
     @property
@@ -318,11 +319,15 @@ class WeekBlock:
                 continue
             keep = min(lift.sets - 1, max(1, round(lift.sets * REDUCE_TO)))
             out.append(Edit("reduce", lift.day, lift.exercise, keep_sets=keep, sets=lift.sets,
-                            reason=(f"cut {DAY_NAMES[lift.day]} {lift.exercise} from "
-                                    f"{lift.sets} to {keep} sets")))
+                            reason=f"cut {lift.exercise} from {lift.sets} to {keep} sets"))
         return out
 
     # -- judging ---------------------------------------------------------------------------
+
+    def lift_dose(self, e: Edit) -> float:
+        """The week's dose of the lift an edit addresses."""
+        return next((lift.dose for lift in self.lifts
+                     if (lift.day, lift.exercise) == (e.day, e.exercise)), 0.0)
 
     def _lift_rows(self, e: Edit) -> np.ndarray:
         for lift in self.lifts:
@@ -388,16 +393,18 @@ class WeekBlock:
         week = self.offset // WEEK
         flags: list[list[tuple[str, str]]] = [[] for _ in candidates]
         after: list[int] = [0] * len(candidates)
+        after_all: list[int] = [0] * len(candidates)
         for h in hits:
             if h.week == week:
                 flags[h.series].append((h.code, h.severity))
-            elif h.code in FIXABLE and h.severity == "overuse":
-                after[h.series] += 1
+            elif h.code in FIXABLE:
+                after_all[h.series] += 1
+                after[h.series] += h.severity == "overuse"
         span = slice(self.offset, self.offset + WEEK)
         loads = grid.dose[:, span].sum(axis=1)
         loaded = (grid.dose[:, span] >= self.norms["loaded_at"]).sum(axis=1)
         return [Outcome(c, tuple(flags[i]), float(loads[i]), int(loaded[i]), after[i],
-                        self.balance(c)) for i, c in enumerate(candidates)]
+                        after_all[i], self.balance(c)) for i, c in enumerate(candidates)]
 
     def balance(self, edits: Candidate) -> float:
         """Largest relative change of the week's working sets of any primary muscle."""
@@ -463,11 +470,15 @@ class Search:
         return self.volume or o.load >= self.config.swap_min_load_kept * self.base.load - 1e-9
 
     def rank(self, o: Outcome) -> tuple:
-        """Fewest edits, then the preferred kinds, then the most load kept; a move goes as
-        late in the week as the engine allows."""
-        return (len(o.edits), sum(self.order[e.kind] for e in o.edits), round(o.balance, 3),
+        """Fewest edits, then the preferred kinds, then the fewest flags pushed into the next
+        week, the least change of sets per muscle and the most load kept; a move takes the
+        heaviest lift and puts it as late in the week as the engine allows (the seed's
+        "deadlift at the end of the week")."""
+        moved = sum(self.block.lift_dose(e) for e in o.edits if e.kind == "move")
+        return (len(o.edits), sum(self.order[e.kind] for e in o.edits), o.next_flags,
+                round(o.balance, 3),
                 -round(o.load, 3) if not self.volume else round(o.load, 3),
-                -sum(e.move_to or 0 for e in o.edits),
+                -round(moved, 3), -sum(e.move_to or 0 for e in o.edits),
                 tuple((e.day, e.exercise, e.to or "") for e in o.edits))
 
     @staticmethod

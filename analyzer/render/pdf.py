@@ -241,10 +241,9 @@ def swap_lines(week: Week) -> list[str]:
             lines.append(f"Move {s.from_} from {day} to {palette.DAY_NAMES[s.move_to.weekday()]}")
         else:
             lines.append(f"{day}: {s.reason or f'fewer sets of {s.from_}'}")
-    if week.after_swaps is not None and week.swaps:
-        a = week.after_swaps
-        lines.append(f"Effect: lower back loaded {a.loaded_days} days instead of "
-                     f"{len(week.loaded_days)}; the week would be {a.status}.")
+    effect = st.swap_effect(week)
+    if effect:
+        lines.append(f"Effect: {effect}")
     return lines
 
 

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from analyzer.results import SEVERITY_RANK, AthleteResult, Flag, Week, worst
+from analyzer.rules import BY_CODE
 
 DAY_NAMES: tuple[str, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 #: An athlete whose last logged day is this many days (or more) before the newest logged day of
@@ -172,3 +173,23 @@ def headline(lines: Sequence[Standing], *, chosen_week: bool) -> str:
         what = "with no training logged this week" if chosen_week else "with no recent log"
         text += f"; {c['rest']} {what} (listed last)"
     return text + "."
+
+
+def swap_effect(week: Week) -> str:
+    """What the week's swaps achieve, in words shared by the terminal and the PDFs: the flags
+    they clear and the status the week would have, or, when they do not clear it, that this
+    is the single most useful change. '' without swaps."""
+    a = week.after_swaps
+    if a is None or not week.swaps:
+        return ""
+    cleared = [BY_CODE[c].label if c in BY_CODE else c
+               for c in dict.fromkeys(c for s in week.swaps for c in s.clears)]
+    parts = []
+    if cleared:
+        parts.append("clears " + ", ".join(cleared))
+    if a.loaded_days != len(week.loaded_days):
+        parts.append(f"lower back loaded {plural(a.loaded_days, 'day')} instead of "
+                     f"{len(week.loaded_days)}")
+    parts.append(f"the week would be {a.status}")
+    text = "; ".join(parts)
+    return f"{a.note} {text[0].upper()}{text[1:]}." if a.note else f"{text[0].upper()}{text[1:]}."

@@ -252,27 +252,23 @@ def _pain(s: st.Standing) -> bool:
 
 
 def swap_line(w: Week, width: int | None = None) -> str:
-    """'Tue Bent Over Row (Barbell) -> Chest Supported Row (Dumbbell); ... — lower back loaded
-    2 days instead of 4'. With `width`, each change is kept together for `wrap`."""
+    """'Tue Bent Over Row (Barbell) -> Chest Supported Row (Dumbbell); ... — Clears loaded
+    days in a row; the week would be ok.'. With `width`, each change is kept together for `wrap`."""
     parts = []
     for s in w.swaps:
         day = DAY[s.day.weekday()]
         if s.kind == "substitute":
             parts.append(f"{day} {s.from_} -> {s.to}")
         elif s.kind == "move" and s.move_to is not None:
-            parts.append(f"{day} {s.from_} session -> {DAY[s.move_to.weekday()]}")
+            parts.append(f"{day} {s.from_} -> move to {DAY[s.move_to.weekday()]}")
         else:
             parts.append(f"{day} {s.reason}")
     if width is not None:
         parts = [keep_together(part, width) for part in parts]
     text = "; ".join(parts)
-    if w.after_swaps is not None:
-        text += (
-            f" — lower back loaded {st.plural(w.after_swaps.loaded_days, 'day')} instead of "
-            f"{len(w.loaded_days)}"
-        )
-        if w.after_swaps.status != "ok":
-            text += f" (week still {w.after_swaps.status}: {', '.join(w.after_swaps.flags)})"
+    effect = st.swap_effect(w)
+    if effect:
+        text += f" — {effect}"
     return text
 
 
