@@ -7,7 +7,7 @@ Candidate edits, in a coach's order of preference:
 - substitute a lift with a catalog alternative of the same pattern and primary muscle that
   loads the back less (never a protected or competition lift);
 - reduce a lift's working sets to about 60% ("cut Wed deadlift from 5 to 3 sets").
-For a spike or a return week, reductions come first: a coach keeps the lifts and cuts volume.
+For a spike or a return week, only reductions: a coach keeps the lifts and cuts volume.
 
 Every edit counts once (a moved lift, a substituted lift, a reduced lift); at most
 `swap_max_edits` per week. Each candidate week is written into a block of days (the weeks
@@ -539,13 +539,13 @@ def search_week(block: WeekBlock, codes: Sequence[str]) -> tuple[Search, Outcome
     if search.base.clean or not block.lifts:
         return search, None, False
     moves, subs, cuts = block.moves(), block.substitutions(), block.reductions()
-    pools = ([cuts, cuts + moves] if search.volume else [moves, moves + subs])
-    pools.append(moves + subs + cuts)
+    # A spike or a return week keeps its lifts and its days: only volume changes.
+    pools = [cuts] if search.volume else [moves, moves + subs, moves + subs + cuts]
     for pool in pools:
         chosen = search.best(pool)
         if chosen is not None:
             return search, chosen, True
-    return search, search.most_useful(cuts + moves + subs), False
+    return search, search.most_useful(cuts if search.volume else cuts + moves + subs), False
 
 
 def suggest(block: WeekBlock, codes: Sequence[str]
@@ -559,9 +559,12 @@ def suggest(block: WeekBlock, codes: Sequence[str]
         return (), None
     after_codes = {code for code, _ in chosen.flags}
     clears = tuple(c for c in fixable if c not in after_codes)
-    note = "" if clears_week else (
-        f"No change of up to {block.config.swap_max_edits} edits clears this week; this is "
-        "the single most useful change.")
+    if not clears_week:
+        note = (f"No change of up to {block.config.swap_max_edits} edits clears this week; "
+                "this is the single most useful change.")
+    else:
+        left = [rules.BY_CODE[c].label for c, _ in chosen.fixable]
+        note = f"Leaves {', '.join(dict.fromkeys(left))} at watch." if left else ""
     start = block.week_start
     swaps = tuple(
         Swap(day=(start + pd.Timedelta(days=e.day)).date(), from_=e.exercise, to=e.to,
