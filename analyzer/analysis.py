@@ -41,6 +41,14 @@ class AnalyzeOptions:
     exercise_map: Path | None = None
     config_path: Path | None = None
     swaps: bool = True
+    #: Config values set on the command line (`--keep`, `--sport`, `--swaps all`), applied
+    #: over the config file: (key, value) pairs of `Config` fields.
+    overrides: tuple[tuple[str, object], ...] = ()
+
+    def config(self) -> Config:
+        """The model constants in force: the config file (or the packaged defaults) with the
+        command-line overrides."""
+        return replace(load_config(self.config_path), **dict(self.overrides))
 
 
 def _exercise_summaries(tagger: Tagger, sets: pd.DataFrame) -> tuple[ExerciseSummary, ...]:
@@ -379,7 +387,7 @@ def analyze(paths: str | Path | Sequence[str | Path],
     inputs = read_inputs(path_list(paths),
                          options.import_options)
     tagger = load_tagger(options.exercise_map)
-    config = load_config(options.config_path)
+    config = options.config()
     sets, dropped, notes = merge_sources(inputs.results)
     result = analyze_sets(sets, tagger=tagger, config=config,
                           sources=[r.report for r in inputs.results],

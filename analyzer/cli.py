@@ -166,11 +166,45 @@ TzOpt = Annotated[
     typer.Option("--tz", help="Time zone for timestamps that carry a UTC offset (IANA name, "
                  "e.g. America/Chicago; default: this computer's zone)."),
 ]
+KeepOpt = Annotated[
+    str | None,
+    typer.Option("--keep", help="Lifts the swaps never substitute, only move or reduce "
+                 "(comma-separated, e.g. \"Squat (Barbell),Deadlift (Barbell)\")."),
+]
+SportOpt = Annotated[
+    str | None,
+    typer.Option("--sport", help="general, powerlifting or weightlifting: that sport's "
+                 "competition lifts are kept as with --keep (default: the config's sport)."),
+]
+SwapsOpt = Annotated[
+    str,
+    typer.Option("--swaps", help="Weeks that get swaps: recent (each athlete's latest 8), "
+                 "all, or none."),
+]
 JobsOpt = Annotated[
     int | None,
     typer.Option("--jobs", "-j", help="Worker processes for many files or athletes "
                  "(default: all cores; 1 = no pool)."),
 ]
+
+
+def _overrides(keep: str | None, sport: str | None, swaps: str = "recent"
+               ) -> tuple[tuple[str, object], ...]:
+    """Config values given on the command line (`--keep`, `--sport`, `--swaps`)."""
+    from analyzer.config import SPORTS
+
+    out: list[tuple[str, object]] = []
+    if keep:
+        out.append(("keep_lifts", tuple(n.strip() for n in keep.split(",") if n.strip())))
+    if sport is not None:
+        if sport not in SPORTS:
+            raise ConfigError(f"--sport must be one of {', '.join(SPORTS)}, not {sport!r}")
+        out.append(("sport", sport))
+    if swaps not in ("recent", "all", "none"):
+        raise ConfigError(f"--swaps must be recent, all or none, not {swaps!r}")
+    if swaps == "all":
+        out.append(("swap_recent_weeks", 0))
+    return tuple(out)
 
 
 def _import_options(
@@ -320,6 +354,9 @@ def analyze(
         typer.Option("--table", help="Also write the weekly table to FILE.csv or FILE.xlsx."),
     ] = None,
     workers: JobsOpt = None,
+    keep: KeepOpt = None,
+    sport: SportOpt = None,
+    swaps: SwapsOpt = "recent",
     engine: Annotated[
         str, typer.Option("--engine", help="pandas (this machine) or dask (a cluster; needs "
                           "the dask extra, see docs/scaling.md).")
@@ -344,6 +381,8 @@ def analyze(
         import_options=_import_options(athlete, units, fmt, columns, max_mb, max_rows, tz),
         exercise_map=exercise_map,
         config_path=config,
+        swaps=swaps != "none",
+        overrides=_overrides(keep, sport, swaps),
     )
     progress = _progress(quiet)
     with progress.stage("Reading and judging the logs"):
@@ -363,12 +402,11 @@ def analyze(
             if not quiet and not stream_target(target):
                 typer.echo(f"JSON written to {target}")
     if not no_charts:
-        from analyzer.config import load_config
         from analyzer.parallel import run_report_jobs
         from analyzer.render import charts
 
         prepare_out_dir(out)
-        chart_jobs = charts.chart_jobs(result, out, config=load_config(config))
+        chart_jobs = charts.chart_jobs(result, out, config=options.config())
         chart_failures: list[Any] = []
         written: list[Path] = []
         with progress.stage("Writing charts", total=len(chart_jobs)) as advance:
@@ -411,10 +449,12 @@ def report(
     max_rows: MaxRowsOpt = 20_000_000,
     tz: TzOpt = None,
     workers: JobsOpt = None,
+    keep: KeepOpt = None,
+    sport: SportOpt = None,
+    swaps: SwapsOpt = "recent",
 ) -> None:
     """Write PDF reports: one per athlete (or one page per athlete for --week), and a roster worst first when the input holds several athletes."""  # noqa: E501 (one paragraph for --help)
     from analyzer.analysis import AnalyzeOptions
-    from analyzer.config import load_config
     from analyzer.outputs import prepare_out_dir
     from analyzer.parallel import run_report_jobs
     from analyzer.render import pdf
@@ -428,12 +468,14 @@ def report(
         import_options=_import_options(athlete, units, fmt, columns, max_mb, max_rows, tz),
         exercise_map=exercise_map,
         config_path=config,
+        swaps=swaps != "none",
+        overrides=_overrides(keep, sport, swaps),
     )
     progress = _progress(quiet)
     with progress.stage("Reading and judging the logs"):
         result = _run(paths, options, workers)
     # Jobs first: a --week outside every log fails here, before the folder is made.
-    jobs = pdf.report_jobs(result, out, week=week, config=load_config(config))
+    jobs = pdf.report_jobs(result, out, week=week, config=options.config())
     prepare_out_dir(out)
     written: list[Path] = []
     failures: list[Any] = []

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from analyzer.analysis import AnalyzeOptions, exercise_summaries, judge, path_list
-from analyzer.config import Config, load_config
+from analyzer.config import Config
 from analyzer.errors import BacklogError, ConfigError, EmptyLogError, InputNotFoundError
 from analyzer.importers import Inputs, SkippedFile, read_log
 from analyzer.importers.base import ImportOptions, ImportResult, SourceReport
@@ -168,7 +168,7 @@ def analyze_dask(
     for path in paths:
         if not path.exists():
             raise InputNotFoundError("file or folder not found", path=path, hint="check the path")
-    config = load_config(options.config_path)
+    config = options.config()
     tagger = load_tagger(options.exercise_map)
 
     own: list[Any] = []

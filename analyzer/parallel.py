@@ -28,7 +28,7 @@ import pandas as pd
 
 from analyzer.analysis import AnalyzeOptions, analyze_sets, judge, path_list, with_inputs
 from analyzer.analysis import analyze as analyze_sequential
-from analyzer.config import Config, load_config
+from analyzer.config import Config
 from analyzer.errors import BacklogError, EmptyLogError, InputNotFoundError
 from analyzer.importers import Inputs, SkippedFile, check_link, folder_files, read_log
 from analyzer.importers.base import ImportOptions, ImportResult
@@ -240,7 +240,7 @@ def analyze(paths: str | Path | Sequence[str | Path], options: AnalyzeOptions | 
     inputs = read_inputs(paths, options.import_options,
                          jobs if files >= MIN_FILES else 1)
     tagger = load_tagger(options.exercise_map)
-    config = load_config(options.config_path)
+    config = options.config()
     sets, dropped, notes = merge_sources(inputs.results)
     many = sets["athlete"].nunique() >= MIN_ATHLETES
     athletes = (judge_parallel(sets, tagger, config, jobs=jobs, with_swaps=options.swaps)

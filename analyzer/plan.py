@@ -22,7 +22,7 @@ import pandas as pd
 
 from analyzer import outputs
 from analyzer.analysis import AnalyzeOptions, analyze_sets
-from analyzer.config import Config, load_config
+from analyzer.config import Config
 from analyzer.errors import ConfigError, EmptyLogError, OutputError, UnsupportedLayoutError
 from analyzer.importers import check_link, read_inputs
 from analyzer.importers.base import MAX_REPS, MAX_WEIGHT_KG, ImportOptions
@@ -245,7 +245,7 @@ def check_plan(
     week."""
     options = options or AnalyzeOptions()
     tagger = tagger or load_tagger(options.exercise_map)
-    config = config or load_config(options.config_path)
+    config = config or options.config()
     if start is not None and not EARLIEST_PLAN_DAY.date() <= start < LATEST_PLAN_DAY.date():
         raise ConfigError(f"--start {start.isoformat()} is outside "
                           f"{EARLIEST_PLAN_DAY.year}-{LATEST_PLAN_DAY.year - 1}",

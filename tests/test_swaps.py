@@ -208,3 +208,28 @@ def test_model_days_feed_the_grid_in_order() -> None:
     grid = flags.AthleteGrid(days)
     assert grid.grid.dose[0, :len(days)].tolist() == days["dose"].tolist()
     assert grid.grid.valid[0].sum() == len(days)
+
+
+def test_cli_keep_sport_and_swaps_options() -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from analyzer.cli import app
+
+    runner = CliRunner()
+    sample = str(SAMPLES / "strong_lifter.csv")
+    plain = json.loads(runner.invoke(app, ["analyze", sample, "-q", "--json", "-"]).output)
+    moved = [s for w in plain["athletes"][0]["weeks"] for s in w["swaps"]]
+    assert moved and all(s["from"] == "Deadlift (Barbell)" for s in moved)
+    none = json.loads(runner.invoke(app, ["analyze", sample, "-q", "--swaps", "none",
+                                          "--json", "-"]).output)
+    assert not any(w["swaps"] for w in none["athletes"][0]["weeks"])
+    bad = runner.invoke(app, ["analyze", sample, "-q", "--swaps", "some"])
+    assert bad.exit_code == 2 and "--swaps must be recent, all or none" in bad.output
+    bad = runner.invoke(app, ["analyze", sample, "-q", "--sport", "curling"])
+    assert bad.exit_code == 2 and "--sport must be one of" in bad.output
+    kept = json.loads(runner.invoke(app, ["analyze", sample, "-q", "--keep",
+                                          "Bent Over Row (Barbell)", "--json", "-"]).output)
+    assert not any(s["kind"] == "substitute" and s["from"] == "Bent Over Row (Barbell)"
+                   for w in kept["athletes"][0]["weeks"] for s in w["swaps"])
