@@ -46,6 +46,7 @@ class Config:
     break_days: int
     return_weeks: int
     return_fraction: float
+    return_min_loaded_days: int
     pain_followup_days: int
     acute_days: int
     chronic_days: int

@@ -235,7 +235,8 @@ def _return_after_break(d: Derived) -> list[Hit]:
             d.return_weeks[row, week] = True
             load = float(d.week_load[row, week])
             limit = cfg.return_fraction * float(g.usual_week[row])
-            if not g.judged[row, week] or load < limit:
+            if (not g.judged[row, week] or load < limit
+                    or d.loaded_count[row, week] < cfg.return_min_loaded_days):
                 continue
             hits.append(Hit(row, week, "return_after_break", "watch",
                             tuple((np.flatnonzero(d.loaded[row, week * WEEK:(week + 1) * WEEK])
@@ -243,6 +244,7 @@ def _return_after_break(d: Derived) -> list[Hit]:
                 "break_days": int(idle), "return_day": day,
                 "load": round(load, 1), "usual_week": round(float(g.usual_week[row]), 1),
                 "limit": round(limit, 1),
+                "loaded_days": int(d.loaded_count[row, week]),
             }))
     return hits
 
@@ -419,6 +421,7 @@ RULES: Final[tuple[Rule, ...]] = (
          "lifts; build back up over the following weeks.",
          _return_after_break, _return_message,
          lambda h, c: (h.figures["break_days"] >= c.break_days
+                       and h.figures["loaded_days"] >= c.return_min_loaded_days
                        and h.figures["load"] >= h.figures["limit"] - 0.05)),
     Rule("acwr_spike", "load rose fast", True,
          "Bring the week's lower-back volume back toward the last month's level; add load "

@@ -36,6 +36,6 @@ def main(folder: Path) -> None:
 
 
 if __name__ == "__main__":
-    default = os.environ.get("BACKLOG_REAL_LOGS", str(Path(__file__).parents[2] / "shared"
-                                                       / "real_logs"))
+    default = os.environ.get("BACKLOG_REAL_LOGS") or str(
+        Path(__file__).resolve().parents[1].parent / "shared" / "real_logs")
     main(Path(sys.argv[1] if len(sys.argv) > 1 else default))
