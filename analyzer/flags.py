@@ -123,10 +123,11 @@ class _Text:
         for k, name in zip(per["key"].tolist(), per["exercise"].tolist(), strict=True):
             self._lifts.setdefault(k, []).append(str(name))
         region = read_pain(part["notes"].astype("str"), config)["region"].to_numpy(dtype=object)
+        pain = part[region != ""]
         self._notes: dict[tuple[int, bool], str] = {}
         self._pain_lifts: dict[int, list[str]] = {}
-        for k, r, note, name in zip(part["key"].tolist(), region.tolist(),
-                                    part["notes"].tolist(), part["exercise"].tolist(),
+        for k, r, note, name in zip(pain["key"].tolist(), region[region != ""].tolist(),
+                                    pain["notes"].tolist(), pain["exercise"].tolist(),
                                     strict=True):
             if r:
                 back = r != "other"

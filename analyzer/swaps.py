@@ -72,6 +72,15 @@ class SwapContext:
         return out
 
     @cached_property
+    def entries(self) -> dict[str, tuple[str, float, str, str, str]]:
+        """Catalog name -> (load class, coefficient, primary muscle, pattern, alternatives)
+        as plain Python values (the search reads them per edit)."""
+        lookup = self.lookup
+        return {name: (str(c), float(k), str(m), str(p), str(a)) for name, c, k, m, p, a in zip(
+            lookup.index, lookup["load_class"], lookup["coefficient"], lookup["primary_muscle"],
+            lookup["pattern"], lookup["alternatives"], strict=True)}
+
+    @cached_property
     def protected(self) -> frozenset[str]:
         """Lower-cased names never substituted."""
         sport = self.config.sport
@@ -94,19 +103,18 @@ class SwapContext:
         alternatives that keep its pattern and primary muscle and load the back less, in
         catalog order, the first ALTERNATIVES_PER_LIFT."""
         if canonical not in self._alternatives:
-            lookup = self.lookup
+            entries = self.entries
             found: list[tuple[str, float, str]] = []
-            if canonical in lookup.index:
-                entry = lookup.loc[canonical]
-                own = _effective(str(entry["load_class"]), float(entry["coefficient"]))
-                for name in str(entry["alternatives"]).split("|"):
-                    if name not in lookup.index or name == canonical:
+            if canonical in entries:
+                cls, coefficient, muscle, pattern, names = entries[canonical]
+                own = _effective(cls, coefficient)
+                for name in names.split("|"):
+                    if name not in entries or name == canonical:
                         continue
-                    alt = lookup.loc[name]
-                    effective = _effective(str(alt["load_class"]), float(alt["coefficient"]))
-                    if (effective < own and alt["pattern"] == entry["pattern"]
-                            and alt["primary_muscle"] == entry["primary_muscle"]):
-                        found.append((name, effective, str(alt["load_class"])))
+                    alt_cls, alt_coefficient, alt_muscle, alt_pattern, _ = entries[name]
+                    effective = _effective(alt_cls, alt_coefficient)
+                    if effective < own and alt_pattern == pattern and alt_muscle == muscle:
+                        found.append((name, effective, alt_cls))
             self._alternatives[canonical] = tuple(found[:ALTERNATIVES_PER_LIFT])
         return self._alternatives[canonical]
 
@@ -346,7 +354,7 @@ class WeekBlock:
         dose = np.tile(r.dose, (n, 1))
         direct = np.tile(r.direct, (n, 1))
         keep = np.ones((n, m), dtype=bool)
-        lookup = self.context.lookup
+        entries = self.context.entries
         for i, edits in enumerate(candidates):
             for e in edits:
                 rows = self._lift_rows(e)
@@ -355,10 +363,9 @@ class WeekBlock:
                 elif e.kind == "reduce":
                     keep[i, rows] = False
                 elif e.kind == "substitute" and e.to is not None:
-                    alt = lookup.loc[e.to]
-                    coefficient = _effective(str(alt["load_class"]), float(alt["coefficient"]))
-                    dose[i, rows] = coefficient * r.per_coefficient[rows]
-                    direct[i, rows] = alt["load_class"] == "direct"
+                    alt_cls, alt_coefficient, *_ = entries[e.to]
+                    dose[i, rows] = _effective(alt_cls, alt_coefficient) * r.per_coefficient[rows]
+                    direct[i, rows] = alt_cls == "direct"
         inside = keep & (day >= 0) & (day < WEEK)
         slot = (np.arange(n)[:, None] * WEEK + day)[inside]
         week_dose = np.bincount(slot, weights=dose[inside], minlength=n * WEEK)
@@ -409,7 +416,7 @@ class WeekBlock:
     def balance(self, edits: Candidate) -> float:
         """Largest relative change of the week's working sets of any primary muscle."""
         after = Counter(self.muscles_before)
-        lookup = self.context.lookup
+        entries = self.context.entries
         for e in edits:
             rows = self._lift_rows(e)
             working = rows[self.rows.working[rows]] if e.kind != "reduce" else rows
@@ -417,7 +424,7 @@ class WeekBlock:
                 for muscle in self.rows.muscle[working].tolist():
                     after[muscle] -= 1
             elif e.kind == "substitute" and e.to is not None:
-                new = str(lookup.loc[e.to]["primary_muscle"])
+                new = entries[e.to][2]
                 for muscle in self.rows.muscle[working].tolist():
                     after[muscle] -= 1
                     after[new] += 1

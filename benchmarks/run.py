@@ -7,8 +7,8 @@ measures, writing every figure to benchmarks/results.md with the core count and 
   without charts, divided by `pandas.read_csv` of the same file in the same process (best of
   three reads); peak RSS above the process's baseline divided by the read DataFrame's memory
   (deep); and the growth factor from 1M to 10M sets. Each size runs in a fresh process so
-  peaks do not carry over. The swap search is measured separately (`--swaps-size`), because
-  its cost grows with flagged weeks, not sets;
+  peaks do not carry over. Each size runs the default `analyze`, swap search included (each
+  athlete's latest 8 weeks); `--swaps-size` measures one size again without it;
 - tagging 10,000 distinct names (benchmarks/bench_tagging.py's names, fresh tagger);
 - one athlete's full PDF (the sample Strong log);
 - a folder of 200 client exports with every report, via `backlog report DIR --jobs N`;
@@ -291,7 +291,7 @@ def main() -> None:
                         help="fresh-process runs per size; the fastest counts (default 3)")
     parser.add_argument("--full", action="store_true", help="also 10M sets")
     parser.add_argument("--swaps-size", default="100k",
-                        help="size analysed once more with the swap search on ('' = skip)")
+                        help="size analysed once more with the swap search off ('' = skip)")
     parser.add_argument("--clients", type=int, default=200)
     parser.add_argument("--skip", default="", help="comma list: sizes,tagging,pdf,folder,help")
     parser.add_argument("--render", type=Path, help="rewrite results.md from a saved run")
@@ -321,11 +321,13 @@ def main() -> None:
     sizes: dict[str, dict[str, float]] = {}
     if "sizes" not in skip:
         for label in labels:
-            sizes[label] = run_measure(dataset(label), swaps=False, repeat=args.repeat)
+            # What `backlog analyze` runs by default: the swap search included (issue 15).
+            sizes[label] = run_measure(dataset(label), swaps=True, repeat=args.repeat)
             print(label, sizes[label], flush=True)
         if args.swaps_size:
-            sizes[f"{args.swaps_size} with swaps"] = run_measure(dataset(args.swaps_size), True)
-            print("swaps", sizes[f"{args.swaps_size} with swaps"], flush=True)
+            sizes[f"{args.swaps_size} without swaps"] = run_measure(dataset(args.swaps_size),
+                                                                    False)
+            print("no swaps", sizes[f"{args.swaps_size} without swaps"], flush=True)
     report["sizes"] = sizes
     if "tagging" not in skip:
         report["tagging_10k_s"] = bench_tagging()

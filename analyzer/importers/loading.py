@@ -102,7 +102,8 @@ def read_regular_file(path: Path, max_bytes: int) -> bytes:
         if info.st_size > max_bytes:
             raise too_large
         try:
-            raw = handle.read(max_bytes + 1)
+            # The file's size bounds the buffer (never a limit-sized allocation).
+            raw = handle.read(min(info.st_size, max_bytes) + 1)
         except OSError as exc:
             raise NotALogError(f"cannot read the file ({exc.strerror or exc})", path=path,
                                hint="check that you may read it") from exc
