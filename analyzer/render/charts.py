@@ -395,7 +395,8 @@ def weekly_load(
     ax = _axes(fig, left=YLABEL_ROOM, right=RATIO_ROOM, top=TITLE_ROOM, bottom=WEEKLY_BOTTOM)
     x = np.arange(len(shown))
     loads = [w.lower_back_load for w in shown]
-    ax.bar(x, loads, width=0.65, color=[palette.STATUS_COLOURS[w.status] for w in shown],
+    ax.bar(x, loads, width=0.65, color=[palette.STATUS_COLOURS[palette.week_colour_key(w)]
+                                        for w in shown],
            gid="load-bars")
     ax.set_xticks(x, [f"W{w.start.isocalendar().week:02d}\n{w.start:%d %b}" for w in shown])
     ax.set_ylabel("Weekly lower-back dose\n(1 = one all-out deadlift set)")
@@ -420,9 +421,13 @@ def weekly_load(
     ratio_ax.tick_params(axis="y", colors=palette.LINE_BLUE)
     handles = [Patch(facecolor=palette.STATUS_COLOURS[s], label=f"week {s}")
                for s in ("ok", "watch", "overuse")]
+    if any(palette.week_colour_key(w) == "no data" for w in shown):
+        handles.append(Patch(facecolor=palette.STATUS_COLOURS["no data"],
+                             label="in progress, ok so far"))
     handles.append(Patch(facecolor=palette.BAND_FILL, alpha=0.25,
                          label=f"ratio {config.band_low:g}-{config.band_high:g}: steady build"))
-    ax.legend(handles=handles, loc="upper left", ncol=4, fontsize=7.5)
+    ax.legend(handles=handles, loc="upper left", ncol=len(handles), fontsize=7,
+              handlelength=1.2, columnspacing=1.0)
     if not np.isfinite(ratios).any():
         ratio_ax.text(0.99, 0.9, "ratio shown after 4 weeks of history", ha="right",
                       transform=ratio_ax.transAxes, fontsize=7.5, color=palette.LINE_BLUE)
@@ -501,7 +506,7 @@ def sparkline(result: AthleteResult, *, weeks: int = 8, end: dt.date | None = No
     for y in (0, top):
         ax.axhline(y, color="#BBBBBB", linewidth=0.5, linestyle="-" if y == 0 else ":")
     ax.plot(range(len(loads)), loads, color="#555555", linewidth=1.0, gid="spark")
-    colours = [palette.STATUS_COLOURS[w.status] for w in shown]
+    colours = [palette.STATUS_COLOURS[palette.week_colour_key(w)] for w in shown]
     ax.scatter(range(len(loads)), loads, s=10, zorder=3, gid="spark-points",
                facecolors=["white" if w.in_progress else c for w, c in zip(shown, colours,
                                                                             strict=True)],

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from analyzer.results import Week
 from analyzer.rules import RULES
 
 #: Day classes of the week calendar, strongest lower-back load first.
@@ -56,3 +57,9 @@ DAY_NAMES: tuple[str, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 PLAIN_FLAG: Mapping[str, str] = {r.code: r.label for r in RULES}
 
 DOSE_UNIT = "dose (1 = one all-out deadlift set)"
+
+
+def week_colour_key(week: Week) -> str:
+    """The colour key of a week's status: a week in progress that is ok so far is grey
+    ("no data"), never green."""
+    return "no data" if week.in_progress and week.status == "ok" else week.status
