@@ -256,3 +256,34 @@ def test_a_threshold_moves_flags_and_swaps_together(tmp_path: Path) -> None:
     assert "hard_spacing" not in tight.after_swaps.flags
     moved = [s for s in tight.swaps if s.kind == "move"]
     assert all((s.move_to - s.day).days * 24 >= 50 or s.move_to < s.day for s in moved)
+
+
+def test_the_seed_week_is_overuse_in_hevy_form_too(tmp_path: Path) -> None:
+    """The classic week written as a Hevy export (kg header, Hevy's date format) is overuse on
+    both rules, as in the Strong and coach-spreadsheet samples (tests/test_pipeline.py)."""
+    sample = pd.read_csv(Path(__file__).parents[1] / "sample_logs" / "generic_log.csv")
+    date_col = next(c for c in sample.columns if c.lower() == "date")
+    exercise_col = next(c for c in sample.columns if c.lower() == "exercise")
+    reps_col = next(c for c in sample.columns if c.lower() == "reps")
+    weight_col = next(c for c in sample.columns if c.lower().startswith("weight"))
+    when = pd.to_datetime(sample[date_col])
+    start = (when + pd.Timedelta(hours=17, minutes=30)).dt.strftime("%d %b %Y, %H:%M")
+    end = (when + pd.Timedelta(hours=18, minutes=45)).dt.strftime("%d %b %Y, %H:%M")
+    hevy = pd.DataFrame({
+        "title": "Session", "start_time": start, "end_time": end, "description": "",
+        "exercise_title": sample[exercise_col], "superset_id": "", "exercise_notes": "",
+        "set_index": sample.groupby([date_col, exercise_col]).cumcount(),
+        "set_type": "normal", "weight_kg": sample[weight_col], "reps": sample[reps_col],
+        "distance_km": "", "duration_seconds": "", "rpe": "",
+    })
+    path = tmp_path / "workouts.csv"
+    hevy.to_csv(path, index=False)
+    result = analyze(path, AnalyzeOptions(swaps=False))
+    assert result.sources[0].format.startswith("hevy")
+    weeks = {w.week: w for w in result.athletes[0].weeks}
+    for label in ("2026-W33", "2026-W34", "2026-W35", "2026-W36"):
+        codes = {f.code: f.severity for f in weeks[label].flags}
+        assert codes.get("consecutive_days") == "overuse", (label, codes)
+        assert codes.get("hard_spacing") == "overuse", (label, codes)
+    assert all(not any(f.code in rules.FIXABLE for f in weeks[w].flags)
+               for w in ("2026-W37", "2026-W38", "2026-W39"))
