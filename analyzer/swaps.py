@@ -523,8 +523,10 @@ class Search:
                    if self.badness(o) < base and o.next_overuse <= self.base.next_overuse]
         if not options:
             return None
-        return min(options, key=lambda o: (self.badness(o)[:2],
-                                           _VOLUME_ORDER[o.edits[0].kind], self.rank(o)))
+        # The biggest improvement: fewest flags left, then fewest loaded days, then the most
+        # load taken off (the largest cut of the heaviest lift), reductions first on ties.
+        return min(options, key=lambda o: (self.badness(o), _VOLUME_ORDER[o.edits[0].kind],
+                                           self.rank(o)))
 
 
 def _normal(edits: Sequence[Edit]) -> Candidate:

@@ -193,3 +193,13 @@ def swap_effect(week: Week) -> str:
     parts.append(f"the week would be {a.status}")
     text = "; ".join(parts)
     return f"{a.note} {text[0].upper()}{text[1:]}." if a.note else f"{text[0].upper()}{text[1:]}."
+
+
+def advice_without_swaps(week: Week) -> str:
+    """For a flagged week without proposed swaps (older than the weeks searched, or nothing
+    helps): the advice of its worst schedule flag, from its rule; '' when it has none."""
+    fixable = [f for f in week.flags if f.code in BY_CODE and BY_CODE[f.code].fixable]
+    if not fixable:
+        return ""
+    worst_flag = max(fixable, key=lambda f: SEVERITY_RANK[f.severity])
+    return BY_CODE[worst_flag.code].advice

@@ -170,9 +170,9 @@ def athlete_summary(
             lines.extend(body)
         if w.swaps:
             lines.extend(wrap(f"fix: {swap_line(w, width - 10)}", width, indent=9, first=4))
-        elif w.status == "overuse":
-            lines.extend(wrap("fix: no single swap clears this week; spread the direct lifts "
-                              "at least 48 h apart", width, indent=9, first=4))
+        elif st.advice_without_swaps(w):
+            lines.extend(wrap(f"advice: {st.advice_without_swaps(w)}", width, indent=12,
+                              first=4))
     return lines
 
 
@@ -292,9 +292,9 @@ def plan_summary(week: Week, *, athlete: str, plan_name: str, history_weeks: int
         for s in week.swaps:
             lines.extend(wrap(f"{DAY[s.day.weekday()]} {s.from_}: {s.reason}", width, indent=6,
                               first=4))
-    elif week.status != "ok":
-        lines.extend(wrap("no schedule change within the search bounds clears this week: "
-                          "plan fewer lower-back days", width, indent=4, first=2))
+    elif st.advice_without_swaps(week):
+        lines.extend(wrap(f"advice: {st.advice_without_swaps(week)}", width, indent=10,
+                          first=2))
     if fixed_name:
         lines.extend(wrap(f"Fixed plan written to {fixed_name}", width, indent=2, first=0))
     lines.append("Training guidance, not medical advice.")
