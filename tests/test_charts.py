@@ -99,7 +99,7 @@ def test_calendar_rows_are_the_last_weeks_requested(lifter) -> None:
     assert min(cells) == f"cell-{dt.date(2026, 9, 21).isoformat()}"
 
 
-def test_daily_bars_are_the_daily_doses_and_threshold_is_half_a_direct_day(lifter) -> None:
+def test_daily_bars_are_the_daily_doses_against_the_loaded_and_hard_day_lines(lifter) -> None:
     config = load_config()
     fig = charts.daily_load(lifter, weeks=12, config=config)
     ax = fig.axes[0]
@@ -113,9 +113,23 @@ def test_daily_bars_are_the_daily_doses_and_threshold_is_half_a_direct_day(lifte
     np.testing.assert_allclose(centres, date2num(dosed["date"].to_numpy()))
     tue = list(dosed["date"].dt.date).index(FIRST_MONDAY + dt.timedelta(days=1))
     assert bars[tue].get_facecolor() == to_rgba(palette.CLASS_COLOURS["direct"])
-    limit = [ln for ln in ax.get_lines() if ln.get_gid() == "threshold"][0]
-    expected = config.short_recovery_fraction * lifter.days["direct_reference"].iloc[0]
-    assert limit.get_ydata()[0] == pytest.approx(expected)
+    # The lifter's own thresholds, from the daily doses: a loaded day reaches 0.4 x the median
+    # day of at least 0.75, a hard direct session 0.5 x the median direct day of at least 0.75.
+    dose, direct = lifter.days["dose"].to_numpy(), lifter.days["direct_dose"].to_numpy()
+    loaded_at = max(config.loaded_fraction * np.median(dose[dose >= config.min_loaded_dose]),
+                    config.min_loaded_dose)
+    hard_at = max(config.hard_fraction * np.median(direct[direct >= config.hard_floor]),
+                  config.hard_floor)
+    assert (config.loaded_fraction, config.hard_fraction) == (0.4, 0.5)
+    assert config.min_loaded_dose == config.hard_floor == 0.75
+    assert config.min_loaded_dose < loaded_at < hard_at  # both relative, and told apart
+    lines = {ln.get_gid(): ln for ln in ax.get_lines()}
+    for gid, level, label in (("loaded-line", loaded_at, "loaded day"),
+                              ("threshold", hard_at, "hard direct session")):
+        line = lines[gid]
+        assert line.get_ydata() == pytest.approx([level, level])  # horizontal, across the axes
+        assert line.get_label() == f"{label} ({level:.1f})"
+    assert "carried-line" not in lines
     recovery = [ln for ln in ax.get_lines() if ln.get_gid() == "recovery-line"][0]
     np.testing.assert_allclose(recovery.get_ydata(), lifter.days["recovery_state"].to_numpy())
     assert "Lower-back dose" in ax.get_ylabel()
@@ -128,8 +142,14 @@ def test_weekly_bars_match_week_loads_and_status_colours(lifter) -> None:
     bars = [p for p in ax.patches if p.get_gid() == "load-bars"]
     assert [b.get_height() for b in bars] == pytest.approx(
         [w.lower_back_load for w in lifter.weeks])
+    # Finished weeks in their status colour; the log's last week, in progress and ok so far,
+    # in grey, never green.
+    *finished, latest = lifter.weeks
+    assert latest.in_progress and latest.status == "ok"
+    assert not any(w.in_progress for w in finished)
     assert [b.get_facecolor() for b in bars] == [
-        to_rgba(palette.STATUS_COLOURS[w.status]) for w in lifter.weeks]
+        *(to_rgba(palette.STATUS_COLOURS[w.status]) for w in finished),
+        to_rgba(palette.STATUS_COLOURS["no data"])]
     ratio_ax = fig.axes[1]
     line = [ln for ln in ratio_ax.get_lines() if ln.get_gid() == "acwr-line"][0]
     expected = [np.nan if w.acwr is None else w.acwr for w in lifter.weeks]

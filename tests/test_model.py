@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from analyzer.config import load_config
-from analyzer.model import iso_week_label, set_effort, trailing_max
-from tests.modelkit import DEADLIFT, LEG_PRESS, SQUAT, run, tagged
+from analyzer.model import iso_week_label, set_doses, set_effort, trailing_max
+from tests.modelkit import DEADLIFT, LEG_PRESS, ROW, SQUAT, run, tagged
 
 CONFIG = load_config()
 
@@ -21,21 +21,41 @@ def test_effort_from_rpe_uses_reps_in_reserve() -> None:
     assert effort.tolist() == pytest.approx([0.8, 0.65])
 
 
-def test_effort_without_rpe_is_relative_to_recent_best_e1rm() -> None:
-    table = tagged([("2026-09-07", *DEADLIFT, 1, np.nan), ("2026-09-14", *DEADLIFT, 1, np.nan)])
-    table.loc[0, ["weight_kg", "reps"]] = [150.0, 5.0]  # e1RM 175
-    table.loc[1, ["weight_kg", "reps"]] = [120.0, 5.0]  # e1RM 140 -> 140/175 = 0.8
+def rir_effort(best: float, weight: float, reps: float) -> float:
+    """The documented effort of a set without RPE: Epley gives the reps the trailing best
+    e1RM allows at this weight, best = weight x (1 + max_reps / 30); the reps in reserve are
+    max_reps - reps = 30 x (best - e1RM) / weight; each counts `estimated_per_rir`."""
+    max_reps = 30 * (best / weight - 1)
+    return max(CONFIG.floor, 1 - CONFIG.estimated_per_rir * (max_reps - reps))
+
+
+def test_effort_without_rpe_is_from_reps_in_reserve_under_the_recent_best_e1rm() -> None:
+    table = tagged([("2026-09-07", *DEADLIFT, 1, np.nan), ("2026-09-14", *DEADLIFT, 1, np.nan),
+                    ("2026-09-21", *DEADLIFT, 1, np.nan)])
+    table["weight_kg"] = [150.0, 120.0, 60.0]  # x 5 reps: e1RM 175, 140, 70
     effort = set_effort(table, CONFIG)
-    assert effort.tolist() == pytest.approx([1.0, 0.8])
+    # 175 allows 120 kg for 30 x (175/120 - 1) = 13.75 reps: 8.75 in reserve, effort
+    # 1 - 0.05 x 8.75 = 0.5625; at 60 kg, 82.5 - 5 = 77.5 in reserve: the floor.
+    assert CONFIG.estimated_per_rir == 0.05 and CONFIG.floor == 0.3
+    assert effort.tolist() == pytest.approx([1.0, 0.5625, 0.3])
+    assert effort.tolist() == pytest.approx([rir_effort(175, 150, 5), rir_effort(175, 120, 5),
+                                             rir_effort(175, 60, 5)])
+    # An RPE, where logged, wins over the estimate.
+    table["rpe"] = [np.nan, 9.0, np.nan]
+    assert set_effort(table, CONFIG).tolist() == pytest.approx([1.0, 0.9, 0.3])
 
 
-def test_effort_falls_back_to_one_and_scales_by_set_type() -> None:
-    table = tagged([("2026-09-07", *DEADLIFT, 3, np.nan)])
-    table["weight_kg"] = np.nan  # bodyweight: no e1RM
-    table["set_type"] = pd.Categorical(["warmup", "normal", "failure"],
+def test_effort_without_weight_or_rpe_is_bodyweight_effort_and_scales_by_set_type() -> None:
+    table = tagged([("2026-09-07", *DEADLIFT, 4, np.nan)])
+    table["weight_kg"] = [np.nan, np.nan, np.nan, 100.0]  # bodyweight sets, then a weighted set
+    table["reps"] = [10.0, 10.0, 10.0, np.nan]  # ... without reps (a timed hold): a full set
+    table["set_type"] = pd.Categorical(["warmup", "normal", "failure", "normal"],
                                        categories=table["set_type"].cat.categories)
     effort = set_effort(table, CONFIG)
-    assert effort.tolist() == pytest.approx([CONFIG.warmup_fraction, 1.0, CONFIG.failure_factor])
+    bodyweight = CONFIG.bodyweight_effort
+    assert effort.tolist() == pytest.approx([bodyweight * CONFIG.warmup_fraction, bodyweight,
+                                             bodyweight * CONFIG.failure_factor, 1.0])
+    assert effort.tolist() == pytest.approx([0.0, 0.4, 0.46, 1.0])
 
 
 def test_best_e1rm_is_per_lift_by_catalog_name_and_window_ends_are_included() -> None:
@@ -43,14 +63,16 @@ def test_best_e1rm_is_per_lift_by_catalog_name_and_window_ends_are_included() ->
     start = pd.Timestamp("2026-01-05")
     table = tagged([(start, *DEADLIFT, 1, np.nan),
                     (start + pd.Timedelta(days=window), *DEADLIFT, 1, np.nan),
-                    (start + pd.Timedelta(days=window + 1), *DEADLIFT, 1, np.nan)])
-    table["weight_kg"] = [150.0, 120.0, 120.0]  # e1RM 175, 140, 140 (5 reps)
+                    (start + pd.Timedelta(days=window + 1), *DEADLIFT, 1, np.nan),
+                    (start + pd.Timedelta(days=window), *SQUAT, 1, np.nan)])
+    table["weight_kg"] = [150.0, 120.0, 120.0, 120.0]  # e1RM 175, 140, 140, 140 (5 reps)
     # Spelled differently but tagged as the same catalog lift: one trailing best.
-    table["exercise"] = pd.Series(["Deadlift (Barbell)", "Conventional Deadlift", "Deadlift"],
-                                  dtype="str")
+    table["exercise"] = pd.Series(["Deadlift (Barbell)", "Conventional Deadlift", "Deadlift",
+                                   "Squat (Barbell)"], dtype="str")
     effort = set_effort(table, CONFIG)
-    # Day `window` still sees the 175 (both ends count); day window + 1 does not.
-    assert effort.tolist() == pytest.approx([1.0, 0.8, 1.0])
+    # Day `window` still sees the 175 (both ends count): 8.75 reps in reserve; day window + 1
+    # does not, and the squat never did (another lift).
+    assert effort.tolist() == pytest.approx([1.0, 0.5625, 1.0, 1.0])
 
 
 @pytest.mark.parametrize("time_ordered", [False, True])
@@ -78,6 +100,61 @@ def test_daily_dose_is_coefficient_times_effort_summed() -> None:
     monday = days[days["date"] == "2026-09-07"].iloc[0]
     assert monday["dose"] == pytest.approx(4 * 1.0 + 5 * 0.6)
     assert monday["direct_sets"] == 4 and monday["indirect_sets"] == 5
+
+
+def test_dose_is_coefficient_times_effort_times_dose_units() -> None:
+    swing, erg = ("Kettlebell Swing", "direct", 0.45), ("Rowing (Machine)", "indirect", 0.2)
+    table = tagged([("2026-09-07", *swing, 4), ("2026-09-07", *erg, 3), ("2026-09-07", *ROW, 1)])
+    table["dose_per"] = ["rep"] * 4 + ["minute"] * 3 + ["set"]
+    table["reps"] = [25.0, 1.0, 100.0, np.nan, np.nan, np.nan, np.nan, 5.0]
+    table["duration_s"] = [np.nan] * 4 + [1200.0, 60.0, np.nan, 1200.0]
+    table["rpe"] = [10.0, 10.0, 10.0, 10.0, 8.0, 10.0, 10.0, 10.0]
+    dose = set_doses(table, CONFIG)["dose"].tolist()
+    assert (CONFIG.rep_dose_reps, CONFIG.minute_dose_seconds, CONFIG.max_dose_units) == (
+        10, 600, 3.0)
+    assert dose == pytest.approx([
+        0.45 * 2.5,  # 25 reps / 10
+        0.45 * 0.2,  # 1 rep: at least 0.2 units
+        0.45 * 3.0,  # 100 reps: at most 3 units
+        0.45,  # no rep count: one set
+        0.2 * 0.8 * 2.0,  # 20 minutes / 10 at RPE 8
+        0.2 * 0.2,  # one minute: 0.2 units
+        0.2,  # no duration: one set
+        0.7,  # a lift dosed per set ignores its duration
+    ])
+
+
+def test_each_athletes_norms_set_their_loaded_and_hard_days() -> None:
+    # Deadlift 4 sets (dose 4, direct 4) Mon and Thu, squat 3 sets (1.8) Tue, rows 1 set (0.7,
+    # under both floors) Sat, every week for three weeks: typical day = median(4, 1.8, 4) = 4,
+    # typical direct = 4, usual week = 4 + 1.8 + 4 + 0.7 = 10.5.
+    sessions = []
+    for monday in ("2026-09-07", "2026-09-14", "2026-09-21"):
+        start = pd.Timestamp(monday)
+        sessions += [(start, *DEADLIFT, 4), (start + pd.Timedelta(days=1), *SQUAT, 3),
+                     (start + pd.Timedelta(days=3), *DEADLIFT, 4),
+                     (start + pd.Timedelta(days=5), *ROW, 1)]
+    table = pd.concat([tagged(sessions, athlete="A"),
+                       tagged([("2026-09-08", *SQUAT, 1)], athlete="B")], ignore_index=True)
+    _, days, _, _ = run(table)
+    a = days[days["athlete"] == "A"]
+    first = a.iloc[0]
+    assert (first["typical_day"], first["typical_direct"], first["usual_week"]) == \
+        pytest.approx((4.0, 4.0, 10.5))
+    # loaded_at = max(0.4 x 4, 0.75) = 1.6; hard_at = max(0.5 x 4, 0.75) = 2;
+    # heavy_at = max(0.9 x 4, 0.75) = 3.6: the squat day is loaded, the row day is not.
+    assert (first["loaded_at"], first["hard_at"], first["heavy_at"]) == pytest.approx(
+        (1.6, 2.0, 3.6))
+    assert a["loaded"].tolist()[:7] == [True, True, False, True, False, False, False]
+    assert a["has_direct"].tolist()[:7] == [True, False, False, True, False, False, False]
+    # The deadlifts are logged at 18:00; the squat day has no direct set.
+    assert a["direct_hour"].iloc[0] == 18.0 and math.isnan(a["direct_hour"].iloc[1])
+    # B's one squat set (0.6) is under every floor: the absolute floors stand in.
+    b = days[days["athlete"] == "B"].iloc[0]
+    assert np.isnan(b["typical_day"]) and np.isnan(b["typical_direct"])
+    assert (b["loaded_at"], b["hard_at"], b["heavy_at"], b["usual_week"]) == pytest.approx(
+        (CONFIG.min_loaded_dose, CONFIG.hard_floor, CONFIG.hard_floor, CONFIG.min_loaded_dose))
+    assert not days.loc[days["athlete"] == "B", "loaded"].any()
 
 
 def test_calendar_covers_whole_iso_weeks_including_empty_ones() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from pathlib import Path
 
 import numpy as np
@@ -11,6 +12,7 @@ import pytest
 from pypdf import PdfReader
 from typer.testing import CliRunner
 
+from analyzer import rules
 from analyzer.analysis import analyze, analyze_sets
 from analyzer.cli import app
 from analyzer.errors import ConfigError
@@ -54,17 +56,24 @@ def test_athlete_report_pages_and_words(lifter) -> None:
 
 
 def test_chart_pages_embed_the_charts_pixels(lifter) -> None:
-    # The charts page holds the daily, weekly and sources charts as RGB images whose pixels
-    # are the charts' own, and each image keeps its chart's aspect on the page.
+    # The charts page draws the daily, weekly and sources charts, in that order, as RGB images
+    # whose pixels are the charts' own, and each image keeps its chart's aspect on the page.
+    # The order is the page's drawing order (its content stream), not the order of its image
+    # resources: the PDF lists those by name, and a chart's name is a hash of its pixels.
     reader = PdfReader(io.BytesIO(pdf.athlete_report(lifter)))
-    images = reader.pages[-1].images
+    page = reader.pages[-1]
+    by_name = {image.name.rsplit(".", 1)[0]: image for image in page.images}
+    drawn = re.findall(r"([\d.]+) 0 0 ([\d.]+) 0 0 cm\s*/(\S+) Do",
+                       page.get_contents().get_data().decode("latin-1"))
     figures = [charts.daily_load(lifter), charts.weekly_load(lifter), charts.load_sources(lifter)]
-    assert len(images) == len(figures)
-    for image, fig in zip(images, figures, strict=True):
+    assert len(drawn) == len(by_name) == len(figures)
+    for (width, height, name), fig in zip(drawn, figures, strict=True):
         expected = np.asarray(charts.pixels(fig))[..., :3]
-        got = np.asarray(image.image.convert("RGB"))
+        got = np.asarray(by_name[name].image.convert("RGB"))
         assert got.shape == expected.shape
         assert np.array_equal(got, expected)
+        w_in, h_in = fig.get_size_inches()
+        assert float(height) / float(width) == pytest.approx(h_in / w_in, rel=1e-4)
 
 
 def test_pain_note_puts_the_boxed_line_on_every_page(roster) -> None:
@@ -81,7 +90,17 @@ def test_latest_flagged_week_says_what_to_change() -> None:
     first = _pages(pdf.athlete_report(result))[0]
     assert "OVERUSE" in first
     advice = first.split("What to change")[1]
-    assert "Bent Over Row" in advice or "Break the run" in advice
+    # The fix lines are the week's own swaps: the lift, where it goes, the flags it clears.
+    week = result.weeks[-1]
+    assert week.swaps
+    for swap in week.swaps:
+        assert swap.from_ in advice
+        if swap.to:
+            assert swap.to in advice
+        if swap.move_to:
+            assert (f"from {rules.DAY_NAMES[swap.day.weekday()]} to "
+                    f"{rules.DAY_NAMES[swap.move_to.weekday()]}") in advice
+        assert swap.clears and all(rules.BY_CODE[c].label in advice for c in swap.clears)
 
 
 def test_reports_are_byte_reproducible(lifter, roster) -> None:
