@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from analyzer import flags as flagging
-from analyzer import model, rules, swaps
+from analyzer import model, swaps
 from analyzer.config import Config, load_config
 from analyzer.importers import Inputs, read_inputs
 from analyzer.importers.base import ImportOptions, SourceReport
@@ -194,9 +194,8 @@ def judge(
         return ()
     dosed = model.set_doses(tag_sets(sets, tagger), config)
     days = model.daily_series(dosed, config)
-    weeks = model.weekly_series(days)
+    weeks = model.weekly_series(days, config)
     grid = flagging.AthleteGrid(days)
-    weeks["acwr"] = _week_ratios(grid, weeks, config)
     with _gc_paused():
         flag_rows = flagging.find_flags(grid, dosed, config)
         flag_objs_by_week = _flags_by_week(flag_rows)
@@ -210,18 +209,6 @@ def judge(
     with _gc_paused():
         return _results(weeks, week_athlete, week_ns, flag_objs_by_week, swapped,
                         _ByAthlete(days), sets_by_athlete)
-
-
-def _week_ratios(grid: flagging.AthleteGrid, weeks: pd.DataFrame, config: Config
-                 ) -> np.ndarray:
-    """The acute:chronic ratio the rules judge each week of `weeks` on (NaN: undefined)."""
-    ratio = rules.week_ratio(grid.grid, config)
-    series = weeks["athlete"].map({n: i for i, n in enumerate(grid.names)}).to_numpy(
-        dtype="int64")
-    start = np.array([np.datetime64(d, "D") for d in grid.starts], dtype="datetime64[D]")
-    column = ((weeks["week_start"].to_numpy(dtype="datetime64[D]") - start[series])
-              // np.timedelta64(7, "D")).astype("int64")
-    return ratio[series, column]
 
 
 def _swaps_by_week(

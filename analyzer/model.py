@@ -127,6 +127,9 @@ def set_effort(tagged: pd.DataFrame, config: Config) -> pd.Series:
         window = np.timedelta64(config.e1rm_window_days, "D")
         e1rm = e1rm[rows]
         best = trailing_max(e1rm, groups[rows], at[rows], window)
+        # Sets stamped with the same time (apps that stamp the workout's start) are one
+        # moment: each sees the best of all of them, whatever their row order.
+        best = pd.Series(best).groupby([groups[rows], at[rows]]).transform("max").to_numpy()
         reserve = 30.0 * (best - e1rm) / weight[rows]
         effort[rows] = 1.0 - config.estimated_per_rir * reserve
         del groups
@@ -451,13 +454,13 @@ def iso_week_label(dates: pd.Series) -> pd.Series:
     ).astype("str")
 
 
-def weekly_series(days: pd.DataFrame) -> pd.DataFrame:
+def weekly_series(days: pd.DataFrame, config: Config) -> pd.DataFrame:
     """Per athlete and ISO week: sets, lower-back load, loaded days, longest run within the
-    week, the acute:chronic ratio (mean acute / mean chronic load over the week's days with a
-    valid ratio), monotony and strain (Foster
-    1998: mean / SD of the 7 daily doses; strain = weekly load x monotony)."""
-    d = days[["athlete", "date", "loaded", "sets", "direct_sets", "indirect_sets", "dose",
-              "acute", "chronic", "acwr"]]
+    week, the acute:chronic ratio (the week's load / (7 x the chronic EWMA at the previous
+    Sunday), null before `min_history_days` of history or below `acwr_min_chronic`: the ratio
+    the `acwr_spike` rule judges, `rules.week_ratio` being its twin on the grid), monotony and
+    strain (Foster 1998: mean / SD of the 7 daily doses; strain = weekly load x monotony)."""
+    d = days[["athlete", "date", "loaded", "sets", "direct_sets", "indirect_sets", "dose"]]
     d["week_start"] = d["date"] - pd.to_timedelta(d["date"].dt.day_of_week, unit="D")
     # Longest run of loaded days inside the week.
     key = [d["athlete"], d["week_start"]]
@@ -466,11 +469,11 @@ def weekly_series(days: pd.DataFrame) -> pd.DataFrame:
         "sum"
     )
     d["run_len"] = run_len.where(d["loaded"], 0)
-    # The weekly ratio averages the acute and chronic loads over the week's seven days: a value
-    # read on one day swings with where that day falls in the training week.
-    valid = d["acwr"].notna()
-    d["acute_valid"] = d["acute"].where(valid)
-    d["chronic_valid"] = d["chronic"].where(valid)
+    # The chronic load and its history on the day before each day (each athlete's calendar
+    # starts on a Monday, so on Mondays: the previous Sunday; 0 before the first day).
+    by_athlete = days.groupby("athlete", sort=False)
+    d["chronic_before"] = by_athlete["chronic_now"].shift(1, fill_value=0.0)
+    d["history_before"] = by_athlete["history_days"].shift(1, fill_value=0)
     grouped = d.groupby(["athlete", "week_start"], sort=True)
     weeks = grouped.agg(
         sets=("sets", "sum"),
@@ -481,12 +484,14 @@ def weekly_series(days: pd.DataFrame) -> pd.DataFrame:
         longest_run=("run_len", "max"),
         mean_dose=("dose", "mean"),
         sd_dose=("dose", "std"),
-        acute=("acute_valid", "mean"),
-        chronic=("chronic_valid", "mean"),
+        chronic_before=("chronic_before", "first"),
+        history_before=("history_before", "first"),
     ).reset_index()
-    weeks["acwr"] = weeks["acute"] / weeks["chronic"]
+    defined = ((weeks["history_before"] >= config.min_history_days)
+               & (weeks["chronic_before"] >= config.acwr_min_chronic))
+    weeks["acwr"] = (weeks["lower_back_load"] / (7.0 * weeks["chronic_before"])).where(defined)
     sd = weeks["sd_dose"]
     weeks["monotony"] = (weeks["mean_dose"] / sd).where(sd > 1e-9)
     weeks["strain"] = weeks["lower_back_load"] * weeks["monotony"]
     weeks["week"] = iso_week_label(weeks["week_start"])
-    return weeks.drop(columns=["mean_dose", "sd_dose", "acute", "chronic"])
+    return weeks.drop(columns=["mean_dose", "sd_dose", "chronic_before", "history_before"])

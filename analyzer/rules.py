@@ -14,6 +14,7 @@ with their sources.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final, Protocol
@@ -136,6 +137,22 @@ class Derived:
         return np.where(defined, value, np.nan), defined
 
 
+def shown_above(value: float, limit: float) -> float:
+    """`value` rounded to as few decimals (2 to 4) as keep it above `limit`, so a message
+    never states a figure equal to its limit ("1.75, above 1.75")."""
+    for places in (2, 3, 4):
+        if round(value, places) > limit:
+            return round(value, places)
+    return value
+
+
+def shown_below(value: float, places: int = 1) -> float:
+    """`value` rounded down to `places` decimals (a gap of 35.96 h under a 36 h limit reads
+    35.9 h, never 36 h)."""
+    scale = 10 ** places
+    return math.floor(value * scale) / scale
+
+
 def _pairs_by_week(series: np.ndarray, week: np.ndarray) -> list[np.ndarray]:
     """Positions of equal (series, week) runs (inputs sorted by series, then week)."""
     if not len(series):
@@ -165,7 +182,7 @@ def _hard_spacing(d: Derived) -> list[Hit]:
         row, first, second = int(s[k]), int(c1[k]), int(c2[k])
         hits.append(Hit(row, int(week[k]), "hard_spacing", "overuse" if severe.any() else "watch",
                         tuple(sorted({*c1[idx].tolist(), *c2[idx].tolist()})), {
-            "gap_hours": round(float(gap[k]), 1),
+            "gap_hours": shown_below(float(gap[k])),
             "limit_hours": cfg.spacing_overuse_hours if severe.any()
             else cfg.spacing_watch_hours,
             "first_day": first, "second_day": second,
@@ -258,7 +275,8 @@ def _acwr_spike(d: Derived) -> list[Hit]:
     for row, week in zip(*np.nonzero(hit), strict=True):
         loaded = np.flatnonzero(d.loaded[row, week * WEEK:(week + 1) * WEEK]) + week * WEEK
         hits.append(Hit(int(row), int(week), "acwr_spike", "watch", tuple(loaded.tolist()), {
-            "ratio": round(float(ratio[row, week]), 2), "limit": cfg.acwr_watch,
+            "ratio": shown_above(float(ratio[row, week]), cfg.acwr_watch),
+            "limit": cfg.acwr_watch,
             "load": round(float(d.week_load[row, week]), 1),
             "chronic_week": round(float(WEEK * d.chronic_before[row, week]), 1),
             "usual_week": round(float(g.usual_week[row]), 1),
@@ -343,7 +361,7 @@ def _consecutive_message(f: Mapping[str, Any], t: DayText, s: int) -> str:
 
 
 def _acwr_message(f: Mapping[str, Any], t: DayText, s: int) -> str:
-    return (f"This week's lower-back load {f['load']:.1f} is {f['ratio']:.2f} times the "
+    return (f"This week's lower-back load {f['load']:.1f} is {f['ratio']:g} times the "
             f"recent weekly average {f['chronic_week']:.1f} (above {f['limit']:g}) over "
             f"{plural(f['loaded_days'], 'loaded day')}. A warning sign, not a prediction.")
 

@@ -73,5 +73,5 @@ def run(table: pd.DataFrame, config: Config | None = None):
     config = config or load_config()
     dosed = model.set_doses(table, config)
     days = model.daily_series(dosed, config)
-    weeks = model.weekly_series(days)
+    weeks = model.weekly_series(days, config)
     return dosed, days, weeks, flags.find_flags(flags.AthleteGrid(days), dosed, config)

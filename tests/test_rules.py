@@ -177,6 +177,15 @@ def test_the_engines_chronic_ewma_equals_the_models_pandas_ewm() -> None:
     np.testing.assert_array_equal(history[0], days["history_days"].to_numpy())
 
 
+def test_the_weekly_ratio_of_the_model_is_the_one_the_rule_judges() -> None:
+    sessions = typical_weeks(8) + week_of("2026-03-02", {0: [DEADLIFT], 1: [ROW], 3: [SQUAT],
+                                                         5: [DEADLIFT]})
+    _, days, weeks, _ = run(tagged(sessions))
+    ratio = rules.week_ratio(flags.AthleteGrid(days).grid, CONFIG)[0]
+    np.testing.assert_allclose(weeks["acwr"].to_numpy(), ratio, rtol=1e-9, equal_nan=True)
+    assert np.isfinite(ratio).sum() >= 5  # defined from the fifth week on
+
+
 # -- the figures of every flag satisfy its rule and appear in its message -------------------
 
 
