@@ -137,11 +137,15 @@ def _dataset_report(path: Path, sets: Any) -> tuple[SourceReport, pd.Series]:
         (sets["set_type"].astype("str") == "warmup").sum(),
         sets["athlete"].unique(),
     )
+    from analyzer.importers.units import shown_unit
+
+    # The unit the lifter's weights read in, from the first rows (as importers sample).
+    weights = sets["weight_kg"].head(20_000, npartitions=-1, compute=True)
     report = SourceReport(
         path=str(path), format="parquet-canonical",
         athletes=tuple(sorted(str(a) for a in athletes)),
         rows=int(rows), sets=int(rows), warmup_sets=int(warmups), skipped=0,
-        skipped_reasons={}, problems=(),
+        skipped_reasons={}, problems=(), weight_unit=shown_unit(weights.dropna()),
     )
     return report, counts
 
