@@ -129,13 +129,16 @@ def bounded_map(fn: Callable[[T], R], items: Iterable[T], jobs: int) -> Iterator
 
 # --- reading -----------------------------------------------------------------------------------
 
-def _read_task(task: tuple[Path, ImportOptions]) -> ImportResult | str:
-    """One file: its import result, or the error message (re-raised by the parent)."""
+def _read_task(task: tuple[Path, ImportOptions]) -> ImportResult | BacklogError:
+    """One file: its import result, or its error (raised by the parent for a file named
+    directly, listed as skipped for a file of a folder). Errors pickle with their fields, so
+    a file is read once whether it runs in a worker or here."""
     path, options = task
     try:
         return read_log(path, options)
     except BacklogError as exc:
-        return exc.message
+        exc.__traceback__ = None  # its frames would keep the file's tables alive
+        return exc
 
 
 def folder_logs(folder: Path) -> list[Path]:
@@ -166,7 +169,7 @@ def read_inputs(paths: Sequence[Path], options: ImportOptions, jobs: int) -> Inp
     results: list[ImportResult] = []
     found: dict[Path, int] = {}
     listed: dict[Path, int] = {}
-    for (path, opts, folder), outcome in zip(tasks, outcomes, strict=True):
+    for (path, _, folder), outcome in zip(tasks, outcomes, strict=True):
         if folder is not None:
             listed[folder] = listed.get(folder, 0) + 1
         if isinstance(outcome, ImportResult):
@@ -174,9 +177,9 @@ def read_inputs(paths: Sequence[Path], options: ImportOptions, jobs: int) -> Inp
             if folder is not None:
                 found[folder] = found.get(folder, 0) + 1
         elif folder is None:
-            read_log(path, opts)  # raises the file's own error, as the sequential path does
+            raise outcome  # the file's own error, as the sequential path raises it
         else:
-            skipped.append(SkippedFile(str(path), outcome))
+            skipped.append(SkippedFile(str(path), outcome.message))
     for folder, count in listed.items():
         if not found.get(folder):
             raise EmptyLogError(f"no workout log found among {count} file(s) in the folder",

@@ -120,3 +120,51 @@ def test_fits_columns_needs_every_named_header(tmp_path: Path) -> None:
     doc = load(_unrecognised(tmp_path), ImportOptions())
     assert GENERIC.fits_columns(doc, {"date": "When", "exercise": "Lift done"})
     assert not GENERIC.fits_columns(doc, {"date": "When", "exercise": "Lift"})
+
+
+def test_the_guess_judges_a_bounded_number_of_distinct_columns(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file of thousands of unknown columns costs at most MAX_GUESSED_COLUMNS column
+    judgements (columns with the same cells are judged once), and the guess is the one the
+    first columns give; named headers are matched in every column."""
+    import pandas as pd
+
+    from analyzer.importers import mapping
+
+    calls: list[int] = []
+    real = mapping._column_shares
+
+    def counting(cells: pd.Series) -> tuple[float, float, float]:
+        calls.append(len(cells))
+        return real(cells)
+
+    monkeypatch.setattr(mapping, "_column_shares", counting)
+    # 5,000 columns holding "1" (the bad-input corpus file): one judgement.
+    same = pd.DataFrame([[f"c{i}" for i in range(5000)], ["1"] * 5000])
+    assert mapping.guess_columns(same) == {"reps": "c0"}
+    assert len(calls) == 1
+    # 5,000 different columns: the first MAX_GUESSED_COLUMNS are judged.
+    calls.clear()
+    body = [[f"x{r}-{i}" if i % 2 else str(i % 90 + r) for i in range(5000)] for r in range(6)]
+    wide = pd.DataFrame([[f"c{i}" for i in range(5000)], *body])
+    found = mapping.guess_columns(wide)
+    assert len(calls) == mapping.MAX_GUESSED_COLUMNS
+    first = wide.iloc[:, :mapping.MAX_GUESSED_COLUMNS]
+    assert found == mapping.guess_columns(first) == {"exercise": "c1", "reps": "c0"}
+    # A header the synonym table knows is found far beyond the bound.
+    named = wide.copy()
+    named.iloc[0, 4000] = "Date"
+    named.iloc[1:, 4000] = "2026-09-07"
+    assert mapping.guess_columns(named)["date"] == "Date"
+
+
+def test_a_repeated_column_gives_the_first_copy() -> None:
+    """Columns are judged once per distinct cells; of two equal columns the first is taken."""
+    import pandas as pd
+
+    from analyzer.importers.mapping import guess_columns
+
+    head = pd.DataFrame([["a", "b", "c", "d"],
+                         ["2026-09-07", "Squat", "5", "2026-09-07"],
+                         ["2026-09-08", "Row", "8", "2026-09-08"]])
+    assert guess_columns(head) == {"date": "a", "exercise": "b", "reps": "c"}

@@ -142,3 +142,42 @@ def test_cli_analyze_charts_in_the_pool_are_the_same_files(tmp_path: Path) -> No
         outs[jobs] = {p.relative_to(out): p.read_bytes() for p in sorted(out.rglob("*.png"))}
     assert len(outs["1"]) == 4 * 3  # four charts for each of the roster's three athletes
     assert outs["1"] == outs["2"]
+
+
+def test_a_named_file_that_fails_is_read_once(tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """The file's own error is raised from the one read (not from a second read just to
+    raise it), in this process and from a worker, and is the sequential path's error."""
+    from analyzer.errors import BacklogError
+    from analyzer.importers import read_inputs as read_sequential
+
+    bad = tmp_path / "stock_prices.csv"
+    bad.write_text("Ticker,Open,Close\nACME,1.0,2.0\n", encoding="utf-8")
+    with pytest.raises(BacklogError) as sequential:
+        read_sequential([bad], load_options())
+    reads: list[Path] = []
+    real_read_log = parallel.read_log
+
+    def counting(path: Path, options: object) -> object:
+        reads.append(path)
+        return real_read_log(path, options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(parallel, "read_log", counting)
+    with pytest.raises(BacklogError) as in_process:
+        parallel.read_inputs([bad], load_options(), 1)
+    assert reads == [bad]
+    assert type(in_process.value) is type(sequential.value)
+    assert in_process.value.one_line() == sequential.value.one_line()
+    # Eight good files and the bad one, named directly: read in the pool; the error travels
+    # back from the worker with its fields.
+    good = []
+    for i in range(8):
+        good.append(tmp_path / f"client_{i}.csv")
+        good[-1].write_text(shifted_strong(-10 * i), encoding="utf-8")
+    reads.clear()
+    with pytest.raises(BacklogError) as pooled:
+        parallel.read_inputs([*good, bad], load_options(), 2)
+    assert reads == []  # every read happened in a worker, none again here
+    assert type(pooled.value) is type(sequential.value)
+    assert pooled.value.one_line() == sequential.value.one_line()
+    assert pooled.value.path == str(bad) and pooled.value.hint == sequential.value.hint

@@ -26,6 +26,10 @@ SAMPLE_ROWS: Final = 30
 #: Share of a column's sampled cells that must read as the field for the guess.
 GUESS_MIN_SHARE: Final = 0.8
 MAX_GUESSED_REPS: Final = 100
+#: Distinct unmatched columns whose cells are sampled for the guess, at most (the first ones;
+#: headers the synonym table knows are matched in every column). Each sampled column costs
+#: about 8 ms (a date parse per format), so a 5,000-column file would take 40 s.
+MAX_GUESSED_COLUMNS: Final = 200
 
 
 def columns_importer(doc: Document, columns: Mapping[str, str],
@@ -75,7 +79,10 @@ def _printable(value: object) -> str:
 def header_cells(doc: Document) -> list[str]:
     """The first non-empty row of the document (its likely header) as text cells, printable
     characters only."""
-    head = _head(doc)
+    return _header_of(_head(doc))
+
+
+def _header_of(head: pd.DataFrame) -> list[str]:
     if head.empty:
         return []
     return [c for c in map(_printable, head.iloc[0].tolist()) if c]
@@ -92,18 +99,22 @@ def guess_columns(head: pd.DataFrame) -> dict[str, str]:
     body = head.iloc[1:]
     taken = set(out.values())
     shares: dict[str, dict[str, float]] = {"date": {}, "reps": {}, "exercise": {}}
+    # Columns with the same sampled cells have the same shares: each is judged once (the key is
+    # the cells' reprs, so 1, 1.0 and "1" stay apart).
+    raw = body.to_numpy(dtype=object)
+    judged: dict[tuple[str, ...], tuple[float, float, float] | None] = {}
     for index, header in enumerate(headers):
-        cells = as_text(body.iloc[:, index]) if index < body.shape[1] else pd.Series()
-        cells = cells.dropna()
-        if not header or header in taken or cells.empty:
+        if not header or header in taken:
             continue
-        dates = parse_dates(cells).values
-        numbers = number_cells(cells)
-        whole = numbers.notna() & (numbers % 1 == 0) & numbers.between(0, MAX_GUESSED_REPS)
-        shares["date"][header] = float(dates.notna().mean())
-        shares["reps"][header] = float(whole.mean())
-        text = numbers.isna() & dates.isna()
-        shares["exercise"][header] = float(text.mean()) * cells[text].nunique()
+        key = tuple(map(repr, raw[:, index])) if index < raw.shape[1] else ()
+        if key not in judged:
+            if len(judged) >= MAX_GUESSED_COLUMNS:
+                break
+            cells = as_text(body.iloc[:, index]).dropna() if key else pd.Series()
+            judged[key] = None if cells.empty else _column_shares(cells)
+        found = judged[key]
+        if found is not None:
+            shares["date"][header], shares["reps"][header], shares["exercise"][header] = found
     for field in ("date", "exercise", "reps"):
         if field in out:
             continue
@@ -113,6 +124,18 @@ def guess_columns(head: pd.DataFrame) -> dict[str, str]:
             out[field] = ranked[0][1]
             taken.add(ranked[0][1])
     return out
+
+
+def _column_shares(cells: pd.Series) -> tuple[float, float, float]:
+    """A column's sampled (non-empty text) cells as (date, reps, exercise) scores: the share
+    read as dates, the share of small whole numbers, and the share of other text times its
+    distinct values."""
+    dates = parse_dates(cells).values
+    numbers = number_cells(cells)
+    whole = numbers.notna() & (numbers % 1 == 0) & numbers.between(0, MAX_GUESSED_REPS)
+    text = numbers.isna() & dates.isna()
+    return (float(dates.notna().mean()), float(whole.mean()),
+            float(text.mean()) * cells[text].nunique())
 
 
 def columns_example(found: Mapping[str, str]) -> str:
@@ -127,7 +150,7 @@ def columns_hint(doc: Document) -> str:
     """The advice for a file no importer recognises: its headers, and a `--columns` that
     reads it when the guess is right."""
     head = _head(doc)
-    headers = header_cells(doc)
+    headers = _header_of(head)
     listed = ", ".join(headers[:LISTED]) or "none"
     return (f"name its columns (headers: {listed}), e.g. "
             f"{columns_example(guess_columns(head))}; or force a format with --format")
