@@ -99,10 +99,13 @@ class _Text:
                  wanted: set[tuple[int, int]]) -> None:
         self.grid = grid
         index = {name: i for i, name in enumerate(grid.names)}
-        athlete = dosed["athlete"].map(index).to_numpy(dtype="float64", na_value=np.nan)
+        # Each distinct name looked up once, then by code (a per-row map of strings is slow).
+        codes, uniques = pd.factorize(dosed["athlete"])
+        of_unique = np.array([index.get(str(u), -1) for u in uniques] + [-1], dtype="int64")
+        athlete = of_unique[codes]
         day = dosed["date"].to_numpy(dtype="datetime64[ns]").view("int64") // DAY_NS
-        known = ~np.isnan(athlete) & (dosed["date"].notna().to_numpy())
-        code = np.where(known, athlete, 0).astype("int64")
+        known = (athlete >= 0) & (dosed["date"].notna().to_numpy())
+        code = np.where(known, athlete, 0)
         first = np.array([np.datetime64(d, "D").astype("int64") for d in grid.starts],
                          dtype="int64")
         column = day - first[code] if len(first) else day

@@ -160,12 +160,12 @@ def dose_units(tagged: pd.DataFrame, config: Config) -> np.ndarray:
     units = np.ones(len(tagged), dtype="float64")
     if "dose_per" not in tagged:
         return units
-    per = tagged["dose_per"].astype("str").to_numpy(dtype=object)
+    per = tagged["dose_per"]
     reps = tagged["reps"].to_numpy(dtype="float64", na_value=np.nan)
     seconds = tagged["duration_s"].to_numpy(dtype="float64", na_value=np.nan)
-    by_rep = (per == "rep") & (reps > 0)
+    by_rep = per.eq("rep").to_numpy(dtype=bool, na_value=False) & (reps > 0)
     units[by_rep] = reps[by_rep] / config.rep_dose_reps
-    by_time = (per == "minute") & (seconds > 0)
+    by_time = per.eq("minute").to_numpy(dtype=bool, na_value=False) & (seconds > 0)
     units[by_time] = seconds[by_time] / config.minute_dose_seconds
     return np.clip(units, 0.2, config.max_dose_units)
 
