@@ -10,6 +10,7 @@ from typing import Final
 
 import numpy as np
 import pandas as pd
+from pandas.api.extensions import ExtensionDtype
 
 STR: Final = pd.StringDtype(na_value=np.nan)
 
@@ -29,7 +30,7 @@ WARMUP_WORDS: Final[tuple[str, ...]] = tuple(
 )
 
 #: column name -> dtype, in output order.
-COLUMNS: Final[dict[str, object]] = {
+COLUMNS: Final[dict[str, str | ExtensionDtype]] = {
     "athlete": STR,  # who trained; file stem, sheet name or athlete column
     "performed_at": "datetime64[ns]",  # local wall-clock start of the workout (or the set)
     "date": "datetime64[ns]",  # calendar day of performed_at (midnight)
@@ -127,7 +128,8 @@ def as_ns(values: pd.Series) -> pd.Series:
     if isinstance(values.dtype, pd.DatetimeTZDtype):
         values = values.dt.tz_localize(None)
     if values.notna().any():
-        values = values.clip(lower=NS_EARLIEST, upper=NS_LATEST)
+        # pandas-stubs takes only numbers or arrays as bounds; Timestamps work at run time.
+        values = values.clip(lower=NS_EARLIEST, upper=NS_LATEST)  # type: ignore[call-overload]
     return values.astype("datetime64[ns]")
 
 
