@@ -235,7 +235,7 @@ def _open_stream(target: Path) -> Iterator[BinaryIO]:
         yield handle
 
 
-def _write_stream(target: Path, write: Callable[[BinaryIO], None]) -> Path:
+def _write_stream(target: Path, write: Callable[[BinaryIO], object]) -> Path:
     try:
         with _open_stream(target) as handle:
             write(handle)
@@ -272,7 +272,7 @@ def _new_file_mode(target: Path) -> int:
 
 # --- atomic writes --------------------------------------------------------------------------
 
-def atomic_write(target: Path, write: Callable[[BinaryIO], None], *,
+def atomic_write(target: Path, write: Callable[[BinaryIO], object], *,
                  exclusive: bool = False) -> Path:
     """Call `write(handle)` on a temporary file beside `target`, then rename it into place.
 
