@@ -659,7 +659,8 @@ def _catalog_names(canonical: pd.Series, catalog: pd.DataFrame, lines: pd.Series
     for name in catalog["name"]:
         spelled[_squash(name).casefold()] = name  # a name wins over another lift's alias
     out = canonical.copy()
-    for index, value in canonical.dropna().items():
+    given = canonical.dropna()
+    for index, value in zip(given.index, given, strict=True):  # labels as lines' index has them
         found = spelled.get(_squash(str(value)).casefold())
         if found is None:
             close = difflib.get_close_matches(str(value), list(catalog["name"]), n=3)
@@ -700,16 +701,17 @@ def tag_sets(sets: pd.DataFrame, tagger: Tagger) -> pd.DataFrame:
     codes, uniques = pd.factorize(sets["exercise"], use_na_sentinel=True)
     table = tagger.tag_names(list(uniques))
     positions = np.where(codes >= 0, codes, len(uniques))
-    fill: dict[str, object] = {"canonical": np.nan, "load_class": "unknown", "coefficient": 0.0,
-                               "primary_muscle": np.nan, "pattern": np.nan,
-                               "dose_per": DEFAULT_DOSE_PER}
+    fill: dict[str, float | str] = {"canonical": np.nan, "load_class": "unknown",
+                                    "coefficient": 0.0, "primary_muscle": np.nan,
+                                    "pattern": np.nan, "dose_per": DEFAULT_DOSE_PER}
     out = sets.copy(deep=False)
     for column in SET_TAG_COLUMNS:
         values = np.append(table[column].to_numpy(dtype=object), fill[column])
         if column == "coefficient":
             column_values: object = pd.array(values, dtype="float64").take(positions)
         else:  # few distinct values: codes per row, not a string per row
-            codes, categories = pd.factorize(pd.array(values, dtype=_STR))
+            # pandas-stubs leaves ExtensionArrays out of pd.factorize; pandas takes them.
+            codes, categories = pd.factorize(pd.array(values, dtype=_STR))  # type: ignore[call-overload]
             column_values = pd.Categorical.from_codes(
                 codes[positions], dtype=pd.CategoricalDtype(pd.Index(categories, dtype=_STR)))
         out[column] = pd.Series(column_values, index=sets.index)
