@@ -93,7 +93,8 @@ def shared_counts(results: Sequence[ImportResult]) -> tuple[np.ndarray, dict[tup
         counted = pd.Series(1, index=pd.MultiIndex.from_arrays([a[keep], b[keep]])
                             ).groupby(level=[0, 1]).size()
         total = counted if total.empty else total.add(counted, fill_value=0)
-    for (i, j), n_shared in total.astype("int64").items():
+    counts = total.astype("int64")
+    for (i, j), n_shared in zip(counts.index, counts, strict=True):  # index: (file, file) pairs
         shared[(int(i), int(j))] = int(n_shared)
     return per_file, shared
 

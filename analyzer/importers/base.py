@@ -237,7 +237,8 @@ def finish(
     it; otherwise the unit shown is chosen from the weights (`units.shown_unit`), with a note
     when that is pounds.
     """
-    path = pd.Categorical.from_codes(np.zeros(len(frame), dtype=np.int8), [str(doc.path)])
+    path = pd.Categorical.from_codes(np.zeros(len(frame), dtype=np.int8),
+                                     pd.Index([str(doc.path)]))
     sets = conform(frame.assign(source_file=path))
     del frame
     header_rows = repeated_header_lines(doc)
