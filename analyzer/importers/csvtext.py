@@ -162,7 +162,7 @@ def read_table(text: str, delimiter: str | None = None) -> Table:
             )
         except (pd.errors.ParserError, ValueError):
             grid = None
-    if grid is None or len(grid) != starts.size:
+    if grid is None or nfields is None or len(grid) != starts.size:
         return _read_table_slow(text, delimiter)
     grid = grid.fillna("")
     return _make_table(grid, lines, nfields, delimiter)
@@ -284,7 +284,8 @@ def repair_extra_fields(table: Table, at: int, joiner: str = ",") -> tuple[Table
     for k in sorted(int(x) for x in extra[repaired].unique()):
         rows = extra == k
         parts = [positional.loc[rows, ordered[i]] for i in range(at, at + k + 1)]
-        joined = parts[0].str.cat(parts[1:], sep=joiner)
+        # pandas-stubs lists only strings or one Series for `others`; a list of Series works.
+        joined = parts[0].str.cat(parts[1:], sep=joiner)  # type: ignore[arg-type]
         out.loc[rows, table.header[at]] = joined
         for j, name in enumerate(table.header[at + 1:], start=at + 1):
             out.loc[rows, name] = positional.loc[rows, ordered[j + k]]
