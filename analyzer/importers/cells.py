@@ -11,7 +11,7 @@ import csv
 import io
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import numpy as np
 import pandas as pd
@@ -24,6 +24,9 @@ from analyzer.importers.csvtext import (
 )
 from analyzer.importers.timezone import split_offsets, to_local
 from analyzer.schema import LB_TO_KG, as_ns
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 DELIMITERS: Final[tuple[str, ...]] = (",", ";", "\t", "|")
 
@@ -231,7 +234,8 @@ def bytes_grid(data: bytes, delimiter: str) -> TextGrid | None:
 ARROW_BLOCK_BYTES: Final = 4 << 20
 
 
-def _arrow_table(data: bytes, delimiter: str, width: int, *, empty_lines: bool) -> object:
+def _arrow_table(data: bytes, delimiter: str, width: int, *,
+                 empty_lines: bool) -> pa.Table | None:
     """`data` read by Arrow as `width` dictionary-encoded string columns (empty lines
     skipped, or with `empty_lines=False` refused); None when Arrow refuses the text."""
     import pyarrow as pa
@@ -253,13 +257,13 @@ def _arrow_table(data: bytes, delimiter: str, width: int, *, empty_lines: bool) 
         return None
 
 
-def _grid_cells(table: object, at: np.ndarray | None) -> pd.DataFrame:
+def _grid_cells(table: pa.Table, at: np.ndarray | None) -> pd.DataFrame:
     """An Arrow table from `_arrow_table` as a frame of categorical columns 0, 1, ..."""
-    return pd.DataFrame({i: _categorical(table.column(i), at)  # type: ignore[attr-defined]
-                         for i in range(table.num_columns)})  # type: ignore[attr-defined]
+    return pd.DataFrame({i: _categorical(table.column(i), at)
+                         for i in range(table.num_columns)})
 
 
-def _categorical(column: object, at: np.ndarray | None) -> pd.Categorical:
+def _categorical(column: pa.ChunkedArray, at: np.ndarray | None) -> pd.Categorical:
     """One dictionary-encoded Arrow column (a dictionary per chunk) as a pandas Categorical
     with string categories; `at` places the rows (-1: an empty line, NaN).
 
@@ -269,7 +273,7 @@ def _categorical(column: object, at: np.ndarray | None) -> pd.Categorical:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    chunks = column.chunks  # type: ignore[attr-defined]
+    chunks = column.chunks
     if not chunks:
         categories = pd.Index(pd.array(pa.array([], pa.string()), dtype=STR_OBJ))
         return pd.Categorical.from_codes(np.zeros(0, np.int8) if at is None else at,
@@ -288,7 +292,8 @@ def _categorical(column: object, at: np.ndarray | None) -> pd.Categorical:
         start = stop
     if at is not None:
         codes = np.where(at >= 0, codes[np.maximum(at, 0)], -1) if codes.size else at
-    return pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(categories))
+    dtype = pd.CategoricalDtype(categories)  # named first: inline, the stubs infer Categorical[int]
+    return pd.Categorical.from_codes(codes, dtype=dtype)
 
 
 def _regular_quotes(buf: np.ndarray, delim: int) -> bool:
