@@ -16,7 +16,7 @@ of 0 (the app's bodyweight exercises) is stored as NaN, like every bodyweight se
 from __future__ import annotations
 
 import re
-from typing import Final
+from typing import Final, cast
 
 import numpy as np
 import pandas as pd
@@ -56,7 +56,7 @@ class AlphaImporter:
         is_set = first.str.fullmatch(r"\d+").fillna(False).astype(bool) & ~is_sub
         blank = cells.apply(as_text).isna().all(axis=1)
 
-        title_at = pd.Series(np.nan, index=cells.index, dtype="object")
+        title_at: pd.Series = pd.Series(np.nan, index=cells.index, dtype="object")
         # The workout title is the last non-blank line before each start line.
         nonblank_pos = np.flatnonzero(~blank.to_numpy())
         start_pos = np.flatnonzero(start.to_numpy())
@@ -68,7 +68,9 @@ class AlphaImporter:
         sub_tokens = cells[is_sub].apply(lambda c: as_text(c).str.lower())
         weight_col = _position(sub_tokens.isin(list(WEIGHT_HEADERS)))
         reps_col = _position(sub_tokens == "reps")
-        unit = sub_tokens.stack().map(WEIGHT_HEADERS).dropna().groupby(level=0).first()
+        tokens = sub_tokens.stack()
+        assert isinstance(tokens, pd.Series)  # one level of columns: stacked into a Series
+        unit = tokens.map(WEIGHT_HEADERS).dropna().groupby(level=0).first()
         ex_note = as_text(cells[1]).str.replace("\n", " ").fillna("")
 
         carried = pd.DataFrame({
@@ -112,7 +114,7 @@ def _position(mask: pd.DataFrame) -> pd.Series:
     """Per row, the column index of the first True in `mask` (NaN when none)."""
     hit = mask.fillna(False).to_numpy(dtype=bool)
     pos = pd.Series(hit.argmax(axis=1).astype("float64"), index=mask.index)
-    return pos.where(hit.any(axis=1))
+    return pos.where(cast(np.ndarray, hit.any(axis=1)))  # 2-D in: an array out
 
 
 IMPORTER: Final = AlphaImporter()
