@@ -36,6 +36,8 @@ class Config:
     hard_fraction: float
     heavy_fraction: float
     hard_floor: float
+    heavy_floor: float
+    rest_dose: float
     spacing_overuse_hours: float
     spacing_watch_hours: float
     consecutive_days: int

@@ -341,7 +341,7 @@ def athlete_norms(code: np.ndarray, dose: np.ndarray, direct_dose: np.ndarray,
     - usual_week: median weekly load of the weeks with at least one such day;
     - loaded_at = max(loaded_fraction x typical_day, min_loaded_dose): a loaded day;
     - hard_at = max(hard_fraction x typical_direct, hard_floor): a hard direct session;
-    - heavy_at = max(heavy_fraction x typical_direct, hard_floor): a heavy one.
+    - heavy_at = max(heavy_fraction x typical_direct, heavy_floor): a heavy one.
 
     `code`, `dose`, `direct_dose` and `week` (any week key) are per calendar day. An athlete
     without such days gets the absolute floors."""
@@ -366,8 +366,8 @@ def athlete_norms(code: np.ndarray, dose: np.ndarray, direct_dose: np.ndarray,
                                                                           ).fillna(floor_day)
     out["hard_at"] = (config.hard_fraction * out["typical_direct"]).clip(lower=floor_hard
                                                                          ).fillna(floor_hard)
-    out["heavy_at"] = (config.heavy_fraction * out["typical_direct"]).clip(lower=floor_hard
-                                                                           ).fillna(floor_hard)
+    out["heavy_at"] = (config.heavy_fraction * out["typical_direct"]).clip(
+        lower=config.heavy_floor).fillna(config.heavy_floor)
     out["usual_week"] = out["usual_week"].clip(lower=floor_day).fillna(floor_day)
     return out.astype("float64")
 

@@ -170,10 +170,15 @@ def _hard_spacing(d: Derived) -> list[Hit]:
     timed = ~np.isnan(h1) & ~np.isnan(h2)
     gap = 24.0 * (c2 - c1) + np.where(timed, h2 - h1, 0.0)
     over = gap < cfg.spacing_overuse_hours
-    watch = ~over & (gap < cfg.spacing_watch_hours) & d.heavy[s, c1]
+    # Between the two sessions, did the lower back get a day off (no day at rest_dose or
+    # more)? A standing press between rows and deadlifts keeps it working every day.
+    worked = np.cumsum(np.pad(g.valid & (g.dose >= cfg.rest_dose), ((0, 0), (1, 0))), axis=1)
+    no_rest = (c2 - c1 > 1) & (worked[s, c2] - worked[s, c1 + 1] == c2 - c1 - 1)
+    watch = ~over & (gap < cfg.spacing_watch_hours) & (d.heavy[s, c1] | no_rest)
     week = c2 // WEEK
     keep = (over | watch) & g.judged[s, week]
     s, c1, c2, gap, over, week = s[keep], c1[keep], c2[keep], gap[keep], over[keep], week[keep]
+    no_rest = no_rest[keep]
     hits = []
     for idx in _pairs_by_week(s, week):
         severe = over[idx]
@@ -193,6 +198,7 @@ def _hard_spacing(d: Derived) -> list[Hit]:
             "timed": bool(not np.isnan(g.hour[row, first])
                           and not np.isnan(g.hour[row, second])),
             "close_pairs": len(idx),
+            "rest_between": not bool(no_rest[k]),
         }))
     return hits
 
@@ -343,6 +349,8 @@ def _spacing_message(f: Mapping[str, Any], t: DayText, s: int) -> str:
     tail = f" (and {plural(more, 'more close pair')})" if more > 0 else ""
     if f["limit_hours"] <= 48:
         need = "allow about 48 h between hard hinge sessions"
+    elif not f["rest_between"]:
+        need = "the lower back had no day off between them; allow about 72 h or a rest day"
     else:
         need = "after a heavy hinge session allow about 72 h"
     return (f"Hard direct lower-back sessions {_hours(f['gap_hours'])} apart (limit "
@@ -411,7 +419,8 @@ def _holds_spacing(h: Hit, c: Config) -> bool:
     return (f["limit_hours"] == limit and f["gap_hours"] < limit
             and f["first_dose"] >= f["hard_at"]
             and f["second_dose"] >= f["hard_at"] and f["second_day"] > f["first_day"]
-            and (h.severity == "overuse" or f["first_dose"] >= f["heavy_at"]))
+            and (h.severity == "overuse" or f["first_dose"] >= f["heavy_at"]
+                 or not f["rest_between"]))
 
 
 def _holds_consecutive(h: Hit, c: Config) -> bool:

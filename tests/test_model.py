@@ -142,7 +142,7 @@ def test_each_athletes_norms_set_their_loaded_and_hard_days() -> None:
     assert (first["typical_day"], first["typical_direct"], first["usual_week"]) == \
         pytest.approx((4.0, 4.0, 10.5))
     # loaded_at = max(0.4 x 4, 0.75) = 1.6; hard_at = max(0.5 x 4, 0.75) = 2;
-    # heavy_at = max(0.9 x 4, 0.75) = 3.6: the squat day is loaded, the row day is not.
+    # heavy_at = max(0.9 x 4, heavy_floor 2.0) = 3.6: the squat day is loaded, the row day is not.
     assert (first["loaded_at"], first["hard_at"], first["heavy_at"]) == pytest.approx(
         (1.6, 2.0, 3.6))
     assert a["loaded"].tolist()[:7] == [True, True, False, True, False, False, False]
@@ -153,7 +153,7 @@ def test_each_athletes_norms_set_their_loaded_and_hard_days() -> None:
     b = days[days["athlete"] == "B"].iloc[0]
     assert np.isnan(b["typical_day"]) and np.isnan(b["typical_direct"])
     assert (b["loaded_at"], b["hard_at"], b["heavy_at"], b["usual_week"]) == pytest.approx(
-        (CONFIG.min_loaded_dose, CONFIG.hard_floor, CONFIG.hard_floor, CONFIG.min_loaded_dose))
+        (CONFIG.min_loaded_dose, CONFIG.hard_floor, CONFIG.heavy_floor, CONFIG.min_loaded_dose))
     assert not days.loc[days["athlete"] == "B", "loaded"].any()
 
 
