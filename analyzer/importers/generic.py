@@ -24,7 +24,7 @@ Variants: `generic-csv`, `generic-csv-eu` (`;` delimiter or decimal comma), `gen
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final, NamedTuple
 
@@ -99,10 +99,10 @@ def tables(doc: Document, head: int | None = None) -> tuple[list[Table], str]:
     if head is not None:
         grid = text_grid("\n".join(head_of(doc.source, lambda _: True, head)), strings=True)
     else:
-        grid = None
+        fast = None
         if doc.utf8 is not None:  # not decoded: Arrow reads the bytes
-            grid = bytes_grid(doc.utf8, sniff_delimiter(doc.head_lines(30)))
-        grid = grid or text_grid(doc.text or "", strings=True)
+            fast = bytes_grid(doc.utf8, sniff_delimiter(doc.head_lines(30)))
+        grid = fast or text_grid(doc.text or "", strings=True)
     variant = {";": "generic-csv-eu", "\t": "generic-tsv"}.get(grid.delimiter, "generic-csv")
     return [Table(None, grid.cells, grid.lines)], variant
 
@@ -202,7 +202,7 @@ def _default_athlete(table: Table, several: bool, options: ImportOptions, doc: D
     return options.athlete or doc.stem
 
 
-def _missing_columns(doc: Document, located: list[tuple[Table, object]],
+def _missing_columns(doc: Document, located: Sequence[tuple[Table, object]],
                      columns: Mapping[str, str] | None) -> UnsupportedLayoutError:
     """The error for a table without date/exercise columns, naming the headers seen."""
     seen: list[str] = []
@@ -453,7 +453,7 @@ def read_table(
     count = None
     scheme_text = coded["scheme"].text(index) if "scheme" in coded else None
     scheme = _scheme(scheme_text) if scheme_text is not None else None
-    if scheme is not None:
+    if scheme is not None and scheme_text is not None:
         unreadable = scheme["sets"].isna() & scheme_text.notna()
         problems.add_mask("sets x reps not like 5x5", unreadable & ~bad, source_row)
         bad |= unreadable
@@ -486,7 +486,7 @@ def read_table(
         within = frame.groupby(level=0).cumcount() + 1
     else:
         within = pd.Series(1, index=frame.index, dtype="int64")
-    if sets is not None:
+    if count is not None:  # there is a sets column (count is set with it)
         frame["set_index"] = within.where(count.loc[frame.index].to_numpy() > 1,
                                           frame.get("set_no", within))
     elif "set_no" in frame:
