@@ -296,3 +296,19 @@ def test_the_seed_week_is_overuse_in_hevy_form_too(tmp_path: Path) -> None:
         assert codes.get("hard_spacing") == "overuse", (label, codes)
     assert all(not any(f.code in rules.FIXABLE for f in weeks[w].flags)
                for w in ("2026-W37", "2026-W38", "2026-W39"))
+
+
+def test_a_threshold_moves_the_plan_verdict_too(tmp_path: Path) -> None:
+    from analyzer.analysis import AnalyzeOptions as Options
+    from analyzer.plan import check_plan
+
+    plan = tmp_path / "plan.csv"
+    plan.write_text("day,exercise,sets,reps,weight,rpe\n"
+                    "Mon,Deadlift (Barbell),5,5,140,9\n"
+                    "Wed,Deadlift (Barbell),5,5,140,9\n", encoding="utf-8")
+    default = check_plan(plan, options=Options()).week
+    strict = check_plan(plan, options=Options(overrides=(("spacing_overuse_hours", 50.0),))).week
+    assert default.status == "watch"  # heavy deadlifts 48 h apart
+    assert strict.status == "overuse"
+    assert strict.swaps and strict.after_swaps is not None
+    assert "hard_spacing" not in strict.after_swaps.flags
