@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -75,7 +76,8 @@ class AthleteGrid:
             back_pain=grid("back_pain", False, "bool"),
             other_pain=grid("other_pain", False, "bool"), valid=valid,
             chronic_raw=np.zeros(n), history=np.zeros(n), idle=np.full(n, np.inf),
-            judged=valid.reshape(n, -1, rules.WEEK).any(axis=2), **per_athlete)
+            judged=cast(np.ndarray, valid.reshape(n, -1, rules.WEEK).any(axis=2)),
+            **per_athlete)
 
     def chronic(self, config: Config) -> tuple[np.ndarray, np.ndarray]:
         """The chronic EWMA and its history count on every day (for the swap blocks' carried

@@ -17,7 +17,7 @@ import datetime as dt
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Final, Protocol
+from typing import Any, Final, Protocol, cast
 
 import numpy as np
 
@@ -295,7 +295,7 @@ def _pain_note(d: Derived) -> list[Hit]:
     g = d.g
     rows, days = g.shape
     by_week = (rows, days // WEEK, WEEK)
-    back = g.back_pain.reshape(by_week).any(axis=2)
+    back = cast(np.ndarray, g.back_pain.reshape(by_week).any(axis=2))  # 3-D in: an array out
     other = g.other_pain.reshape(by_week).any(axis=2)
     hits = []
     for row, week in zip(*np.nonzero((back | other) & g.judged), strict=True):
