@@ -12,6 +12,7 @@ import gc
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -42,8 +43,9 @@ class AnalyzeOptions:
     config_path: Path | None = None
     swaps: bool = True
     #: Config values set on the command line (`--keep`, `--sport`, `--swaps all`), applied
-    #: over the config file: (key, value) pairs of `Config` fields.
-    overrides: tuple[tuple[str, object], ...] = ()
+    #: over the config file: (key, value) pairs of `Config` fields (each value of its field's
+    #: type, so Any here).
+    overrides: tuple[tuple[str, Any], ...] = ()
 
     def config(self) -> Config:
         """The model constants in force: the config file (or the packaged defaults) with the

@@ -207,7 +207,7 @@ def athlete_chunks(sets: pd.DataFrame, n: int) -> tuple[pd.Series, list[list[int
     sizes = pd.Series(codes).value_counts()
     chunks: list[list[int]] = [[] for _ in range(max(1, min(n, len(sizes))))]
     load = [0] * len(chunks)
-    for code, size in sizes.items():
+    for code, size in zip(sizes.index, sizes, strict=True):
         lightest = min(range(len(chunks)), key=load.__getitem__)
         chunks[lightest].append(int(code))
         load[lightest] += int(size)

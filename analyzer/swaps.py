@@ -199,7 +199,8 @@ class WeekRows:
         with np.errstate(invalid="ignore", divide="ignore"):
             per = np.where(coefficient > 0, dose / coefficient, 0.0)
         return cls(
-            day=((date - np.datetime64(week_start.to_datetime64(), "ns"))
+            # numpy's stubs lack datetime64(datetime64, unit); numpy converts it.
+            day=((date - np.datetime64(week_start.to_datetime64(), "ns"))  # type: ignore[call-overload]
                  // np.timedelta64(1, "D")).astype("int64"),
             hour=hour, dose=dose,
             direct=sets["load_class"].eq("direct").to_numpy(dtype=bool, na_value=False),

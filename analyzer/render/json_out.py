@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 
@@ -107,7 +107,7 @@ def days_list(days: pd.DataFrame) -> list[dict[str, Any]]:
             "acwr": days["acwr"].round(3).astype("object").where(days["acwr"].notna(), None),
         }
     )
-    return frame.to_dict("records")
+    return cast(list[dict[str, Any]], frame.to_dict("records"))  # the columns named above
 
 
 def athlete_dict(a: AthleteResult, *, daily: bool = False,
