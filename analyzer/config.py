@@ -5,6 +5,7 @@ The values are data with their sources beside them; code reads them only through
 
 from __future__ import annotations
 
+import math
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
@@ -119,25 +120,74 @@ def load_config(path: Path | None = None) -> Config:
     for f in fields(Config):
         value = flat[f.name]
         try:
-            if f.type in ("float", float):
-                value = float(value)
-            elif f.type in ("int", int):
-                value = int(value)
+            if f.type in ("float", float, "int", int):
+                if isinstance(value, bool) or not isinstance(value, int | float):
+                    raise TypeError(value)
+                if f.type in ("int", int) and float(value) != int(value):
+                    raise ValueError(value)
+                value = float(value) if f.type in ("float", float) else int(value)
+                if not math.isfinite(value):
+                    raise ValueError(value)
             elif f.type in ("str", str):
                 if not isinstance(value, str):
                     raise TypeError(value)
             else:
                 value = tuple(str(v) for v in value)
-        except (TypeError, ValueError) as exc:
-            raise ConfigError(f"{f.name} must be a {f.type}, got {value!r}", path=path) from exc
+        except (TypeError, ValueError, OverflowError) as exc:
+            kind = {"float": "a finite number", "int": "a whole number", "str": "text"}.get(
+                str(f.type), "a list of text")
+            raise ConfigError(f"{f.name} must be {kind}, got {value!r}", path=path) from exc
         kwargs[f.name] = value
     config = Config(**kwargs)
+    _validate(config, path)
+    return config
+
+
+#: (low, high) allowed for each numeric key (inclusive); keys not listed must be >= 0.
+RANGES: dict[str, tuple[float, float]] = {
+    "per_rir": (0.0, 1.0), "estimated_per_rir": (0.0, 1.0), "floor": (0.0, 1.0),
+    "bodyweight_effort": (0.0, 1.0), "warmup_fraction": (0.0, 1.0),
+    "failure_factor": (0.0, 3.0), "drop_factor": (0.0, 3.0),
+    "e1rm_window_days": (1, 3650), "rep_dose_reps": (1, 1000),
+    "minute_dose_seconds": (1, 86_400), "max_dose_units": (0.2, 100.0),
+    "half_life_hours": (1.0, 720.0), "loaded_fraction": (0.0, 1.0),
+    "hard_fraction": (0.0, 1.0), "heavy_fraction": (0.0, 2.0),
+    "spacing_overuse_hours": (1.0, 24 * 14), "spacing_watch_hours": (1.0, 24 * 14),
+    "consecutive_days": (2, 31), "consecutive_overuse_days": (2, 31),
+    "acwr_watch": (0.0, 100.0), "acwr_min_loaded_days": (0, 7), "break_days": (1, 365),
+    "return_weeks": (1, 52), "return_fraction": (0.0, 10.0), "return_min_loaded_days": (0, 7),
+    "pain_followup_days": (0, 365), "acute_days": (1, 365), "chronic_days": (1, 3650),
+    "min_history_days": (0, 3650), "swap_balance_tolerance": (0.0, 1.0),
+    "swap_max_edits": (1, 10), "swap_max_evaluations": (1, 5000),
+    "swap_min_load_kept": (0.0, 1.0), "swap_recent_weeks": (0, 10_000),
+}
+#: (smaller, larger) key pairs that must stay in that order.
+ORDERED: tuple[tuple[str, str], ...] = (
+    ("band_low", "band_high"), ("spacing_overuse_hours", "spacing_watch_hours"),
+    ("consecutive_days", "consecutive_overuse_days"), ("hard_fraction", "heavy_fraction"),
+    ("acute_days", "chronic_days"),
+)
+
+
+def _validate(config: Config, path: Path | None) -> None:
+    """Ranges and order of the values (a nan, a negative count or swapped bounds would
+    silently remove every flag); the message names the key."""
+    for f in fields(Config):
+        value = getattr(config, f.name)
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            continue
+        low, high = RANGES.get(f.name, (0.0, math.inf))
+        if not low <= value <= high:
+            bounds = f"at least {low:g}" if high == math.inf else f"between {low:g} and {high:g}"
+            raise ConfigError(f"{f.name} must be {bounds}, got {value:g}", path=path,
+                              hint="see `backlog config` for the values in force")
+    for small, large in ORDERED:
+        if getattr(config, small) > getattr(config, large):
+            raise ConfigError(f"{small} ({getattr(config, small):g}) must not be above {large} "
+                              f"({getattr(config, large):g})", path=path)
     if config.sport not in SPORTS:
         raise ConfigError(f"sport must be one of {', '.join(SPORTS)}, got {config.sport!r}",
                           path=path)
-    if not 0 < config.half_life_hours < 24 * 30:
-        raise ConfigError("half_life_hours must be between 0 and 720", path=path)
-    return config
 
 
 def config_as_toml(config: Config) -> str:
