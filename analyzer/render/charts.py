@@ -32,7 +32,7 @@ from matplotlib.patches import Patch, Rectangle  # noqa: E402
 from matplotlib.textpath import text_to_path  # noqa: E402
 
 from analyzer.config import Config, load_config  # noqa: E402
-from analyzer.outputs import atomic_write, inside, safe_name  # noqa: E402
+from analyzer.outputs import atomic_write_bytes, inside, safe_name  # noqa: E402
 from analyzer.render import palette  # noqa: E402
 from analyzer.render.jobs import RenderJob  # noqa: E402
 from analyzer.results import Analysis, AthleteResult  # noqa: E402
@@ -88,9 +88,16 @@ def _axes(fig: Figure, *, left: float, right: float, top: float, bottom: float) 
 
 def _place(ax: Axes, *, left: float, right: float, top: float, bottom: float) -> None:
     """Put `ax` at fixed margins, in inches from the figure's edges."""
-    width, height = ax.get_figure().get_size_inches()
+    width, height = _figure_size(ax)
     ax.set_position((left / width, bottom / height, 1 - (left + right) / width,
                      1 - (top + bottom) / height))
+
+
+def _figure_size(ax: Axes) -> np.ndarray:
+    """(width, height) in inches of the figure `ax` is drawn on."""
+    fig = ax.get_figure()
+    assert isinstance(fig, Figure)  # charts put their axes on a Figure, never a SubFigure
+    return fig.get_size_inches()
 
 
 def _title(ax: Axes, text: str) -> None:
@@ -115,7 +122,7 @@ def _right_overhang(ax: Axes) -> float:
     if not ticks:
         return 0.0
     label = ax.xaxis.get_major_formatter().format_ticks(ticks)[-1]
-    width = ax.get_position().width * ax.get_figure().get_size_inches()[0]
+    width = ax.get_position().width * _figure_size(ax)[0]
     return max(0.0, _text_width([label]) / 2 - (high - ticks[-1]) / (high - low) * width)
 
 
@@ -282,7 +289,7 @@ def week_calendar(
         label = f"{iso.year}-W{iso.week:02d}" if many_years else f"W{iso.week:02d}"
         ax.text(-0.1, row + 0.5, f"{label}\n{monday:%d %b}", ha="right", va="center",
                 fontsize=7.5 if many_years else 8)
-        week_status = status.get(monday, "ok")
+        week_status: str = status.get(monday, "ok")
         word = week_status.upper()
         if monday in partial:
             # A week the log ends inside: its status so far, never a green box.
@@ -359,8 +366,9 @@ def daily_load(
                label=f"hard direct session ({hard_at:.1f})", gid="threshold")
     ax.set_ylabel("Lower-back dose\n(1 = one all-out deadlift set)")
     ax.set_ylim(bottom=0)
-    ax.set_xlim(pd.Timestamp(start) - pd.Timedelta(hours=18),
-                pd.Timestamp(stop) + pd.Timedelta(hours=18))
+    # matplotlib's stubs take floats only; its date units convert Timestamps at run time.
+    ax.set_xlim(pd.Timestamp(start) - pd.Timedelta(hours=18),  # type: ignore[arg-type]
+                pd.Timestamp(stop) + pd.Timedelta(hours=18))  # type: ignore[arg-type]
     mondays = pd.date_range(start, stop, freq="W-MON")
     ax.set_xticks(mondays.to_numpy(), [f"{m:%d %b}" for m in mondays])
     ax.set_xlabel("Date (ticks on Mondays)")
@@ -475,7 +483,7 @@ def load_sources(
     ax.invert_yaxis()
     for yi, value in zip(y, per["dose"], strict=True):
         share = value / total if total else 0.0
-        ax.text(value, yi, f"  {value:.1f} ({share:.0%})", va="center", fontsize=7.5)
+        ax.text(value, float(yi), f"  {value:.1f} ({share:.0%})", va="center", fontsize=7.5)
     ax.set_xlim(0, (per["dose"].max() if len(per) else 1.0) * 1.25)
     _place(ax, left=NAME_ROOM + _text_width(names), right=EDGE + _right_overhang(ax),
            top=TITLE_ROOM, bottom=SOURCES_BOTTOM)
@@ -535,8 +543,9 @@ def pixels(fig: Figure, dpi: int = DPI) -> memoryview:
 def png_bytes(fig: Figure, dpi: int = DPI) -> bytes:
     """The figure as PNG bytes with pinned metadata (same figure, same bytes)."""
     buffer = io.BytesIO()
+    # None drops a key matplotlib would write (its version); the stubs allow only strings.
     matplotlib.image.imsave(buffer, pixels(fig, dpi), format="png", dpi=dpi,
-                            metadata=PNG_METADATA)
+                            metadata=PNG_METADATA)  # type: ignore[arg-type]
     return buffer.getvalue()
 
 
@@ -576,8 +585,8 @@ def chart_jobs(analysis: Analysis, out_dir: Path, *, config: Config | None = Non
             written = []
             for name, fig in athlete_figures(result, config=config).items():
                 data = png_bytes(fig)
-                written.append(atomic_write(folders[result.athlete] / f"{name}.png",
-                                            lambda h, data=data: h.write(data)))
+                written.append(atomic_write_bytes(folders[result.athlete] / f"{name}.png",
+                                                  data))
             return written
         return RenderJob(result.athlete, run)
 
