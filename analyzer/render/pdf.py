@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape
 
 import matplotlib
@@ -125,14 +126,15 @@ def _styles() -> _Styles:
         h2=ParagraphStyle("h2", parent=body, fontName=bold, fontSize=12, leading=15,
                           spaceBefore=8, spaceAfter=4),
         body=body,
-        small=ParagraphStyle("small", parent=body, fontSize=8, leading=10, textColor="#444444"),
+        small=ParagraphStyle("small", parent=body, fontSize=8, leading=10,
+                             textColor=colors.HexColor("#444444")),
         cell=ParagraphStyle("cell", parent=body, fontSize=8, leading=10, spaceAfter=0),
         verdict=ParagraphStyle("verdict", parent=body, fontName=bold, fontSize=12, leading=15,
                                textColor=colors.white, spaceAfter=0),
         # Notes that do not change a status (`info` flags, "week in progress"): grey.
-        note=ParagraphStyle("note", parent=body, textColor=palette.INFO_GREY),
+        note=ParagraphStyle("note", parent=body, textColor=colors.HexColor(palette.INFO_GREY)),
         cell_note=ParagraphStyle("cell-note", parent=body, fontSize=7, leading=8.5,
-                                 spaceAfter=0, textColor="#555555"),
+                                 spaceAfter=0, textColor=colors.HexColor("#555555")),
     )
 
 
@@ -194,9 +196,10 @@ class _Chart(Flowable):
             image.width, image.height = self.pixels
             image.bitsPerComponent = 8
             image.colorSpace = "DeviceRGB"
-            image._filters = ("FlateDecode",)
-            image.streamContent = self.data
-            canv._doc.addForm(self.name, image)
+            # reportlab has no public way to hand over an already compressed stream.
+            image._filters = ("FlateDecode",)  # type: ignore[attr-defined]
+            image.streamContent = self.data  # type: ignore[assignment]  # bytes are written as is
+            canv._doc.addForm(self.name, image)  # type: ignore[attr-defined]
         canv.saveState()
         canv.scale(self.width, self.height)
         canv.doForm(self.name)
@@ -207,8 +210,11 @@ def _figure_image(fig: Figure, width: float = FRAME_W, dpi: int = charts.DPI) ->
     """The chart as an RGB image, straight from the Agg buffer (no PNG encode and decode)."""
     w_in, h_in = fig.get_size_inches()
     rgba = charts.pixels(fig, dpi=dpi)
+    assert rgba.shape is not None  # Agg's buffer: height x width x 4
     size = (rgba.shape[1], rgba.shape[0])
-    rgb = PILImage.frombuffer("RGBA", size, rgba, "raw", "RGBA", 0, 1).convert("RGB").tobytes()
+    # Pillow's stubs leave memoryview out; it reads any buffer.
+    rgb = PILImage.frombuffer("RGBA", size, rgba, "raw", "RGBA", 0, 1  # type: ignore[arg-type]
+                              ).convert("RGB").tobytes()
     return _Chart(rgb, size, width, width * h_in / w_in)
 
 
@@ -324,7 +330,7 @@ def _mobility(styles: _Styles) -> list[Flowable]:
 def _week_table(weeks: Sequence[Week], styles: _Styles) -> Table:
     header = ["Week", "Status", "Loaded days", "Load", "Ratio", "Flags"]
     rows: list[list[object]] = [[_p(h, styles.cell) for h in header]]
-    style = [
+    style: list[tuple[Any, ...]] = [
         ("FONTNAME", (0, 0), (-1, -1), _fonts()[0]),
         ("FONTSIZE", (0, 0), (-1, -1), 8),
         ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black),
@@ -337,7 +343,7 @@ def _week_table(weeks: Sequence[Week], styles: _Styles) -> Table:
         flags = st.flag_labels(w.flags, dict(palette.PLAIN_FLAG))
         if w.after_swaps is not None and w.swaps:
             flags += f" (fix \u2192 {w.after_swaps.status})"
-        colour = w.status
+        colour: str = w.status
         status_text = w.status.upper()
         if w.in_progress:
             # A week still being trained: its status so far, never a green cell.
@@ -443,9 +449,14 @@ def _footer(pain: PainLine) -> Callable[[Canvas, SimpleDocTemplate], None]:
     return draw
 
 
+def _every_page(text: str | None) -> PainLine:
+    """The same pain line (or none) on every page."""
+    return lambda page: text
+
+
 def _build(story: list[Flowable], title: str, pain: str | PainLine | None) -> bytes:
     """The PDF bytes of `story`; `pain` is the boxed pain line of every page, or per page."""
-    line: PainLine = pain if callable(pain) else (lambda page, text=pain: text)
+    line: PainLine = pain if callable(pain) else _every_page(pain)
     boxed = callable(pain) or bool(pain)
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
@@ -597,7 +608,7 @@ def _sessions_table(result: AthleteResult, monday: dt.date, styles: _Styles,
     )
     rows: list[list[object]] = [[_p(h, styles.cell) for h in
                                  ("Day", "Lift", "Sets", "Lower back", "Dose")]]
-    style = [
+    style: list[tuple[Any, ...]] = [
         ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black),
         ("LINEBELOW", (0, 1), (-1, -1), 0.25, colors.HexColor("#CCCCCC")),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -877,7 +888,7 @@ def _roster_row(line: st.Standing, monday: dt.date | None, target: str | None,
     if target:
         name.append(_FileLink("open report", target, regular, size=7.5))
     colour = _shown_colour(line.week, line.status)
-    ink = "#000000" if colour in ("watch", st.NO_DATA) else "#FFFFFF"
+    ink = colors.HexColor("#000000" if colour in ("watch", st.NO_DATA) else "#FFFFFF")
     status_style = ParagraphStyle(f"status-{colour}", parent=styles.cell, fontName=bold,
                                   fontSize=7.5, textColor=ink)
     status = "NO LOG" if line.status == st.NO_DATA else line.status.upper()
@@ -921,7 +932,7 @@ def roster_report(results: Sequence[AthleteResult], monday: dt.date | None,
               "Flags", "Flagged weeks (of last 4)",
               "Weekly lower-back dose, last 8 weeks (scale 0 to the number shown)"]
     rows: list[list[object]] = [[_p(h, styles.cell) for h in header]]
-    style: list[tuple[object, ...]] = [
+    style: list[tuple[Any, ...]] = [
         ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black),
         ("LINEBELOW", (0, 1), (-1, -1), 0.25, colors.HexColor("#CCCCCC")),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -987,18 +998,20 @@ def report_jobs(
         if monday is not None:
             target = folder / f"{folder.name}-{label}.pdf"
 
-            def run(result: AthleteResult = result, target: Path = target,
-                    monday: dt.date = monday) -> list[Path]:
+            def week_page(result: AthleteResult = result, target: Path = target,
+                          monday: dt.date = monday) -> list[Path]:
                 # This athlete's own page: a failure here is reported (by name) by the runner.
                 return [atomic_write_bytes(target, weekly_report([result], monday,
                                                                  keep_going=False,
                                                                  about=about))]
+            run: Callable[[], list[Path]] = week_page
         else:
             target = folder / f"{folder.name}.pdf"
 
-            def run(result: AthleteResult = result, target: Path = target) -> list[Path]:
+            def full_report(result: AthleteResult = result, target: Path = target) -> list[Path]:
                 return [atomic_write_bytes(target, athlete_report(
                     result, config, about=about.get(result.athlete)))]
+            run = full_report
         links[result.athlete] = f"{folder.name}/{target.name}"
         jobs.append(RenderJob(result.athlete, run))
     if monday is not None and results:
