@@ -19,6 +19,7 @@ bounds: docs/model.md, "## Swaps".
 from __future__ import annotations
 
 import itertools
+import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -320,15 +321,26 @@ class WeekBlock:
                                 reason=f"{alt} keeps the movement {effect}"))
         return out
 
-    def reductions(self) -> list[Edit]:
-        """Each lift with 2+ working sets cut to about 60% of them."""
+    def reductions(self, volume: bool = False) -> list[Edit]:
+        """Each lift with 2+ working sets cut to about 60% of them; for a week that needs
+        less volume (a spike, a return), also cut to the share of the week that brings it to
+        `return_fraction` of the lifter's usual week (at least a quarter of the sets kept)."""
+        shares = [REDUCE_TO]  # rounded; the volume share is rounded down
+        if volume:
+            load = float(self.rows.dose[(self.rows.day >= 0) & (self.rows.day < WEEK)].sum())
+            if load > 0:
+                target = self.config.return_fraction * self.norms["usual_week"] / load
+                shares.append(min(REDUCE_TO, max(0.25, target)))
         out = []
         for lift in self.lifts:
             if lift.sets < 2:
                 continue
-            keep = min(lift.sets - 1, max(1, round(lift.sets * REDUCE_TO)))
-            out.append(Edit("reduce", lift.day, lift.exercise, keep_sets=keep, sets=lift.sets,
-                            reason=f"cut {lift.exercise} from {lift.sets} to {keep} sets"))
+            keeps = {min(lift.sets - 1, max(1, (round if share == REDUCE_TO else math.floor)(
+                lift.sets * share))) for share in shares}
+            for keep in sorted(keeps, reverse=True):
+                out.append(Edit("reduce", lift.day, lift.exercise, keep_sets=keep,
+                                sets=lift.sets,
+                                reason=f"cut {lift.exercise} from {lift.sets} to {keep} sets"))
         return out
 
     # -- judging ---------------------------------------------------------------------------
@@ -519,9 +531,11 @@ class Search:
         """The single edit that helps most when nothing within the edit limit clears the
         week (a reduction first: the change a coach makes when the week cannot be
         rearranged), or None when no single edit improves anything."""
-        base = self.badness(self.base)
+        base = self.base
+        # Only a change that clears a flag or lowers one from overuse is worth printing.
         options = [o for o in self._evaluate([(e,) for e in singles])
-                   if self.badness(o) < base and o.next_overuse <= self.base.next_overuse]
+                   if (o.overuse < base.overuse or len(o.fixable) < len(base.fixable))
+                   and o.next_overuse <= base.next_overuse]
         if not options:
             return None
         # The biggest improvement: fewest flags left, then fewest loaded days, then the most
@@ -548,7 +562,7 @@ def search_week(block: WeekBlock, codes: Sequence[str]) -> tuple[Search, Outcome
     search = Search(block, codes)
     if search.base.clean or not block.lifts:
         return search, None, False
-    moves, subs, cuts = block.moves(), block.substitutions(), block.reductions()
+    moves, subs, cuts = block.moves(), block.substitutions(), block.reductions(search.volume)
     # A spike or a return week keeps its lifts and its days: only volume changes.
     pools = [cuts] if search.volume else [moves, moves + subs, moves + subs + cuts]
     for pool in pools:
@@ -567,8 +581,11 @@ def suggest(block: WeekBlock, codes: Sequence[str]
     search, chosen, clears_week = search_week(block, fixable)
     if chosen is None:
         return (), None
-    after_codes = {code for code, _ in chosen.flags}
-    clears = tuple(c for c in fixable if c not in after_codes)
+    # A code is cleared when the change removes it or lowers it from overuse to watch.
+    after = {code: severity for code, severity in chosen.flags}
+    before = {code: severity for code, severity in search.base.flags}
+    clears = tuple(c for c in fixable if c not in after
+                   or (before.get(c) == "overuse" and after[c] != "overuse"))
     if not clears_week:
         note = (f"No change of up to {block.config.swap_max_edits} edits clears this week; "
                 "this is the single most useful change.")
