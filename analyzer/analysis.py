@@ -213,6 +213,11 @@ def judge(
                         _ByAthlete(days), sets_by_athlete)
 
 
+def _iso_week(monday: pd.Timestamp) -> str:
+    year, week, _ = monday.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
 def _swaps_by_week(
     week_keys: list[_WeekKey],
     flag_objs_by_week: dict[_WeekKey, tuple[Flag, ...]],
@@ -234,9 +239,11 @@ def _swaps_by_week(
         flag_objs = flag_objs_by_week.get(key, ())
         codes = [f.code for f in flag_objs if f.code in swaps.FIXABLE]
         athlete, start_ns = key
-        if not codes or (recent and latest[athlete] - start_ns >= recent * week_ns):
-            continue
         start = pd.Timestamp(start_ns)
+        asked = context.config.swap_also_week
+        old = bool(recent) and latest[athlete] - start_ns >= recent * week_ns
+        if not codes or (old and not (asked and _iso_week(start) == asked)):
+            continue
         rows = sets_by_athlete.rows(set_index[athlete])
         date = rows["date"].to_numpy(dtype="datetime64[ns]").view("int64")
         in_week = rows.iloc[np.flatnonzero((date >= start_ns) & (date < start_ns + week_ns))]

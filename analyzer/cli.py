@@ -469,7 +469,7 @@ def report(
         exercise_map=exercise_map,
         config_path=config,
         swaps=swaps != "none",
-        overrides=_overrides(keep, sport, swaps),
+        overrides=_overrides(keep, sport, swaps) + ((("swap_also_week", week),) if week else ()),
     )
     progress = _progress(quiet)
     with progress.stage("Reading and judging the logs"):

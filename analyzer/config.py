@@ -67,6 +67,8 @@ class Config:
     swap_recent_weeks: int = 8
     sport: str = "general"
     keep_lifts: tuple[str, ...] = ()
+    #: An ISO week ("2026-W37") whose swaps are searched whatever its age (`report --week`).
+    swap_also_week: str = ""
     powerlifting_lifts: tuple[str, ...] = ()
     weightlifting_lifts: tuple[str, ...] = ()
 
