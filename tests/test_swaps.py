@@ -198,6 +198,12 @@ def test_swaps_are_searched_for_the_latest_weeks_only_by_default() -> None:
     assert flagged.status == "overuse" and not flagged.swaps
     everything = analyze_sets(table, config=dataclasses.replace(CONFIG, swap_recent_weeks=0))
     assert next(w for w in everything.athletes[0].weeks if w.week == "2026-W04").swaps
+    # The week a coach asks for (`report --week`) is searched whatever its age.
+    asked = analyze_sets(table, config=dataclasses.replace(CONFIG, swap_also_week="2026-W04"))
+    weeks = {w.week: w for w in asked.athletes[0].weeks}
+    assert weeks["2026-W04"].swaps
+    assert not any(w.swaps for label, w in weeks.items() if label != "2026-W04"
+                   and label < "2026-W06")
 
 
 def test_model_days_feed_the_grid_in_order() -> None:
