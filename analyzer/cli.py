@@ -564,11 +564,17 @@ def plan(
     config: ConfigOpt = None,
     json_out: JsonOpt = None,
     no_write: Annotated[
-        bool, typer.Option("--no-write", help="Do not write PLAN.fixed.csv.")
+        bool, typer.Option("--no-write", help="Do not write the fixed plan.")
     ] = False,
+    units: Annotated[
+        str | None,
+        typer.Option("--units", help="Weight unit of the plan (and history) when the weight "
+                     "header states none: kg or lb (default kg)."),
+    ] = None,
     tz: TzOpt = None,
 ) -> None:
-    """Check a planned week before training it; write the fixed plan next to it."""
+    """Check a planned week before training it; write the fixed plan next to it (CSV, or
+    .xlsx for a workbook plan)."""
     import datetime as dt
     import json
 
@@ -584,7 +590,7 @@ def plan(
     _option_file(config, "--config")
     _protect([plan_file], history, exercise_map, config)
     _check_output(json_out, "--json")
-    options = AnalyzeOptions(import_options=_import_options(None, None, None, None, 200, tz=tz),
+    options = AnalyzeOptions(import_options=_import_options(None, units, None, None, 200, tz=tz),
                              exercise_map=exercise_map, config_path=config)
     check = check_plan(plan_file, history=history, athlete=athlete, start=start_date,
                        options=options)

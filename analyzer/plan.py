@@ -5,17 +5,25 @@ optionally `weight`/`rpe` (headers matched through the same synonym table as coa
 The plan becomes canonical set rows for a concrete week (the Monday after the history's last
 day, or the given start), is judged after the athlete's history (`--history LOG`, for the
 chronic baseline) by the same pipeline as a log, and its swaps are written back as a fixed plan
-next to the input (`PLAN.fixed.csv`, never overwriting anything).
+next to the input, in the plan's own format (`PLAN.fixed.csv`, or `PLAN.fixed.xlsx` for a
+workbook; never overwriting anything).
+
+Weights are read in the plan's unit: a unit in the weight header (`Weight (lb)`), else the
+`--units` given, else the unit every weight cell states (`225 lb`), else kg; a cell that states
+another unit (`100 kg`) is converted to the plan's unit. The fixed plan writes them back in
+that unit.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import Final, Literal
 
 import numpy as np
 import pandas as pd
@@ -25,15 +33,15 @@ from analyzer.analysis import AnalyzeOptions, analyze_sets
 from analyzer.config import Config
 from analyzer.errors import ConfigError, EmptyLogError, OutputError, UnsupportedLayoutError
 from analyzer.importers import check_link, read_inputs
-from analyzer.importers.base import MAX_REPS, MAX_WEIGHT_KG, ImportOptions
-from analyzer.importers.cells import as_text, parse_dates, parse_numbers
+from analyzer.importers.base import MAX_REPS, MAX_WEIGHT_KG, ImportOptions, Units
+from analyzer.importers.cells import as_text, parse_dates, parse_numbers, to_kg
 from analyzer.importers.generic import tables
 from analyzer.importers.headers import find_header
 from analyzer.importers.loading import load_document
 from analyzer.merging import merge_sources
 from analyzer.outputs import atomic_write
 from analyzer.results import AthleteResult, Week
-from analyzer.schema import conform
+from analyzer.schema import LB_TO_KG, conform
 from analyzer.tagging import Tagger, load_tagger
 
 #: Plan values outside these ranges cannot be meant: the row is skipped and reported.
@@ -46,6 +54,7 @@ DAY_NAMES: Final = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DAY_LABELS: Final = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MAX_SETS: Final = 100
 FIXED_COLUMNS: Final = ("day", "exercise", "sets", "reps", "weight", "rpe", "change")
+PlanFormat = Literal["csv", "xlsx"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -61,6 +70,10 @@ class PlanCheck:
     history_weeks: int
     #: Rows of the plan that were not used, as "row N: reason" (absurd values, far dates).
     skipped: tuple[str, ...] = ()
+    #: The plan's weight unit: its weights (and the fixed plan's) are in it.
+    unit: Units = "kg"
+    #: The plan's file format, which the fixed plan is written in: "csv" or "xlsx".
+    fmt: PlanFormat = "csv"
 
 
 def _day_dates(days: pd.Series, start: pd.Timestamp | None, path: Path) -> pd.Series:
@@ -88,13 +101,19 @@ def _next_monday(day: pd.Timestamp) -> pd.Timestamp:
     return day.normalize() + pd.Timedelta(days=7 - day.weekday())
 
 
-def read_plan(path: Path, start: pd.Timestamp | None = None) -> pd.DataFrame:
+def read_plan(path: Path, start: pd.Timestamp | None = None,
+              units: Units | None = None) -> pd.DataFrame:
     """The plan as a table: day (as written), date, exercise, sets, reps, weight, rpe, row.
 
-    Rows whose values cannot be meant (sets, reps, weight or RPE out of `PLAN_LIMITS`, a day
-    outside 1970-2200) are left out; `skipped_rows(plan)` lists them."""
+    `weight` is in the plan's unit (`plan_unit(plan)`): the weight header's unit, else
+    `units`, else the unit every weight cell states (`225 lb`), else kg; cells stating
+    another unit are converted to it (to 0.01). Rows whose values
+    cannot be meant (sets, reps, weight or RPE out of `PLAN_LIMITS`, a day outside
+    1970-2200) are left out; `skipped_rows(plan)` lists them. `plan_format(plan)` is "xlsx"
+    for a workbook, else "csv"."""
     check_link(path)
     doc = load_document(path, ImportOptions())
+    fmt: PlanFormat = "xlsx" if doc.sheets is not None else "csv"
     grids, _ = tables(doc)
     for table in grids:
         found = find_header(table.cells)
@@ -110,10 +129,17 @@ def read_plan(path: Path, start: pd.Timestamp | None = None) -> pd.DataFrame:
 
         exercise = as_text(col("exercise"))
         keep = exercise.notna()
-        numbers = {
-            name: parse_numbers(col(name)[keep], decimal_comma=False, allow_units=True).value
+        parsed = {
+            name: parse_numbers(col(name)[keep], decimal_comma=False, allow_units=True)
             for name in ("sets", "reps", "weight", "rpe")
         }
+        numbers = {name: p.value for name, p in parsed.items()}
+        header_unit = columns["weight"].unit if "weight" in columns else None
+        weights = parsed["weight"]
+        stated = set(weights.unit[weights.value.notna()].fillna("none"))
+        unit: Units = "lb" if (header_unit or units or (
+            stated.pop() if len(stated) == 1 else None)) == "lb" else "kg"
+        numbers["weight"] = _in_unit(parsed["weight"].value, parsed["weight"].unit, unit)
         plan = pd.DataFrame({
             "day": as_text(col("date")[keep]),
             "exercise": exercise[keep],
@@ -126,9 +152,11 @@ def read_plan(path: Path, start: pd.Timestamp | None = None) -> pd.DataFrame:
         if plan.empty:
             break
         plan["date"] = _day_dates(plan["day"], start, path)
-        reasons = _implausible(plan)
+        reasons = _implausible(plan, unit)
         plan = plan[reasons.isna()].reset_index(drop=True)
         plan["sets"] = plan["sets"].round()
+        plan.attrs["unit"] = unit
+        plan.attrs["format"] = fmt
         plan.attrs["skipped"] = tuple(
             f"row {row}: {reason}" for row, reason in
             zip(table.rows[header_row + 1:][keep.to_numpy()][reasons.notna().to_numpy()],
@@ -139,10 +167,25 @@ def read_plan(path: Path, start: pd.Timestamp | None = None) -> pd.DataFrame:
         hint="the plan needs a header row with day and exercise (and sets, reps, weight, rpe)")
 
 
-def _implausible(plan: pd.DataFrame) -> pd.Series:
-    """Per plan row, why it cannot be used (the first reason), or None."""
+def _in_unit(value: pd.Series, cell_unit: pd.Series, unit: Units) -> pd.Series:
+    """Weights in `unit`: cells without a unit of their own as written, the others converted
+    (a cell in `unit` itself is left exactly as written)."""
+    other = cell_unit.notna() & (cell_unit != unit)
+    if not other.any():
+        return value
+    kg = to_kg(value[other], cell_unit[other])
+    out = value.copy()
+    out[other] = (kg / LB_TO_KG if unit == "lb" else kg).round(2)
+    return out
+
+
+def _implausible(plan: pd.DataFrame, unit: Units = "kg") -> pd.Series:
+    """Per plan row, why it cannot be used (the first reason), or None. The weight limit is
+    `PLAN_LIMITS`' (kg) in the plan's unit."""
     reasons = pd.Series(None, index=plan.index, dtype="object")
     for column, (low, high) in PLAN_LIMITS.items():
+        if column == "weight" and unit == "lb":
+            high = round(high / LB_TO_KG)
         values = plan[column]
         bad = ((values < low) | (values > high)) & reasons.isna()
         label = "RPE" if column == "rpe" else column
@@ -157,8 +200,21 @@ def skipped_rows(plan: pd.DataFrame) -> tuple[str, ...]:
     return tuple(plan.attrs.get("skipped", ()))
 
 
-def plan_sets(plan: pd.DataFrame, athlete: str, source: Path) -> pd.DataFrame:
-    """Canonical set rows for the plan: a row with `sets = 4` is four sets."""
+def plan_unit(plan: pd.DataFrame) -> Units:
+    """The unit of the plan's `weight` column ("kg" unless `read_plan` found lb)."""
+    return "lb" if plan.attrs.get("unit") == "lb" else "kg"
+
+
+def plan_format(plan: pd.DataFrame) -> PlanFormat:
+    """The plan file's format as `read_plan` found it: "xlsx" for a workbook, else "csv"."""
+    return "xlsx" if plan.attrs.get("format") == "xlsx" else "csv"
+
+
+def plan_sets(plan: pd.DataFrame, athlete: str, source: Path,
+              unit: Units | None = None) -> pd.DataFrame:
+    """Canonical set rows for the plan: a row with `sets = 4` is four sets; weights converted
+    from the plan's unit (`unit`, default `plan_unit(plan)`) to kg."""
+    factor = LB_TO_KG if (unit or plan_unit(plan)) == "lb" else 1.0
     n = plan["sets"].fillna(1).astype("int64").to_numpy()
     rows = plan.loc[plan.index.repeat(n)].reset_index(drop=True)
     rows["set_index"] = rows.groupby(["row"]).cumcount() + 1
@@ -168,7 +224,7 @@ def plan_sets(plan: pd.DataFrame, athlete: str, source: Path) -> pd.DataFrame:
         "workout": "plan",
         "exercise": rows["exercise"],
         "set_index": rows["set_index"],
-        "weight_kg": rows["weight"],
+        "weight_kg": rows["weight"] * factor,
         "reps": rows["reps"],
         "rpe": rows["rpe"],
         "source_file": str(source),
@@ -242,7 +298,8 @@ def check_plan(
 ) -> PlanCheck:
     """Judge a planned week (after the athlete's history, when given) and build its fixed
     plan. The week is the given `start` week, else the one after the history, else next
-    week."""
+    week. `options.import_options.units` is the unit of the weights of the plan (and of the
+    history) that state none."""
     options = options or AnalyzeOptions()
     tagger = tagger or load_tagger(options.exercise_map)
     config = config or options.config()
@@ -258,7 +315,7 @@ def check_plan(
         monday = _next_monday(past["date"].max())
     else:
         monday = None
-    plan = read_plan(path, monday)
+    plan = read_plan(path, monday, options.import_options.units)
     skipped = skipped_rows(plan)
     sets = plan_sets(plan, athlete, path)
     if sets.empty:
@@ -281,7 +338,7 @@ def check_plan(
     return PlanCheck(path=path, athlete=athlete, plan=plan, week=week, athlete_result=result,
                      fixed=fixed_plan(plan, week),
                      history_weeks=0 if past is None else len(result.weeks) - 1,
-                     skipped=skipped)
+                     skipped=skipped, unit=plan_unit(plan), fmt=plan_format(plan))
 
 
 def escape_cell(value: object) -> str:
@@ -297,29 +354,110 @@ def escape_cell(value: object) -> str:
 MAX_FIXED_NAMES: Final = 1000
 
 
-def fixed_names(path: Path) -> list[Path]:
-    """`PLAN.fixed.csv` beside the plan, then `PLAN.fixed-2.csv`, ... in order."""
-    return [path.with_name(f"{path.stem}.fixed.csv"),
-            *(path.with_name(f"{path.stem}.fixed-{n}.csv") for n in range(2, MAX_FIXED_NAMES))]
+def fixed_names(path: Path, fmt: PlanFormat = "csv") -> list[Path]:
+    """`PLAN.fixed.csv` (`.xlsx` for a workbook plan) beside the plan, then
+    `PLAN.fixed-2.csv`, ... in order."""
+    suffix = f".{fmt}"
+    return [path.with_name(f"{path.stem}.fixed{suffix}"),
+            *(path.with_name(f"{path.stem}.fixed-{n}{suffix}")
+              for n in range(2, MAX_FIXED_NAMES))]
 
 
-def fixed_path(path: Path) -> Path:
+def fixed_path(path: Path, fmt: PlanFormat = "csv") -> Path:
     """The first of `fixed_names` that does not exist now (`write_fixed` reserves it
     atomically, so a run started at the same time takes the next one)."""
-    return next((c for c in fixed_names(path) if not c.exists()), fixed_names(path)[-1])
+    names = fixed_names(path, fmt)
+    return next((c for c in names if not c.exists()), names[-1])
+
+
+def fixed_header(unit: Units) -> list[str]:
+    """The fixed plan's header: `FIXED_COLUMNS`, with the weight column named `weight (lb)` in
+    a pound plan (so the fixed plan, checked again, is read in pounds without --units)."""
+    return [f"weight ({unit})" if c == "weight" and unit != "kg" else c for c in FIXED_COLUMNS]
+
+
+def _csv_bytes(check: PlanCheck) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(fixed_header(check.unit))
+    values = check.fixed[list(FIXED_COLUMNS)].astype("object").to_numpy().tolist()
+    writer.writerows([escape_cell(v) for v in row] for row in values)
+    return buffer.getvalue().encode("utf-8")
+
+
+#: Column widths of the fixed plan as a workbook, in characters (Excel's unit).
+XLSX_WIDTHS: Final = {"day": 11, "exercise": 36, "sets": 6, "reps": 6, "weight": 11, "rpe": 6,
+                      "change": 70}
+_ISO_DAY = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[ T]00:00(?::00)?)?$")
+
+
+def _xlsx_value(column: str, value: object) -> object:
+    """A fixed-plan cell for a workbook: numbers as numbers (whole ones as int), ISO days as
+    dates, text escaped as in the CSV, empty as None."""
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value == "":
+        return None
+    if isinstance(value, float | np.floating):
+        return int(value) if float(value).is_integer() else float(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    text = str(value)
+    if column == "day" and (iso := _ISO_DAY.match(text)):
+        with contextlib.suppress(ValueError):
+            return dt.date.fromisoformat(iso.group(1))
+    return str(outputs.escape_cell(text))
+
+
+def _xlsx_bytes(check: PlanCheck) -> bytes:
+    """The fixed plan as a workbook laid out as `--table FILE.xlsx` is (render.table): column
+    widths, the header bold and frozen with a filter, dates as dates; text cells are text,
+    never formulas."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook(write_only=True)
+    # Pinned so that the same plan gives the same file.
+    book.properties.creator = "backlog"
+    book.properties.created = dt.datetime(2000, 1, 1)
+    book.properties.modified = dt.datetime(2000, 1, 1)
+    sheet = book.create_sheet("fixed plan")
+    header = fixed_header(check.unit)
+    for i, name in enumerate(FIXED_COLUMNS, start=1):
+        sheet.column_dimensions[get_column_letter(i)].width = XLSX_WIDTHS[name]
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{len(check.fixed) + 1}"
+    cells = []
+    for name in header:
+        cell = WriteOnlyCell(sheet, value=name)
+        cell.font = Font(bold=True)
+        cells.append(cell)
+    sheet.append(cells)
+    top = Alignment(vertical="top")
+    for record in check.fixed[list(FIXED_COLUMNS)].astype("object").to_numpy().tolist():
+        cells = []
+        for name, raw in zip(FIXED_COLUMNS, record, strict=True):
+            value = _xlsx_value(name, raw)
+            cell = WriteOnlyCell(sheet, value=value)
+            if isinstance(value, str):
+                cell.data_type = "s"  # never "f": text is text, even after escaping
+            elif isinstance(value, dt.date):
+                cell.number_format = "yyyy-mm-dd"
+            cell.alignment = top
+            cells.append(cell)
+        sheet.append(cells)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
 
 
 def write_fixed(check: PlanCheck, target: Path | None = None) -> Path:
-    """Write the fixed plan atomically (formula-like cells escaped); never overwrites: each
-    name is taken only if no file has it at the moment of the rename, so parallel runs on the
-    same plan each get their own file."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(FIXED_COLUMNS)
-    values = check.fixed[list(FIXED_COLUMNS)].astype("object").to_numpy().tolist()
-    writer.writerows([escape_cell(v) for v in row] for row in values)
-    data = buffer.getvalue().encode("utf-8")
-    for candidate in [target] if target is not None else fixed_names(check.path):
+    """Write the fixed plan atomically in the plan's format (`check.fmt`: CSV, or a workbook
+    for an .xlsx plan; formula-like cells escaped), weights in the plan's unit; never
+    overwrites: each name is taken only if no file has it at the moment of the rename, so
+    parallel runs on the same plan each get their own file."""
+    data = _xlsx_bytes(check) if check.fmt == "xlsx" else _csv_bytes(check)
+    for candidate in [target] if target is not None else fixed_names(check.path, check.fmt):
         if candidate.exists():
             continue
         try:

@@ -113,7 +113,7 @@ def test_xlsx_plan(tmp_path: Path) -> None:
     assert list(plan["date"].dt.day_of_week) == [0, 1, 2, 3]
     result = runner.invoke(app, ["plan", str(path)])
     assert result.exit_code == 0, result.output
-    assert (tmp_path / "plan.fixed.csv").exists()
+    assert (tmp_path / "plan.fixed.xlsx").exists()  # the plan's own format
 
 
 def test_formula_like_cells_are_escaped(tmp_path: Path) -> None:
