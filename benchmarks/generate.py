@@ -328,8 +328,10 @@ def _athlete_rows(
     )
 
 
-def athletes(n_sets: int, seed: int = 2026) -> Iterator[pd.DataFrame]:
-    """Athletes' set tables until `n_sets` sets are produced (the last one is cut)."""
+def athletes(n_sets: int, seed: int = 2026, weeks_each: int | None = None,
+             lifters: int | None = None) -> Iterator[pd.DataFrame]:
+    """Athletes' set tables until `n_sets` sets are produced (the last one is cut); with
+    `weeks_each` and `lifters`, exactly that many lifters, each over that many weeks."""
     rng = np.random.default_rng(seed)
     spellings = catalog_spellings()
     for template in (*TEMPLATES, [EXTRA_HINGE]):
@@ -342,28 +344,31 @@ def athletes(n_sets: int, seed: int = 2026) -> Iterator[pd.DataFrame]:
     produced = 0
     i = 0
     first = dt.date(2016, 1, 4)
-    while produced < n_sets:
-        weeks = int(rng.integers(8, 105))
+    while (produced < n_sets) if lifters is None else (i < lifters):
+        weeks = int(rng.integers(8, 105)) if weeks_each is None else weeks_each
         start = first + dt.timedelta(weeks=int(rng.integers(0, 52 * 8)))
         frame = _athlete_rows(
             rng, f"athlete {i:05d}", spellings, blocks, blocks[-1], extra, weeks, start
         )
-        frame = frame.iloc[: n_sets - produced]
+        if lifters is None:
+            frame = frame.iloc[: n_sets - produced]
         produced += len(frame)
         i += 1
         yield frame
 
 
-def write_generic(path: Path, n_sets: int, seed: int = 2026) -> int:
+def write_generic(path: Path, n_sets: int, seed: int = 2026, weeks_each: int | None = None,
+                  lifters: int | None = None) -> int:
     """A roster CSV (`athlete,date,workout,exercise,set,reps,weight_kg,rpe,notes`) of `n_sets`
-    sets; returns the number of athletes."""
+    sets (or of `lifters` lifters over `weeks_each` weeks each); returns the number of
+    athletes."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
     count = 0
     with tmp.open("w", encoding="utf-8", newline="") as handle:
         header = True
         batch: list[pd.DataFrame] = []
-        for frame in athletes(n_sets, seed):
+        for frame in athletes(n_sets, seed, weeks_each, lifters):
             batch.append(frame)
             count += 1
             if sum(map(len, batch)) >= 200_000:
