@@ -391,7 +391,7 @@ XLSX_WIDTHS: Final = {"day": 11, "exercise": 36, "sets": 6, "reps": 6, "weight":
 _ISO_DAY = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[ T]00:00(?::00)?)?$")
 
 
-def _xlsx_value(column: str, value: object) -> object:
+def _xlsx_value(column: str, value: object) -> str | float | dt.date | None:
     """A fixed-plan cell for a workbook: numbers as numbers (whole ones as int), ISO days as
     dates, text escaped as in the CSV, empty as None."""
     if value is None or (isinstance(value, float) and np.isnan(value)) or value == "":
@@ -438,7 +438,8 @@ def _xlsx_bytes(check: PlanCheck) -> bytes:
         cells = []
         for name, raw in zip(FIXED_COLUMNS, record, strict=True):
             value = _xlsx_value(name, raw)
-            cell = WriteOnlyCell(sheet, value=value)
+            # types-openpyxl leaves `date` out of the cell value types; openpyxl writes it.
+            cell = WriteOnlyCell(sheet, value=value)  # type: ignore[arg-type]
             if isinstance(value, str):
                 cell.data_type = "s"  # never "f": text is text, even after escaping
             elif isinstance(value, dt.date):
