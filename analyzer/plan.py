@@ -411,28 +411,16 @@ def _xlsx_bytes(check: PlanCheck) -> bytes:
     """The fixed plan as a workbook laid out as `--table FILE.xlsx` is (render.table): column
     widths, the header bold and frozen with a filter, dates as dates; text cells are text,
     never formulas."""
-    from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
+    from openpyxl.styles import Alignment
 
-    book = Workbook(write_only=True)
-    # Pinned so that the same plan gives the same file.
-    book.properties.creator = "backlog"
-    book.properties.created = dt.datetime(2000, 1, 1)
-    book.properties.modified = dt.datetime(2000, 1, 1)
-    sheet = book.create_sheet("fixed plan")
+    from analyzer.render.workbook import sheet_with_header
+
     header = fixed_header(check.unit)
-    for i, name in enumerate(FIXED_COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(i)].width = XLSX_WIDTHS[name]
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{len(check.fixed) + 1}"
-    cells = []
-    for name in header:
-        cell = WriteOnlyCell(sheet, value=name)
-        cell.font = Font(bold=True)
-        cells.append(cell)
-    sheet.append(cells)
+    book, sheet = sheet_with_header(
+        "fixed plan", header,
+        {h: XLSX_WIDTHS[name] for h, name in zip(header, FIXED_COLUMNS, strict=True)},
+        len(check.fixed))
     top = Alignment(vertical="top")
     for record in check.fixed[list(FIXED_COLUMNS)].astype("object").to_numpy().tolist():
         cells = []

@@ -7,7 +7,6 @@ never runs anything. Files are written atomically.
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 from pathlib import Path
 
@@ -91,33 +90,18 @@ def _xlsx_bytes(table: pd.DataFrame) -> bytes:
     """The table as a workbook people can read at once: column widths, the header frozen
     and bold with a filter, status cells filled with the charts' status colours
     (`palette.STATUS_COLOURS`), `start` a real date."""
-    from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
 
-    book = Workbook(write_only=True)
-    # Pinned so that the same input gives the same file.
-    book.properties.creator = "backlog"
-    book.properties.created = dt.datetime(2000, 1, 1)
-    book.properties.modified = dt.datetime(2000, 1, 1)
-    sheet = book.create_sheet("weeks")
-    for i, name in enumerate(COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(i)].width = XLSX_WIDTHS.get(
-            name, XLSX_NUMBER_WIDTH)
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{len(table) + 1}"
+    from analyzer.render.workbook import sheet_with_header
+
+    book, sheet = sheet_with_header("weeks", COLUMNS, XLSX_WIDTHS, len(table),
+                                    default_width=XLSX_NUMBER_WIDTH)
     fills = {status: PatternFill("solid", fgColor=colour.lstrip("#").upper())
              for status, colour in palette.STATUS_COLOURS.items()}
     # White reads on green and vermillion, black on orange (as the charts' labels).
     fonts = {status: Font(color="000000" if status == "watch" else "FFFFFF", bold=True)
              for status in fills}
-    header = []
-    for name in COLUMNS:
-        cell = WriteOnlyCell(sheet, value=name)
-        cell.font = Font(bold=True)
-        header.append(cell)
-    sheet.append(header)
     wrap = Alignment(vertical="top", wrap_text=False)
     status_columns = {"status", "status_after_swaps"}
     for record in table.to_numpy(dtype=object).tolist():
