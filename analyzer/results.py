@@ -66,6 +66,8 @@ class AfterSwaps:
     loaded_days: int = 0
     #: Set when the swaps do not clear the week (the single most useful change is given).
     note: str = ""
+    #: Longest run of loaded days inside the changed week.
+    longest_run: int = 0
 
 
 @dataclass(frozen=True)

@@ -157,6 +157,7 @@ class Outcome:
     next_overuse: int  # fixable overuse flags of the following week
     next_flags: int  # fixable flags of the following week
     balance: float  # largest relative change of working sets per primary muscle
+    longest_run: int = 0  # longest run of loaded days inside the week
 
     @property
     def fixable(self) -> tuple[tuple[str, str], ...]:
@@ -422,9 +423,16 @@ class WeekBlock:
                 after[h.series] += h.severity == "overuse"
         span = slice(self.offset, self.offset + WEEK)
         loads = grid.dose[:, span].sum(axis=1)
-        loaded = (grid.dose[:, span] >= self.norms["loaded_at"]).sum(axis=1)
+        loaded_days = grid.dose[:, span] >= self.norms["loaded_at"]
+        loaded = loaded_days.sum(axis=1)
+        run = np.zeros(len(candidates), dtype="int64")
+        longest = np.zeros(len(candidates), dtype="int64")
+        for day in range(WEEK):
+            run = np.where(loaded_days[:, day], run + 1, 0)
+            longest = np.maximum(longest, run)
         return [Outcome(c, tuple(flags[i]), float(loads[i]), int(loaded[i]), after[i],
-                        after_all[i], self.balance(c)) for i, c in enumerate(candidates)]
+                        after_all[i], self.balance(c), int(longest[i]))
+                for i, c in enumerate(candidates)]
 
     def balance(self, edits: Candidate) -> float:
         """Largest relative change of the week's working sets of any primary muscle."""
@@ -554,7 +562,8 @@ def _normal(edits: Sequence[Edit]) -> Candidate:
 def _after(o: Outcome, note: str = "") -> AfterSwaps:
     return AfterSwaps(status=o.status,  # type: ignore[arg-type]
                       flags=tuple(dict.fromkeys(code for code, _ in o.flags)),
-                      lower_back_load=round(o.load, 3), loaded_days=o.loaded_days, note=note)
+                      lower_back_load=round(o.load, 3), loaded_days=o.loaded_days, note=note,
+                      longest_run=o.longest_run)
 
 
 def search_week(block: WeekBlock, codes: Sequence[str]) -> tuple[Search, Outcome | None, bool]:

@@ -70,7 +70,7 @@ def after_dict(a: AfterSwaps | None) -> dict[str, Any] | None:
     if a is None:
         return None
     return {"status": a.status, "flags": list(a.flags), "lower_back_load": a.lower_back_load,
-            "loaded_days": a.loaded_days, "note": a.note}
+            "loaded_days": a.loaded_days, "note": a.note, "longest_run": a.longest_run}
 
 
 def week_dict(w: Week) -> dict[str, Any]:

@@ -187,6 +187,9 @@ def swap_effect(week: Week) -> str:
     parts = []
     if cleared:
         parts.append("clears " + ", ".join(cleared))
+    if a.longest_run != week.longest_run:
+        parts.append(f"{plural(a.longest_run, 'loaded day')} in a row instead of "
+                     f"{week.longest_run}")
     if a.loaded_days != len(week.loaded_days):
         parts.append(f"lower back loaded {plural(a.loaded_days, 'day')} instead of "
                      f"{len(week.loaded_days)}")
