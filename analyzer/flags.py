@@ -14,14 +14,14 @@ from typing import cast
 import numpy as np
 import pandas as pd
 
-from analyzer import rules
+from analyzer import calendar, rules
 from analyzer.config import Config
 from analyzer.model import DAY_NS
 from analyzer.pain import read_pain
 
 FLAG_COLUMNS = ["athlete", "week_start", "code", "severity", "days", "exercises", "message",
                 "figures"]
-DAY_NAMES = rules.DAY_NAMES
+DAY_NAMES = calendar.DAY_NAMES
 #: Lifts named per day in a message.
 LIFTS_PER_DAY = 3
 #: Characters of a note quoted in a message.

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 from pandas.api.indexers import BaseIndexer
 
+from analyzer.calendar import DAY_NS
 from analyzer.config import Config
 from analyzer.pain import read_pain
 
@@ -189,8 +190,6 @@ def set_doses(tagged: pd.DataFrame, config: Config) -> pd.DataFrame:
     return out
 
 
-#: One day in nanoseconds (datetime64[ns] arithmetic on int64 views).
-DAY_NS = 86_400_000_000_000
 
 
 class _Calendar:

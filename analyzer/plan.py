@@ -30,6 +30,7 @@ import pandas as pd
 
 from analyzer import outputs
 from analyzer.analysis import AnalyzeOptions, analyze_sets
+from analyzer.calendar import DAY_NAMES as WEEKDAYS
 from analyzer.config import Config
 from analyzer.errors import ConfigError, EmptyLogError, OutputError, UnsupportedLayoutError
 from analyzer.importers import check_link, read_inputs
@@ -51,7 +52,7 @@ PLAN_LIMITS: Final = {"sets": (0.0, 100.0), "reps": (0.0, MAX_REPS), "weight": (
 EARLIEST_PLAN_DAY: Final = pd.Timestamp("1970-01-01")
 LATEST_PLAN_DAY: Final = pd.Timestamp("2200-01-01")
 DAY_NAMES: Final = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-DAY_LABELS: Final = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+DAY_LABELS: Final = WEEKDAYS
 MAX_SETS: Final = 100
 FIXED_COLUMNS: Final = ("day", "exercise", "sets", "reps", "weight", "rpe", "change")
 PlanFormat = Literal["csv", "xlsx"]

@@ -25,7 +25,6 @@ from analyzer.config import Config
 
 WEEK: Final = 7
 SEVERITIES: Final = ("info", "watch", "overuse")
-DAY_NAMES: Final = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
 @dataclass(frozen=True)

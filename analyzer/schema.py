@@ -12,6 +12,8 @@ import numpy as np
 import pandas as pd
 from pandas.api.extensions import ExtensionDtype
 
+from analyzer.calendar import DAY_NS
+
 STR: Final = pd.StringDtype(na_value=np.nan)
 
 SET_TYPES: Final[tuple[str, ...]] = ("normal", "warmup", "failure", "drop")
@@ -133,7 +135,7 @@ def as_ns(values: pd.Series) -> pd.Series:
     return values.astype("datetime64[ns]")
 
 
-_DAY_NS: Final = 86_400_000_000_000
+_DAY_NS: Final = DAY_NS
 _PIECE_ROWS: Final = 1 << 20
 
 

@@ -29,12 +29,12 @@ from typing import Final, Literal
 import numpy as np
 import pandas as pd
 
-from analyzer import model, rules
+from analyzer import calendar, model, rules
 from analyzer.config import Config
 from analyzer.results import AfterSwaps, Swap, worst
 
 FIXABLE: Final = rules.FIXABLE
-DAY_NAMES: Final = rules.DAY_NAMES
+DAY_NAMES: Final = calendar.DAY_NAMES
 WEEK: Final = rules.WEEK
 #: Days of the block before the week: covers a break (`break_days`) ending in the 2 weeks
 #: before it, runs and spacing into the week, and the pain follow-up window.

@@ -12,7 +12,7 @@ import pytest
 from pypdf import PdfReader
 from typer.testing import CliRunner
 
-from analyzer import rules
+from analyzer import calendar, rules
 from analyzer.analysis import analyze, analyze_sets
 from analyzer.cli import app
 from analyzer.errors import ConfigError
@@ -98,8 +98,8 @@ def test_latest_flagged_week_says_what_to_change() -> None:
         if swap.to:
             assert swap.to in advice
         if swap.move_to:
-            assert (f"from {rules.DAY_NAMES[swap.day.weekday()]} to "
-                    f"{rules.DAY_NAMES[swap.move_to.weekday()]}") in advice
+            assert (f"from {calendar.DAY_NAMES[swap.day.weekday()]} to "
+                    f"{calendar.DAY_NAMES[swap.move_to.weekday()]}") in advice
         assert swap.clears and all(rules.BY_CODE[c].label in advice for c in swap.clears)
 
 

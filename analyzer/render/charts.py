@@ -31,6 +31,7 @@ from matplotlib.font_manager import FontProperties  # noqa: E402
 from matplotlib.patches import Patch, Rectangle  # noqa: E402
 from matplotlib.textpath import text_to_path  # noqa: E402
 
+from analyzer.calendar import DAY_NAMES
 from analyzer.config import Config, load_config  # noqa: E402
 from analyzer.outputs import atomic_write_bytes, inside, safe_name  # noqa: E402
 from analyzer.render import palette  # noqa: E402
@@ -257,7 +258,7 @@ def week_calendar(
     ax.set_xlim(-1.25, 8.05)
     ax.set_ylim(n_rows, -0.45)
     ax.axis("off")
-    for col, name in enumerate(palette.DAY_NAMES):
+    for col, name in enumerate(DAY_NAMES):
         ax.text(col + 0.5, -0.22, name, ha="center", va="center", fontsize=9, fontweight="bold")
     ax.text(7.6, -0.22, "week", ha="center", va="center", fontsize=9, fontweight="bold")
 

@@ -52,7 +52,6 @@ LINE_BLUE = "#0072B2"
 FLAG_OUTLINE = "#000000"
 BAND_FILL = "#009E73"
 
-DAY_NAMES: tuple[str, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 PLAIN_FLAG: Mapping[str, str] = {r.code: r.label for r in RULES}
 

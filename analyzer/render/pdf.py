@@ -48,6 +48,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from analyzer.calendar import DAY_NAMES
 from analyzer.config import Config, load_config
 from analyzer.errors import ConfigError
 from analyzer.importers.units import AthleteSources, by_athlete, format_weight
@@ -219,7 +220,7 @@ def _figure_image(fig: Figure, width: float = FRAME_W, dpi: int = charts.DPI) ->
 
 
 def _days_text(days: Sequence[dt.date]) -> str:
-    return " ".join(palette.DAY_NAMES[d.weekday()] for d in sorted(days)) or "none"
+    return " ".join(DAY_NAMES[d.weekday()] for d in sorted(days)) or "none"
 
 
 def _status_box(text: str, status: str, styles: _Styles) -> Table:
@@ -240,11 +241,11 @@ def swap_lines(week: Week) -> list[str]:
     """Each proposed change in plain words, then its proven effect."""
     lines = []
     for s in week.swaps:
-        day = palette.DAY_NAMES[s.day.weekday()]
+        day = DAY_NAMES[s.day.weekday()]
         if s.kind == "substitute":
             lines.append(f"{day}: {s.from_} \u2192 {s.to}")
         elif s.kind == "move" and s.move_to is not None:
-            lines.append(f"Move {s.from_} from {day} to {palette.DAY_NAMES[s.move_to.weekday()]}")
+            lines.append(f"Move {s.from_} from {day} to {DAY_NAMES[s.move_to.weekday()]}")
         else:
             lines.append(f"{day}: {s.reason or f'fewer sets of {s.from_}'}")
     effect = st.swap_effect(week)

@@ -12,10 +12,10 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from analyzer.calendar import DAY_NAMES
 from analyzer.results import SEVERITY_RANK, AthleteResult, Flag, Week, worst
 from analyzer.rules import BY_CODE
 
-DAY_NAMES: tuple[str, ...] = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 #: An athlete whose last logged day is this many days (or more) before the newest logged day of
 #: the input has "no recent log": grouped at the end of the roster and the summary.
 NO_RECENT_DAYS = 14

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from analyzer.calendar import DAY_NAMES
 from analyzer.errors import OutputError
 from analyzer.outputs import atomic_write_bytes, spreadsheet_safe
 from analyzer.render import palette
@@ -51,7 +52,7 @@ def weekly_table(analysis: Analysis) -> pd.DataFrame:
                 "direct_sets": w.direct_sets,
                 "indirect_sets": w.indirect_sets,
                 "lower_back_load": w.lower_back_load,
-                "loaded_days": " ".join(palette.DAY_NAMES[d.weekday()] for d in w.loaded_days),
+                "loaded_days": " ".join(DAY_NAMES[d.weekday()] for d in w.loaded_days),
                 "longest_run": w.longest_run,
                 "acwr": w.acwr,
                 "monotony": w.monotony,

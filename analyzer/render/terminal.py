@@ -15,11 +15,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
+from analyzer.calendar import DAY_NAMES
 from analyzer.render import standing as st
 from analyzer.results import Analysis, AthleteResult, Week
 from analyzer.rules import RULES
 
-DAY = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+DAY = DAY_NAMES
 COLOURS = {"ok": "\x1b[32m", "watch": "\x1b[33m", "overuse": "\x1b[31;1m",
            "no data": "\x1b[90m", "info": "\x1b[90m"}
 RESET = "\x1b[0m"
