@@ -70,7 +70,8 @@ def exercise_summaries(tagger: Tagger, counts: pd.Series) -> tuple[ExerciseSumma
                 canonical=t["canonical"] if isinstance(t["canonical"], str) else None,
                 load_class=str(t["load_class"]),
                 coefficient=float(t["coefficient"]),
-                primary_muscle=t["primary_muscle"] if isinstance(t["primary_muscle"], str)
+                primary_muscle=t["primary_muscle"]
+                if isinstance(t["primary_muscle"], str)
                 else None,
                 matched_by=str(t["matched_by"]),
                 score=None if pd.isna(t["score"]) else float(t["score"]),
@@ -101,13 +102,19 @@ def _flags_by_week(flag_rows: pd.DataFrame) -> dict[_WeekKey, tuple[Flag, ...]]:
     if flag_rows.empty:
         return {}
     for athlete, start, c, s, d, e, m, f in zip(
-        _texts(flag_rows["athlete"]), _ns(flag_rows["week_start"]).tolist(),
-        _texts(flag_rows["code"]), _texts(flag_rows["severity"]), flag_rows["days"].tolist(),
-        flag_rows["exercises"].tolist(), _texts(flag_rows["message"]),
-        flag_rows["figures"].tolist(), strict=True,
+        _texts(flag_rows["athlete"]),
+        _ns(flag_rows["week_start"]).tolist(),
+        _texts(flag_rows["code"]),
+        _texts(flag_rows["severity"]),
+        flag_rows["days"].tolist(),
+        flag_rows["exercises"].tolist(),
+        _texts(flag_rows["message"]),
+        flag_rows["figures"].tolist(),
+        strict=True,
     ):
         objs.setdefault((athlete, start), []).append(
-            Flag(code=c, severity=s, days=d, exercises=tuple(e), message=m, figures=f))
+            Flag(code=c, severity=s, days=d, exercises=tuple(e), message=m, figures=f)
+        )
     return {k: tuple(v) for k, v in objs.items()}
 
 
@@ -135,16 +142,18 @@ class _ByAthlete:
             return [], []
         low = np.minimum.reduceat(np.where(missing, np.iinfo("int64").max, date), starts)
         high = np.maximum.reduceat(date, starts)
-        return (low.view("datetime64[ns]").astype("datetime64[D]").tolist(),
-                high.view("datetime64[ns]").astype("datetime64[D]").tolist())
+        return (
+            low.view("datetime64[ns]").astype("datetime64[D]").tolist(),
+            high.view("datetime64[ns]").astype("datetime64[D]").tolist(),
+        )
 
     def rows(self, i: int) -> pd.DataFrame:
         """Athlete i's rows with their original index labels."""
-        return self.ordered.iloc[self.bounds[i]:self.bounds[i + 1]]
+        return self.ordered.iloc[self.bounds[i] : self.bounds[i + 1]]
 
     def renumbered(self, i: int) -> pd.DataFrame:
         """Athlete i's rows indexed 0..n-1 (a new frame over the same data, not a copy)."""
-        part = self.ordered.iloc[self.bounds[i]:self.bounds[i + 1]]
+        part = self.ordered.iloc[self.bounds[i] : self.bounds[i + 1]]
         part.index = pd.RangeIndex(len(part))
         return part
 
@@ -206,11 +215,27 @@ def judge(
     week_athlete = _texts(weeks["athlete"])
     week_ns = _ns(weeks["week_start"]).tolist()
     context = swaps.SwapContext(catalog=tagger.catalog, config=config)
-    swapped = _swaps_by_week(list(zip(week_athlete, week_ns, strict=True)), flag_objs_by_week,
-                             sets_by_athlete, grid, context) if with_swaps else {}
+    swapped = (
+        _swaps_by_week(
+            list(zip(week_athlete, week_ns, strict=True)),
+            flag_objs_by_week,
+            sets_by_athlete,
+            grid,
+            context,
+        )
+        if with_swaps
+        else {}
+    )
     with _gc_paused():
-        return _results(weeks, week_athlete, week_ns, flag_objs_by_week, swapped,
-                        _ByAthlete(days), sets_by_athlete)
+        return _results(
+            weeks,
+            week_athlete,
+            week_ns,
+            flag_objs_by_week,
+            swapped,
+            _ByAthlete(days),
+            sets_by_athlete,
+        )
 
 
 def _iso_week(monday: pd.Timestamp) -> str:
@@ -282,8 +307,18 @@ def _results(
         strict=True,
     )
     week_objs: dict[str, list[Week]] = {}
-    for athlete, start_ns, (label, start, n, direct, indirect, load, run, acwr, monotony,
-                            strain) in zip(week_athlete, week_ns, columns, strict=True):
+    for athlete, start_ns, (
+        label,
+        start,
+        n,
+        direct,
+        indirect,
+        load,
+        run,
+        acwr,
+        monotony,
+        strain,
+    ) in zip(week_athlete, week_ns, columns, strict=True):
         key = (athlete, start_ns)
         flag_objs = flag_objs_by_week.get(key, ())
         swap_objs, after = swapped.get(key, ((), None))
@@ -350,8 +385,7 @@ def analyze_sets(
     )
 
 
-def with_inputs(result: Analysis, inputs: Inputs, dropped: int, notes: Sequence[str]
-                ) -> Analysis:
+def with_inputs(result: Analysis, inputs: Inputs, dropped: int, notes: Sequence[str]) -> Analysis:
     """`result` with what reading the inputs found: skipped files, duplicates, notes."""
     return replace(
         result,
@@ -368,24 +402,29 @@ def path_list(paths: str | Path | Sequence[str | Path]) -> list[Path]:
     return [Path(p) for p in paths]
 
 
-def exercise_counts(paths: str | Path | Sequence[str | Path], options: ImportOptions | None = None
-                    ) -> pd.Series:
+def exercise_counts(
+    paths: str | Path | Sequence[str | Path], options: ImportOptions | None = None
+) -> pd.Series:
     """Set count per distinct exercise name in the logs at `paths` (for `exercises --from`)."""
     inputs = read_inputs(path_list(paths), options)
     sets, _, _ = merge_sources(inputs.results)
     return sets["exercise"].value_counts()
 
 
-def analyze(paths: str | Path | Sequence[str | Path],
-            options: AnalyzeOptions | None = None) -> Analysis:
+def analyze(
+    paths: str | Path | Sequence[str | Path], options: AnalyzeOptions | None = None
+) -> Analysis:
     """Read every log at `paths` (files or folders) and judge every athlete in them."""
     options = options or AnalyzeOptions()
-    inputs = read_inputs(path_list(paths),
-                         options.import_options)
+    inputs = read_inputs(path_list(paths), options.import_options)
     tagger = load_tagger(options.exercise_map)
     config = options.config()
     sets, dropped, notes = merge_sources(inputs.results)
-    result = analyze_sets(sets, tagger=tagger, config=config,
-                          sources=[r.report for r in inputs.results],
-                          with_swaps=options.swaps)
+    result = analyze_sets(
+        sets,
+        tagger=tagger,
+        config=config,
+        sources=[r.report for r in inputs.results],
+        with_swaps=options.swaps,
+    )
     return with_inputs(result, inputs, dropped, notes)

@@ -108,8 +108,9 @@ def _validated(raw: pd.DataFrame, source: Path) -> pd.DataFrame:
     coefficient = pd.to_numeric(raw["coefficient"], errors="coerce")
     fail(coefficient.isna() | (coefficient < 0) | (coefficient > 1), "coefficient must be 0..1")
     fail(raw["load_class"].eq("none") & coefficient.gt(0), "a 'none' exercise has coefficient 0")
-    fail(~raw["load_class"].eq("none") & coefficient.eq(0),
-         "a loaded exercise needs coefficient > 0")
+    fail(
+        ~raw["load_class"].eq("none") & coefficient.eq(0), "a loaded exercise needs coefficient > 0"
+    )
     fail(~raw["heavy"].str.lower().isin(("true", "false")), "heavy must be true or false")
     dose_per = raw["dose_per"].str.strip().str.lower().replace("", DEFAULT_DOSE_PER)
     fail(~dose_per.isin(DOSE_UNITS), "dose_per must be set, rep or minute")
@@ -138,15 +139,22 @@ def _validated(raw: pd.DataFrame, source: Path) -> pd.DataFrame:
     ):
         for alt in _split(alts):
             if alt not in known:
-                raise ConfigError(f"alternative {alt!r} is not in the catalog", path=source,
-                                  row=position + 2)
+                raise ConfigError(
+                    f"alternative {alt!r} is not in the catalog", path=source, row=position + 2
+                )
             target = by_name.loc[alt]
             if not (target["load_class"] == "none" or target["coefficient"] < coef):
-                raise ConfigError(f"alternative {alt!r} does not spare the lower back",
-                                  path=source, row=position + 2)
+                raise ConfigError(
+                    f"alternative {alt!r} does not spare the lower back",
+                    path=source,
+                    row=position + 2,
+                )
             if not trains_muscle_of(muscle, target["primary_muscle"]):
-                raise ConfigError(f"alternative {alt!r} trains another primary muscle",
-                                  path=source, row=position + 2)
+                raise ConfigError(
+                    f"alternative {alt!r} trains another primary muscle",
+                    path=source,
+                    row=position + 2,
+                )
     return out
 
 
@@ -154,7 +162,8 @@ def trains_muscle_of(muscle: object, alternative_muscle: object) -> bool:
     """Whether an alternative with primary muscle `alternative_muscle` trains the primary
     muscle `muscle` of the lift it replaces: the same muscle, or a member of its group."""
     return alternative_muscle == muscle or (
-        isinstance(muscle, str) and alternative_muscle in MUSCLE_GROUPS.get(muscle, frozenset()))
+        isinstance(muscle, str) and alternative_muscle in MUSCLE_GROUPS.get(muscle, frozenset())
+    )
 
 
 def _split(joined: object) -> tuple[str, ...]:
@@ -179,16 +188,21 @@ def filter_catalog(
     mask = pd.Series(True, index=catalog.index)
     if load_class is not None:
         if load_class not in LOAD_CLASSES:
-            raise ConfigError(f"unknown load class {load_class!r}",
-                              hint="use direct, indirect or none")
+            raise ConfigError(
+                f"unknown load class {load_class!r}", hint="use direct, indirect or none"
+            )
         mask &= catalog["load_class"].eq(load_class)
     if search:
         text = (
             catalog["name"]
-            + "|" + catalog["aliases"].map("|".join)
-            + "|" + catalog["pattern"].fillna("")
-            + "|" + catalog["primary_muscle"].fillna("")
-            + "|" + catalog["secondary_muscles"].fillna("")
+            + "|"
+            + catalog["aliases"].map("|".join)
+            + "|"
+            + catalog["pattern"].fillna("")
+            + "|"
+            + catalog["primary_muscle"].fillna("")
+            + "|"
+            + catalog["secondary_muscles"].fillna("")
         )
         mask &= text.str.contains(search, case=False, regex=False)
     return catalog.loc[mask]

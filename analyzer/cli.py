@@ -56,8 +56,10 @@ def _print_version(value: bool) -> None:
 @app.callback()
 def _main(
     version: Annotated[
-        bool, typer.Option("--version", callback=_print_version, is_eager=True,
-                           help="Print the version and exit.")
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
+        ),
     ] = False,
 ) -> None:
     """Flags training weeks that give the lower back no time to recover, and what to change."""
@@ -79,9 +81,11 @@ def _fail_jobs(failures: list[Any], what: str) -> None:
     for f in failures:
         typer.echo(f"backlog: {f.label}: could not write {what}: {f.message}", err=True)
     bug = any(not f.user_error for f in failures)
-    raise fail(f"{len(failures)} of the {what} could not be written (the others were)"
-               + ("; please report it (BACKLOG_DEBUG=1 shows details)" if bug else ""),
-               EXIT_INTERNAL if bug else EXIT_USER)
+    raise fail(
+        f"{len(failures)} of the {what} could not be written (the others were)"
+        + ("; please report it (BACKLOG_DEBUG=1 shows details)" if bug else ""),
+        EXIT_INTERNAL if bug else EXIT_USER,
+    )
 
 
 def handles_errors(func: F) -> F:
@@ -122,8 +126,10 @@ def parse_columns(spec: str | None) -> dict[str, str] | None:
     for part in spec.split(","):
         field, sep, header = part.partition("=")
         if not sep or not field.strip() or not header.strip():
-            raise ConfigError(f"--columns: {part!r} is not FIELD=HEADER",
-                              hint="e.g. --columns date=Session,exercise=Movement,reps=Reps")
+            raise ConfigError(
+                f"--columns: {part!r} is not FIELD=HEADER",
+                hint="e.g. --columns date=Session,exercise=Movement,reps=Reps",
+            )
         mapping[field.strip().lower()] = header.strip()
     return mapping
 
@@ -163,33 +169,47 @@ MaxRowsOpt = Annotated[
 ]
 TzOpt = Annotated[
     str | None,
-    typer.Option("--tz", help="Time zone for timestamps that carry a UTC offset (IANA name, "
-                 "e.g. America/Chicago; default: this computer's zone)."),
+    typer.Option(
+        "--tz",
+        help="Time zone for timestamps that carry a UTC offset (IANA name, "
+        "e.g. America/Chicago; default: this computer's zone).",
+    ),
 ]
 KeepOpt = Annotated[
     str | None,
-    typer.Option("--keep", help="Lifts the swaps never substitute, only move or reduce "
-                 "(comma-separated, e.g. \"Squat (Barbell),Deadlift (Barbell)\")."),
+    typer.Option(
+        "--keep",
+        help="Lifts the swaps never substitute, only move or reduce "
+        '(comma-separated, e.g. "Squat (Barbell),Deadlift (Barbell)").',
+    ),
 ]
 SportOpt = Annotated[
     str | None,
-    typer.Option("--sport", help="general, powerlifting or weightlifting: that sport's "
-                 "competition lifts are kept as with --keep (default: the config's sport)."),
+    typer.Option(
+        "--sport",
+        help="general, powerlifting or weightlifting: that sport's "
+        "competition lifts are kept as with --keep (default: the config's sport).",
+    ),
 ]
 SwapsOpt = Annotated[
     str,
-    typer.Option("--swaps", help="Weeks that get swaps: recent (each athlete's latest 8), "
-                 "all, or none."),
+    typer.Option(
+        "--swaps", help="Weeks that get swaps: recent (each athlete's latest 8), all, or none."
+    ),
 ]
 JobsOpt = Annotated[
     int | None,
-    typer.Option("--jobs", "-j", help="Worker processes for many files or athletes "
-                 "(default: all cores; 1 = no pool)."),
+    typer.Option(
+        "--jobs",
+        "-j",
+        help="Worker processes for many files or athletes (default: all cores; 1 = no pool).",
+    ),
 ]
 
 
-def _overrides(keep: str | None, sport: str | None, swaps: str = "recent"
-               ) -> tuple[tuple[str, object], ...]:
+def _overrides(
+    keep: str | None, sport: str | None, swaps: str = "recent"
+) -> tuple[tuple[str, object], ...]:
     """Config values given on the command line (`--keep`, `--sport`, `--swaps`)."""
     from analyzer.config import SPORTS
 
@@ -208,8 +228,13 @@ def _overrides(keep: str | None, sport: str | None, swaps: str = "recent"
 
 
 def _import_options(
-    athlete: str | None, units: str | None, fmt: str | None, columns: str | None, max_mb: int,
-    max_rows: int = 20_000_000, tz: str | None = None,
+    athlete: str | None,
+    units: str | None,
+    fmt: str | None,
+    columns: str | None,
+    max_mb: int,
+    max_rows: int = 20_000_000,
+    tz: str | None = None,
 ) -> Any:
     from analyzer.importers.base import ImportOptions
 
@@ -241,14 +266,17 @@ def _option_file(path: Path | None, option: str) -> None:
     try:
         info = path.stat()
     except OSError as exc:
-        raise ConfigError(f"{option}: {exc.strerror or exc}", path=path,
-                          hint="check the path") from None
+        raise ConfigError(
+            f"{option}: {exc.strerror or exc}", path=path, hint="check the path"
+        ) from None
     if not stat.S_ISREG(info.st_mode):
         what = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
         raise ConfigError(f"{option} is {what}", path=path, hint="pass a file")
     if info.st_size > MAX_CONFIG_BYTES:
-        raise ConfigError(f"{option} file is {info.st_size / 1e6:.0f} MB, far larger than "
-                          "any valid one", path=path)
+        raise ConfigError(
+            f"{option} file is {info.st_size / 1e6:.0f} MB, far larger than any valid one",
+            path=path,
+        )
 
 
 def _input_files(paths: list[Path]) -> list[Path]:
@@ -290,8 +318,11 @@ def _jobs(workers: int | None) -> int | None:
 
     capped = cap_jobs(workers)
     if capped != workers:
-        typer.echo(f"note: --jobs {workers} lowered to {capped} (the cores available; "
-                   "more workers would only use more memory)", err=True)
+        typer.echo(
+            f"note: --jobs {workers} lowered to {capped} (the cores available; "
+            "more workers would only use more memory)",
+            err=True,
+        )
     return capped
 
 
@@ -304,8 +335,13 @@ def _write_json(target: Path, text: str) -> None:
     atomic_write_text(target, text)
 
 
-def _run(paths: list[Path], options: Any, workers: int | None, engine: str = "pandas",
-         scheduler: str | None = None) -> Any:
+def _run(
+    paths: list[Path],
+    options: Any,
+    workers: int | None,
+    engine: str = "pandas",
+    scheduler: str | None = None,
+) -> Any:
     """The analysis on the chosen engine: this machine's cores, or a Dask cluster."""
     if engine == "dask":
         from analyzer.distributed import analyze_dask
@@ -339,8 +375,11 @@ def analyze(
     weeks: Annotated[int, typer.Option("--weeks", help="Weeks shown per athlete (0 = all).")] = 8,
     details: Annotated[
         int,
-        typer.Option("--details", help="Flagged weeks explained in full per athlete, latest "
-                     "first (0 = every flagged week shown); the others show their fix only."),
+        typer.Option(
+            "--details",
+            help="Flagged weeks explained in full per athlete, latest "
+            "first (0 = every flagged week shown); the others show their fix only.",
+        ),
     ] = 0,
     strict: Annotated[
         bool, typer.Option("--strict", help="Exit 2 when any row had to be skipped.")
@@ -358,12 +397,18 @@ def analyze(
     sport: SportOpt = None,
     swaps: SwapsOpt = "recent",
     engine: Annotated[
-        str, typer.Option("--engine", help="pandas (this machine) or dask (a cluster; needs "
-                          "the dask extra, see docs/scaling.md).")
+        str,
+        typer.Option(
+            "--engine",
+            help="pandas (this machine) or dask (a cluster; needs "
+            "the dask extra, see docs/scaling.md).",
+        ),
     ] = "pandas",
     scheduler: Annotated[
-        str | None, typer.Option("--scheduler", help="Dask scheduler address (--engine dask; "
-                                 "default: a local cluster).")
+        str | None,
+        typer.Option(
+            "--scheduler", help="Dask scheduler address (--engine dask; default: a local cluster)."
+        ),
     ] = None,
 ) -> None:
     """Analyse workout logs: week by week, is the lower back given time to recover?"""
@@ -389,9 +434,15 @@ def analyze(
         result = _run(paths, options, workers, engine, scheduler)
     to_stdout = json_out == "-"
     if not quiet and not to_stdout:
-        typer.echo(terminal.render(result, weeks=weeks, details=details,
-                                   colour=terminal.use_colour(sys.stdout),
-                                   width=terminal.terminal_width()))
+        typer.echo(
+            terminal.render(
+                result,
+                weeks=weeks,
+                details=details,
+                colour=terminal.use_colour(sys.stdout),
+                width=terminal.terminal_width(),
+            )
+        )
     if json_out:
         text = json_render.to_json(result, daily=daily)
         if to_stdout:
@@ -426,8 +477,9 @@ def analyze(
             typer.echo(f"Weekly table written to {table}")
     skipped = sum(s.skipped for s in result.sources)
     if strict and skipped:
-        raise StrictModeError(f"{skipped} rows were skipped (see above)",
-                              hint="fix the rows or run without --strict")
+        raise StrictModeError(
+            f"{skipped} rows were skipped (see above)", hint="fix the rows or run without --strict"
+        )
 
 
 @app.command()
@@ -525,8 +577,9 @@ def exercises(
     if from_log:
         from analyzer.analysis import exercise_counts
 
-        counts = exercise_counts(from_log,
-                                 _import_options(None, units, fmt, columns, max_mb, tz=tz))
+        counts = exercise_counts(
+            from_log, _import_options(None, units, fmt, columns, max_mb, tz=tz)
+        )
     wanted = list(dict.fromkeys([*(names or []), *(counts.index if counts is not None else [])]))
     records = render.tags_records(tagger.tag_names(wanted), counts)
     if json_out == "-":
@@ -550,15 +603,23 @@ def show_config(config: ConfigOpt = None) -> None:
 @app.command("plan")
 @handles_errors
 def plan(
-    plan_file: Annotated[Path, typer.Argument(help="Planned week: CSV or .xlsx with day, "
-                                              "exercise, sets, reps[, weight, rpe].")],
+    plan_file: Annotated[
+        Path,
+        typer.Argument(
+            help="Planned week: CSV or .xlsx with day, exercise, sets, reps[, weight, rpe]."
+        ),
+    ],
     history: Annotated[
         Path | None, typer.Option("--history", help="The athlete's log, for the baseline.")
     ] = None,
     athlete: AthleteOpt = None,
     start: Annotated[
-        str | None, typer.Option("--start", help="Date in the planned week (YYYY-MM-DD); "
-                                 "default: the week after the history, else next week.")
+        str | None,
+        typer.Option(
+            "--start",
+            help="Date in the planned week (YYYY-MM-DD); "
+            "default: the week after the history, else next week.",
+        ),
     ] = None,
     exercise_map: MapOpt = None,
     config: ConfigOpt = None,
@@ -568,8 +629,11 @@ def plan(
     ] = False,
     units: Annotated[
         str | None,
-        typer.Option("--units", help="Weight unit of the plan (and history) when the weight "
-                     "header states none: kg or lb (default kg)."),
+        typer.Option(
+            "--units",
+            help="Weight unit of the plan (and history) when the weight "
+            "header states none: kg or lb (default kg).",
+        ),
     ] = None,
     tz: TzOpt = None,
 ) -> None:
@@ -590,29 +654,51 @@ def plan(
     _option_file(config, "--config")
     _protect([plan_file], history, exercise_map, config)
     _check_output(json_out, "--json")
-    options = AnalyzeOptions(import_options=_import_options(None, units, None, None, 200, tz=tz),
-                             exercise_map=exercise_map, config_path=config)
-    check = check_plan(plan_file, history=history, athlete=athlete, start=start_date,
-                       options=options)
+    options = AnalyzeOptions(
+        import_options=_import_options(None, units, None, None, 200, tz=tz),
+        exercise_map=exercise_map,
+        config_path=config,
+    )
+    check = check_plan(
+        plan_file, history=history, athlete=athlete, start=start_date, options=options
+    )
     written = None if no_write or not check.week.swaps else write_fixed(check)
     if check.skipped:
-        typer.echo(f"{plan_file.name}: skipped {len(check.skipped)} rows ("
-                   + "; ".join(check.skipped[:5]) + ("; ..." if len(check.skipped) > 5 else "")
-                   + ")", err=True)
+        typer.echo(
+            f"{plan_file.name}: skipped {len(check.skipped)} rows ("
+            + "; ".join(check.skipped[:5])
+            + ("; ..." if len(check.skipped) > 5 else "")
+            + ")",
+            err=True,
+        )
     if json_out:
-        text = json.dumps({"plan": str(plan_file), "athlete": check.athlete,
-                           "fixed_plan": str(written) if written else None,
-                           "skipped_rows": list(check.skipped),
-                           "week": json_render.week_dict(check.week)},
-                          ensure_ascii=False, indent=1, allow_nan=False)
+        text = json.dumps(
+            {
+                "plan": str(plan_file),
+                "athlete": check.athlete,
+                "fixed_plan": str(written) if written else None,
+                "skipped_rows": list(check.skipped),
+                "week": json_render.week_dict(check.week),
+            },
+            ensure_ascii=False,
+            indent=1,
+            allow_nan=False,
+        )
         if json_out == "-":
             typer.echo(text)
             return
         _write_json(Path(json_out), text + "\n")
-    typer.echo(terminal.plan_summary(
-        check.week, athlete=check.athlete, plan_name=plan_file.name,
-        history_weeks=check.history_weeks, fixed_name=str(written) if written else None,
-        colour=terminal.use_colour(sys.stdout), width=terminal.terminal_width()))
+    typer.echo(
+        terminal.plan_summary(
+            check.week,
+            athlete=check.athlete,
+            plan_name=plan_file.name,
+            history_weeks=check.history_weeks,
+            fixed_name=str(written) if written else None,
+            colour=terminal.use_colour(sys.stdout),
+            width=terminal.terminal_width(),
+        )
+    )
 
 
 def main() -> None:  # pragma: no cover - console entry

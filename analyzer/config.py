@@ -82,8 +82,9 @@ SPORTS: tuple[str, ...] = ("general", "powerlifting", "weightlifting")
 
 #: Keys of earlier versions whose rules were replaced (docs/model.md, "## Flags"): a user
 #: config that still sets them is read, and the keys are ignored.
-RETIRED_KEYS: frozenset[str] = frozenset({"short_recovery_fraction", "acwr_overuse",
-                                          "monotony_watch", "swap_history_days"})
+RETIRED_KEYS: frozenset[str] = frozenset(
+    {"short_recovery_fraction", "acwr_overuse", "monotony_watch", "swap_history_days"}
+)
 
 
 def _defaults() -> dict[str, dict[str, Any]]:
@@ -92,8 +93,12 @@ def _defaults() -> dict[str, dict[str, Any]]:
 
 
 def _flatten(tree: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: v for section in tree.values() if isinstance(section, Mapping)
-            for k, v in section.items()}
+    return {
+        k: v
+        for section in tree.values()
+        if isinstance(section, Mapping)
+        for k, v in section.items()
+    }
 
 
 def load_config(path: Path | None = None) -> Config:
@@ -105,17 +110,20 @@ def load_config(path: Path | None = None) -> Config:
         except FileNotFoundError as exc:
             raise ConfigError("config file not found", path=path) from exc
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"not valid TOML: {exc}", path=path,
-                              hint="see `backlog config` for the format") from exc
+            raise ConfigError(
+                f"not valid TOML: {exc}", path=path, hint="see `backlog config` for the format"
+            ) from exc
         for section, values in user.items():
             if section not in tree or not isinstance(values, Mapping):
-                raise ConfigError(f"unknown section [{section}]", path=path,
-                                  hint="sections: " + ", ".join(tree))
+                raise ConfigError(
+                    f"unknown section [{section}]", path=path, hint="sections: " + ", ".join(tree)
+                )
             values = {k: v for k, v in values.items() if k not in RETIRED_KEYS}
             unknown = set(values) - set(tree[section])
             if unknown:
-                raise ConfigError(f"unknown key(s) in [{section}]: {', '.join(sorted(unknown))}",
-                                  path=path)
+                raise ConfigError(
+                    f"unknown key(s) in [{section}]: {', '.join(sorted(unknown))}", path=path
+                )
             tree[section] = {**tree[section], **values}
     flat = _flatten(tree)
     kwargs: dict[str, Any] = {}
@@ -137,7 +145,8 @@ def load_config(path: Path | None = None) -> Config:
                 value = tuple(str(v) for v in value)
         except (TypeError, ValueError, OverflowError) as exc:
             kind = {"float": "a finite number", "int": "a whole number", "str": "text"}.get(
-                str(f.type), "a list of text")
+                str(f.type), "a list of text"
+            )
             raise ConfigError(f"{f.name} must be {kind}, got {value!r}", path=path) from exc
         kwargs[f.name] = value
     config = Config(**kwargs)
@@ -147,26 +156,47 @@ def load_config(path: Path | None = None) -> Config:
 
 #: (low, high) allowed for each numeric key (inclusive); keys not listed must be >= 0.
 RANGES: dict[str, tuple[float, float]] = {
-    "per_rir": (0.0, 1.0), "estimated_per_rir": (0.0, 1.0), "floor": (0.0, 1.0),
-    "bodyweight_effort": (0.0, 1.0), "warmup_fraction": (0.0, 1.0),
-    "failure_factor": (0.0, 3.0), "drop_factor": (0.0, 3.0),
-    "e1rm_window_days": (1, 3650), "rep_dose_reps": (1, 1000),
-    "minute_dose_seconds": (1, 86_400), "max_dose_units": (0.2, 100.0),
-    "half_life_hours": (1.0, 720.0), "loaded_fraction": (0.0, 1.0),
-    "hard_fraction": (0.0, 1.0), "heavy_fraction": (0.0, 2.0),
-    "spacing_overuse_hours": (1.0, 24 * 14), "spacing_watch_hours": (1.0, 24 * 14),
-    "consecutive_days": (2, 31), "consecutive_overuse_days": (2, 31),
-    "acwr_watch": (0.0, 100.0), "acwr_min_loaded_days": (0, 7), "break_days": (1, 365),
-    "return_weeks": (1, 52), "return_fraction": (0.0, 10.0), "return_min_loaded_days": (0, 7),
-    "pain_followup_days": (0, 365), "acute_days": (1, 365), "chronic_days": (1, 3650),
-    "min_history_days": (0, 3650), "swap_balance_tolerance": (0.0, 1.0),
-    "swap_max_edits": (1, 10), "swap_max_evaluations": (1, 5000),
-    "swap_min_load_kept": (0.0, 1.0), "swap_recent_weeks": (0, 10_000),
+    "per_rir": (0.0, 1.0),
+    "estimated_per_rir": (0.0, 1.0),
+    "floor": (0.0, 1.0),
+    "bodyweight_effort": (0.0, 1.0),
+    "warmup_fraction": (0.0, 1.0),
+    "failure_factor": (0.0, 3.0),
+    "drop_factor": (0.0, 3.0),
+    "e1rm_window_days": (1, 3650),
+    "rep_dose_reps": (1, 1000),
+    "minute_dose_seconds": (1, 86_400),
+    "max_dose_units": (0.2, 100.0),
+    "half_life_hours": (1.0, 720.0),
+    "loaded_fraction": (0.0, 1.0),
+    "hard_fraction": (0.0, 1.0),
+    "heavy_fraction": (0.0, 2.0),
+    "spacing_overuse_hours": (1.0, 24 * 14),
+    "spacing_watch_hours": (1.0, 24 * 14),
+    "consecutive_days": (2, 31),
+    "consecutive_overuse_days": (2, 31),
+    "acwr_watch": (0.0, 100.0),
+    "acwr_min_loaded_days": (0, 7),
+    "break_days": (1, 365),
+    "return_weeks": (1, 52),
+    "return_fraction": (0.0, 10.0),
+    "return_min_loaded_days": (0, 7),
+    "pain_followup_days": (0, 365),
+    "acute_days": (1, 365),
+    "chronic_days": (1, 3650),
+    "min_history_days": (0, 3650),
+    "swap_balance_tolerance": (0.0, 1.0),
+    "swap_max_edits": (1, 10),
+    "swap_max_evaluations": (1, 5000),
+    "swap_min_load_kept": (0.0, 1.0),
+    "swap_recent_weeks": (0, 10_000),
 }
 #: (smaller, larger) key pairs that must stay in that order.
 ORDERED: tuple[tuple[str, str], ...] = (
-    ("band_low", "band_high"), ("spacing_overuse_hours", "spacing_watch_hours"),
-    ("consecutive_days", "consecutive_overuse_days"), ("hard_fraction", "heavy_fraction"),
+    ("band_low", "band_high"),
+    ("spacing_overuse_hours", "spacing_watch_hours"),
+    ("consecutive_days", "consecutive_overuse_days"),
+    ("hard_fraction", "heavy_fraction"),
     ("acute_days", "chronic_days"),
 )
 
@@ -181,15 +211,22 @@ def _validate(config: Config, path: Path | None) -> None:
         low, high = RANGES.get(f.name, (0.0, math.inf))
         if not low <= value <= high:
             bounds = f"at least {low:g}" if high == math.inf else f"between {low:g} and {high:g}"
-            raise ConfigError(f"{f.name} must be {bounds}, got {value:g}", path=path,
-                              hint="see `backlog config` for the values in force")
+            raise ConfigError(
+                f"{f.name} must be {bounds}, got {value:g}",
+                path=path,
+                hint="see `backlog config` for the values in force",
+            )
     for small, large in ORDERED:
         if getattr(config, small) > getattr(config, large):
-            raise ConfigError(f"{small} ({getattr(config, small):g}) must not be above {large} "
-                              f"({getattr(config, large):g})", path=path)
+            raise ConfigError(
+                f"{small} ({getattr(config, small):g}) must not be above {large} "
+                f"({getattr(config, large):g})",
+                path=path,
+            )
     if config.sport not in SPORTS:
-        raise ConfigError(f"sport must be one of {', '.join(SPORTS)}, got {config.sport!r}",
-                          path=path)
+        raise ConfigError(
+            f"sport must be one of {', '.join(SPORTS)}, got {config.sport!r}", path=path
+        )
 
 
 def config_as_toml(config: Config) -> str:

@@ -46,8 +46,9 @@ def _require_dask() -> Any:
         import dask.dataframe  # noqa: F401
         import distributed
     except ImportError as exc:
-        raise ConfigError("--engine dask needs the dask extra",
-                          hint='pip install -e ".[dask]"') from exc
+        raise ConfigError(
+            "--engine dask needs the dask extra", hint='pip install -e ".[dask]"'
+        ) from exc
     return dask, distributed
 
 
@@ -64,21 +65,21 @@ def _read_file(path: str, options: ImportOptions) -> ImportResult | str:
         return exc.message
 
 
-def judge_partition(part: pd.DataFrame, exercise_map: str | None, config: Config,
-                    with_swaps: bool) -> pd.Series:
+def judge_partition(
+    part: pd.DataFrame, exercise_map: str | None, config: Config, with_swaps: bool
+) -> pd.Series:
     """`analysis.judge` on one partition (whole athletes): an object Series of AthleteResult."""
     if part.empty:
         return pd.Series([], dtype=object)
     sets = part.sort_values(ROW, kind="stable")[list(COLUMNS)].astype(COLUMNS)
     sets = sets.reset_index(drop=True)
-    return pd.Series(list(judge(sets, _tagger(exercise_map), config, with_swaps=with_swaps)),
-                     dtype=object)
+    return pd.Series(
+        list(judge(sets, _tagger(exercise_map), config, with_swaps=with_swaps)), dtype=object
+    )
 
 
 def is_parquet_dataset(path: Path) -> bool:
-    return path.suffix.lower() == ".parquet" or (
-        path.is_dir() and any(path.rglob("*.parquet"))
-    )
+    return path.suffix.lower() == ".parquet" or (path.is_dir() and any(path.rglob("*.parquet")))
 
 
 def _read_logs(client: Any, paths: Sequence[Path], options: ImportOptions) -> Inputs:
@@ -89,8 +90,11 @@ def _read_logs(client: Any, paths: Sequence[Path], options: ImportOptions) -> In
         if path.is_dir():
             files = folder_logs(path)
             if not files:
-                raise EmptyLogError("no workout log found among 0 file(s) in the folder",
-                                    path=path, hint="put CSV or .xlsx exports in it")
+                raise EmptyLogError(
+                    "no workout log found among 0 file(s) in the folder",
+                    path=path,
+                    hint="put CSV or .xlsx exports in it",
+                )
             folder_opts = replace(options, athlete=None)
             tasks.extend((f, folder_opts, True) for f in files)
         else:
@@ -107,13 +111,17 @@ def _read_logs(client: Any, paths: Sequence[Path], options: ImportOptions) -> In
         else:
             read_log(path, opts)  # raises the file's own error here
     if not results:
-        raise EmptyLogError(f"no workout log found among {len(tasks)} file(s)",
-                            path=paths[0], hint="put CSV or .xlsx exports in it")
+        raise EmptyLogError(
+            f"no workout log found among {len(tasks)} file(s)",
+            path=paths[0],
+            hint="put CSV or .xlsx exports in it",
+        )
     return Inputs(results=tuple(results), skipped_files=tuple(skipped))
 
 
-def _judge_frame(ddf: Any, partitions: int, options: AnalyzeOptions,
-                 config: Config) -> tuple[AthleteResult, ...]:
+def _judge_frame(
+    ddf: Any, partitions: int, options: AnalyzeOptions, config: Config
+) -> tuple[AthleteResult, ...]:
     """Shuffle by athlete, judge each partition, gather the athletes sorted by name."""
     by_athlete = ddf.shuffle(on="athlete", npartitions=partitions)
     judged = by_athlete.map_partitions(
@@ -142,10 +150,16 @@ def _dataset_report(path: Path, sets: Any) -> tuple[SourceReport, pd.Series]:
     # The unit the lifter's weights read in, from the first rows (as importers sample).
     weights = sets["weight_kg"].head(20_000, npartitions=-1, compute=True)
     report = SourceReport(
-        path=str(path), format="parquet-canonical",
+        path=str(path),
+        format="parquet-canonical",
         athletes=tuple(sorted(str(a) for a in athletes)),
-        rows=int(rows), sets=int(rows), warmup_sets=int(warmups), skipped=0,
-        skipped_reasons={}, problems=(), weight_unit=shown_unit(weights.dropna()),
+        rows=int(rows),
+        sets=int(rows),
+        warmup_sets=int(warmups),
+        skipped=0,
+        skipped_reasons={},
+        problems=(),
+        weight_unit=shown_unit(weights.dropna()),
     )
     return report, counts
 
@@ -180,8 +194,9 @@ def analyze_dask(
         if scheduler:
             client = distributed.Client(scheduler)
         else:
-            cluster = distributed.LocalCluster(threads_per_worker=1, processes=True,
-                                               dashboard_address=None)
+            cluster = distributed.LocalCluster(
+                threads_per_worker=1, processes=True, dashboard_address=None
+            )
             own.append(cluster)
             client = distributed.Client(cluster)
         own.insert(0, client)
@@ -193,22 +208,24 @@ def analyze_dask(
                 ddf = dd.read_parquet(str(paths[0]))
                 missing = [c for c in COLUMNS if c not in ddf.columns]
                 if missing:
-                    raise ConfigError(f"{paths[0]}: not a canonical set table (missing "
-                                      f"{', '.join(missing)})", hint="see docs/schema.md")
+                    raise ConfigError(
+                        f"{paths[0]}: not a canonical set table (missing {', '.join(missing)})",
+                        hint="see docs/schema.md",
+                    )
                 ddf = ddf[list(COLUMNS)]
                 report, counts = _dataset_report(paths[0], ddf)
-                ordered = ddf.sort_values(["athlete", "performed_at", "source_file",
-                                           "source_row"])
-                ddf = ordered.assign(**{ROW: 1}).assign(
-                    **{ROW: lambda f: f[ROW].cumsum()})
+                ordered = ddf.sort_values(["athlete", "performed_at", "source_file", "source_row"])
+                ddf = ordered.assign(**{ROW: 1}).assign(**{ROW: lambda f: f[ROW].cumsum()})
                 athletes = _judge_frame(ddf, partitions, options, config)
-                return Analysis(sources=(report,), athletes=athletes,
-                                exercises=exercise_summaries(tagger, counts))
+                return Analysis(
+                    sources=(report,),
+                    athletes=athletes,
+                    exercises=exercise_summaries(tagger, counts),
+                )
             inputs = _read_logs(client, paths, options.import_options)
             sets, dropped, notes = merge_sources(inputs.results)
             frame = sets.assign(**{ROW: np.arange(len(sets), dtype=np.int64)})
-            ddf = dd.from_pandas(frame, npartitions=max(1, min(partitions, len(frame))),
-                                 sort=False)
+            ddf = dd.from_pandas(frame, npartitions=max(1, min(partitions, len(frame))), sort=False)
             athletes = _judge_frame(ddf, partitions, options, config)
             counts = sets["exercise"].value_counts(sort=False)
             return Analysis(

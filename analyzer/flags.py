@@ -19,8 +19,16 @@ from analyzer.config import Config
 from analyzer.model import DAY_NS
 from analyzer.pain import read_pain
 
-FLAG_COLUMNS = ["athlete", "week_start", "code", "severity", "days", "exercises", "message",
-                "figures"]
+FLAG_COLUMNS = [
+    "athlete",
+    "week_start",
+    "code",
+    "severity",
+    "days",
+    "exercises",
+    "message",
+    "figures",
+]
 DAY_NAMES = calendar.DAY_NAMES
 #: Lifts named per day in a message.
 LIFTS_PER_DAY = 3
@@ -71,13 +79,18 @@ class AthleteGrid:
         valid = np.zeros((n, width), dtype=bool)
         valid[codes, column] = True
         self.grid = rules.DayGrid(
-            dose=grid("dose", 0.0, "float64"), direct=grid("direct_dose", 0.0, "float64"),
+            dose=grid("dose", 0.0, "float64"),
+            direct=grid("direct_dose", 0.0, "float64"),
             hour=grid("direct_hour", np.nan, "float64"),
             back_pain=grid("back_pain", False, "bool"),
-            other_pain=grid("other_pain", False, "bool"), valid=valid,
-            chronic_raw=np.zeros(n), history=np.zeros(n), idle=np.full(n, np.inf),
+            other_pain=grid("other_pain", False, "bool"),
+            valid=valid,
+            chronic_raw=np.zeros(n),
+            history=np.zeros(n),
+            idle=np.full(n, np.inf),
             judged=cast(np.ndarray, valid.reshape(n, -1, rules.WEEK).any(axis=2)),
-            **per_athlete)
+            **per_athlete,
+        )
 
     def chronic(self, config: Config) -> tuple[np.ndarray, np.ndarray]:
         """The chronic EWMA and its history count on every day (for the swap blocks' carried
@@ -97,8 +110,9 @@ class AthleteGrid:
 class _Text:
     """How messages name the days, lifts and notes of the athletes of an `AthleteGrid`."""
 
-    def __init__(self, grid: AthleteGrid, dosed: pd.DataFrame, config: Config,
-                 wanted: set[tuple[int, int]]) -> None:
+    def __init__(
+        self, grid: AthleteGrid, dosed: pd.DataFrame, config: Config, wanted: set[tuple[int, int]]
+    ) -> None:
         self.grid = grid
         index = {name: i for i, name in enumerate(grid.names)}
         # Each distinct name looked up once, then by code (a per-row map of strings is slow).
@@ -108,22 +122,30 @@ class _Text:
         day = dosed["date"].to_numpy(dtype="datetime64[ns]").view("int64") // DAY_NS
         known = (athlete >= 0) & (dosed["date"].notna().to_numpy())
         code = np.where(known, athlete, 0)
-        first = np.array([np.datetime64(d, "D").astype("int64") for d in grid.starts],
-                         dtype="int64")
+        first = np.array(
+            [np.datetime64(d, "D").astype("int64") for d in grid.starts], dtype="int64"
+        )
         column = day - first[code] if len(first) else day
         key = code * _DAY_OFFSET * 2 + column + _DAY_OFFSET
-        wanted_keys = np.array([s * _DAY_OFFSET * 2 + c + _DAY_OFFSET for s, c in wanted],
-                               dtype="int64")
+        wanted_keys = np.array(
+            [s * _DAY_OFFSET * 2 + c + _DAY_OFFSET for s, c in wanted], dtype="int64"
+        )
         rows = known & np.isin(key, wanted_keys)
-        part = pd.DataFrame({
-            "key": key[rows],
-            "exercise": dosed["exercise"].to_numpy(dtype=object)[rows],
-            "dose": dosed["dose"].to_numpy(dtype="float64")[rows],
-            "notes": dosed["notes"].to_numpy(dtype=object)[rows],
-        })
+        part = pd.DataFrame(
+            {
+                "key": key[rows],
+                "exercise": dosed["exercise"].to_numpy(dtype=object)[rows],
+                "dose": dosed["dose"].to_numpy(dtype="float64")[rows],
+                "notes": dosed["notes"].to_numpy(dtype=object)[rows],
+            }
+        )
         loading = part[part["dose"] > 0]
-        per = (loading.groupby(["key", "exercise"], sort=False)["dose"].sum().reset_index()
-               .sort_values(["key", "dose"], ascending=[True, False], kind="stable"))
+        per = (
+            loading.groupby(["key", "exercise"], sort=False)["dose"]
+            .sum()
+            .reset_index()
+            .sort_values(["key", "dose"], ascending=[True, False], kind="stable")
+        )
         self._lifts: dict[int, list[str]] = {}
         for k, name in zip(per["key"].tolist(), per["exercise"].tolist(), strict=True):
             self._lifts.setdefault(k, []).append(str(name))
@@ -131,9 +153,13 @@ class _Text:
         pain = part[region != ""]
         self._notes: dict[tuple[int, bool], str] = {}
         self._pain_lifts: dict[int, list[str]] = {}
-        for k, r, note, name in zip(pain["key"].tolist(), region[region != ""].tolist(),
-                                    pain["notes"].tolist(), pain["exercise"].tolist(),
-                                    strict=True):
+        for k, r, note, name in zip(
+            pain["key"].tolist(),
+            region[region != ""].tolist(),
+            pain["notes"].tolist(),
+            pain["exercise"].tolist(),
+            strict=True,
+        ):
             if r:
                 back = r != "other"
                 self._notes.setdefault((k, back), str(note))
@@ -161,7 +187,7 @@ class _Text:
         k = self._key(series, column)
         text = self._notes.get((k, True)) or self._notes.get((k, False), "")
         text = " ".join(text.split())
-        return text if len(text) <= NOTE_CHARS else text[:NOTE_CHARS - 3] + "..."
+        return text if len(text) <= NOTE_CHARS else text[: NOTE_CHARS - 3] + "..."
 
     def pain_lifts(self, series: int, column: int) -> list[str]:
         return self._pain_lifts.get(self._key(series, column), [])
@@ -173,21 +199,35 @@ def find_flags(grid: AthleteGrid, dosed: pd.DataFrame, config: Config) -> pd.Dat
     hits = rules.evaluate(grid.grid, config)
     if not hits:
         return pd.DataFrame(columns=FLAG_COLUMNS)
-    wanted = {(h.series, c) for h in hits for c in (*h.days, *(
-        h.figures[k] for k in rules.day_columns(h.figures)))}
+    wanted = {
+        (h.series, c)
+        for h in hits
+        for c in (*h.days, *(h.figures[k] for k in rules.day_columns(h.figures)))
+    }
     text = _Text(grid, dosed, config, wanted)
     out = []
     for h in hits:
         rule = rules.BY_CODE[h.code]
         if h.code.startswith("pain"):
-            names = [n for c in h.days for n in (text.pain_lifts(h.series, c)
-                                                 or text.lift_names(h.series, c))]
+            names = [
+                n
+                for c in h.days
+                for n in (text.pain_lifts(h.series, c) or text.lift_names(h.series, c))
+            ]
         else:
             names = [n for c in h.days for n in text.lift_names(h.series, c)]
         start = grid.starts[h.series]
         week_start = start + dt.timedelta(days=h.week * rules.WEEK)
-        out.append((grid.names[h.series], pd.Timestamp(week_start), h.code, h.severity,
-                    tuple(grid.date(h.series, c) for c in h.days),
-                    tuple(dict.fromkeys(names)), rule.message(h.figures, text, h.series),
-                    rules.dated_figures(h.figures, start)))
+        out.append(
+            (
+                grid.names[h.series],
+                pd.Timestamp(week_start),
+                h.code,
+                h.severity,
+                tuple(grid.date(h.series, c) for c in h.days),
+                tuple(dict.fromkeys(names)),
+                rule.message(h.figures, text, h.series),
+                rules.dated_figures(h.figures, start),
+            )
+        )
     return pd.DataFrame(out, columns=FLAG_COLUMNS)

@@ -77,8 +77,9 @@ def shared_counts(results: Sequence[ImportResult]) -> tuple[np.ndarray, dict[tup
     if len(starts) == 0:
         return per_file, shared
     cost = np.cumsum(sizes.astype(np.int64) ** 2)
-    bounds = np.searchsorted(cost, np.arange(_PAIR_ROWS_PER_CHUNK, cost[-1] + 1,
-                                             _PAIR_ROWS_PER_CHUNK), side="right")
+    bounds = np.searchsorted(
+        cost, np.arange(_PAIR_ROWS_PER_CHUNK, cost[-1] + 1, _PAIR_ROWS_PER_CHUNK), side="right"
+    )
     total = pd.Series(dtype="int64")
     for lo, hi in zip(np.r_[0, bounds], np.r_[bounds, len(starts)], strict=True):
         if lo >= hi:
@@ -90,8 +91,11 @@ def shared_counts(results: Sequence[ImportResult]) -> tuple[np.ndarray, dict[tup
         a = files[s[group] + offset // n[group]]
         b = files[s[group] + offset % n[group]]
         keep = a < b
-        counted = pd.Series(1, index=pd.MultiIndex.from_arrays([a[keep], b[keep]])
-                            ).groupby(level=[0, 1]).size()
+        counted = (
+            pd.Series(1, index=pd.MultiIndex.from_arrays([a[keep], b[keep]]))
+            .groupby(level=[0, 1])
+            .size()
+        )
         total = counted if total.empty else total.add(counted, fill_value=0)
     counts = total.astype("int64")
     for (i, j), n_shared in zip(counts.index, counts, strict=True):  # index: (file, file) pairs

@@ -21,8 +21,10 @@ def _codes(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Per row, a code into the returned distinct values (-1 where missing): a categorical's
     own codes, else factorised."""
     if isinstance(column.dtype, pd.CategoricalDtype):
-        return (column.cat.codes.to_numpy(),
-                np.asarray(column.cat.categories.astype(object), dtype=object))
+        return (
+            column.cat.codes.to_numpy(),
+            np.asarray(column.cat.categories.astype(object), dtype=object),
+        )
     codes, uniques = pd.factorize(column)
     return codes, np.asarray(uniques, dtype=object)
 
@@ -36,8 +38,8 @@ def _lift_groups(tagged: pd.DataFrame) -> np.ndarray:
     canonical, canonicals = _codes(tagged["canonical"])
     lift_of_name, lifts = pd.factorize(pd.Series(np.append(canonicals, exercises), dtype=object))
     # Position len(...) - 1 (what code -1 picks) stands for a missing name.
-    of_canonical = np.append(lift_of_name[:len(canonicals)], -1)
-    of_exercise = np.append(lift_of_name[len(canonicals):], -1)
+    of_canonical = np.append(lift_of_name[: len(canonicals)], -1)
+    of_exercise = np.append(lift_of_name[len(canonicals) :], -1)
     lift = of_exercise[exercise]
     del exercise
     np.copyto(lift, of_canonical[canonical], where=canonical >= 0)
@@ -57,14 +59,20 @@ class _Bounds(BaseIndexer):
         super().__init__()
         self.start, self.end = start, end
 
-    def get_window_bounds(self, num_values: int = 0, min_periods: int | None = None,
-                          center: bool | None = None, closed: str | None = None,
-                          step: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    def get_window_bounds(
+        self,
+        num_values: int = 0,
+        min_periods: int | None = None,
+        center: bool | None = None,
+        closed: str | None = None,
+        step: int | None = None,
+    ) -> tuple[np.ndarray, np.ndarray]:
         return self.start, self.end
 
 
-def trailing_max(values: np.ndarray, groups: np.ndarray, at: np.ndarray,
-                 window: np.timedelta64) -> np.ndarray:
+def trailing_max(
+    values: np.ndarray, groups: np.ndarray, at: np.ndarray, window: np.timedelta64
+) -> np.ndarray:
     """For each row, the max of `values` over the rows of its group that come at or before it
     in (`at`, row) order with `at` no more than `window` before its own: what
     `groupby(...).rolling(window, on=at, closed="both").max()` gives after a stable sort, from
@@ -146,8 +154,11 @@ def set_effort(tagged: pd.DataFrame, config: Config) -> pd.Series:
     effort[np.isnan(effort)] = 1.0  # a weight without reps (a timed carry): a full set
     np.clip(effort, config.floor, 1.0, out=effort)
     set_type = tagged["set_type"]
-    for kind, scale in (("warmup", config.warmup_fraction), ("failure", config.failure_factor),
-                        ("drop", config.drop_factor)):
+    for kind, scale in (
+        ("warmup", config.warmup_fraction),
+        ("failure", config.failure_factor),
+        ("drop", config.drop_factor),
+    ):
         factor = set_type.eq(kind).to_numpy(dtype=bool)
         effort[factor] *= scale
     return pd.Series(effort, index=tagged.index, dtype="float64")
@@ -188,8 +199,6 @@ def set_doses(tagged: pd.DataFrame, config: Config) -> pd.DataFrame:
     dose[dose < 0.0] = 0.0
     out["dose"] = pd.Series(dose, index=tagged.index, dtype="float64")
     return out
-
-
 
 
 class _Calendar:
@@ -256,7 +265,7 @@ class _Calendar:
     def shift(self, values: np.ndarray, periods: int, fill: float) -> np.ndarray:
         """`values` shifted down by `periods` rows within each athlete."""
         out = np.full(len(values), fill, dtype="float64")
-        out[periods:] = values[:len(values) - periods]
+        out[periods:] = values[: len(values) - periods]
         out[self.position < periods] = fill
         return out
 
@@ -275,8 +284,7 @@ class _Calendar:
         first = values[np.repeat(self.first, self.length)]
         return (y - np.power(decay, self.position + 1) * first) / alpha
 
-    def bias_corrected_ewm(self, values: np.ndarray, history: np.ndarray, span: int
-                           ) -> np.ndarray:
+    def bias_corrected_ewm(self, values: np.ndarray, history: np.ndarray, span: int) -> np.ndarray:
         """EWMA with lambda = 2 / (span + 1) (Williams 2017), started from zero and divided by
         1 - (1 - lambda)^n over the n days since the first loaded day: an unbiased average from
         the first day of lower-back history, unchanged by any unloaded days before it."""
@@ -306,8 +314,11 @@ def _daily_sums(cal: _Calendar, dosed: pd.DataFrame, config: Config) -> dict[str
     np.compress(kept, dose, out=block[0])
     np.copyto(block[1], block[0])
     block[1][~direct[kept]] = 0.0
-    sums = pd.DataFrame(block.T, columns=["dose", "direct_dose"], copy=False
-                        ).groupby(key[kept], sort=False).sum()
+    sums = (
+        pd.DataFrame(block.T, columns=["dose", "direct_dose"], copy=False)
+        .groupby(key[kept], sort=False)
+        .sum()
+    )
     del block
     sums = sums[sums.index < cal.size]
     at = sums.index.to_numpy(dtype="int64")
@@ -327,12 +338,12 @@ def _daily_sums(cal: _Calendar, dosed: pd.DataFrame, config: Config) -> dict[str
     return out
 
 
-NORM_COLUMNS = ("typical_day", "typical_direct", "usual_week", "loaded_at", "hard_at",
-                "heavy_at")
+NORM_COLUMNS = ("typical_day", "typical_direct", "usual_week", "loaded_at", "hard_at", "heavy_at")
 
 
-def athlete_norms(code: np.ndarray, dose: np.ndarray, direct_dose: np.ndarray,
-                  week: np.ndarray, config: Config) -> pd.DataFrame:
+def athlete_norms(
+    code: np.ndarray, dose: np.ndarray, direct_dose: np.ndarray, week: np.ndarray, config: Config
+) -> pd.DataFrame:
     """Each athlete's own scale (rows: athlete codes 0..n-1), from their daily doses:
 
     - typical_day: median dose of the days at or above `min_loaded_dose`;
@@ -350,23 +361,33 @@ def athlete_norms(code: np.ndarray, dose: np.ndarray, direct_dose: np.ndarray,
     typical_day = pd.Series(dose[trained]).groupby(code[trained]).median()
     hard = direct_dose >= config.hard_floor
     typical_direct = pd.Series(direct_dose[hard]).groupby(code[hard]).median()
-    weekly = pd.DataFrame({"code": code, "week": week, "dose": dose, "trained": trained}
-                          ).groupby(["code", "week"], sort=False).agg(
-        load=("dose", "sum"), trained=("trained", "any"))
+    weekly = (
+        pd.DataFrame({"code": code, "week": week, "dose": dose, "trained": trained})
+        .groupby(["code", "week"], sort=False)
+        .agg(load=("dose", "sum"), trained=("trained", "any"))
+    )
     weekly = weekly[weekly["trained"]]
     usual = weekly["load"].groupby(level="code").median()
-    out = pd.DataFrame({
-        "typical_day": typical_day.reindex(index),
-        "typical_direct": typical_direct.reindex(index),
-        "usual_week": usual.reindex(index),
-    }, index=index)
+    out = pd.DataFrame(
+        {
+            "typical_day": typical_day.reindex(index),
+            "typical_direct": typical_direct.reindex(index),
+            "usual_week": usual.reindex(index),
+        },
+        index=index,
+    )
     floor_day, floor_hard = config.min_loaded_dose, config.hard_floor
-    out["loaded_at"] = (config.loaded_fraction * out["typical_day"]).clip(lower=floor_day
-                                                                          ).fillna(floor_day)
-    out["hard_at"] = (config.hard_fraction * out["typical_direct"]).clip(lower=floor_hard
-                                                                         ).fillna(floor_hard)
-    out["heavy_at"] = (config.heavy_fraction * out["typical_direct"]).clip(
-        lower=config.heavy_floor).fillna(config.heavy_floor)
+    out["loaded_at"] = (
+        (config.loaded_fraction * out["typical_day"]).clip(lower=floor_day).fillna(floor_day)
+    )
+    out["hard_at"] = (
+        (config.hard_fraction * out["typical_direct"]).clip(lower=floor_hard).fillna(floor_hard)
+    )
+    out["heavy_at"] = (
+        (config.heavy_fraction * out["typical_direct"])
+        .clip(lower=config.heavy_floor)
+        .fillna(config.heavy_floor)
+    )
     out["usual_week"] = out["usual_week"].clip(lower=floor_day).fillna(floor_day)
     return out.astype("float64")
 
@@ -377,26 +398,33 @@ def _direct_hours(cal: _Calendar, dosed: pd.DataFrame) -> np.ndarray:
     (a time of exactly 00:00 is read as "no time")."""
     at = dosed["performed_at"].to_numpy(dtype="datetime64[ns]").view("int64")
     hours = (at - cal.ns) / 3_600_000_000_000
-    wanted = (dosed["load_class"].eq("direct").to_numpy(dtype=bool, na_value=False)
-              & ~dosed["set_type"].eq("warmup").to_numpy(dtype=bool)
-              & (dosed["dose"].to_numpy(dtype="float64") > 0)
-              & (cal.row >= 0) & (hours > 0) & (hours < 24))
+    wanted = (
+        dosed["load_class"].eq("direct").to_numpy(dtype=bool, na_value=False)
+        & ~dosed["set_type"].eq("warmup").to_numpy(dtype=bool)
+        & (dosed["dose"].to_numpy(dtype="float64") > 0)
+        & (cal.row >= 0)
+        & (hours > 0)
+        & (hours < 24)
+    )
     out = np.full(cal.size, np.inf)
     np.minimum.at(out, cal.row[wanted], hours[wanted])
     out[np.isinf(out)] = np.nan
     return out
 
 
-def _pain_days(cal: _Calendar, dosed: pd.DataFrame, config: Config
-               ) -> tuple[np.ndarray, np.ndarray]:
+def _pain_days(
+    cal: _Calendar, dosed: pd.DataFrame, config: Config
+) -> tuple[np.ndarray, np.ndarray]:
     """Per calendar day: a note names the lower back (or pain without a body part); a note
     names pain elsewhere only (analyzer/pain.py)."""
     region = read_pain(dosed["notes"], config)["region"].to_numpy(dtype=object)
     on_grid = cal.row >= 0
     back = on_grid & ((region == "lower_back") | (region == "unspecified"))
     other = on_grid & (region == "other")
-    return (np.bincount(cal.row[back], minlength=cal.size) > 0,
-            np.bincount(cal.row[other], minlength=cal.size) > 0)
+    return (
+        np.bincount(cal.row[back], minlength=cal.size) > 0,
+        np.bincount(cal.row[other], minlength=cal.size) > 0,
+    )
 
 
 def daily_series(dosed: pd.DataFrame, config: Config) -> pd.DataFrame:
@@ -446,7 +474,7 @@ def daily_series(dosed: pd.DataFrame, config: Config) -> pd.DataFrame:
 
 
 def iso_week_label(dates: pd.Series) -> pd.Series:
-    """"2026-W37" labels (ISO year and week) for a datetime Series."""
+    """ "2026-W37" labels (ISO year and week) for a datetime Series."""
     iso = dates.dt.isocalendar()
     return (
         iso["year"].astype("str") + "-W" + iso["week"].astype("int64").map("{:02d}".format)
@@ -464,8 +492,8 @@ def weekly_series(days: pd.DataFrame, config: Config) -> pd.DataFrame:
     # Longest run of loaded days inside the week.
     key = [d["athlete"], d["week_start"]]
     breaks = (~d["loaded"]).groupby(key, sort=False).cumsum()
-    run_len = d["loaded"].groupby([d["athlete"], d["week_start"], breaks], sort=False).transform(
-        "sum"
+    run_len = (
+        d["loaded"].groupby([d["athlete"], d["week_start"], breaks], sort=False).transform("sum")
     )
     d["run_len"] = run_len.where(d["loaded"], 0)
     # The chronic load and its history on the day before each day (each athlete's calendar
@@ -486,8 +514,9 @@ def weekly_series(days: pd.DataFrame, config: Config) -> pd.DataFrame:
         chronic_before=("chronic_before", "first"),
         history_before=("history_before", "first"),
     ).reset_index()
-    defined = ((weeks["history_before"] >= config.min_history_days)
-               & (weeks["chronic_before"] >= config.acwr_min_chronic))
+    defined = (weeks["history_before"] >= config.min_history_days) & (
+        weeks["chronic_before"] >= config.acwr_min_chronic
+    )
     weeks["acwr"] = (weeks["lower_back_load"] / (7.0 * weeks["chronic_before"])).where(defined)
     sd = weeks["sd_dose"]
     weeks["monotony"] = (weeks["mean_dose"] / sd).where(sd > 1e-9)

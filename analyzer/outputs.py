@@ -32,8 +32,14 @@ MAX_NAME = 80  # characters
 MAX_NAME_BYTES = 200  # UTF-8 bytes; file systems allow 255, temp-file affixes need the rest
 #: First characters that make a spreadsheet cell a formula (or, for tab/CR, hide one).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
-                     *(f"lpt{i}" for i in range(1, 10))}
+_WINDOWS_RESERVED = {
+    "con",
+    "prn",
+    "aux",
+    "nul",
+    *(f"com{i}" for i in range(1, 10)),
+    *(f"lpt{i}" for i in range(1, 10)),
+}
 
 
 #: Endings of the files the tool writes; a name ending so (an athlete called `roster.pdf` or
@@ -44,8 +50,7 @@ NAME_HASH_CHARS = 6
 
 def name_hash(name: str) -> str:
     """A short, stable hash of the exact name (first NAME_HASH_CHARS hex digits of SHA-256)."""
-    return hashlib.sha256(str(name).encode("utf-8", "surrogatepass")).hexdigest()[
-        :NAME_HASH_CHARS]
+    return hashlib.sha256(str(name).encode("utf-8", "surrogatepass")).hexdigest()[:NAME_HASH_CHARS]
 
 
 def _sanitised(name: str) -> str:
@@ -56,7 +61,7 @@ def _sanitised(name: str) -> str:
     text = re.sub(r"\.{2,}", ".", text)
     if text.casefold().endswith(OUTPUT_SUFFIXES):
         dot = text.rindex(".")
-        text = f"{text[:dot]}_{text[dot + 1:]}"
+        text = f"{text[:dot]}_{text[dot + 1 :]}"
     if not text or text.casefold().split(".")[0] in _WINDOWS_RESERVED:
         text = f"_{text}" if text else "athlete"
     return _clip(text, MAX_NAME).rstrip(" .") or "athlete"
@@ -136,20 +141,28 @@ def inside(root: Path, *parts: str) -> Path:
 def prepare_out_dir(path: Path, *, create: bool = True) -> Path:
     """Make sure the output folder exists (creating it when allowed) and is writable."""
     if path.exists() and not path.is_dir():
-        raise OutputError("output path is a file, not a folder", path=path,
-                          hint="choose another folder with --out")
+        raise OutputError(
+            "output path is a file, not a folder",
+            path=path,
+            hint="choose another folder with --out",
+        )
     try:
         if create:
             path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise OutputError(f"cannot create output folder ({exc.strerror or exc})", path=path,
-                          hint="choose another folder with --out") from exc
+        raise OutputError(
+            f"cannot create output folder ({exc.strerror or exc})",
+            path=path,
+            hint="choose another folder with --out",
+        ) from exc
     if not path.is_dir():
-        raise OutputError("output folder does not exist", path=path,
-                          hint="create it or choose another with --out")
+        raise OutputError(
+            "output folder does not exist", path=path, hint="create it or choose another with --out"
+        )
     if not os.access(path, os.W_OK | os.X_OK):
-        raise OutputError("output folder is not writable", path=path,
-                          hint="choose another folder with --out")
+        raise OutputError(
+            "output folder is not writable", path=path, hint="choose another folder with --out"
+        )
     return path
 
 
@@ -185,8 +198,11 @@ def check_not_input(target: Path, what: str = "output") -> None:
             continue
         source = _PROTECTED.get((st.st_dev, st.st_ino))
         if source is not None:
-            raise OutputError(f"{what} would overwrite the input file {source}", path=target,
-                              hint="choose another output file name")
+            raise OutputError(
+                f"{what} would overwrite the input file {source}",
+                path=target,
+                hint="choose another output file name",
+            )
 
 
 # --- targets that are not regular files -----------------------------------------------------
@@ -241,17 +257,23 @@ def _write_stream(target: Path, write: Callable[[BinaryIO], object]) -> Path:
             write(handle)
             handle.flush()
     except OSError as exc:
-        reason = ("no program is reading from it" if exc.errno == errno.ENXIO
-                  else exc.strerror or str(exc))
-        raise OutputError(f"cannot write ({reason})", path=target,
-                          hint="choose a regular file, or '-' for stdout") from exc
+        reason = (
+            "no program is reading from it"
+            if exc.errno == errno.ENXIO
+            else exc.strerror or str(exc)
+        )
+        raise OutputError(
+            f"cannot write ({reason})", path=target, hint="choose a regular file, or '-' for stdout"
+        ) from exc
     return target
 
 
 def _umask() -> int:
     """This process's umask, read without changing it when Linux tells it."""
-    with contextlib.suppress(OSError, ValueError), open("/proc/self/status",
-                                                        encoding="ascii") as status:
+    with (
+        contextlib.suppress(OSError, ValueError),
+        open("/proc/self/status", encoding="ascii") as status,
+    ):
         for line in status:
             if line.startswith("Umask:"):
                 return int(line.split()[1], 8)
@@ -272,8 +294,10 @@ def _new_file_mode(target: Path) -> int:
 
 # --- atomic writes --------------------------------------------------------------------------
 
-def atomic_write(target: Path, write: Callable[[BinaryIO], object], *,
-                 exclusive: bool = False) -> Path:
+
+def atomic_write(
+    target: Path, write: Callable[[BinaryIO], object], *, exclusive: bool = False
+) -> Path:
     """Call `write(handle)` on a temporary file beside `target`, then rename it into place.
 
     If anything fails (including `write` itself), the temporary file is removed and an
@@ -297,16 +321,19 @@ def atomic_write(target: Path, write: Callable[[BinaryIO], object], *,
     if target.is_symlink():
         target = Path(os.path.realpath(target))
     if target.is_dir():
-        raise OutputError("is a folder, cannot write a file there", path=target,
-                          hint="choose another output name")
+        raise OutputError(
+            "is a folder, cannot write a file there", path=target, hint="choose another output name"
+        )
     mode = _new_file_mode(target)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     except OSError as exc:
-        raise OutputError(f"cannot write into the folder ({exc.strerror or exc})",
-                          path=target.parent,
-                          hint="check that it exists and is writable, or choose another") from exc
+        raise OutputError(
+            f"cannot write into the folder ({exc.strerror or exc})",
+            path=target.parent,
+            hint="check that it exists and is writable, or choose another",
+        ) from exc
     try:
         with os.fdopen(fd, "wb") as handle:
             write(handle)
@@ -322,8 +349,11 @@ def atomic_write(target: Path, write: Callable[[BinaryIO], object], *,
         raise
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise OutputError(f"cannot write file ({exc.strerror or exc})", path=target,
-                          hint="check free space and permissions") from exc
+        raise OutputError(
+            f"cannot write file ({exc.strerror or exc})",
+            path=target,
+            hint="check free space and permissions",
+        ) from exc
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -339,8 +369,14 @@ def _link_new(tmp: str, target: Path) -> None:
     except FileExistsError:
         raise
     except OSError as exc:
-        if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV,
-                             errno.EMLINK, errno.ENOSYS):
+        if exc.errno not in (
+            errno.EPERM,
+            errno.ENOTSUP,
+            errno.EOPNOTSUPP,
+            errno.EXDEV,
+            errno.EMLINK,
+            errno.ENOSYS,
+        ):
             raise
         os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         os.replace(tmp, target)

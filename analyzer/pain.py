@@ -61,10 +61,12 @@ def _fold(text: str) -> str:
 
 def _fold_series(notes: pd.Series) -> pd.Series:
     """`_fold` for a Series of str (vectorised)."""
-    return (notes.str.lower()
-            .str.replace("[\u2018\u2019\u00b4`]", "'", regex=True)
-            .str.normalize("NFKD")
-            .str.replace("[\u0300-\u036f]", "", regex=True))
+    return (
+        notes.str.lower()
+        .str.replace("[\u2018\u2019\u00b4`]", "'", regex=True)
+        .str.normalize("NFKD")
+        .str.replace("[\u0300-\u036f]", "", regex=True)
+    )
 
 
 def _phrase(entry: str) -> str:
@@ -110,8 +112,10 @@ def _model_defaults() -> dict[str, frozenset[str]]:
     entries beyond these are a user's extensions."""
     text = resources.files("analyzer.data").joinpath("model.toml").read_text("utf-8")
     pain: Mapping[str, Any] = tomllib.loads(text).get("pain", {})
-    return {key: frozenset(_fold(str(v)) for v in pain.get(key, ()))
-            for key in ("words", "cjk", "negations")}
+    return {
+        key: frozenset(_fold(str(v)) for v in pain.get(key, ()))
+        for key in ("words", "cjk", "negations")
+    }
 
 
 @dataclass(frozen=True)
@@ -132,8 +136,12 @@ class _Patterns:
 def _patterns(extra_words: tuple[str, ...], extra_negations: tuple[str, ...]) -> _Patterns:
     """Compile the vocabulary once per set of user extensions."""
     vocab = _vocabulary()
-    pain, back, neg, ignore = (vocab["pain"], vocab["lower_back"], vocab["negations"],
-                               vocab["ignore"])
+    pain, back, neg, ignore = (
+        vocab["pain"],
+        vocab["lower_back"],
+        vocab["negations"],
+        vocab["ignore"],
+    )
     endings_latin, _ = _alternation(pain["compound_endings"])
     # Parts may start a German compound ("Rückenschmerzen"): their end is a word end or one of
     # the compound endings.
@@ -144,14 +152,19 @@ def _patterns(extra_words: tuple[str, ...], extra_negations: tuple[str, ...]) ->
     with_part = _either(_words(pain["with_part"]), _words(pain["cjk_with_part"]))
     any_pain = _either(standalone, with_part)
 
-    guards = "".join(f"(?<!{re.escape(w)})" if _CJK.search(w) else
-                     f"(?<!\\b{re.escape(w)}\\s)(?<!\\b{re.escape(w)}-)"
-                     for w in map(_fold, back["not_after"]))
+    guards = "".join(
+        f"(?<!{re.escape(w)})"
+        if _CJK.search(w)
+        else f"(?<!\\b{re.escape(w)}\\s)(?<!\\b{re.escape(w)}-)"
+        for w in map(_fold, back["not_after"])
+    )
     not_before = _alternation(back["not_before"])[0]
     after = f"(?![\\s_-]+(?:{not_before})(?!\\w))" if not_before else ""
     back_latin, back_cjk = _alternation([*back["words"], *back["cjk"]])
-    lower_back = _either(f"{guards}(?<!\\w)(?:{back_latin}){after}{part_end}",
-                         f"{guards}(?:{back_cjk})" if back_cjk else "")
+    lower_back = _either(
+        f"{guards}(?<!\\w)(?:{back_latin}){after}{part_end}",
+        f"{guards}(?:{back_cjk})" if back_cjk else "",
+    )
     conditions = _words(back["conditions"])
 
     names = {_fold(k): str(v) for k, v in vocab["other_parts"].items()}
@@ -165,10 +178,12 @@ def _patterns(extra_words: tuple[str, ...], extra_negations: tuple[str, ...]) ->
 
     fillers = _either(_words(neg["fillers"]), lower_back, other)
     negators = _words(neg["negators"])
-    fine = (f"{_either(lower_back, other)}(?:'s)?(?:[\\s,_-]+{_words(neg['fine_verbs'])})?"
-            r"[\s_-]+"
-            r"(?:(?:totally|completely|pretty|really|all|mostly|perfectly|muy|ganz)[\s_-]+)?"
-            f"{_words(neg['fine_words'])}")
+    fine = (
+        f"{_either(lower_back, other)}(?:'s)?(?:[\\s,_-]+{_words(neg['fine_verbs'])})?"
+        r"[\s_-]+"
+        r"(?:(?:totally|completely|pretty|really|all|mostly|perfectly|muy|ganz)[\s_-]+)?"
+        f"{_words(neg['fine_words'])}"
+    )
     negation = _either(
         _words([*neg["phrases"], *extra_negations]),
         f"{negators}(?:[\\s_-]+{fillers}){{0,3}}[\\s_-]+{any_pain}",
@@ -176,10 +191,12 @@ def _patterns(extra_words: tuple[str, ...], extra_negations: tuple[str, ...]) ->
     )
     # Regexes, matched on the folded notes: accents removed, case kept (lower-casing a regex
     # would turn \S into \s).
-    ignore_all = [_strip_accents(p) for key in ("exercises", "adverbs", "cues")
-                  for p in ignore[key]]
-    ignore_rx = "|".join(f"(?:{p})" if _CJK.search(p) else f"(?<!\\w)(?:{p})(?!\\w)"
-                         for p in ignore_all)
+    ignore_all = [
+        _strip_accents(p) for key in ("exercises", "adverbs", "cues") for p in ignore[key]
+    ]
+    ignore_rx = "|".join(
+        f"(?:{p})" if _CJK.search(p) else f"(?<!\\w)(?:{p})(?!\\w)" for p in ignore_all
+    )
     return _Patterns(
         ignore=re.compile(ignore_rx),
         negation=re.compile(negation),
@@ -198,10 +215,18 @@ def _extensions(config: Config | None) -> tuple[tuple[str, ...], tuple[str, ...]
     if config is None:
         return (), ()
     defaults = _model_defaults()
-    words = tuple(sorted({w for w in (*config.words, *config.cjk) if w.strip()
-                          and _fold(w) not in defaults["words"] | defaults["cjk"]}))
-    negations = tuple(sorted({n for n in config.negations if n.strip()
-                              and _fold(n) not in defaults["negations"]}))
+    words = tuple(
+        sorted(
+            {
+                w
+                for w in (*config.words, *config.cjk)
+                if w.strip() and _fold(w) not in defaults["words"] | defaults["cjk"]
+            }
+        )
+    )
+    negations = tuple(
+        sorted({n for n in config.negations if n.strip() and _fold(n) not in defaults["negations"]})
+    )
     return words, negations
 
 
@@ -265,7 +290,10 @@ def read_pain(notes: pd.Series, config: Config | None = None) -> pd.DataFrame:
     # Missing notes take the trailing "" (code -1).
     region = np.append(region, "")
     part = np.append(part, "")
-    return pd.DataFrame({
-        "region": pd.Series(region[codes], index=notes.index, dtype="str"),
-        "part": pd.Series(part[codes], index=notes.index, dtype="str"),
-    }, index=notes.index)
+    return pd.DataFrame(
+        {
+            "region": pd.Series(region[codes], index=notes.index, dtype="str"),
+            "part": pd.Series(part[codes], index=notes.index, dtype="str"),
+        },
+        index=notes.index,
+    )

@@ -99,8 +99,12 @@ def _pool(jobs: int) -> Iterator[ProcessPoolExecutor]:
     """A forked pool of `jobs` workers that die with this process. When the caller stops early
     (an error, Ctrl-C, a consumer that stops reading), tasks not yet started are cancelled
     instead of run."""
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"),
-                               initializer=_worker_init, initargs=(os.getpid(),))
+    pool = ProcessPoolExecutor(
+        max_workers=jobs,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_worker_init,
+        initargs=(os.getpid(),),
+    )
     try:
         yield pool
     except BaseException:
@@ -128,6 +132,7 @@ def bounded_map(fn: Callable[[T], R], items: Iterable[T], jobs: int) -> Iterator
 
 
 # --- reading -----------------------------------------------------------------------------------
+
 
 def _read_task(task: tuple[Path, ImportOptions]) -> ImportResult | BacklogError:
     """One file: its import result, or its error (raised by the parent for a file named
@@ -160,8 +165,11 @@ def read_inputs(paths: Sequence[Path], options: ImportOptions, jobs: int) -> Inp
             skipped.extend(passed_over)
             tasks.extend((file, folder_opts, path) for file in files)
             if not files:
-                raise EmptyLogError("no workout log found among 0 file(s) in the folder",
-                                    path=path, hint="put CSV or .xlsx exports in it")
+                raise EmptyLogError(
+                    "no workout log found among 0 file(s) in the folder",
+                    path=path,
+                    hint="put CSV or .xlsx exports in it",
+                )
         else:
             check_link(path)
             tasks.append((path, options, None))
@@ -182,8 +190,11 @@ def read_inputs(paths: Sequence[Path], options: ImportOptions, jobs: int) -> Inp
             skipped.append(SkippedFile(str(path), outcome.message))
     for folder, count in listed.items():
         if not found.get(folder):
-            raise EmptyLogError(f"no workout log found among {count} file(s) in the folder",
-                                path=folder, hint="put CSV or .xlsx exports in it")
+            raise EmptyLogError(
+                f"no workout log found among {count} file(s) in the folder",
+                path=folder,
+                hint="put CSV or .xlsx exports in it",
+            )
     return Inputs(results=tuple(results), skipped_files=tuple(skipped))
 
 
@@ -196,8 +207,12 @@ _JUDGE: dict[str, Any] = {}
 def _judge_task(chunk: list[int]) -> tuple[AthleteResult, ...]:
     state = _JUDGE
     rows = state["codes"].isin(chunk)
-    return judge(state["sets"][rows.to_numpy()], state["tagger"], state["config"],
-                 with_swaps=state["with_swaps"])
+    return judge(
+        state["sets"][rows.to_numpy()],
+        state["tagger"],
+        state["config"],
+        with_swaps=state["with_swaps"],
+    )
 
 
 def athlete_chunks(sets: pd.DataFrame, n: int) -> tuple[pd.Series, list[list[int]]]:
@@ -214,8 +229,9 @@ def athlete_chunks(sets: pd.DataFrame, n: int) -> tuple[pd.Series, list[list[int
     return pd.Series(codes, index=sets.index), [c for c in chunks if c]
 
 
-def judge_parallel(sets: pd.DataFrame, tagger: Tagger, config: Config, *, jobs: int,
-                   with_swaps: bool = True) -> tuple[AthleteResult, ...]:
+def judge_parallel(
+    sets: pd.DataFrame, tagger: Tagger, config: Config, *, jobs: int, with_swaps: bool = True
+) -> tuple[AthleteResult, ...]:
     """`analysis.judge` over chunks of athletes in the pool; results sorted by athlete as the
     sequential judge returns them."""
     if sets.empty:
@@ -229,8 +245,12 @@ def judge_parallel(sets: pd.DataFrame, tagger: Tagger, config: Config, *, jobs: 
     return tuple(sorted((a for part in parts for a in part), key=lambda a: a.athlete))
 
 
-def analyze(paths: str | Path | Sequence[str | Path], options: AnalyzeOptions | None = None, *,
-            jobs: int | None = None) -> Analysis:
+def analyze(
+    paths: str | Path | Sequence[str | Path],
+    options: AnalyzeOptions | None = None,
+    *,
+    jobs: int | None = None,
+) -> Analysis:
     """`analysis.analyze` on every core: the same Analysis, computed in a process pool when
     the input is big enough to gain (many files or many athletes) and fork is available."""
     options = options or AnalyzeOptions()
@@ -238,19 +258,23 @@ def analyze(paths: str | Path | Sequence[str | Path], options: AnalyzeOptions | 
     paths = path_list(paths)
     if jobs <= 1 or not can_fork():
         return analyze_sequential(paths, options)
-    files = sum(len(folder_logs(p)) if p.is_dir() else 1 for p in paths
-                if p.exists())
-    inputs = read_inputs(paths, options.import_options,
-                         jobs if files >= MIN_FILES else 1)
+    files = sum(len(folder_logs(p)) if p.is_dir() else 1 for p in paths if p.exists())
+    inputs = read_inputs(paths, options.import_options, jobs if files >= MIN_FILES else 1)
     tagger = load_tagger(options.exercise_map)
     config = options.config()
     sets, dropped, notes = merge_sources(inputs.results)
     many = sets["athlete"].nunique() >= MIN_ATHLETES
-    athletes = (judge_parallel(sets, tagger, config, jobs=jobs, with_swaps=options.swaps)
-                if many else None)
-    result = analyze_sets(sets, tagger=tagger, config=config,
-                          sources=[r.report for r in inputs.results],
-                          with_swaps=options.swaps, athletes=athletes)
+    athletes = (
+        judge_parallel(sets, tagger, config, jobs=jobs, with_swaps=options.swaps) if many else None
+    )
+    result = analyze_sets(
+        sets,
+        tagger=tagger,
+        config=config,
+        sources=[r.report for r in inputs.results],
+        with_swaps=options.swaps,
+        athletes=athletes,
+    )
     return with_inputs(result, inputs, dropped, notes)
 
 
@@ -264,8 +288,7 @@ def _report_task(index: int, keep_going: bool = False) -> list[Path] | JobFailur
     return run_job(_REPORTS[index], keep_going)
 
 
-def _outcome(result: list[Path] | JobFailure,
-             failures: list[JobFailure] | None) -> list[Path]:
+def _outcome(result: list[Path] | JobFailure, failures: list[JobFailure] | None) -> list[Path]:
     if isinstance(result, JobFailure):
         assert failures is not None
         failures.append(result)
@@ -273,8 +296,9 @@ def _outcome(result: list[Path] | JobFailure,
     return result
 
 
-def run_report_jobs(report_jobs: Sequence[Any], jobs: int | None = None, *,
-                    failures: list[JobFailure] | None = None) -> Iterator[list[Path]]:
+def run_report_jobs(
+    report_jobs: Sequence[Any], jobs: int | None = None, *, failures: list[JobFailure] | None = None
+) -> Iterator[list[Path]]:
     """Run `render.jobs.RenderJob`s (anything with `.run() -> list[Path]`) in the pool, yielding
     each job's written paths in job order (for a progress bar).
 
@@ -291,8 +315,9 @@ def run_report_jobs(report_jobs: Sequence[Any], jobs: int | None = None, *,
             yield _outcome(run_job(job, keep_going), failures)
         return
     _REPORTS[:] = list(report_jobs)
-    order = sorted(range(len(report_jobs)),
-                   key=lambda i: not getattr(report_jobs[i], "aggregate", False))
+    order = sorted(
+        range(len(report_jobs)), key=lambda i: not getattr(report_jobs[i], "aggregate", False)
+    )
     try:
         with _pool(jobs) as pool:
             futures = {i: pool.submit(_report_task, i, keep_going) for i in order}

@@ -46,8 +46,12 @@ from analyzer.schema import LB_TO_KG, conform
 from analyzer.tagging import Tagger, load_tagger
 
 #: Plan values outside these ranges cannot be meant: the row is skipped and reported.
-PLAN_LIMITS: Final = {"sets": (0.0, 100.0), "reps": (0.0, MAX_REPS), "weight": (0.0, MAX_WEIGHT_KG),
-                      "rpe": (0.0, 10.0)}
+PLAN_LIMITS: Final = {
+    "sets": (0.0, 100.0),
+    "reps": (0.0, MAX_REPS),
+    "weight": (0.0, MAX_WEIGHT_KG),
+    "rpe": (0.0, 10.0),
+}
 #: Planned days outside these years are typing errors (and beyond what dates can hold).
 EARLIEST_PLAN_DAY: Final = pd.Timestamp("1970-01-01")
 LATEST_PLAN_DAY: Final = pd.Timestamp("2200-01-01")
@@ -93,8 +97,11 @@ def _day_dates(days: pd.Series, start: pd.Timestamp | None, path: Path) -> pd.Se
     if bad.any():
         row = int(np.flatnonzero(bad.to_numpy())[0])
         raise UnsupportedLayoutError(
-            f"day {days.iloc[row]!r} is neither a weekday (Mon..Sun) nor a date", path=path,
-            column="day", hint="write Mon..Sun or a date such as 2026-09-14")
+            f"day {days.iloc[row]!r} is neither a weekday (Mon..Sun) nor a date",
+            path=path,
+            column="day",
+            hint="write Mon..Sun or a date such as 2026-09-14",
+        )
     return dates
 
 
@@ -102,8 +109,9 @@ def _next_monday(day: pd.Timestamp) -> pd.Timestamp:
     return day.normalize() + pd.Timedelta(days=7 - day.weekday())
 
 
-def read_plan(path: Path, start: pd.Timestamp | None = None,
-              units: Units | None = None) -> pd.DataFrame:
+def read_plan(
+    path: Path, start: pd.Timestamp | None = None, units: Units | None = None
+) -> pd.DataFrame:
     """The plan as a table: day (as written), date, exercise, sets, reps, weight, rpe, row.
 
     `weight` is in the plan's unit (`plan_unit(plan)`): the weight header's unit, else
@@ -121,7 +129,7 @@ def read_plan(path: Path, start: pd.Timestamp | None = None,
         if found is None or not {"date", "exercise"} <= set(found[1]):
             continue
         header_row, columns = found
-        body = table.cells.iloc[header_row + 1:]
+        body = table.cells.iloc[header_row + 1 :]
 
         def col(name: str, body: pd.DataFrame = body, columns: dict = columns) -> pd.Series:
             if name not in columns:
@@ -138,18 +146,23 @@ def read_plan(path: Path, start: pd.Timestamp | None = None,
         header_unit = columns["weight"].unit if "weight" in columns else None
         weights = parsed["weight"]
         stated = set(weights.unit[weights.value.notna()].fillna("none"))
-        unit: Units = "lb" if (header_unit or units or (
-            stated.pop() if len(stated) == 1 else None)) == "lb" else "kg"
+        unit: Units = (
+            "lb"
+            if (header_unit or units or (stated.pop() if len(stated) == 1 else None)) == "lb"
+            else "kg"
+        )
         numbers["weight"] = _in_unit(parsed["weight"].value, parsed["weight"].unit, unit)
-        plan = pd.DataFrame({
-            "day": as_text(col("date")[keep]),
-            "exercise": exercise[keep],
-            "sets": numbers["sets"].fillna(1.0),
-            "reps": numbers["reps"],
-            "weight": numbers["weight"],
-            "rpe": numbers["rpe"],
-            "row": table.rows[header_row + 1:][keep.to_numpy()],
-        })
+        plan = pd.DataFrame(
+            {
+                "day": as_text(col("date")[keep]),
+                "exercise": exercise[keep],
+                "sets": numbers["sets"].fillna(1.0),
+                "reps": numbers["reps"],
+                "weight": numbers["weight"],
+                "rpe": numbers["rpe"],
+                "row": table.rows[header_row + 1 :][keep.to_numpy()],
+            }
+        )
         if plan.empty:
             break
         plan["date"] = _day_dates(plan["day"], start, path)
@@ -159,13 +172,19 @@ def read_plan(path: Path, start: pd.Timestamp | None = None,
         plan.attrs["unit"] = unit
         plan.attrs["format"] = fmt
         plan.attrs["skipped"] = tuple(
-            f"row {row}: {reason}" for row, reason in
-            zip(table.rows[header_row + 1:][keep.to_numpy()][reasons.notna().to_numpy()],
-                reasons.dropna(), strict=True))
+            f"row {row}: {reason}"
+            for row, reason in zip(
+                table.rows[header_row + 1 :][keep.to_numpy()][reasons.notna().to_numpy()],
+                reasons.dropna(),
+                strict=True,
+            )
+        )
         return plan
     raise UnsupportedLayoutError(
-        "no plan table found", path=path,
-        hint="the plan needs a header row with day and exercise (and sets, reps, weight, rpe)")
+        "no plan table found",
+        path=path,
+        hint="the plan needs a header row with day and exercise (and sets, reps, weight, rpe)",
+    )
 
 
 def _in_unit(value: pd.Series, cell_unit: pd.Series, unit: Units) -> pd.Series:
@@ -211,26 +230,31 @@ def plan_format(plan: pd.DataFrame) -> PlanFormat:
     return "xlsx" if plan.attrs.get("format") == "xlsx" else "csv"
 
 
-def plan_sets(plan: pd.DataFrame, athlete: str, source: Path,
-              unit: Units | None = None) -> pd.DataFrame:
+def plan_sets(
+    plan: pd.DataFrame, athlete: str, source: Path, unit: Units | None = None
+) -> pd.DataFrame:
     """Canonical set rows for the plan: a row with `sets = 4` is four sets; weights converted
     from the plan's unit (`unit`, default `plan_unit(plan)`) to kg."""
     factor = LB_TO_KG if (unit or plan_unit(plan)) == "lb" else 1.0
     n = plan["sets"].fillna(1).astype("int64").to_numpy()
     rows = plan.loc[plan.index.repeat(n)].reset_index(drop=True)
     rows["set_index"] = rows.groupby(["row"]).cumcount() + 1
-    return conform(pd.DataFrame({
-        "athlete": athlete,
-        "performed_at": rows["date"] + pd.Timedelta(hours=18),
-        "workout": "plan",
-        "exercise": rows["exercise"],
-        "set_index": rows["set_index"],
-        "weight_kg": rows["weight"] * factor,
-        "reps": rows["reps"],
-        "rpe": rows["rpe"],
-        "source_file": str(source),
-        "source_row": rows["row"],
-    }))
+    return conform(
+        pd.DataFrame(
+            {
+                "athlete": athlete,
+                "performed_at": rows["date"] + pd.Timedelta(hours=18),
+                "workout": "plan",
+                "exercise": rows["exercise"],
+                "set_index": rows["set_index"],
+                "weight_kg": rows["weight"] * factor,
+                "reps": rows["reps"],
+                "rpe": rows["rpe"],
+                "source_file": str(source),
+                "source_row": rows["row"],
+            }
+        )
+    )
 
 
 def fixed_plan(plan: pd.DataFrame, week: Week) -> pd.DataFrame:
@@ -251,39 +275,45 @@ def fixed_plan(plan: pd.DataFrame, week: Week) -> pd.DataFrame:
             out.loc[rows, "weight"] = ""
         elif s.kind == "reduce":
             rows = on_day & out["exercise"].eq(s.from_)
-            keep = s.sets_after if s.sets_after is not None else int(
-                out.loc[rows, "sets"].iloc[0])
+            keep = s.sets_after if s.sets_after is not None else int(out.loc[rows, "sets"].iloc[0])
             out.loc[rows, "change"] = f"was {int(out.loc[rows, 'sets'].iloc[0])} sets"
             out.loc[rows, "sets"] = float(keep)
     for s in week.swaps:
         if s.kind == "move" and s.move_to is not None:
             rows = dates.eq(s.day) & out["exercise"].eq(s.from_)
-            label = (s.move_to.isoformat() if uses_dates
-                     else DAY_LABELS[s.move_to.weekday()])
+            label = s.move_to.isoformat() if uses_dates else DAY_LABELS[s.move_to.weekday()]
             was = DAY_LABELS[s.day.weekday()]
             out.loc[rows, "change"] = (out.loc[rows, "change"] + f"; moved from {was}").str.lstrip(
-                "; ")
+                "; "
+            )
             out.loc[rows, "day"] = label
             out.loc[rows, "date"] = pd.Timestamp(s.move_to)
     out = out.sort_values(["date", "row"], kind="stable")
     return out[list(FIXED_COLUMNS)].reset_index(drop=True)
 
 
-def _athlete_history(history: Path | None, athlete: str | None,
-                     options: ImportOptions) -> tuple[pd.DataFrame | None, str | None]:
+def _athlete_history(
+    history: Path | None, athlete: str | None, options: ImportOptions
+) -> tuple[pd.DataFrame | None, str | None]:
     if history is None:
         return None, athlete
     sets, _, _ = merge_sources(read_inputs(history, options).results)
     names = sorted(sets["athlete"].dropna().unique())
     if athlete is None:
         if len(names) != 1:
-            raise ConfigError(f"the history names {len(names)} athletes", path=history,
-                              hint="choose one with --athlete NAME")
+            raise ConfigError(
+                f"the history names {len(names)} athletes",
+                path=history,
+                hint="choose one with --athlete NAME",
+            )
         athlete = str(names[0])
     mine = sets[sets["athlete"] == athlete]
     if mine.empty:
-        raise ConfigError(f"no sets for athlete {athlete!r} in the history", path=history,
-                          hint="athletes: " + ", ".join(map(str, names[:10])))
+        raise ConfigError(
+            f"no sets for athlete {athlete!r} in the history",
+            path=history,
+            hint="athletes: " + ", ".join(map(str, names[:10])),
+        )
     return mine, athlete
 
 
@@ -305,9 +335,11 @@ def check_plan(
     tagger = tagger or load_tagger(options.exercise_map)
     config = config or options.config()
     if start is not None and not EARLIEST_PLAN_DAY.date() <= start < LATEST_PLAN_DAY.date():
-        raise ConfigError(f"--start {start.isoformat()} is outside "
-                          f"{EARLIEST_PLAN_DAY.year}-{LATEST_PLAN_DAY.year - 1}",
-                          hint="give a date in the week you plan, e.g. 2026-09-14")
+        raise ConfigError(
+            f"--start {start.isoformat()} is outside "
+            f"{EARLIEST_PLAN_DAY.year}-{LATEST_PLAN_DAY.year - 1}",
+            hint="give a date in the week you plan, e.g. 2026-09-14",
+        )
     past, athlete = _athlete_history(history, athlete, options.import_options)
     athlete = athlete or path.stem
     if start is not None:
@@ -321,13 +353,22 @@ def check_plan(
     sets = plan_sets(plan, athlete, path)
     if sets.empty:
         raise EmptyLogError(
-            "the plan has no sets" + (f" ({len(skipped)} rows skipped; {skipped[0]})"
-                                      if skipped else " (every row has 0 sets)"),
-            path=path, hint="give each planned lift sets of 1 or more")
+            "the plan has no sets"
+            + (
+                f" ({len(skipped)} rows skipped; {skipped[0]})"
+                if skipped
+                else " (every row has 0 sets)"
+            ),
+            path=path,
+            hint="give each planned lift sets of 1 or more",
+        )
     if past is not None:
         if plan["date"].min() <= past["date"].max():
-            raise ConfigError("the planned week overlaps the history", path=path,
-                              hint="plan a later week, or pass --start")
+            raise ConfigError(
+                "the planned week overlaps the history",
+                path=path,
+                hint="plan a later week, or pass --start",
+            )
         sets = pd.concat([conform(past.assign(athlete=athlete)), sets], ignore_index=True)
     if sets.empty:
         raise EmptyLogError("the plan has no sets", path=path)
@@ -336,10 +377,18 @@ def check_plan(
     week = next((w for w in result.weeks if w.start == week_start.date()), None)
     if week is None:  # pragma: no cover - the plan's sets are in its week
         raise EmptyLogError("the plan has no sets in its week", path=path)
-    return PlanCheck(path=path, athlete=athlete, plan=plan, week=week, athlete_result=result,
-                     fixed=fixed_plan(plan, week),
-                     history_weeks=0 if past is None else len(result.weeks) - 1,
-                     skipped=skipped, unit=plan_unit(plan), fmt=plan_format(plan))
+    return PlanCheck(
+        path=path,
+        athlete=athlete,
+        plan=plan,
+        week=week,
+        athlete_result=result,
+        fixed=fixed_plan(plan, week),
+        history_weeks=0 if past is None else len(result.weeks) - 1,
+        skipped=skipped,
+        unit=plan_unit(plan),
+        fmt=plan_format(plan),
+    )
 
 
 def escape_cell(value: object) -> str:
@@ -359,9 +408,10 @@ def fixed_names(path: Path, fmt: PlanFormat = "csv") -> list[Path]:
     """`PLAN.fixed.csv` (`.xlsx` for a workbook plan) beside the plan, then
     `PLAN.fixed-2.csv`, ... in order."""
     suffix = f".{fmt}"
-    return [path.with_name(f"{path.stem}.fixed{suffix}"),
-            *(path.with_name(f"{path.stem}.fixed-{n}{suffix}")
-              for n in range(2, MAX_FIXED_NAMES))]
+    return [
+        path.with_name(f"{path.stem}.fixed{suffix}"),
+        *(path.with_name(f"{path.stem}.fixed-{n}{suffix}") for n in range(2, MAX_FIXED_NAMES)),
+    ]
 
 
 def fixed_path(path: Path, fmt: PlanFormat = "csv") -> Path:
@@ -387,8 +437,15 @@ def _csv_bytes(check: PlanCheck) -> bytes:
 
 
 #: Column widths of the fixed plan as a workbook, in characters (Excel's unit).
-XLSX_WIDTHS: Final = {"day": 11, "exercise": 36, "sets": 6, "reps": 6, "weight": 11, "rpe": 6,
-                      "change": 70}
+XLSX_WIDTHS: Final = {
+    "day": 11,
+    "exercise": 36,
+    "sets": 6,
+    "reps": 6,
+    "weight": 11,
+    "rpe": 6,
+    "change": 70,
+}
 _ISO_DAY = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[ T]00:00(?::00)?)?$")
 
 
@@ -419,9 +476,11 @@ def _xlsx_bytes(check: PlanCheck) -> bytes:
 
     header = fixed_header(check.unit)
     book, sheet = sheet_with_header(
-        "fixed plan", header,
+        "fixed plan",
+        header,
         {h: XLSX_WIDTHS[name] for h, name in zip(header, FIXED_COLUMNS, strict=True)},
-        len(check.fixed))
+        len(check.fixed),
+    )
     top = Alignment(vertical="top")
     for record in check.fixed[list(FIXED_COLUMNS)].astype("object").to_numpy().tolist():
         cells = []
@@ -454,5 +513,8 @@ def write_fixed(check: PlanCheck, target: Path | None = None) -> Path:
             return atomic_write(candidate, lambda handle: handle.write(data), exclusive=True)
         except FileExistsError:
             continue
-    raise OutputError("every name for the fixed plan is taken", path=check.path,
-                      hint="remove old .fixed files, or use --no-write")
+    raise OutputError(
+        "every name for the fixed plan is taken",
+        path=check.path,
+        hint="remove old .fixed files, or use --no-write",
+    )

@@ -78,8 +78,9 @@ class Hit:
     figures: Mapping[str, Any] = field(default_factory=dict)
 
 
-def chronic_ewma(dose: np.ndarray, raw: np.ndarray, history: np.ndarray, span: int
-                 ) -> tuple[np.ndarray, np.ndarray]:
+def chronic_ewma(
+    dose: np.ndarray, raw: np.ndarray, history: np.ndarray, span: int
+) -> tuple[np.ndarray, np.ndarray]:
     """The bias-corrected EWMA of the daily dose (lambda = 2 / (span + 1), Williams 2017) on
     every day, and the days of history behind it, continuing from the carried `raw` state
     and `history` count (0, 0 at the start of a log): raw_t = (1 - l) raw_(t-1) + l x_t,
@@ -119,8 +120,7 @@ class Derived:
         # week 0).
         lam = 2.0 / (config.chronic_days + 1.0)
         with np.errstate(invalid="ignore", divide="ignore"):
-            carried = np.where(g.history > 0,
-                               g.chronic_raw / (1.0 - (1.0 - lam) ** g.history), 0.0)
+            carried = np.where(g.history > 0, g.chronic_raw / (1.0 - (1.0 - lam) ** g.history), 0.0)
         sundays = np.arange(WEEK - 1, days - WEEK, WEEK)
         self.chronic_before = np.column_stack([carried, chronic[:, sundays]])
         self.history_before = np.column_stack([g.history, history[:, sundays]])
@@ -129,8 +129,9 @@ class Derived:
     def ratio(self) -> tuple[np.ndarray, np.ndarray]:
         """(week load / (7 x chronic at the previous Sunday), whether it is defined)."""
         cfg = self.config
-        defined = ((self.history_before >= cfg.min_history_days)
-                   & (self.chronic_before >= cfg.acwr_min_chronic))
+        defined = (self.history_before >= cfg.min_history_days) & (
+            self.chronic_before >= cfg.acwr_min_chronic
+        )
         with np.errstate(invalid="ignore", divide="ignore"):
             value = self.week_load / (WEEK * self.chronic_before)
         return np.where(defined, value, np.nan), defined
@@ -148,7 +149,7 @@ def shown_above(value: float, limit: float) -> float:
 def shown_below(value: float, places: int = 1) -> float:
     """`value` rounded down to `places` decimals (a gap of 35.96 h under a 36 h limit reads
     35.9 h, never 36 h)."""
-    scale = 10 ** places
+    scale = 10**places
     return math.floor(value * scale) / scale
 
 
@@ -184,21 +185,32 @@ def _hard_spacing(d: Derived) -> list[Hit]:
         pool = idx[severe] if severe.any() else idx
         k = pool[np.argmin(gap[pool])]
         row, first, second = int(s[k]), int(c1[k]), int(c2[k])
-        hits.append(Hit(row, int(week[k]), "hard_spacing", "overuse" if severe.any() else "watch",
-                        tuple(sorted({*c1[idx].tolist(), *c2[idx].tolist()})), {
-            "gap_hours": shown_below(float(gap[k])),
-            "limit_hours": cfg.spacing_overuse_hours if severe.any()
-            else cfg.spacing_watch_hours,
-            "first_day": first, "second_day": second,
-            "first_dose": round(float(g.direct[row, first]), 2),
-            "second_dose": round(float(g.direct[row, second]), 2),
-            "hard_at": round(float(g.hard_at[row]), 2),
-            "heavy_at": round(float(g.heavy_at[row]), 2),
-            "timed": bool(not np.isnan(g.hour[row, first])
-                          and not np.isnan(g.hour[row, second])),
-            "close_pairs": len(idx),
-            "rest_between": not bool(no_rest[k]),
-        }))
+        hits.append(
+            Hit(
+                row,
+                int(week[k]),
+                "hard_spacing",
+                "overuse" if severe.any() else "watch",
+                tuple(sorted({*c1[idx].tolist(), *c2[idx].tolist()})),
+                {
+                    "gap_hours": shown_below(float(gap[k])),
+                    "limit_hours": cfg.spacing_overuse_hours
+                    if severe.any()
+                    else cfg.spacing_watch_hours,
+                    "first_day": first,
+                    "second_day": second,
+                    "first_dose": round(float(g.direct[row, first]), 2),
+                    "second_dose": round(float(g.direct[row, second]), 2),
+                    "hard_at": round(float(g.hard_at[row]), 2),
+                    "heavy_at": round(float(g.heavy_at[row]), 2),
+                    "timed": bool(
+                        not np.isnan(g.hour[row, first]) and not np.isnan(g.hour[row, second])
+                    ),
+                    "close_pairs": len(idx),
+                    "rest_between": not bool(no_rest[k]),
+                },
+            )
+        )
     return hits
 
 
@@ -231,12 +243,24 @@ def _consecutive(d: Derived) -> list[Hit]:
                 severity = "watch"
             else:
                 continue
-            hits.append(Hit(row, week, "consecutive_days", severity, tuple(range(a, b)), {
-                "run_days": n, "hard_days": hard, "first_day": a, "last_day": b - 1,
-                "limit_days": cfg.consecutive_days - 1,
-                "loaded_at": round(float(g.loaded_at[row]), 2),
-                "min_day_dose": round(float(g.dose[row, a:b].min()), 2),
-            }))
+            hits.append(
+                Hit(
+                    row,
+                    week,
+                    "consecutive_days",
+                    severity,
+                    tuple(range(a, b)),
+                    {
+                        "run_days": n,
+                        "hard_days": hard,
+                        "first_day": a,
+                        "last_day": b - 1,
+                        "limit_days": cfg.consecutive_days - 1,
+                        "loaded_at": round(float(g.loaded_at[row]), 2),
+                        "min_day_dose": round(float(g.dose[row, a:b].min()), 2),
+                    },
+                )
+            )
     return hits
 
 
@@ -250,43 +274,74 @@ def _return_after_break(d: Derived) -> list[Hit]:
     gap = c - previous - 1
     back = np.isfinite(gap) & (gap >= cfg.break_days)
     hits = []
-    for row, day, idle in zip(s[back].tolist(), c[back].tolist(), gap[back].tolist(),
-                              strict=True):
+    for row, day, idle in zip(s[back].tolist(), c[back].tolist(), gap[back].tolist(), strict=True):
         first_week = day // WEEK
         for week in range(first_week, min(first_week + cfg.return_weeks, d.week_load.shape[1])):
             d.return_weeks[row, week] = True
             load = float(d.week_load[row, week])
             limit = cfg.return_fraction * float(g.usual_week[row])
-            if (not g.judged[row, week] or load < limit
-                    or d.loaded_count[row, week] < cfg.return_min_loaded_days):
+            if (
+                not g.judged[row, week]
+                or load < limit
+                or d.loaded_count[row, week] < cfg.return_min_loaded_days
+            ):
                 continue
-            hits.append(Hit(row, week, "return_after_break", "watch",
-                            tuple((np.flatnonzero(d.loaded[row, week * WEEK:(week + 1) * WEEK])
-                                   + week * WEEK).tolist()), {
-                "break_days": int(idle), "return_day": day,
-                "load": round(load, 1), "usual_week": round(float(g.usual_week[row]), 1),
-                "limit": round(limit, 1),
-                "loaded_days": int(d.loaded_count[row, week]),
-            }))
+            hits.append(
+                Hit(
+                    row,
+                    week,
+                    "return_after_break",
+                    "watch",
+                    tuple(
+                        (
+                            np.flatnonzero(d.loaded[row, week * WEEK : (week + 1) * WEEK])
+                            + week * WEEK
+                        ).tolist()
+                    ),
+                    {
+                        "break_days": int(idle),
+                        "return_day": day,
+                        "load": round(load, 1),
+                        "usual_week": round(float(g.usual_week[row]), 1),
+                        "limit": round(limit, 1),
+                        "loaded_days": int(d.loaded_count[row, week]),
+                    },
+                )
+            )
     return hits
 
 
 def _acwr_spike(d: Derived) -> list[Hit]:
     g, cfg = d.g, d.config
     ratio, defined = d.ratio()
-    hit = (defined & (ratio > cfg.acwr_watch) & (d.loaded_count >= cfg.acwr_min_loaded_days)
-           & (d.week_load >= g.usual_week[:, None]) & ~d.return_weeks & g.judged)
+    hit = (
+        defined
+        & (ratio > cfg.acwr_watch)
+        & (d.loaded_count >= cfg.acwr_min_loaded_days)
+        & (d.week_load >= g.usual_week[:, None])
+        & ~d.return_weeks
+        & g.judged
+    )
     hits = []
     for row, week in zip(*np.nonzero(hit), strict=True):
-        loaded = np.flatnonzero(d.loaded[row, week * WEEK:(week + 1) * WEEK]) + week * WEEK
-        hits.append(Hit(int(row), int(week), "acwr_spike", "watch", tuple(loaded.tolist()), {
-            "ratio": shown_above(float(ratio[row, week]), cfg.acwr_watch),
-            "limit": cfg.acwr_watch,
-            "load": round(float(d.week_load[row, week]), 1),
-            "chronic_week": round(float(WEEK * d.chronic_before[row, week]), 1),
-            "usual_week": round(float(g.usual_week[row]), 1),
-            "loaded_days": int(d.loaded_count[row, week]),
-        }))
+        loaded = np.flatnonzero(d.loaded[row, week * WEEK : (week + 1) * WEEK]) + week * WEEK
+        hits.append(
+            Hit(
+                int(row),
+                int(week),
+                "acwr_spike",
+                "watch",
+                tuple(loaded.tolist()),
+                {
+                    "ratio": shown_above(float(ratio[row, week]), cfg.acwr_watch),
+                    "limit": cfg.acwr_watch,
+                    "load": round(float(d.week_load[row, week]), 1),
+                    "chronic_week": round(float(WEEK * d.chronic_before[row, week]), 1),
+                    "usual_week": round(float(g.usual_week[row]), 1),
+                    "loaded_days": int(d.loaded_count[row, week]),
+                },
+            )
+        )
     return hits
 
 
@@ -302,9 +357,16 @@ def _pain_note(d: Derived) -> list[Hit]:
         is_back = bool(back[row, week])
         marks = g.back_pain[row, span] if is_back else g.other_pain[row, span]
         days_ = (np.flatnonzero(marks) + week * WEEK).tolist()
-        hits.append(Hit(int(row), int(week), "pain_note", "watch" if is_back else "info",
-                        tuple(days_), {"note_day": days_[0],
-                                       "region": "lower_back" if is_back else "other"}))
+        hits.append(
+            Hit(
+                int(row),
+                int(week),
+                "pain_note",
+                "watch" if is_back else "info",
+                tuple(days_),
+                {"note_day": days_[0], "region": "lower_back" if is_back else "other"},
+            )
+        )
     return hits
 
 
@@ -313,16 +375,28 @@ def _pain_followup(d: Derived) -> list[Hit]:
     rows, days = g.shape
     found: dict[tuple[int, int], tuple[int, list[int]]] = {}
     for row, note in zip(*np.nonzero(g.back_pain), strict=True):
-        hard = np.flatnonzero(d.hard[row, note + 1:note + 1 + cfg.pain_followup_days]) + note + 1
+        hard = np.flatnonzero(d.hard[row, note + 1 : note + 1 + cfg.pain_followup_days]) + note + 1
         for day in hard.tolist():
             week = day // WEEK
             if g.judged[row, week]:
                 entry = found.setdefault((int(row), week), (int(note), []))
                 entry[1].append(day)
-    return [Hit(row, week, "pain_followup", "watch", tuple(sorted(set(hard_days))), {
-        "note_day": note, "hard_day": min(hard_days), "days_after": min(hard_days) - note,
-        "window_days": cfg.pain_followup_days})
-        for (row, week), (note, hard_days) in sorted(found.items())]
+    return [
+        Hit(
+            row,
+            week,
+            "pain_followup",
+            "watch",
+            tuple(sorted(set(hard_days))),
+            {
+                "note_day": note,
+                "hard_day": min(hard_days),
+                "days_after": min(hard_days) - note,
+                "window_days": cfg.pain_followup_days,
+            },
+        )
+        for (row, week), (note, hard_days) in sorted(found.items())
+    ]
 
 
 class DayText(Protocol):
@@ -334,7 +408,7 @@ class DayText(Protocol):
 
 
 def plural(n: float, word: str) -> str:
-    """"1 day", "2 days", "1.5 days"."""
+    """ "1 day", "2 days", "1.5 days"."""
     return f"{n:g} {word}" if n == 1 else f"{n:g} {word}s"
 
 
@@ -352,51 +426,64 @@ def _spacing_message(f: Mapping[str, Any], t: DayText, s: int) -> str:
         need = "the lower back had no day off between them; allow about 72 h or a rest day"
     else:
         need = "after a heavy hinge session allow about 72 h"
-    return (f"Hard direct lower-back sessions {_hours(f['gap_hours'])} apart (limit "
-            f"{_hours(f['limit_hours'])}): {t.day(s, first)} ({t.lifts(s, first)}) and "
-            f"{t.day(s, second)} ({t.lifts(s, second)}){tail}; {need}.")
+    return (
+        f"Hard direct lower-back sessions {_hours(f['gap_hours'])} apart (limit "
+        f"{_hours(f['limit_hours'])}): {t.day(s, first)} ({t.lifts(s, first)}) and "
+        f"{t.day(s, second)} ({t.lifts(s, second)}){tail}; {need}."
+    )
 
 
 def _consecutive_message(f: Mapping[str, Any], t: DayText, s: int) -> str:
     days = range(f["first_day"], f["last_day"] + 1)
     detail = "; ".join(f"{t.day(s, c).split()[0]} {t.lifts(s, c)}" for c in days)
     hard = f["hard_days"]
-    return (f"Lower back loaded {plural(f['run_days'], 'day')} in a row "
-            f"({t.day(s, f['first_day'])} to {t.day(s, f['last_day'])}; limit "
-            f"{f['limit_days']}): {detail}. {hard} of them "
-            f"{'is a hard direct day' if hard == 1 else 'are hard direct days'}.")
+    return (
+        f"Lower back loaded {plural(f['run_days'], 'day')} in a row "
+        f"({t.day(s, f['first_day'])} to {t.day(s, f['last_day'])}; limit "
+        f"{f['limit_days']}): {detail}. {hard} of them "
+        f"{'is a hard direct day' if hard == 1 else 'are hard direct days'}."
+    )
 
 
 def _acwr_message(f: Mapping[str, Any], t: DayText, s: int) -> str:
-    return (f"This week's lower-back load {f['load']:.1f} is {f['ratio']:g} times the "
-            f"recent weekly average {f['chronic_week']:.1f} (above {f['limit']:g}) over "
-            f"{plural(f['loaded_days'], 'loaded day')}. A warning sign, not a prediction.")
+    return (
+        f"This week's lower-back load {f['load']:.1f} is {f['ratio']:g} times the "
+        f"recent weekly average {f['chronic_week']:.1f} (above {f['limit']:g}) over "
+        f"{plural(f['loaded_days'], 'loaded day')}. A warning sign, not a prediction."
+    )
 
 
 def _return_message(f: Mapping[str, Any], t: DayText, s: int) -> str:
     weeks = f["break_days"] / 7
-    span = (plural(round(weeks), "week") if f["break_days"] >= 21
-            else plural(f["break_days"], "day"))
-    return (f"First weeks back after {span} without lower-back training (back on "
-            f"{t.day(s, f['return_day'])}): this week's lower-back load {f['load']:.1f} is "
-            f"{f['load'] / f['usual_week']:.0%} of the usual week {f['usual_week']:.1f}.")
+    span = plural(round(weeks), "week") if f["break_days"] >= 21 else plural(f["break_days"], "day")
+    return (
+        f"First weeks back after {span} without lower-back training (back on "
+        f"{t.day(s, f['return_day'])}): this week's lower-back load {f['load']:.1f} is "
+        f"{f['load'] / f['usual_week']:.0%} of the usual week {f['usual_week']:.1f}."
+    )
 
 
 def _pain_message(f: Mapping[str, Any], t: DayText, s: int) -> str:
     note = t.note(s, f["note_day"])
     if f["region"] == "lower_back":
-        return (f"A note mentions lower-back pain or discomfort: \"{note}\". See a "
-                "physiotherapist or physician if the pain is sharp, present at rest, spreads "
-                "into the leg, or lasts beyond 1-2 weeks.")
-    return (f"A note mentions pain elsewhere: \"{note}\". Not a lower-back flag; see a "
-            "professional if it persists.")
+        return (
+            f'A note mentions lower-back pain or discomfort: "{note}". See a '
+            "physiotherapist or physician if the pain is sharp, present at rest, spreads "
+            "into the leg, or lasts beyond 1-2 weeks."
+        )
+    return (
+        f'A note mentions pain elsewhere: "{note}". Not a lower-back flag; see a '
+        "professional if it persists."
+    )
 
 
 def _followup_message(f: Mapping[str, Any], t: DayText, s: int) -> str:
-    return (f"Hard direct lower-back work on {t.day(s, f['hard_day'])} "
-            f"({t.lifts(s, f['hard_day'])}), {plural(f['days_after'], 'day')} after a "
-            f"lower-back pain note ({t.day(s, f['note_day'])}). Keep hinges light and "
-            "pain-free until the note is resolved; see a professional if the pain returns.")
+    return (
+        f"Hard direct lower-back work on {t.day(s, f['hard_day'])} "
+        f"({t.lifts(s, f['hard_day'])}), {plural(f['days_after'], 'day')} after a "
+        f"lower-back pain note ({t.day(s, f['note_day'])}). Keep hinges light and "
+        "pain-free until the note is resolved; see a professional if the pain returns."
+    )
 
 
 @dataclass(frozen=True)
@@ -415,56 +502,97 @@ class Rule:
 def _holds_spacing(h: Hit, c: Config) -> bool:
     f = h.figures
     limit = c.spacing_overuse_hours if h.severity == "overuse" else c.spacing_watch_hours
-    return (f["limit_hours"] == limit and f["gap_hours"] < limit
-            and f["first_dose"] >= f["hard_at"]
-            and f["second_dose"] >= f["hard_at"] and f["second_day"] > f["first_day"]
-            and (h.severity == "overuse" or f["first_dose"] >= f["heavy_at"]
-                 or not f["rest_between"]))
+    return (
+        f["limit_hours"] == limit
+        and f["gap_hours"] < limit
+        and f["first_dose"] >= f["hard_at"]
+        and f["second_dose"] >= f["hard_at"]
+        and f["second_day"] > f["first_day"]
+        and (h.severity == "overuse" or f["first_dose"] >= f["heavy_at"] or not f["rest_between"])
+    )
 
 
 def _holds_consecutive(h: Hit, c: Config) -> bool:
     f = h.figures
     n = f["run_days"]
     ok = n == f["last_day"] - f["first_day"] + 1 == len(h.days) and f["min_day_dose"] >= (
-        f["loaded_at"] - 0.005)
+        f["loaded_at"] - 0.005
+    )
     if h.severity == "overuse":
         return ok and n >= c.consecutive_overuse_days and f["hard_days"] >= 1
-    return ok and ((n >= c.consecutive_days and f["hard_days"] >= 1)
-                   or n >= c.consecutive_overuse_days)
+    return ok and (
+        (n >= c.consecutive_days and f["hard_days"] >= 1) or n >= c.consecutive_overuse_days
+    )
 
 
 RULES: Final[tuple[Rule, ...]] = (
-    Rule("consecutive_days", "loaded days in a row", True,
-         "Break the run of loaded days: put a day with no lower-back load (rest, or upper "
-         "body on supported machines) inside it.",
-         _consecutive, _consecutive_message, _holds_consecutive),
-    Rule("hard_spacing", "hard back sessions too close", True,
-         "Leave about 48 h between hard direct sessions (deadlifts, good mornings, rows, back "
-         "extensions), and about 72 h after a heavy one: move one, or make one lighter.",
-         _hard_spacing, _spacing_message, _holds_spacing),
-    Rule("return_after_break", "back after a break", True,
-         "For the first 1-2 weeks back, train at 50-70% of the usual volume and keep the "
-         "lifts; build back up over the following weeks.",
-         _return_after_break, _return_message,
-         lambda h, c: (h.figures["break_days"] >= c.break_days
-                       and h.figures["loaded_days"] >= c.return_min_loaded_days
-                       and h.figures["load"] >= h.figures["limit"] - 0.05)),
-    Rule("acwr_spike", "load rose fast", True,
-         "Bring the week's lower-back volume back toward the last month's level; add load "
-         "over several weeks.",
-         _acwr_spike, _acwr_message,
-         lambda h, c: (h.figures["ratio"] > c.acwr_watch
-                       and h.figures["loaded_days"] >= c.acwr_min_loaded_days
-                       and h.figures["load"] >= h.figures["usual_week"] - 0.05)),
-    Rule("pain_note", "pain noted", False,
-         "Pain is for a professional to assess, not a schedule change.",
-         _pain_note, _pain_message,
-         lambda h, c: h.severity == ("watch" if h.figures["region"] == "lower_back" else "info")),
-    Rule("pain_followup", "hard back work after a pain note", False,
-         "Keep direct lower-back work light until the pain is gone, and see a professional if "
-         "it comes back.",
-         _pain_followup, _followup_message,
-         lambda h, c: 0 < h.figures["days_after"] <= c.pain_followup_days),
+    Rule(
+        "consecutive_days",
+        "loaded days in a row",
+        True,
+        "Break the run of loaded days: put a day with no lower-back load (rest, or upper "
+        "body on supported machines) inside it.",
+        _consecutive,
+        _consecutive_message,
+        _holds_consecutive,
+    ),
+    Rule(
+        "hard_spacing",
+        "hard back sessions too close",
+        True,
+        "Leave about 48 h between hard direct sessions (deadlifts, good mornings, rows, back "
+        "extensions), and about 72 h after a heavy one: move one, or make one lighter.",
+        _hard_spacing,
+        _spacing_message,
+        _holds_spacing,
+    ),
+    Rule(
+        "return_after_break",
+        "back after a break",
+        True,
+        "For the first 1-2 weeks back, train at 50-70% of the usual volume and keep the "
+        "lifts; build back up over the following weeks.",
+        _return_after_break,
+        _return_message,
+        lambda h, c: (
+            h.figures["break_days"] >= c.break_days
+            and h.figures["loaded_days"] >= c.return_min_loaded_days
+            and h.figures["load"] >= h.figures["limit"] - 0.05
+        ),
+    ),
+    Rule(
+        "acwr_spike",
+        "load rose fast",
+        True,
+        "Bring the week's lower-back volume back toward the last month's level; add load "
+        "over several weeks.",
+        _acwr_spike,
+        _acwr_message,
+        lambda h, c: (
+            h.figures["ratio"] > c.acwr_watch
+            and h.figures["loaded_days"] >= c.acwr_min_loaded_days
+            and h.figures["load"] >= h.figures["usual_week"] - 0.05
+        ),
+    ),
+    Rule(
+        "pain_note",
+        "pain noted",
+        False,
+        "Pain is for a professional to assess, not a schedule change.",
+        _pain_note,
+        _pain_message,
+        lambda h, c: h.severity == ("watch" if h.figures["region"] == "lower_back" else "info"),
+    ),
+    Rule(
+        "pain_followup",
+        "hard back work after a pain note",
+        False,
+        "Keep direct lower-back work light until the pain is gone, and see a professional if "
+        "it comes back.",
+        _pain_followup,
+        _followup_message,
+        lambda h, c: 0 < h.figures["days_after"] <= c.pain_followup_days,
+    ),
 )
 
 BY_CODE: Final[Mapping[str, Rule]] = {r.code: r for r in RULES}

@@ -22,10 +22,18 @@ SET_TYPE_DTYPE: Final = pd.CategoricalDtype(list(SET_TYPES))
 #: How exports write a set's type (lower case) -> set_type. One vocabulary for every importer.
 SET_TYPE_WORDS: Final[dict[str, str]] = {
     "normal": "normal",
-    "w": "warmup", "wu": "warmup", "warmup": "warmup", "warm_up": "warmup", "warm-up": "warmup",
+    "w": "warmup",
+    "wu": "warmup",
+    "warmup": "warmup",
+    "warm_up": "warmup",
+    "warm-up": "warmup",
     "warm up": "warmup",
-    "f": "failure", "failure": "failure",
-    "d": "drop", "drop": "drop", "dropset": "drop", "drop_set": "drop",
+    "f": "failure",
+    "failure": "failure",
+    "d": "drop",
+    "drop": "drop",
+    "dropset": "drop",
+    "drop_set": "drop",
 }
 WARMUP_WORDS: Final[tuple[str, ...]] = tuple(
     word for word, kind in SET_TYPE_WORDS.items() if kind == "warmup"
@@ -64,10 +72,10 @@ CONTROL_CHARS: Final[str] = r"[\x00-\x1f\x7f-\x9f]"
 #: file names. (Listed as ranges: building the class from `unicodedata` costs 0.3 s a run;
 #: tests/test_bad_inputs.py checks it against `unicodedata`.)
 FORMAT_CHARS: Final[str] = (
-    "[\u00AD\u0600-\u0605\u061C\u06DD\u070F\u0890-\u0891\u08E2\u180E\u200B-\u200F"
-    "\u202A-\u202E\u2060-\u2064\u2066-\u206F\uFEFF\uFFF9-\uFFFB\U000110BD\U000110CD"
-    "\U00013430-\U0001343F\U0001BCA0-\U0001BCA3\U0001D173-\U0001D17A\U000E0001"
-    "\U000E0020-\U000E007F]"
+    "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2\u180e\u200b-\u200f"
+    "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd"
+    "\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001"
+    "\U000e0020-\U000e007f]"
 )
 
 LB_TO_KG: Final[float] = 0.45359237
@@ -145,8 +153,8 @@ def _day_start(when: pd.Series) -> pd.Series:
     ns = when.to_numpy().view("int64")
     out = np.empty_like(ns)
     for start in range(0, ns.size, _PIECE_ROWS):
-        part = ns[start:start + _PIECE_ROWS]
-        np.subtract(part, part % _DAY_NS, out=out[start:start + _PIECE_ROWS])
+        part = ns[start : start + _PIECE_ROWS]
+        np.subtract(part, part % _DAY_NS, out=out[start : start + _PIECE_ROWS])
     out[ns == np.iinfo(np.int64).min] = np.iinfo(np.int64).min  # NaT
     return pd.Series(out.view("datetime64[ns]"), index=when.index, copy=False)
 

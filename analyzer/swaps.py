@@ -77,16 +77,27 @@ class SwapContext:
         """Catalog name -> (load class, coefficient, primary muscle, pattern, alternatives)
         as plain Python values (the search reads them per edit)."""
         lookup = self.lookup
-        return {name: (str(c), float(k), str(m), str(p), str(a)) for name, c, k, m, p, a in zip(
-            lookup.index, lookup["load_class"], lookup["coefficient"], lookup["primary_muscle"],
-            lookup["pattern"], lookup["alternatives"], strict=True)}
+        return {
+            name: (str(c), float(k), str(m), str(p), str(a))
+            for name, c, k, m, p, a in zip(
+                lookup.index,
+                lookup["load_class"],
+                lookup["coefficient"],
+                lookup["primary_muscle"],
+                lookup["pattern"],
+                lookup["alternatives"],
+                strict=True,
+            )
+        }
 
     @cached_property
     def protected(self) -> frozenset[str]:
         """Lower-cased names never substituted."""
         sport = self.config.sport
-        lifts = {"powerlifting": self.config.powerlifting_lifts,
-                 "weightlifting": self.config.weightlifting_lifts}.get(sport, ())
+        lifts = {
+            "powerlifting": self.config.powerlifting_lifts,
+            "weightlifting": self.config.weightlifting_lifts,
+        }.get(sport, ())
         return frozenset(n.casefold() for n in (*self.config.keep_lifts, *lifts))
 
     def is_protected(self, exercise: str, canonical: object) -> bool:
@@ -202,9 +213,12 @@ class WeekRows:
             per = np.where(coefficient > 0, dose / coefficient, 0.0)
         return cls(
             # numpy's stubs lack datetime64(datetime64, unit); numpy converts it.
-            day=((date - np.datetime64(week_start.to_datetime64(), "ns"))  # type: ignore[call-overload]
-                 // np.timedelta64(1, "D")).astype("int64"),
-            hour=hour, dose=dose,
+            day=(
+                (date - np.datetime64(week_start.to_datetime64(), "ns"))  # type: ignore[call-overload]
+                // np.timedelta64(1, "D")
+            ).astype("int64"),
+            hour=hour,
+            dose=dose,
             direct=sets["load_class"].eq("direct").to_numpy(dtype=bool, na_value=False),
             per_coefficient=np.nan_to_num(per),
             working=~sets["set_type"].eq("warmup").to_numpy(dtype=bool),
@@ -235,9 +249,16 @@ class WeekBlock:
     logged after the week, the week after is the edited week again (a weekly plan repeats,
     so a move to Sunday that runs into the next Monday is caught)."""
 
-    def __init__(self, grid: rules.DayGrid, chronic: tuple[np.ndarray, np.ndarray],
-                 series: int, week: int, sets: pd.DataFrame, week_start: pd.Timestamp,
-                 context: SwapContext) -> None:
+    def __init__(
+        self,
+        grid: rules.DayGrid,
+        chronic: tuple[np.ndarray, np.ndarray],
+        series: int,
+        week: int,
+        sets: pd.DataFrame,
+        week_start: pd.Timestamp,
+        context: SwapContext,
+    ) -> None:
         self.context = context
         self.config = context.config
         self.week_start = week_start
@@ -246,30 +267,36 @@ class WeekBlock:
         lo = max(0, first - LOOKBACK_DAYS)
         self.offset = first - lo  # the week's first column in the block
         hi = min(width, first + 2 * WEEK)
-        self.repeat = not grid.valid[series, first + WEEK:first + 2 * WEEK].any()
+        self.repeat = not grid.valid[series, first + WEEK : first + 2 * WEEK].any()
         columns = first + 2 * WEEK - lo
 
         def take(a: np.ndarray, fill: object) -> np.ndarray:
             out = np.full(columns, fill, dtype=a.dtype)
-            out[:hi - lo] = a[series, lo:hi]
+            out[: hi - lo] = a[series, lo:hi]
             return out
 
         self.base = {
-            "dose": take(grid.dose, 0.0), "direct": take(grid.direct, 0.0),
-            "hour": take(grid.hour, np.nan), "back_pain": take(grid.back_pain, False),
-            "other_pain": take(grid.other_pain, False), "valid": take(grid.valid, False),
+            "dose": take(grid.dose, 0.0),
+            "direct": take(grid.direct, 0.0),
+            "hour": take(grid.hour, np.nan),
+            "back_pain": take(grid.back_pain, False),
+            "other_pain": take(grid.other_pain, False),
+            "valid": take(grid.valid, False),
         }
         if self.repeat:
-            self.base["valid"][self.offset + WEEK:] = True
-        self.norms = {k: float(getattr(grid, k)[series])
-                      for k in ("loaded_at", "hard_at", "heavy_at", "usual_week")}
+            self.base["valid"][self.offset + WEEK :] = True
+        self.norms = {
+            k: float(getattr(grid, k)[series])
+            for k in ("loaded_at", "hard_at", "heavy_at", "usual_week")
+        }
         chronic_now, history = chronic
         lam = 2.0 / (self.config.chronic_days + 1.0)
         if lo > 0:
             n = float(history[series, lo - 1])
             self.carried = (float(chronic_now[series, lo - 1]) * (1.0 - (1.0 - lam) ** n), n)
-            loaded = np.flatnonzero(grid.valid[series, :lo]
-                                    & (grid.dose[series, :lo] >= self.norms["loaded_at"]))
+            loaded = np.flatnonzero(
+                grid.valid[series, :lo] & (grid.dose[series, :lo] >= self.norms["loaded_at"])
+            )
             self.idle = float(lo - 1 - loaded[-1]) if len(loaded) else np.inf
         else:
             self.carried, self.idle = (0.0, 0.0), np.inf
@@ -289,8 +316,17 @@ class WeekBlock:
             rows = np.array(idx)
             dose = float(r.dose[rows].sum())
             if dose > 0:
-                out.append(Lift(day, name, r.canonical[rows[0]], bool(r.direct[rows].any()),
-                                dose, int(r.working[rows].sum()), rows))
+                out.append(
+                    Lift(
+                        day,
+                        name,
+                        r.canonical[rows[0]],
+                        bool(r.direct[rows].any()),
+                        dose,
+                        int(r.working[rows].sum()),
+                        rows,
+                    )
+                )
         return sorted(out, key=lambda x: (-x.dose, x.day, x.exercise))
 
     # -- candidates ------------------------------------------------------------------------
@@ -301,11 +337,20 @@ class WeekBlock:
         for lift in self.lifts:
             for target in range(WEEK):
                 if target != lift.day:
-                    out.append(Edit("move", lift.day, lift.exercise, move_to=target,
-                                    sets=lift.sets, reason=(
-                        f"train {lift.exercise} on {DAY_NAMES[target]} instead of "
-                        f"{DAY_NAMES[lift.day]}, so the lower back gets its rest between "
-                        "hard days")))
+                    out.append(
+                        Edit(
+                            "move",
+                            lift.day,
+                            lift.exercise,
+                            move_to=target,
+                            sets=lift.sets,
+                            reason=(
+                                f"train {lift.exercise} on {DAY_NAMES[target]} instead of "
+                                f"{DAY_NAMES[lift.day]}, so the lower back gets its rest between "
+                                "hard days"
+                            ),
+                        )
+                    )
         return out
 
     def substitutions(self) -> list[Edit]:
@@ -313,13 +358,25 @@ class WeekBlock:
         out = []
         for lift in self.lifts:
             if not isinstance(lift.canonical, str) or self.context.is_protected(
-                    lift.exercise, lift.canonical):
+                lift.exercise, lift.canonical
+            ):
                 continue
             for alt, effective, _ in self.context.alternatives(lift.canonical):
-                effect = ("without loading the lower back" if effective == 0 else
-                          "with less lower-back load")
-                out.append(Edit("substitute", lift.day, lift.exercise, to=alt, sets=lift.sets,
-                                reason=f"{alt} keeps the movement {effect}"))
+                effect = (
+                    "without loading the lower back"
+                    if effective == 0
+                    else "with less lower-back load"
+                )
+                out.append(
+                    Edit(
+                        "substitute",
+                        lift.day,
+                        lift.exercise,
+                        to=alt,
+                        sets=lift.sets,
+                        reason=f"{alt} keeps the movement {effect}",
+                    )
+                )
         return out
 
     def reductions(self, volume: bool = False) -> list[Edit]:
@@ -336,27 +393,41 @@ class WeekBlock:
         for lift in self.lifts:
             if lift.sets < 2:
                 continue
-            keeps = {min(lift.sets - 1, max(1, (round if share == REDUCE_TO else math.floor)(
-                lift.sets * share))) for share in shares}
+            keeps = {
+                min(
+                    lift.sets - 1,
+                    max(1, (round if share == REDUCE_TO else math.floor)(lift.sets * share)),
+                )
+                for share in shares
+            }
             for keep in sorted(keeps, reverse=True):
-                out.append(Edit("reduce", lift.day, lift.exercise, keep_sets=keep,
-                                sets=lift.sets,
-                                reason=f"cut {lift.exercise} from {lift.sets} to {keep} sets"))
+                out.append(
+                    Edit(
+                        "reduce",
+                        lift.day,
+                        lift.exercise,
+                        keep_sets=keep,
+                        sets=lift.sets,
+                        reason=f"cut {lift.exercise} from {lift.sets} to {keep} sets",
+                    )
+                )
         return out
 
     # -- judging ---------------------------------------------------------------------------
 
     def lift_dose(self, e: Edit) -> float:
         """The week's dose of the lift an edit addresses."""
-        return next((lift.dose for lift in self.lifts
-                     if (lift.day, lift.exercise) == (e.day, e.exercise)), 0.0)
+        return next(
+            (lift.dose for lift in self.lifts if (lift.day, lift.exercise) == (e.day, e.exercise)),
+            0.0,
+        )
 
     def _lift_rows(self, e: Edit) -> np.ndarray:
         for lift in self.lifts:
             if (lift.day, lift.exercise) == (e.day, e.exercise):
                 if e.kind == "reduce":
                     working = lift.rows[self.rows.working[lift.rows]]
-                    return working[e.keep_sets or 0:]
+                    return working[e.keep_sets or 0 :]
                 return lift.rows
         return np.empty(0, dtype="int64")
 
@@ -386,24 +457,30 @@ class WeekBlock:
         week_direct = np.bincount(slot, weights=(dose * direct)[inside], minlength=n * WEEK)
         hour = np.full(n * WEEK, np.nan)
         timed = inside & direct & (dose > 0)
-        np.fmin.at(hour, (np.arange(n)[:, None] * WEEK + day)[timed],
-                   np.broadcast_to(r.hour, (n, m))[timed])
+        np.fmin.at(
+            hour,
+            (np.arange(n)[:, None] * WEEK + day)[timed],
+            np.broadcast_to(r.hour, (n, m))[timed],
+        )
         columns = {k: np.tile(v, (n, 1)) for k, v in self.base.items()}
         week = slice(self.offset, self.offset + WEEK)
         for name, values in (("dose", week_dose), ("direct", week_direct), ("hour", hour)):
             columns[name][:, week] = values.reshape(n, WEEK)
             if self.repeat:
-                columns[name][:, self.offset + WEEK:] = values.reshape(n, WEEK)
+                columns[name][:, self.offset + WEEK :] = values.reshape(n, WEEK)
         judged = np.zeros((n, columns["dose"].shape[1] // WEEK), dtype=bool)
-        judged[:, self.offset // WEEK:] = True
+        judged[:, self.offset // WEEK :] = True
         return rules.DayGrid(
             **columns,
             loaded_at=np.full(n, self.norms["loaded_at"]),
             hard_at=np.full(n, self.norms["hard_at"]),
             heavy_at=np.full(n, self.norms["heavy_at"]),
             usual_week=np.full(n, self.norms["usual_week"]),
-            chronic_raw=np.full(n, self.carried[0]), history=np.full(n, self.carried[1]),
-            idle=np.full(n, self.idle), judged=judged)
+            chronic_raw=np.full(n, self.carried[0]),
+            history=np.full(n, self.carried[1]),
+            idle=np.full(n, self.idle),
+            judged=judged,
+        )
 
     def judge(self, candidates: Sequence[Candidate]) -> list[Outcome]:
         """Every candidate judged by the engine in one pass."""
@@ -430,9 +507,19 @@ class WeekBlock:
         for day in range(WEEK):
             run = np.where(loaded_days[:, day], run + 1, 0)
             longest = np.maximum(longest, run)
-        return [Outcome(c, tuple(flags[i]), float(loads[i]), int(loaded[i]), after[i],
-                        after_all[i], self.balance(c), int(longest[i]))
-                for i, c in enumerate(candidates)]
+        return [
+            Outcome(
+                c,
+                tuple(flags[i]),
+                float(loads[i]),
+                int(loaded[i]),
+                after[i],
+                after_all[i],
+                self.balance(c),
+                int(longest[i]),
+            )
+            for i, c in enumerate(candidates)
+        ]
 
     def balance(self, edits: Candidate) -> float:
         """Largest relative change of the week's working sets of any primary muscle."""
@@ -468,8 +555,9 @@ class Search:
     def __init__(self, block: WeekBlock, codes: Sequence[str]) -> None:
         self.block = block
         self.config = block.config
-        self.volume = bool(set(codes) & VOLUME_RULES) and not (set(codes) - VOLUME_RULES
-                                                               - {"pain_note", "pain_followup"})
+        self.volume = bool(set(codes) & VOLUME_RULES) and not (
+            set(codes) - VOLUME_RULES - {"pain_note", "pain_followup"}
+        )
         self.order = _VOLUME_ORDER if self.volume else _KIND_ORDER
         self.cache: dict[Candidate, Outcome] = {}
         self.base = self._evaluate([()])[0]
@@ -478,7 +566,7 @@ class Search:
     def _evaluate(self, candidates: Sequence[Candidate]) -> list[Outcome]:
         wanted = list(dict.fromkeys(_normal(c) for c in candidates))
         budget = self.config.swap_max_evaluations + 1 - len(self.cache)
-        new = [c for c in wanted if c not in self.cache][:max(budget, 0)]
+        new = [c for c in wanted if c not in self.cache][: max(budget, 0)]
         for outcome in self.block.judge(new):
             self.cache[outcome.edits] = outcome
         return [self.cache[c] for c in wanted if c in self.cache]
@@ -490,7 +578,7 @@ class Search:
         lower-back load kept (the back is still trained)."""
         if o.overuse or (self.watch_only and not o.clean):
             return False
-        if (o.next_overuse if self.block.repeat else o.next_overuse > self.base.next_overuse):
+        if o.next_overuse if self.block.repeat else o.next_overuse > self.base.next_overuse:
             return False
         reduces = any(e.kind == "reduce" for e in o.edits)
         if not reduces and o.balance > self.config.swap_balance_tolerance + 1e-9:
@@ -503,11 +591,16 @@ class Search:
         heaviest lift and puts it as late in the week as the engine allows (the seed's
         "deadlift at the end of the week")."""
         moved = sum(self.block.lift_dose(e) for e in o.edits if e.kind == "move")
-        return (len(o.edits), sum(self.order[e.kind] for e in o.edits), o.next_flags,
-                round(o.balance, 3),
-                -round(o.load, 3) if not self.volume else round(o.load, 3),
-                -round(moved, 3), -sum(e.move_to or 0 for e in o.edits),
-                tuple((e.day, e.exercise, e.to or "") for e in o.edits))
+        return (
+            len(o.edits),
+            sum(self.order[e.kind] for e in o.edits),
+            o.next_flags,
+            round(o.balance, 3),
+            -round(o.load, 3) if not self.volume else round(o.load, 3),
+            -round(moved, 3),
+            -sum(e.move_to or 0 for e in o.edits),
+            tuple((e.day, e.exercise, e.to or "") for e in o.edits),
+        )
 
     @staticmethod
     def badness(o: Outcome) -> tuple:
@@ -521,9 +614,12 @@ class Search:
         fallback: Outcome | None = None
         for size in range(1, self.config.swap_max_edits + 1):
             if size > 1:
-                top = [o.edits[0] for o in ranked[:TOP_FOR_SIZE.get(size, 5)]]
-                combos = [c for c in itertools.combinations(top, size)
-                          if not any(a.conflicts(b) for a, b in itertools.combinations(c, 2))]
+                top = [o.edits[0] for o in ranked[: TOP_FOR_SIZE.get(size, 5)]]
+                combos = [
+                    c
+                    for c in itertools.combinations(top, size)
+                    if not any(a.conflicts(b) for a, b in itertools.combinations(c, 2))
+                ]
                 outcomes = self._evaluate(combos)
             accepted = [o for o in outcomes if self.accepts(o)]
             clean = [o for o in accepted if o.clean]
@@ -541,29 +637,42 @@ class Search:
         rearranged), or None when no single edit improves anything."""
         base = self.base
         # Only a change that clears a flag or lowers one from overuse is worth printing.
-        options = [o for o in self._evaluate([(e,) for e in singles])
-                   if (o.overuse < base.overuse or len(o.fixable) < len(base.fixable))
-                   and o.next_overuse <= base.next_overuse]
+        options = [
+            o
+            for o in self._evaluate([(e,) for e in singles])
+            if (o.overuse < base.overuse or len(o.fixable) < len(base.fixable))
+            and o.next_overuse <= base.next_overuse
+        ]
         if not options:
             return None
         # The biggest improvement: fewest flags left, then fewest loaded days, then the most
         # load taken off (the largest cut of the heaviest lift), reductions first on ties.
-        return min(options, key=lambda o: (self.badness(o), _VOLUME_ORDER[o.edits[0].kind],
-                                           self.rank(o)))
+        return min(
+            options, key=lambda o: (self.badness(o), _VOLUME_ORDER[o.edits[0].kind], self.rank(o))
+        )
 
 
 def _normal(edits: Sequence[Edit]) -> Candidate:
-    return tuple(sorted(dict.fromkeys(edits), key=lambda e: (e.day, e.exercise, e.kind,
-                                                             e.to or "", e.move_to or 0)))
+    return tuple(
+        sorted(
+            dict.fromkeys(edits),
+            key=lambda e: (e.day, e.exercise, e.kind, e.to or "", e.move_to or 0),
+        )
+    )
 
 
 # -- entry point -------------------------------------------------------------------------------
 
+
 def _after(o: Outcome, note: str = "") -> AfterSwaps:
-    return AfterSwaps(status=o.status,  # type: ignore[arg-type]
-                      flags=tuple(dict.fromkeys(code for code, _ in o.flags)),
-                      lower_back_load=round(o.load, 3), loaded_days=o.loaded_days, note=note,
-                      longest_run=o.longest_run)
+    return AfterSwaps(
+        status=o.status,  # type: ignore[arg-type]
+        flags=tuple(dict.fromkeys(code for code, _ in o.flags)),
+        lower_back_load=round(o.load, 3),
+        loaded_days=o.loaded_days,
+        note=note,
+        longest_run=o.longest_run,
+    )
 
 
 def search_week(block: WeekBlock, codes: Sequence[str]) -> tuple[Search, Outcome | None, bool]:
@@ -581,8 +690,7 @@ def search_week(block: WeekBlock, codes: Sequence[str]) -> tuple[Search, Outcome
     return search, search.most_useful(cuts if search.volume else cuts + moves + subs), False
 
 
-def suggest(block: WeekBlock, codes: Sequence[str]
-            ) -> tuple[tuple[Swap, ...], AfterSwaps | None]:
+def suggest(block: WeekBlock, codes: Sequence[str]) -> tuple[tuple[Swap, ...], AfterSwaps | None]:
     """Swaps for one athlete's flagged week (`codes`: the week's flag codes)."""
     fixable = tuple(dict.fromkeys(c for c in codes if c in FIXABLE))
     if not fixable:
@@ -593,20 +701,34 @@ def suggest(block: WeekBlock, codes: Sequence[str]
     # A code is cleared when the change removes it or lowers it from overuse to watch.
     after = {code: severity for code, severity in chosen.flags}
     before = {code: severity for code, severity in search.base.flags}
-    clears = tuple(c for c in fixable if c not in after
-                   or (before.get(c) == "overuse" and after[c] != "overuse"))
+    clears = tuple(
+        c
+        for c in fixable
+        if c not in after or (before.get(c) == "overuse" and after[c] != "overuse")
+    )
     if not clears_week:
-        note = (f"No change of up to {block.config.swap_max_edits} edits clears this week; "
-                "this is the single most useful change.")
+        note = (
+            f"No change of up to {block.config.swap_max_edits} edits clears this week; "
+            "this is the single most useful change."
+        )
     else:
         left = [rules.BY_CODE[c].label for c, _ in chosen.fixable]
         note = f"Leaves {', '.join(dict.fromkeys(left))} at watch." if left else ""
     start = block.week_start
     swaps = tuple(
-        Swap(day=(start + pd.Timedelta(days=e.day)).date(), from_=e.exercise, to=e.to,
-             move_to=(start + pd.Timedelta(days=e.move_to)).date()
-             if e.move_to is not None else None,
-             kind=e.kind, reason=e.reason, clears=clears, sets_before=e.sets,
-             sets_after=e.keep_sets if e.kind == "reduce" else e.sets)
-        for e in chosen.edits)
+        Swap(
+            day=(start + pd.Timedelta(days=e.day)).date(),
+            from_=e.exercise,
+            to=e.to,
+            move_to=(start + pd.Timedelta(days=e.move_to)).date()
+            if e.move_to is not None
+            else None,
+            kind=e.kind,
+            reason=e.reason,
+            clears=clears,
+            sets_before=e.sets,
+            sets_after=e.keep_sets if e.kind == "reduce" else e.sets,
+        )
+        for e in chosen.edits
+    )
     return swaps, _after(chosen, note)

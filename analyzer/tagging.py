@@ -162,8 +162,9 @@ class Normaliser:
         singular = rules.get("singular", {})
         self.singular_map = {k.casefold(): v.casefold() for k, v in singular.get("map", {}).items()}
         self.singular_keep = frozenset(w.casefold() for w in singular.get("keep", []))
-        self.abbreviations = {k.casefold(): v.casefold().split() for k, v in
-                              rules.get("abbreviations", {}).items()}
+        self.abbreviations = {
+            k.casefold(): v.casefold().split() for k, v in rules.get("abbreviations", {}).items()
+        }
         for key, value in rules.get("words", {}).items():
             for variant in {_strip_accents(key.casefold()), key.casefold()}:
                 self.abbreviations.setdefault(self._singular(variant), value.casefold().split())
@@ -248,16 +249,31 @@ class Tagger:
         self.support_words = frozenset(modifiers.get("support", []))
         self.equipment_words: dict[str, str] = dict(config.get("equipment", {}))
         self.equipment_fallback: dict[str, list[str]] = {
-            k: list(v) for k, v in config.get("equipment_fallback", {}).items()}
+            k: list(v) for k, v in config.get("equipment_fallback", {}).items()
+        }
 
-        dose_per = (catalog["dose_per"] if "dose_per" in catalog
-                    else pd.Series(DEFAULT_DOSE_PER, index=catalog.index))
+        dose_per = (
+            catalog["dose_per"]
+            if "dose_per" in catalog
+            else pd.Series(DEFAULT_DOSE_PER, index=catalog.index)
+        )
         self._info: dict[str, tuple[str, float, str | None, str | None, str]] = {
-            name: (cls, float(coef), _none_if_na(muscle), _none_if_na(pattern),
-                   _none_if_na(dose) or DEFAULT_DOSE_PER)
+            name: (
+                cls,
+                float(coef),
+                _none_if_na(muscle),
+                _none_if_na(pattern),
+                _none_if_na(dose) or DEFAULT_DOSE_PER,
+            )
             for name, cls, coef, muscle, pattern, dose in zip(
-                catalog["name"], catalog["load_class"], catalog["coefficient"],
-                catalog["primary_muscle"], catalog["pattern"], dose_per, strict=True)
+                catalog["name"],
+                catalog["load_class"],
+                catalog["coefficient"],
+                catalog["primary_muscle"],
+                catalog["pattern"],
+                dose_per,
+                strict=True,
+            )
         }
         self._exact: dict[str, str] = {}
         self._by_key: dict[str, str] = {}
@@ -333,8 +349,10 @@ class Tagger:
             )
             for target in (rule.family, rule.supported):
                 if target is not None and target not in self._families and target not in self._info:
-                    raise ConfigError(f"tagging rule {number} names {target!r}, not in the catalog",
-                                      path=default_rules_path())
+                    raise ConfigError(
+                        f"tagging rule {number} names {target!r}, not in the catalog",
+                        path=default_rules_path(),
+                    )
             if not (rule.all or rule.any):
                 raise ConfigError(f"tagging rule {number} has no words", path=default_rules_path())
             rules.append(rule)
@@ -362,8 +380,13 @@ class Tagger:
         muscle = overrides.get("primary_muscle", missing)
         dose_per = overrides.get("dose_per", missing)
         for name, cls, coef, canon, prim, dose in zip(
-            overrides["name"], overrides["load_class"], overrides["coefficient"], canonical, muscle,
-            dose_per, strict=True,
+            overrides["name"],
+            overrides["load_class"],
+            overrides["coefficient"],
+            canonical,
+            muscle,
+            dose_per,
+            strict=True,
         ):
             target = _none_if_na(canon) or name
             info = self._info.get(target)
@@ -405,8 +428,9 @@ class Tagger:
                 "pattern": pd.Series([t.pattern for t in tags], dtype=_STR),
                 "dose_per": pd.Series([t.dose_per for t in tags], dtype=_STR),
                 "matched_by": pd.Series([t.matched_by for t in tags], dtype=_STR),
-                "score": pd.Series([np.nan if t.score is None else t.score for t in tags],
-                                   dtype="float64"),
+                "score": pd.Series(
+                    [np.nan if t.score is None else t.score for t in tags], dtype="float64"
+                ),
                 "suggestions": pd.Series([t.suggestions for t in tags], dtype=object),
             }
         )
@@ -448,8 +472,10 @@ class Tagger:
         candidates = sorted({i for t in present for i in self._rules_by_token.get(t, ())})
         for index in candidates:
             rule = self._rules[index]
-            if rule.all <= present and (not rule.any or rule.any & present) and not (
-                rule.not_ & present
+            if (
+                rule.all <= present
+                and (not rule.any or rule.any & present)
+                and not (rule.not_ & present)
             ):
                 return self._compose(rule, tokens)
         return None
@@ -486,8 +512,9 @@ class Tagger:
                 return self._known(name, found, "fuzzy", score)
         key = self.normaliser.key(tokens)
         if key:
-            best = process.extractOne(key, self._keys, scorer=fuzz.ratio,
-                                      score_cutoff=self.name_threshold)
+            best = process.extractOne(
+                key, self._keys, scorer=fuzz.ratio, score_cutoff=self.name_threshold
+            )
             if best is not None:
                 return self._known(name, self._key_targets[best[2]], "fuzzy", float(best[1]))
         return self._unknown(name, tokens, key)
@@ -507,8 +534,9 @@ class Tagger:
             if token in self._vocabulary_set or len(token) < self.token_min_length:
                 out.append(token)
                 continue
-            best = process.extractOne(token, self._vocabulary, scorer=fuzz.ratio,
-                                      score_cutoff=self.token_threshold)
+            best = process.extractOne(
+                token, self._vocabulary, scorer=fuzz.ratio, score_cutoff=self.token_threshold
+            )
             if best is None or OSA.distance(token, best[0]) > self._max_edits(token):
                 out.append(token)
                 continue
@@ -530,8 +558,9 @@ class Tagger:
         suggestions: list[str] = []
         best_score: float | None = None
         if key:
-            for _, score, index in process.extract(key, self._keys, scorer=fuzz.token_set_ratio,
-                                                   limit=40):
+            for _, score, index in process.extract(
+                key, self._keys, scorer=fuzz.token_set_ratio, limit=40
+            ):
                 target = self._key_targets[index]
                 if best_score is None:
                     best_score = float(score)
@@ -539,8 +568,9 @@ class Tagger:
                     suggestions.append(target)
                 if len(suggestions) == self.n_suggestions:
                     break
-        return Tag(name, None, "unknown", 0.0, None, None, "unknown", best_score,
-                   tuple(suggestions))
+        return Tag(
+            name, None, "unknown", 0.0, None, None, "unknown", best_score, tuple(suggestions)
+        )
 
 
 def _words(rules: Mapping[str, Any], table: str) -> frozenset[str]:
@@ -559,8 +589,18 @@ def _none_if_na(value: object) -> str | None:
 
 
 def _renamed(tag: Tag, name: str) -> Tag:
-    return Tag(name, tag.canonical, tag.load_class, tag.coefficient, tag.primary_muscle,
-               tag.pattern, tag.matched_by, tag.score, tag.suggestions, tag.dose_per)
+    return Tag(
+        name,
+        tag.canonical,
+        tag.load_class,
+        tag.coefficient,
+        tag.primary_muscle,
+        tag.pattern,
+        tag.matched_by,
+        tag.score,
+        tag.suggestions,
+        tag.dose_per,
+    )
 
 
 # -------------------------------------------------------------------- overrides
@@ -578,21 +618,29 @@ def read_exercise_map(path: Path, catalog: pd.DataFrame | None = None) -> pd.Dat
     """
     _check_map_file(path)
     try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig",
-                          skipinitialspace=True)
+        raw = pd.read_csv(
+            path, dtype=str, keep_default_na=False, encoding="utf-8-sig", skipinitialspace=True
+        )
     except FileNotFoundError as exc:
         raise ConfigError("exercise map not found", path=path) from exc
     except OSError as exc:
-        raise ConfigError(f"exercise map cannot be read ({exc.strerror or exc})",
-                          path=path) from exc
+        raise ConfigError(
+            f"exercise map cannot be read ({exc.strerror or exc})", path=path
+        ) from exc
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise ConfigError("exercise map is not a readable UTF-8 CSV", path=path,
-                          hint="expected columns name,load_class,coefficient[,canonical]") from exc
+        raise ConfigError(
+            "exercise map is not a readable UTF-8 CSV",
+            path=path,
+            hint="expected columns name,load_class,coefficient[,canonical]",
+        ) from exc
     raw.columns = [str(c).strip().casefold() for c in raw.columns]
     missing = [c for c in ("name", "load_class", "coefficient") if c not in raw.columns]
     if missing:
-        raise ConfigError(f"exercise map lacks column(s) {', '.join(missing)}", path=path,
-                          hint="expected columns name,load_class,coefficient[,canonical]")
+        raise ConfigError(
+            f"exercise map lacks column(s) {', '.join(missing)}",
+            path=path,
+            hint="expected columns name,load_class,coefficient[,canonical]",
+        )
     names = raw["name"].str.strip()
     classes = raw["load_class"].str.strip().str.casefold()
     coefficient = pd.to_numeric(raw["coefficient"].str.strip(), errors="coerce")
@@ -603,11 +651,15 @@ def read_exercise_map(path: Path, catalog: pd.DataFrame | None = None) -> pd.Dat
             raise ConfigError(message, path=path, row=int(lines[mask].iloc[0]))
 
     fail(names.eq(""), "empty exercise name")
-    fail(names.str.casefold().map(_squash).duplicated(),
-         "exercise listed twice (names match ignoring case and spacing)")
+    fail(
+        names.str.casefold().map(_squash).duplicated(),
+        "exercise listed twice (names match ignoring case and spacing)",
+    )
     fail(~classes.isin(LOAD_CLASSES), "load_class must be direct, indirect or none")
-    fail(coefficient.isna() | coefficient.lt(0) | coefficient.gt(1),
-         "coefficient must be a number from 0 to 1")
+    fail(
+        coefficient.isna() | coefficient.lt(0) | coefficient.gt(1),
+        "coefficient must be a number from 0 to 1",
+    )
     fail(classes.eq("none") & coefficient.gt(0), "load_class none needs coefficient 0")
     dose_per = _optional(raw, "dose_per").str.casefold()
     fail(dose_per.notna() & ~dose_per.isin(DOSE_UNITS), "dose_per must be set, rep or minute")
@@ -638,18 +690,26 @@ def _check_map_file(path: Path) -> None:
     except FileNotFoundError as exc:
         raise ConfigError("exercise map not found", path=path) from exc
     except OSError as exc:
-        raise ConfigError(f"exercise map cannot be read ({exc.strerror or exc})",
-                          path=path) from exc
+        raise ConfigError(
+            f"exercise map cannot be read ({exc.strerror or exc})", path=path
+        ) from exc
     if not stat.S_ISREG(info.st_mode):
-        raise ConfigError("exercise map is not a regular file", path=path,
-                          hint="pass a CSV file name,load_class,coefficient[,canonical]")
+        raise ConfigError(
+            "exercise map is not a regular file",
+            path=path,
+            hint="pass a CSV file name,load_class,coefficient[,canonical]",
+        )
     if info.st_size > MAX_MAP_BYTES:
-        raise ConfigError(f"exercise map is {info.st_size / 1e6:.0f} MB, over the "
-                          f"{MAX_MAP_BYTES / 1e6:.0f} MB limit", path=path)
+        raise ConfigError(
+            f"exercise map is {info.st_size / 1e6:.0f} MB, over the "
+            f"{MAX_MAP_BYTES / 1e6:.0f} MB limit",
+            path=path,
+        )
 
 
-def _catalog_names(canonical: pd.Series, catalog: pd.DataFrame, lines: pd.Series,
-                   path: Path) -> pd.Series:
+def _catalog_names(
+    canonical: pd.Series, catalog: pd.DataFrame, lines: pd.Series, path: Path
+) -> pd.Series:
     """Each `canonical` cell as the catalog name it means (name or alias, any case); a
     ConfigError for the first that names no catalog lift."""
     spelled: dict[str, str] = {}
@@ -664,10 +724,17 @@ def _catalog_names(canonical: pd.Series, catalog: pd.DataFrame, lines: pd.Series
         found = spelled.get(_squash(str(value)).casefold())
         if found is None:
             close = difflib.get_close_matches(str(value), list(catalog["name"]), n=3)
-            hint = ("did you mean " + " or ".join(repr(c) for c in close) if close
-                    else "see backlog exercises --search WORD")
-            raise ConfigError(f"canonical {value!r} is not a lift in the catalog", path=path,
-                              row=int(lines[index]), hint=hint)
+            hint = (
+                "did you mean " + " or ".join(repr(c) for c in close)
+                if close
+                else "see backlog exercises --search WORD"
+            )
+            raise ConfigError(
+                f"canonical {value!r} is not a lift in the catalog",
+                path=path,
+                row=int(lines[index]),
+                hint=hint,
+            )
         out[index] = found
     return out
 
@@ -682,8 +749,7 @@ def _optional(raw: pd.DataFrame, column: str) -> pd.Series:
 def load_tagger(exercise_map: Path | None = None) -> Tagger:
     """The packaged catalog and rules, plus the user's exercise map when given."""
     catalog = load_catalog()
-    overrides = (read_exercise_map(exercise_map, catalog) if exercise_map is not None
-                 else None)
+    overrides = read_exercise_map(exercise_map, catalog) if exercise_map is not None else None
     return Tagger(catalog, overrides)
 
 
@@ -701,9 +767,14 @@ def tag_sets(sets: pd.DataFrame, tagger: Tagger) -> pd.DataFrame:
     codes, uniques = pd.factorize(sets["exercise"], use_na_sentinel=True)
     table = tagger.tag_names(list(uniques))
     positions = np.where(codes >= 0, codes, len(uniques))
-    fill: dict[str, float | str] = {"canonical": np.nan, "load_class": "unknown",
-                                    "coefficient": 0.0, "primary_muscle": np.nan,
-                                    "pattern": np.nan, "dose_per": DEFAULT_DOSE_PER}
+    fill: dict[str, float | str] = {
+        "canonical": np.nan,
+        "load_class": "unknown",
+        "coefficient": 0.0,
+        "primary_muscle": np.nan,
+        "pattern": np.nan,
+        "dose_per": DEFAULT_DOSE_PER,
+    }
     out = sets.copy(deep=False)
     for column in SET_TAG_COLUMNS:
         values = np.append(table[column].to_numpy(dtype=object), fill[column])
@@ -713,6 +784,7 @@ def tag_sets(sets: pd.DataFrame, tagger: Tagger) -> pd.DataFrame:
             # pandas-stubs leaves ExtensionArrays out of pd.factorize; pandas takes them.
             codes, categories = pd.factorize(pd.array(values, dtype=_STR))  # type: ignore[call-overload]
             column_values = pd.Categorical.from_codes(
-                codes[positions], dtype=pd.CategoricalDtype(pd.Index(categories, dtype=_STR)))
+                codes[positions], dtype=pd.CategoricalDtype(pd.Index(categories, dtype=_STR))
+            )
         out[column] = pd.Series(column_values, index=sets.index)
     return out

@@ -12,15 +12,68 @@ import time
 
 from analyzer.tagging import load_tagger
 
-EQUIPMENT = ["", "Barbell", "DB", "Dumbbell", "KB", "Cable", "Smith Machine", "Machine", "Band",
-             "EZ Bar", "Trap Bar", "Landmine", "Bodyweight"]
-MODIFIERS = ["", "Seated", "Standing", "Chest Supported", "Incline", "Lying", "Single Arm",
-             "Paused", "Wide Grip", "Close Grip", "Deficit", "Tempo", "Single Leg", "Bent Over"]
-MOVEMENTS = ["Deadlift", "RDL", "Good Morning", "Row", "Squat", "Front Squat", "Overhead Press",
-             "OHP", "Bench Press", "Lunge", "Split Squat", "Curl", "Lat Pulldown", "Pull Up",
-             "Hip Thrust", "Leg Press", "Shrug", "Back Extension", "Kettlebell Swing", "Fly",
-             "Lateral Raise", "Calf Raise", "Triceps Extension", "Plank", "Farmer's Walk",
-             "Kreuzheben", "Kniebeuge", "硬拉", "卧推"]
+EQUIPMENT = [
+    "",
+    "Barbell",
+    "DB",
+    "Dumbbell",
+    "KB",
+    "Cable",
+    "Smith Machine",
+    "Machine",
+    "Band",
+    "EZ Bar",
+    "Trap Bar",
+    "Landmine",
+    "Bodyweight",
+]
+MODIFIERS = [
+    "",
+    "Seated",
+    "Standing",
+    "Chest Supported",
+    "Incline",
+    "Lying",
+    "Single Arm",
+    "Paused",
+    "Wide Grip",
+    "Close Grip",
+    "Deficit",
+    "Tempo",
+    "Single Leg",
+    "Bent Over",
+]
+MOVEMENTS = [
+    "Deadlift",
+    "RDL",
+    "Good Morning",
+    "Row",
+    "Squat",
+    "Front Squat",
+    "Overhead Press",
+    "OHP",
+    "Bench Press",
+    "Lunge",
+    "Split Squat",
+    "Curl",
+    "Lat Pulldown",
+    "Pull Up",
+    "Hip Thrust",
+    "Leg Press",
+    "Shrug",
+    "Back Extension",
+    "Kettlebell Swing",
+    "Fly",
+    "Lateral Raise",
+    "Calf Raise",
+    "Triceps Extension",
+    "Plank",
+    "Farmer's Walk",
+    "Kreuzheben",
+    "Kniebeuge",
+    "硬拉",
+    "卧推",
+]
 SUFFIXES = ["", "s", " (Barbell)", " (Dumbbell)", " - heavy", " 5x5", " (Machine)", " v2"]
 
 
@@ -29,11 +82,12 @@ def names(count: int, seed: int = 7) -> list[str]:
     rng = random.Random(seed)
     out: dict[str, None] = {}
     while len(out) < count:
-        name = " ".join(p for p in (rng.choice(MODIFIERS), rng.choice(EQUIPMENT),
-                                    rng.choice(MOVEMENTS)) if p) + rng.choice(SUFFIXES)
+        name = " ".join(
+            p for p in (rng.choice(MODIFIERS), rng.choice(EQUIPMENT), rng.choice(MOVEMENTS)) if p
+        ) + rng.choice(SUFFIXES)
         if rng.random() < 0.1 and len(name) > 5:
             i = rng.randrange(1, len(name) - 1)
-            name = name[:i] + name[i + 1] + name[i] + name[i + 2:]
+            name = name[:i] + name[i + 1] + name[i] + name[i + 2 :]
         if rng.random() < 0.3:
             name = name.lower()
         out[name] = None

@@ -31,11 +31,15 @@ def main(folder: Path) -> None:
         n = len(weeks) or 1
         over = sum(w.status == "overuse" for w in weeks)
         watch = sum(w.status == "watch" for w in weeks)
-        print(f"| {path.name} | {len(weeks)} | {100 * over / n:.0f}% | {100 * watch / n:.0f}% | "
-              + ", ".join(f"{k} {v}" for k, v in sorted(codes.items())) + " |")
+        print(
+            f"| {path.name} | {len(weeks)} | {100 * over / n:.0f}% | {100 * watch / n:.0f}% | "
+            + ", ".join(f"{k} {v}" for k, v in sorted(codes.items()))
+            + " |"
+        )
 
 
 if __name__ == "__main__":
     default = os.environ.get("BACKLOG_REAL_LOGS") or str(
-        Path(__file__).resolve().parents[1].parent / "shared" / "real_logs")
+        Path(__file__).resolve().parents[1].parent / "shared" / "real_logs"
+    )
     main(Path(sys.argv[1] if len(sys.argv) > 1 else default))

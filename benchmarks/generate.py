@@ -328,8 +328,9 @@ def _athlete_rows(
     )
 
 
-def athletes(n_sets: int, seed: int = 2026, weeks_each: int | None = None,
-             lifters: int | None = None) -> Iterator[pd.DataFrame]:
+def athletes(
+    n_sets: int, seed: int = 2026, weeks_each: int | None = None, lifters: int | None = None
+) -> Iterator[pd.DataFrame]:
     """Athletes' set tables until `n_sets` sets are produced (the last one is cut); with
     `weeks_each` and `lifters`, exactly that many lifters, each over that many weeks."""
     rng = np.random.default_rng(seed)
@@ -357,8 +358,13 @@ def athletes(n_sets: int, seed: int = 2026, weeks_each: int | None = None,
         yield frame
 
 
-def write_generic(path: Path, n_sets: int, seed: int = 2026, weeks_each: int | None = None,
-                  lifters: int | None = None) -> int:
+def write_generic(
+    path: Path,
+    n_sets: int,
+    seed: int = 2026,
+    weeks_each: int | None = None,
+    lifters: int | None = None,
+) -> int:
     """A roster CSV (`athlete,date,workout,exercise,set,reps,weight_kg,rpe,notes`) of `n_sets`
     sets (or of `lifters` lifters over `weeks_each` weeks each); returns the number of
     athletes."""

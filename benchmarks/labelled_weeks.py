@@ -46,17 +46,23 @@ def main(folder: Path) -> int:
     for name, week, label in LABELS:
         if name not in cache:
             result = analyze(folder / name, AnalyzeOptions(swaps=False))
-            cache[name] = {w.week: (w.status, {f.code for f in w.flags})
-                           for a in result.athletes for w in a.weeks}
+            cache[name] = {
+                w.week: (w.status, {f.code for f in w.flags})
+                for a in result.athletes
+                for w in a.weeks
+            }
         status, codes = cache[name].get(week, ("no data", set()))
         ok = agrees(label, status, codes)
         wrong += not ok
-        print(f"{'ok ' if ok else 'BAD'} {name} {week}: coach {label}, backlog {status} "
-              f"{sorted(codes)}")
+        print(
+            f"{'ok ' if ok else 'BAD'} {name} {week}: coach {label}, backlog {status} "
+            f"{sorted(codes)}"
+        )
     return wrong
 
 
 if __name__ == "__main__":
     default = os.environ.get("BACKLOG_REAL_LOGS") or str(
-        Path(__file__).resolve().parents[1].parent / "shared" / "real_logs")
+        Path(__file__).resolve().parents[1].parent / "shared" / "real_logs"
+    )
     sys.exit(1 if main(Path(sys.argv[1] if len(sys.argv) > 1 else default)) else 0)

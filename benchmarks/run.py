@@ -109,10 +109,18 @@ def measure(path: Path, swaps: bool) -> dict[str, float]:
     rows = len(frame)
     del frame
     return {
-        "sets": rows, "athletes": athletes, "weeks": weeks,
-        "flagged": flagged, "read_csv_s": min(reads), "frame_mb": frame_mb,
-        "analyze_s": analysed, "json_s": json_s, "json_mb": json_mb, "baseline_mb": baseline,
-        "peak_mb": analyze_peak, "user_s": after.ru_utime - before.ru_utime,
+        "sets": rows,
+        "athletes": athletes,
+        "weeks": weeks,
+        "flagged": flagged,
+        "read_csv_s": min(reads),
+        "frame_mb": frame_mb,
+        "analyze_s": analysed,
+        "json_s": json_s,
+        "json_mb": json_mb,
+        "baseline_mb": baseline,
+        "peak_mb": analyze_peak,
+        "user_s": after.ru_utime - before.ru_utime,
         "sys_s": after.ru_stime - before.ru_stime,
         "read_peak_above_mb": (peak_mb() - read_base) if reset else None,
     }
@@ -126,7 +134,10 @@ def run_measure(path: Path, swaps: bool, repeat: int = 1) -> dict[str, float]:
     for _ in range(max(1, repeat)):
         out = subprocess.run(
             [sys.executable, __file__, "--measure", str(path)] + (["--swaps"] if swaps else []),
-            check=True, capture_output=True, text=True, cwd=ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
         )
         runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
     best = dict(min(runs, key=lambda m: m["analyze_s"]))
@@ -202,8 +213,11 @@ def bench_folder(clients: int, jobs: int) -> dict[str, float]:
     sets = sum(1 for f in folder.glob("*.csv") for _ in f.open(encoding="utf-8")) - clients
     with tempfile.TemporaryDirectory() as out:
         started = time.perf_counter()
-        subprocess.run([*backlog_cmd(), "report", str(folder), "--out", out, "--quiet",
-                        "--jobs", str(jobs)], check=True, capture_output=True)
+        subprocess.run(
+            [*backlog_cmd(), "report", str(folder), "--out", out, "--quiet", "--jobs", str(jobs)],
+            check=True,
+            capture_output=True,
+        )
         elapsed = time.perf_counter() - started
         pdfs = len(list(Path(out).rglob("*.pdf")))
     return {"clients": clients, "sets": sets, "seconds": elapsed, "pdfs": pdfs, "jobs": jobs}
@@ -218,14 +232,21 @@ def _ok(met: bool) -> str:
 
 def render(report: dict) -> str:
     """The measured block of results.md (targets, figures and the gap where one is missed)."""
-    lines = [START, "", f"Measured {report['date']} on {report['cores']} cores, Python "
-             f"{report['python']}, pandas {report['pandas']} (`python benchmarks/run.py`).", ""]
+    lines = [
+        START,
+        "",
+        f"Measured {report['date']} on {report['cores']} cores, Python "
+        f"{report['python']}, pandas {report['pandas']} (`python benchmarks/run.py`).",
+        "",
+    ]
     sizes = report.get("sizes", {})
     if sizes:
-        lines += ["| sets | athletes | weeks (flagged) | read_csv s | analyze s | analyze / "
-                  "read_csv | DataFrame MB | analyze peak above baseline MB | peak / DataFrame | "
-                  "read_csv's own peak / DataFrame | JSON s |",
-                  "|---|---|---|---|---|---|---|---|---|---|---|"]
+        lines += [
+            "| sets | athletes | weeks (flagged) | read_csv s | analyze s | analyze / "
+            "read_csv | DataFrame MB | analyze peak above baseline MB | peak / DataFrame | "
+            "read_csv's own peak / DataFrame | JSON s |",
+            "|---|---|---|---|---|---|---|---|---|---|---|",
+        ]
         for label, m in sizes.items():
             peak = m["peak_mb"] - m["baseline_mb"]
             own = m.get("read_peak_above_mb")
@@ -234,14 +255,23 @@ def render(report: dict) -> str:
                 f"| {label} | {m['athletes']} | {m['weeks']} ({m['flagged']}) | "
                 f"{m['read_csv_s']:.3f} | {m['analyze_s']:.2f} | "
                 f"{m['analyze_s'] / m['read_csv_s']:.0f}x | {m['frame_mb']:.0f} | {peak:.0f} | "
-                f"{peak / m['frame_mb']:.1f}x | {own_text} | {m['json_s']:.2f} |")
-        spread = {label: m["analyze_runs_s"] for label, m in sizes.items()
-                  if len(m.get("analyze_runs_s", [])) > 1}
+                f"{peak / m['frame_mb']:.1f}x | {own_text} | {m['json_s']:.2f} |"
+            )
+        spread = {
+            label: m["analyze_runs_s"]
+            for label, m in sizes.items()
+            if len(m.get("analyze_runs_s", [])) > 1
+        }
         if spread:
-            lines += ["", "analyze s of every fresh-process run (the fastest is in the table; "
-                      "peak is the highest of the runs): " + "; ".join(
-                          f"{label}: " + ", ".join(f"{t:.2f}" for t in runs)
-                          for label, runs in spread.items())]
+            lines += [
+                "",
+                "analyze s of every fresh-process run (the fastest is in the table; "
+                "peak is the highest of the runs): "
+                + "; ".join(
+                    f"{label}: " + ", ".join(f"{t:.2f}" for t in runs)
+                    for label, runs in spread.items()
+                ),
+            ]
         lines.append("")
     targets = []
     one = sizes.get("1M")
@@ -255,23 +285,31 @@ def render(report: dict) -> str:
         growth = ten["analyze_s"] / one["analyze_s"]
         cpu = ""
         if "user_s" in ten and "user_s" in one:
-            cpu = (f" (user CPU {ten['user_s']:.1f} s / {one['user_s']:.2f} s = "
-                   f"{ten['user_s'] / one['user_s']:.1f}x; kernel {ten['sys_s']:.1f} s / "
-                   f"{one['sys_s']:.2f} s)")
+            cpu = (
+                f" (user CPU {ten['user_s']:.1f} s / {one['user_s']:.2f} s = "
+                f"{ten['user_s'] / one['user_s']:.1f}x; kernel {ten['sys_s']:.1f} s / "
+                f"{one['sys_s']:.2f} s)"
+            )
         targets.append(f"| 1M -> 10M time <= 11x | {growth:.1f}x{cpu} | {_ok(growth <= 11)} |")
     else:
         targets.append("| 1M -> 10M time <= 11x | not run (use --full) | - |")
     if "folder" in report:
         f = report["folder"]
-        targets.append(f"| {f['clients']} client exports ({f['sets']:,} sets), all reports "
-                       f"({f['pdfs']} PDFs), --jobs {f['jobs']}: <= 60 s | {f['seconds']:.0f} s "
-                       f"| {_ok(f['seconds'] <= 60)} |")
+        targets.append(
+            f"| {f['clients']} client exports ({f['sets']:,} sets), all reports "
+            f"({f['pdfs']} PDFs), --jobs {f['jobs']}: <= 60 s | {f['seconds']:.0f} s "
+            f"| {_ok(f['seconds'] <= 60)} |"
+        )
     if "pdf_s" in report:
-        targets.append(f"| one athlete's full PDF < 2 s | {report['pdf_s']:.2f} s | "
-                       f"{_ok(report['pdf_s'] < 2)} |")
+        targets.append(
+            f"| one athlete's full PDF < 2 s | {report['pdf_s']:.2f} s | "
+            f"{_ok(report['pdf_s'] < 2)} |"
+        )
     if "help_s" in report:
-        targets.append(f"| `backlog --help` < 0.5 s | {report['help_s']:.2f} s | "
-                       f"{_ok(report['help_s'] < 0.5)} |")
+        targets.append(
+            f"| `backlog --help` < 0.5 s | {report['help_s']:.2f} s | "
+            f"{_ok(report['help_s'] < 0.5)} |"
+        )
     if "tagging_10k_s" in report:
         targets.append(f"| tagging 10,000 distinct names | {report['tagging_10k_s']:.2f} s | - |")
     lines += ["| target | measured | |", "|---|---|---|", *targets, "", END]
@@ -285,7 +323,7 @@ def write_results(report: dict) -> Path:
     fresh = f"# Benchmarks\n\n{START}\n{END}\n"
     text = path.read_text(encoding="utf-8") if path.exists() else fresh
     if START in text and END in text:
-        text = text[: text.index(START)] + block + text[text.index(END) + len(END):]
+        text = text[: text.index(START)] + block + text[text.index(END) + len(END) :]
     else:
         text = text.rstrip() + "\n\n" + block + "\n"
     path.write_text(text, encoding="utf-8")
@@ -295,14 +333,22 @@ def write_results(report: dict) -> Path:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="100k,1M")
-    parser.add_argument("--repeat", type=int, default=3,
-                        help="fresh-process runs per size; the fastest counts (default 3)")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=3,
+        help="fresh-process runs per size; the fastest counts (default 3)",
+    )
     parser.add_argument("--full", action="store_true", help="also 10M sets")
-    parser.add_argument("--swaps-size", default="100k",
-                        help="size analysed once more with the swap search off ('' = skip)")
+    parser.add_argument(
+        "--swaps-size",
+        default="100k",
+        help="size analysed once more with the swap search off ('' = skip)",
+    )
     parser.add_argument("--clients", type=int, default=200)
-    parser.add_argument("--no-histories", action="store_true",
-                        help="skip the 100-lifter 4- and 8-year rosters")
+    parser.add_argument(
+        "--no-histories", action="store_true", help="skip the 100-lifter 4- and 8-year rosters"
+    )
     parser.add_argument("--skip", default="", help="comma list: sizes,tagging,pdf,folder,help")
     parser.add_argument("--render", type=Path, help="rewrite results.md from a saved run")
     parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)
@@ -323,7 +369,8 @@ def main() -> None:
         labels.append("10M")
     report: dict[str, object] = {
         "date": dt.datetime.now().isoformat(timespec="minutes"),
-        "cores": default_jobs(), "python": platform.python_version(),
+        "cores": default_jobs(),
+        "python": platform.python_version(),
     }
     import pandas as pd
 
@@ -334,12 +381,11 @@ def main() -> None:
             # What `backlog analyze` runs by default: the swap search included (issue 15).
             sizes[label] = run_measure(dataset(label), swaps=True, repeat=args.repeat)
             print(label, sizes[label], flush=True)
-        for label in ([] if args.no_histories else HISTORIES):
+        for label in [] if args.no_histories else HISTORIES:
             sizes[label] = run_measure(dataset(label), swaps=True, repeat=1)
             print(label, sizes[label], flush=True)
         if args.swaps_size:
-            sizes[f"{args.swaps_size} without swaps"] = run_measure(dataset(args.swaps_size),
-                                                                    False)
+            sizes[f"{args.swaps_size} without swaps"] = run_measure(dataset(args.swaps_size), False)
             print("no swaps", sizes[f"{args.swaps_size} without swaps"], flush=True)
     report["sizes"] = sizes
     if "tagging" not in skip:

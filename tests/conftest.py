@@ -23,7 +23,10 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
             missing += 1
     if missing:
         terminalreporter.write_sep(
-            "-", f"{missing} test{'s' if missing != 1 else ''} skipped: real logs not found at "
-            f"{REAL_LOGS} (set {ENV_VAR} to the folder of real exports)", yellow=True)
+            "-",
+            f"{missing} test{'s' if missing != 1 else ''} skipped: real logs not found at "
+            f"{REAL_LOGS} (set {ENV_VAR} to the folder of real exports)",
+            yellow=True,
+        )
     elif REAL_LOGS.is_dir():
         terminalreporter.write_line(f"real logs: {REAL_LOGS}")

@@ -50,8 +50,7 @@ def load(path: Path, options: ImportOptions | None = None) -> Document:
     return load_document(path, options or ImportOptions())
 
 
-def read_golden(importer: object, name: str, options: ImportOptions | None = None
-                ) -> ImportResult:
+def read_golden(importer: object, name: str, options: ImportOptions | None = None) -> ImportResult:
     """Read `golden/<name>.csv` with `importer` and check it against
     `golden/<name>.expected.csv`; returns the result for further checks."""
     options = options or ImportOptions()

@@ -68,8 +68,9 @@ def test_no_alias_is_listed_for_two_exercises(catalog: pd.DataFrame) -> None:
         ("Barbell Deadlift", "Deadlift (Barbell)"),
     ],
 )
-def test_app_default_names_are_aliases(catalog: pd.DataFrame, app_name: str,
-                                       canonical: str) -> None:
+def test_app_default_names_are_aliases(
+    catalog: pd.DataFrame, app_name: str, canonical: str
+) -> None:
     row = catalog.loc[catalog["name"] == canonical].iloc[0]
     assert app_name == canonical or app_name in row["aliases"]
 
@@ -88,8 +89,11 @@ def test_hinge_and_olympic_lifts_share_one_primary_muscle(catalog: pd.DataFrame)
     hinges = catalog[catalog["pattern"].isin(["hinge", "olympic"])].set_index("name")
     other = hinges.loc[hinges["primary_muscle"] != "posterior chain", "primary_muscle"]
     assert dict(other) == {
-        "Deadlift High Pull (Barbell)": "traps", "High Pull (Barbell)": "traps",
-        "Clean and Press (Barbell)": "shoulders", "Log Clean and Press": "shoulders"}
+        "Deadlift High Pull (Barbell)": "traps",
+        "High Pull (Barbell)": "traps",
+        "Clean and Press (Barbell)": "shoulders",
+        "Log Clean and Press": "shoulders",
+    }
     assert "glutes" not in set(hinges["primary_muscle"])
     assert len(hinges) > 60
 
@@ -144,8 +148,9 @@ def test_hinge_and_olympic_lifts_share_one_primary_muscle(catalog: pd.DataFrame)
         ("Clamshell", "none", 0.0, 0.0),
     ],
 )
-def test_corrected_classes_and_coefficients(catalog: pd.DataFrame, name: str, load_class: str,
-                                            low: float, high: float) -> None:
+def test_corrected_classes_and_coefficients(
+    catalog: pd.DataFrame, name: str, load_class: str, low: float, high: float
+) -> None:
     row = catalog.set_index("name").loc[name]
     assert row["load_class"] == load_class
     assert low <= row["coefficient"] <= high
@@ -163,8 +168,13 @@ def test_dose_per_marks_rep_and_minute_dosed_work(catalog: pd.DataFrame) -> None
     dose = catalog.set_index("name")["dose_per"]
     assert set(dose) == set(DOSE_UNITS)
     assert {n for n, d in dose.items() if d == "rep"} == {
-        "Kettlebell Swing", "Kettlebell Swing (Single Arm)", "American Kettlebell Swing",
-        "Dumbbell Swing", "Wall Ball", "Med Ball Slam"}
+        "Kettlebell Swing",
+        "Kettlebell Swing (Single Arm)",
+        "American Kettlebell Swing",
+        "Dumbbell Swing",
+        "Wall Ball",
+        "Med Ball Slam",
+    }
     assert {n for n, d in dose.items() if d == "minute"} == {"Rowing (Machine)", "SkiErg"}
     assert dose["Deadlift (Barbell)"] == "set" and dose["Running"] == "set"
 
@@ -185,16 +195,19 @@ def test_catalog_without_dose_per_defaults_to_set(tmp_path: Path) -> None:
     assert info.value.row == 2
 
 
-def test_a_loaded_lift_without_an_honest_substitute_lists_none(catalog: pd.DataFrame,
-                                                               tmp_path: Path) -> None:
+def test_a_loaded_lift_without_an_honest_substitute_lists_none(
+    catalog: pd.DataFrame, tmp_path: Path
+) -> None:
     # Issue 15: no alternative rather than a false one (the swap search moves or reduces such a
     # lift instead). The sumo deadlift high pull is the one hinge whose primary muscle is the
     # traps: nothing in the catalog keeps both, so it lists nothing.
     by_name = catalog.set_index("name")
     lift = by_name.loc["Deadlift High Pull (Barbell)"]
     assert lift["load_class"] == "direct"
-    same = by_name[(by_name["pattern"] == lift["pattern"])
-                   & (by_name["primary_muscle"] == lift["primary_muscle"])]
+    same = by_name[
+        (by_name["pattern"] == lift["pattern"])
+        & (by_name["primary_muscle"] == lift["primary_muscle"])
+    ]
     assert list(same.index) == ["Deadlift High Pull (Barbell)"]
     assert alternatives_of(catalog, "Deadlift High Pull (Barbell)") == ()
     # The loader takes a loaded lift with an empty alternatives field as listing none.
@@ -220,9 +233,16 @@ def test_heavy_marks_the_competition_lift_families(catalog: pd.DataFrame) -> Non
 
 def test_coefficients_follow_the_documented_order(catalog: pd.DataFrame) -> None:
     coef = catalog.set_index("name")["coefficient"]
-    assert coef["Deadlift (Barbell)"] >= coef["Good Morning (Barbell)"] > coef[
-        "Bent Over Row (Barbell)"] > coef["Squat (Barbell)"] > coef["Front Squat (Barbell)"] > coef[
-        "Overhead Press (Barbell)"] > coef["Lunge (Barbell)"] > 0
+    assert (
+        coef["Deadlift (Barbell)"]
+        >= coef["Good Morning (Barbell)"]
+        > coef["Bent Over Row (Barbell)"]
+        > coef["Squat (Barbell)"]
+        > coef["Front Squat (Barbell)"]
+        > coef["Overhead Press (Barbell)"]
+        > coef["Lunge (Barbell)"]
+        > 0
+    )
 
 
 def test_filter_by_class_and_search(catalog: pd.DataFrame) -> None:

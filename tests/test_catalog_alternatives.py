@@ -20,10 +20,20 @@ PATTERN_SUBSTITUTES: frozenset[tuple[str, str]] = frozenset({("extension", "rais
 # Never an alternative to a loaded lift: mobility work, and the rehab / "core health" drills the
 # old catalog handed out (issue 15: Bird Dog for rack pulls, Dead Hang for farmer's walks).
 DRILL_PATTERNS: frozenset[str] = frozenset({"stretch", "mobility"})
-DRILLS: frozenset[str] = frozenset({
-    "Bird Dog", "Dead Bug", "Dead Hang", "Clamshell", "Plank", "Side Plank", "Hollow Body Hold",
-    "Superman", "Stretching", "Yoga",
-})
+DRILLS: frozenset[str] = frozenset(
+    {
+        "Bird Dog",
+        "Dead Bug",
+        "Dead Hang",
+        "Clamshell",
+        "Plank",
+        "Side Plank",
+        "Hollow Body Hold",
+        "Superman",
+        "Stretching",
+        "Yoga",
+    }
+)
 # Glute bridges and hip thrusts replace glute-focused bridge / thrust lifts only, never a hinge.
 BRIDGE_PATTERN = "bridge"
 
@@ -60,11 +70,14 @@ def substitute_problems(catalog: pd.DataFrame) -> list[str]:
                 continue
             target = by_name.loc[alt]
             if not _effective(target) < _effective(lift):
-                problems.append(f"{where}: loads the lower back as much or more "
-                                f"({target['coefficient']} vs {lift['coefficient']})")
+                problems.append(
+                    f"{where}: loads the lower back as much or more "
+                    f"({target['coefficient']} vs {lift['coefficient']})"
+                )
             if target["primary_muscle"] != lift["primary_muscle"]:
-                problems.append(f"{where}: trains {target['primary_muscle']}, "
-                                f"not {lift['primary_muscle']}")
+                problems.append(
+                    f"{where}: trains {target['primary_muscle']}, not {lift['primary_muscle']}"
+                )
             pair = (lift["pattern"], target["pattern"])
             if pair[0] != pair[1] and pair not in PATTERN_SUBSTITUTES:
                 problems.append(f"{where}: pattern {pair[1]} does not keep {pair[0]}")
@@ -108,19 +121,24 @@ def test_the_loaded_lifts_have_alternatives_to_check(catalog: pd.DataFrame) -> N
         ("Overhead Press (Barbell)", "Lateral Raise (Dumbbell)", "pattern raise"),
         ("Squat (Barbell)", "Stretching", "drill"),
         ("Squat (Barbell)", "Leg Press|Leg Press", "twice"),
-        ("Squat (Barbell)", "Leg Press|Belt Squat (Machine)|Hack Squat (Machine)|Front Squat "
-                            "(Barbell)", "at most"),
+        (
+            "Squat (Barbell)",
+            "Leg Press|Belt Squat (Machine)|Hack Squat (Machine)|Front Squat (Barbell)",
+            "at most",
+        ),
         ("Deadlift (Barbell)", "Block Pull", "not in the catalog"),
         ("Leg Press", "Belt Squat (Machine)", "'none' lift"),
     ],
 )
-def test_the_checker_catches_bad_alternatives(catalog: pd.DataFrame, lift: str, bad: str,
-                                              complaint: str) -> None:
+def test_the_checker_catches_bad_alternatives(
+    catalog: pd.DataFrame, lift: str, bad: str, complaint: str
+) -> None:
     edited = catalog.copy()
     edited.loc[edited["name"] == lift, "alternatives"] = bad
     problems = substitute_problems(edited)
-    assert problems and all(p.startswith(f"{lift} -> ") or p.startswith(f"{lift}: ")
-                            for p in problems), problems
+    assert problems and all(
+        p.startswith(f"{lift} -> ") or p.startswith(f"{lift}: ") for p in problems
+    ), problems
     assert any(complaint in p for p in problems), problems
 
 
@@ -137,8 +155,14 @@ def test_deadlift_goes_to_a_trap_bar_or_block_pull(catalog: pd.DataFrame) -> Non
 
 
 def test_clean_and_snatch_go_to_hang_or_block_variants(catalog: pd.DataFrame) -> None:
-    for lift in ("Power Clean", "Clean (Barbell)", "Snatch (Barbell)", "Power Snatch (Barbell)",
-                 "Clean Pull (Barbell)", "Snatch Pull (Barbell)"):
+    for lift in (
+        "Power Clean",
+        "Clean (Barbell)",
+        "Snatch (Barbell)",
+        "Power Snatch (Barbell)",
+        "Clean Pull (Barbell)",
+        "Snatch Pull (Barbell)",
+    ):
         first = _alts(catalog, lift)[0]
         assert first.startswith("Hang ") or "Block" in first, (lift, first)
     assert _alts(catalog, "Power Clean") == ("Hang Clean (Barbell)",)
@@ -167,8 +191,14 @@ def test_standing_press_goes_to_a_seated_or_machine_press(catalog: pd.DataFrame)
 def test_back_squat_goes_to_a_squat_that_spares_the_back(catalog: pd.DataFrame) -> None:
     by_name = catalog.set_index("name")
     alts = _alts(catalog, "Squat (Barbell)")
-    assert set(alts) <= {"Front Squat (Barbell)", "Safety Bar Squat", "Belt Squat (Machine)",
-                         "Hack Squat (Machine)", "Pendulum Squat (Machine)", "Leg Press"}
+    assert set(alts) <= {
+        "Front Squat (Barbell)",
+        "Safety Bar Squat",
+        "Belt Squat (Machine)",
+        "Hack Squat (Machine)",
+        "Pendulum Squat (Machine)",
+        "Leg Press",
+    }
     assert any(by_name.loc[alt, "load_class"] == "none" for alt in alts)
 
 

@@ -31,8 +31,12 @@ def lifter():
 
 
 def _patches_by_gid(fig: Figure, prefix: str) -> dict[str, object]:
-    return {p.get_gid(): p for ax in fig.axes for p in ax.patches
-            if (p.get_gid() or "").startswith(prefix)}
+    return {
+        p.get_gid(): p
+        for ax in fig.axes
+        for p in ax.patches
+        if (p.get_gid() or "").startswith(prefix)
+    }
 
 
 def _cell_colour(fig: Figure, day: dt.date) -> tuple[float, ...]:
@@ -50,15 +54,17 @@ def test_calendar_first_week_shows_squat_row_deadlift_press_then_rest(lifter) ->
     fig = charts.week_calendar(lifter, weeks=12)
     # Squat Mon (indirect), bent-over row Tue (direct), deadlift Wed (direct), standing
     # overhead press Thu (indirect), nothing Fri..Sun: the seed's schedule.
-    _assert_week_classes(fig, FIRST_MONDAY,
-                         ["indirect", "direct", "direct", "indirect", "rest", "rest", "rest"])
+    _assert_week_classes(
+        fig, FIRST_MONDAY, ["indirect", "direct", "direct", "indirect", "rest", "rest", "rest"]
+    )
 
 
 def test_calendar_fixed_week_spares_the_back_midweek(lifter) -> None:
     fig = charts.week_calendar(lifter, weeks=12)
     # Squat Mon, chest-supported row Tue, seated press Wed, deadlift Sat.
-    _assert_week_classes(fig, FIXED_MONDAY,
-                         ["indirect", "none", "none", "rest", "rest", "direct", "rest"])
+    _assert_week_classes(
+        fig, FIXED_MONDAY, ["indirect", "none", "none", "rest", "rest", "direct", "rest"]
+    )
 
 
 def test_calendar_outlines_the_flagged_run_and_names_the_lifts(lifter) -> None:
@@ -78,8 +84,9 @@ def test_calendar_outlines_the_flagged_run_and_names_the_lifts(lifter) -> None:
 
 
 def test_calendar_title_fits_a_long_name(lifter) -> None:
-    long = dataclasses.replace(lifter, athlete="Maximilian-Alexander Weißenbach-Oberhuber "
-                               "von Hohenlohe-Schillingsfürst")
+    long = dataclasses.replace(
+        lifter, athlete="Maximilian-Alexander Weißenbach-Oberhuber von Hohenlohe-Schillingsfürst"
+    )
     fig = charts.week_calendar(long, weeks=2)
     charts.pixels(fig)
     ax = fig.axes[0]
@@ -116,16 +123,21 @@ def test_daily_bars_are_the_daily_doses_against_the_loaded_and_hard_day_lines(li
     # The lifter's own thresholds, from the daily doses: a loaded day reaches 0.4 x the median
     # day of at least 0.75, a hard direct session 0.5 x the median direct day of at least 0.75.
     dose, direct = lifter.days["dose"].to_numpy(), lifter.days["direct_dose"].to_numpy()
-    loaded_at = max(config.loaded_fraction * np.median(dose[dose >= config.min_loaded_dose]),
-                    config.min_loaded_dose)
-    hard_at = max(config.hard_fraction * np.median(direct[direct >= config.hard_floor]),
-                  config.hard_floor)
+    loaded_at = max(
+        config.loaded_fraction * np.median(dose[dose >= config.min_loaded_dose]),
+        config.min_loaded_dose,
+    )
+    hard_at = max(
+        config.hard_fraction * np.median(direct[direct >= config.hard_floor]), config.hard_floor
+    )
     assert (config.loaded_fraction, config.hard_fraction) == (0.4, 0.5)
     assert config.min_loaded_dose == config.hard_floor == 0.75
     assert config.min_loaded_dose < loaded_at < hard_at  # both relative, and told apart
     lines = {ln.get_gid(): ln for ln in ax.get_lines()}
-    for gid, level, label in (("loaded-line", loaded_at, "loaded day"),
-                              ("threshold", hard_at, "hard direct session")):
+    for gid, level, label in (
+        ("loaded-line", loaded_at, "loaded day"),
+        ("threshold", hard_at, "hard direct session"),
+    ):
         line = lines[gid]
         assert line.get_ydata() == pytest.approx([level, level])  # horizontal, across the axes
         assert line.get_label() == f"{label} ({level:.1f})"
@@ -141,7 +153,8 @@ def test_weekly_bars_match_week_loads_and_status_colours(lifter) -> None:
     ax = fig.axes[0]
     bars = [p for p in ax.patches if p.get_gid() == "load-bars"]
     assert [b.get_height() for b in bars] == pytest.approx(
-        [w.lower_back_load for w in lifter.weeks])
+        [w.lower_back_load for w in lifter.weeks]
+    )
     # Finished weeks in their status colour; the log's last week, in progress and ok so far,
     # in grey, never green.
     *finished, latest = lifter.weeks
@@ -149,7 +162,8 @@ def test_weekly_bars_match_week_loads_and_status_colours(lifter) -> None:
     assert not any(w.in_progress for w in finished)
     assert [b.get_facecolor() for b in bars] == [
         *(to_rgba(palette.STATUS_COLOURS[w.status]) for w in finished),
-        to_rgba(palette.STATUS_COLOURS["no data"])]
+        to_rgba(palette.STATUS_COLOURS["no data"]),
+    ]
     ratio_ax = fig.axes[1]
     line = [ln for ln in ratio_ax.get_lines() if ln.get_gid() == "acwr-line"][0]
     expected = [np.nan if w.acwr is None else w.acwr for w in lifter.weeks]
@@ -171,14 +185,17 @@ def test_sources_bars_sum_each_lifts_dose(lifter) -> None:
     for name, value in dose.items():
         assert bars[f"source-{name}"].get_width() == pytest.approx(value)
     assert bars["source-Deadlift (Barbell)"].get_facecolor() == to_rgba(
-        palette.CLASS_COLOURS["direct"])
+        palette.CLASS_COLOURS["direct"]
+    )
     assert bars["source-Squat (Barbell)"].get_facecolor() == to_rgba(
-        palette.CLASS_COLOURS["indirect"])
+        palette.CLASS_COLOURS["indirect"]
+    )
 
 
 def test_png_bytes_are_reproducible(lifter) -> None:
     assert charts.png_bytes(charts.week_calendar(lifter)) == charts.png_bytes(
-        charts.week_calendar(lifter))
+        charts.week_calendar(lifter)
+    )
 
 
 def test_write_all_writes_every_chart_per_athlete(tmp_path: Path) -> None:

@@ -16,8 +16,18 @@ runner = CliRunner()
 
 
 def test_analyze_prints_weeks_flags_and_fixes(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["analyze", str(SAMPLES / "strong_lifter.csv"), "--out",
-                                 str(tmp_path), "--no-charts", "--weeks", "0"])
+    result = runner.invoke(
+        app,
+        [
+            "analyze",
+            str(SAMPLES / "strong_lifter.csv"),
+            "--out",
+            str(tmp_path),
+            "--no-charts",
+            "--weeks",
+            "0",
+        ],
+    )
     assert result.exit_code == 0, result.output
     out = result.output
     assert "strong_lifter.csv [strong-2025]" in out
@@ -28,8 +38,9 @@ def test_analyze_prints_weeks_flags_and_fixes(tmp_path: Path) -> None:
 
 
 def test_analyze_json_to_stdout_is_pure_json() -> None:
-    result = runner.invoke(app, ["analyze", str(SAMPLES / "generic_log.csv"), "--json", "-",
-                                 "--no-charts"])
+    result = runner.invoke(
+        app, ["analyze", str(SAMPLES / "generic_log.csv"), "--json", "-", "--no-charts"]
+    )
     assert result.exit_code == 0
     data = json.loads(result.stdout)
     statuses = [w["status"] for w in data["athletes"][0]["weeks"]]
@@ -38,12 +49,21 @@ def test_analyze_json_to_stdout_is_pure_json() -> None:
 
 def test_analyze_json_file_and_daily(tmp_path: Path) -> None:
     target = tmp_path / "out" / "result.json"
-    result = runner.invoke(app, ["analyze", str(SAMPLES / "coach_roster.xlsx"), "--json",
-                                 str(target), "--daily", "--no-charts", "--quiet"])
+    result = runner.invoke(
+        app,
+        [
+            "analyze",
+            str(SAMPLES / "coach_roster.xlsx"),
+            "--json",
+            str(target),
+            "--daily",
+            "--no-charts",
+            "--quiet",
+        ],
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(target.read_text("utf-8"))
-    assert [a["athlete"] for a in data["athletes"]] == ["Ana Souza", "Ben Carter",
-                                                        "Chloé Martin"]
+    assert [a["athlete"] for a in data["athletes"]] == ["Ana Souza", "Ben Carter", "Chloé Martin"]
     assert len(data["athletes"][0]["days"]) == 8 * 7
 
 
@@ -54,7 +74,10 @@ def test_the_readme_sample_folder_holds_only_logs() -> None:
     assert result.exit_code == 0
     data = json.loads(result.stdout)
     assert {Path(s["path"]).name for s in data["sources"]} == {
-        "strong_lifter.csv", "generic_log.csv", "coach_roster.xlsx"}
+        "strong_lifter.csv",
+        "generic_log.csv",
+        "coach_roster.xlsx",
+    }
     assert data["skipped_files"] == []
     text = runner.invoke(app, ["analyze", str(SAMPLES), "--no-charts"])
     assert text.exit_code == 0 and "Skipped" not in text.output
@@ -71,8 +94,18 @@ def test_analyze_folder_skips_what_is_not_a_log(tmp_path: Path) -> None:
 
 
 def test_athlete_and_units_options() -> None:
-    kg = runner.invoke(app, ["analyze", str(SAMPLES / "strong_lifter.csv"), "--athlete",
-                             "Jo", "--json", "-", "--no-charts"])
+    kg = runner.invoke(
+        app,
+        [
+            "analyze",
+            str(SAMPLES / "strong_lifter.csv"),
+            "--athlete",
+            "Jo",
+            "--json",
+            "-",
+            "--no-charts",
+        ],
+    )
     assert json.loads(kg.stdout)["athletes"][0]["athlete"] == "Jo"
     bad = runner.invoke(app, ["analyze", str(SAMPLES / "strong_lifter.csv"), "--units", "st"])
     assert bad.exit_code == 2 and "--units" in bad.output
@@ -94,15 +127,22 @@ def test_unknown_layout_names_the_file_and_the_fix(tmp_path: Path) -> None:
 
 
 def test_exercises_lookup_and_json() -> None:
-    result = runner.invoke(app, ["exercises", "RDL", "Leg Press", "Chest Supported Row",
-                                 "--json", "-"])
+    result = runner.invoke(
+        app, ["exercises", "RDL", "Leg Press", "Chest Supported Row", "--json", "-"]
+    )
     assert result.exit_code == 0
     got = {e["name"]: e for e in json.loads(result.stdout)["exercises"]}
     assert got["RDL"]["load_class"] == "direct"
     assert got["Leg Press"]["load_class"] == "none"
     assert got["Chest Supported Row"]["load_class"] == "none"
-    assert set(got["RDL"]) >= {"canonical", "coefficient", "primary_muscle", "matched_by",
-                               "score", "suggestions"}
+    assert set(got["RDL"]) >= {
+        "canonical",
+        "coefficient",
+        "primary_muscle",
+        "matched_by",
+        "score",
+        "suggestions",
+    }
 
 
 def test_exercises_catalog_filters() -> None:
@@ -115,10 +155,21 @@ def test_exercises_catalog_filters() -> None:
 
 def test_exercises_from_log_with_override(tmp_path: Path) -> None:
     mapping = tmp_path / "map.csv"
-    mapping.write_text("name,load_class,coefficient\nLying Leg Curl (Machine),indirect,0.2\n",
-                       encoding="utf-8")
-    result = runner.invoke(app, ["exercises", "--from", str(SAMPLES / "strong_lifter.csv"),
-                                 "--exercise-map", str(mapping), "--json", "-"])
+    mapping.write_text(
+        "name,load_class,coefficient\nLying Leg Curl (Machine),indirect,0.2\n", encoding="utf-8"
+    )
+    result = runner.invoke(
+        app,
+        [
+            "exercises",
+            "--from",
+            str(SAMPLES / "strong_lifter.csv"),
+            "--exercise-map",
+            str(mapping),
+            "--json",
+            "-",
+        ],
+    )
     got = {e["name"]: e for e in json.loads(result.stdout)["exercises"]}
     assert got["Lying Leg Curl (Machine)"]["matched_by"] == "override"
     assert got["Lying Leg Curl (Machine)"]["load_class"] == "indirect"

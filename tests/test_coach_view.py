@@ -44,14 +44,20 @@ def _pages(data: bytes | Path) -> list[str]:
 def _partial_athlete(name: str = "Partial Pat"):
     """An overuse week, then a week the log ends inside (Mon and Wed, nothing loading the
     back): the latest week is ok so far and in progress."""
-    table = tagged(week_of("2026-09-07", {0: [SQUAT], 1: [ROW], 2: [DEADLIFT], 3: [PRESS]})
-                   + week_of("2026-09-14", {0: [LEG_PRESS], 2: [LEG_PRESS]}), athlete=name)
+    table = tagged(
+        week_of("2026-09-07", {0: [SQUAT], 1: [ROW], 2: [DEADLIFT], 3: [PRESS]})
+        + week_of("2026-09-14", {0: [LEG_PRESS], 2: [LEG_PRESS]}),
+        athlete=name,
+    )
     return analyze_sets(table).athletes[0]
 
 
 def _headline_counts(text: str) -> dict[str, int]:
-    match = re.search(r"(\d+) athletes?: (\d+) overuse, (\d+) watch, (\d+) ok"
-                      r"(?:; (\d+) with no (?:recent log|training logged this week))?", text)
+    match = re.search(
+        r"(\d+) athletes?: (\d+) overuse, (\d+) watch, (\d+) ok"
+        r"(?:; (\d+) with no (?:recent log|training logged this week))?",
+        text,
+    )
     assert match, text
     total, over, watch, ok, rest = (int(x) if x else 0 for x in match.groups())
     return {"total": total, "overuse": over, "watch": watch, "ok": ok, "rest": rest}
@@ -90,9 +96,12 @@ def test_a_week_in_progress_is_never_green_and_says_so() -> None:
     assert line.status == partial.status == "overuse"
     assert line.decided_by_week_before is partial.weeks[-2]
     assert st.progress_note(partial.weeks[-1]) == "week in progress, through Wed"
-    roster = " ".join(" ".join(_pages(pdf.roster_report(
-        [partial, *analyze([STRONG_ONE]).athletes], None, {}))).split())
-    row = roster[roster.index("Partial Pat"):]
+    roster = " ".join(
+        " ".join(
+            _pages(pdf.roster_report([partial, *analyze([STRONG_ONE]).athletes], None, {}))
+        ).split()
+    )
+    row = roster[roster.index("Partial Pat") :]
     assert row.split()[2] == "OVERUSE", row  # name, "open report"... the status cell
     assert "week in progress, through Wed" in row
     report = " ".join(_pages(pdf.athlete_report(partial))[0].split())
@@ -100,11 +109,16 @@ def test_a_week_in_progress_is_never_green_and_says_so() -> None:
     assert "This week so far: OK" in report
     weekly = " ".join(_pages(pdf.weekly_report([partial], dt.date(2026, 9, 14)))[0].split())
     assert "OVERUSE (week in progress, through Wed)" in weekly
-    out = terminal.render(analyze_sets(tagged(
-        week_of("2026-09-07", {0: [SQUAT], 1: [ROW], 2: [DEADLIFT], 3: [PRESS]})
-        + week_of("2026-09-14", {0: [LEG_PRESS], 2: [LEG_PRESS]}), athlete="Partial Pat")))
-    assert "Latest week: 2026-W38 OVERUSE (week in progress, through Wed" in " ".join(
-        out.split())
+    out = terminal.render(
+        analyze_sets(
+            tagged(
+                week_of("2026-09-07", {0: [SQUAT], 1: [ROW], 2: [DEADLIFT], 3: [PRESS]})
+                + week_of("2026-09-14", {0: [LEG_PRESS], 2: [LEG_PRESS]}),
+                athlete="Partial Pat",
+            )
+        )
+    )
+    assert "Latest week: 2026-W38 OVERUSE (week in progress, through Wed" in " ".join(out.split())
 
 
 STRONG_ONE = SAMPLES / "strong_lifter.csv"
@@ -138,8 +152,18 @@ def test_long_and_underscored_names_fit_the_roster() -> None:
     width = pdf.ROSTER_WIDTHS[0] - pdf.CELL_PAD
     lines, _ = pdf.wrap_name("mymmind_WorkoutExport", bold, width)
     assert "".join(lines) == "mymmind_WorkoutExport"
-    assert all(line in ("mymmind_", "Workout", "Export", "mymmind_Workout", "WorkoutExport",
-                        "mymmind_WorkoutExport") for line in lines), lines
+    assert all(
+        line
+        in (
+            "mymmind_",
+            "Workout",
+            "Export",
+            "mymmind_Workout",
+            "WorkoutExport",
+            "mymmind_WorkoutExport",
+        )
+        for line in lines
+    ), lines
     lines, _ = pdf.wrap_name("joao-conde_2025_strong_workouts", bold, width)
     assert "".join(lines) == "joao-conde_2025_strong_workouts"
     assert all(re.search(r"[_\-]$", line) for line in lines[:-1]), lines
@@ -149,8 +173,7 @@ def test_pain_box_names_the_athlete() -> None:
     chloe = next(a for a in analyze([ROSTER]).athletes if a.athlete == "Chloé Martin")
     pages = _pages(pdf.athlete_report(chloe))
     assert all("Pain was noted in Chloé Martin's log" in p for p in pages)
-    assert "Pain was noted in the logs of Ann, Bob and Cy:" in pdf.pain_text(
-        ["Ann", "Bob", "Cy"])
+    assert "Pain was noted in the logs of Ann, Bob and Cy:" in pdf.pain_text(["Ann", "Bob", "Cy"])
     many = pdf.pain_text([f"Athlete number {i}" for i in range(40)])
     assert "40 athletes" in many
 
@@ -162,8 +185,9 @@ def test_sparkline_has_a_scale_and_calendar_rows_name_the_year() -> None:
     fig = charts.sparkline(lifter, weeks=8)
     labels = [t.get_text() for t in fig.texts]
     top = max(w.lower_back_load for w in lifter.weeks[-8:])
-    assert "0" in labels and any(lab and float(lab) == pytest.approx(top, abs=0.5)
-                                 for lab in labels if lab != "0")
+    assert "0" in labels and any(
+        lab and float(lab) == pytest.approx(top, abs=0.5) for lab in labels if lab != "0"
+    )
     # One year: rows say W37; two years: 2025-W52 / 2026-W01.
     texts = [t.get_text() for t in charts.week_calendar(lifter, weeks=2).axes[0].texts]
     assert any(re.match(r"W\d\d\n", t) for t in texts)
@@ -197,8 +221,9 @@ def test_rest_week_is_a_page_not_a_crash(tmp_path: Path) -> None:
     log = tmp_path / "rested.csv"
     log.write_text("".join(kept), "utf-8")
     out = tmp_path / "out"
-    result = runner.invoke(app, ["report", str(log), "--week", "2026-W38", "--out", str(out),
-                                 "-j", "1"])
+    result = runner.invoke(
+        app, ["report", str(log), "--week", "2026-W38", "--out", str(out), "-j", "1"]
+    )
     assert result.exit_code == 0, result.output
     (page,) = _pages(next(out.rglob("*-2026-W38.pdf")))
     assert "No training logged this week" in page
@@ -227,8 +252,9 @@ def test_one_athletes_failure_does_not_break_the_others(tmp_path: Path, monkeypa
 
     monkeypatch.setattr(pdf, "week_page", page)
     out = tmp_path / "out"
-    result = runner.invoke(app, ["report", str(ROSTER), "--week", "2026-W36", "--out", str(out),
-                                 "-j", "1"])
+    result = runner.invoke(
+        app, ["report", str(ROSTER), "--week", "2026-W36", "--out", str(out), "-j", "1"]
+    )
     assert result.exit_code == 1
     assert "Ben Carter: could not write reports: ValueError: boom" in result.output
     for name in ("Ana Souza", "Chloé Martin"):
@@ -252,8 +278,7 @@ def test_real_logs_roster_and_week_2020_w50(tmp_path: Path) -> None:
     assert sum(counts[s] for s in ("overuse", "watch", "ok", "rest")) == 12
     assert text.count("NO LOG") == 0  # everyone has their own latest week
     out = tmp_path / "out"
-    result = runner.invoke(app, ["report", str(REAL_LOGS), "--week", "2020-W50", "--out",
-                                 str(out)])
+    result = runner.invoke(app, ["report", str(REAL_LOGS), "--week", "2020-W50", "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert len(_pages(out / "weekly-2020-W50.pdf")) == 12
     assert len(list(out.glob("*/*-2020-W50.pdf"))) == 12
@@ -273,8 +298,7 @@ def clients50(tmp_path_factory) -> Path:
 
 
 def test_fifty_clients_fit_80_columns_worst_first(clients50: Path) -> None:
-    result = runner.invoke(app, ["analyze", str(clients50), "--no-charts"],
-                           env={"COLUMNS": "80"})
+    result = runner.invoke(app, ["analyze", str(clients50), "--no-charts"], env={"COLUMNS": "80"})
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert max(len(line) for line in lines) <= 80
@@ -359,8 +383,9 @@ def test_typer_is_in_the_pinned_range() -> None:
     assert key(low) <= key(version("typer")) < key(high)
 
 
-@pytest.mark.parametrize("command", [[], ["analyze"], ["report"], ["exercises"], ["config"],
-                                     ["plan"]])
+@pytest.mark.parametrize(
+    "command", [[], ["analyze"], ["report"], ["exercises"], ["config"], ["plan"]]
+)
 def test_help_is_clean_at_80_columns(command: list[str]) -> None:
     result = runner.invoke(app, [*command, "--help"], env={"COLUMNS": "80"})
     assert result.exit_code == 0
@@ -371,6 +396,8 @@ def test_help_is_clean_at_80_columns(command: list[str]) -> None:
     assert "Usage: backlog" in text
     if not command:
         flat = " ".join(text.split())
-        for words in ("--version", "and a roster worst first when the input holds several "
-                      "athletes."):
+        for words in (
+            "--version",
+            "and a roster worst first when the input holds several athletes.",
+        ):
             assert words in flat.replace("│ ", "").replace(" │", ""), flat

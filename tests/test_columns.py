@@ -32,8 +32,10 @@ def test_multi_user_export_golden() -> None:
     assert_matches(result.sets, GOLDEN / "generic_user_ids.expected.csv")
 
 
-@pytest.mark.parametrize("header", ["user", "user_id", "userId", "client", "member",
-                                    "fake_user_id", "app_user_id", "Member ID"])
+@pytest.mark.parametrize(
+    "header",
+    ["user", "user_id", "userId", "client", "member", "fake_user_id", "app_user_id", "Member ID"],
+)
 def test_user_id_columns_are_the_athlete(header: str) -> None:
     assert match_cell(header)[0] == "athlete"
 
@@ -47,11 +49,14 @@ def test_camel_case_headers_match() -> None:
     assert match_cell("exerciseName")[0] == "exercise"
 
 
-@pytest.mark.parametrize("args", [
-    [],
-    ["--columns", "athlete=fake_user_id,exercise=exerciseName"],
-    ["--columns", "athlete=fake_user_id,exercise=exerciseName", "--format", "generic"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        [],
+        ["--columns", "athlete=fake_user_id,exercise=exerciseName"],
+        ["--columns", "athlete=fake_user_id,exercise=exerciseName", "--format", "generic"],
+    ],
+)
 def test_multi_user_export_analyses_with_columns_alone(args: list[str]) -> None:
     result = runner.invoke(app, ["analyze", str(MULTI), "--no-charts", "--json", "-", *args])
     assert result.exit_code == 0, result.output
@@ -63,11 +68,14 @@ def test_multi_user_export_analyses_with_columns_alone(args: list[str]) -> None:
 def _unrecognised(tmp_path: Path) -> Path:
     """A hand-kept log whose headers no synonym names: German day-first dates, `;`."""
     path = tmp_path / "log.csv"
-    path.write_text("When;Lift done;n;kg\n"
-                    "04.03.2024;Kreuzheben;5;100\n"
-                    "05.03.2024;Kniebeuge;5;80\n"
-                    "06.03.2024;Bankdruck;8;60\n"
-                    "06.03.2024;Bankdruck;8;62,5\n", encoding="utf-8")
+    path.write_text(
+        "When;Lift done;n;kg\n"
+        "04.03.2024;Kreuzheben;5;100\n"
+        "05.03.2024;Kniebeuge;5;80\n"
+        "06.03.2024;Bankdruck;8;60\n"
+        "06.03.2024;Bankdruck;8;62,5\n",
+        encoding="utf-8",
+    )
     return path
 
 
@@ -81,8 +89,9 @@ def test_the_advice_of_the_unrecognised_error_works_when_followed(tmp_path: Path
     assert advice is not None, message
     (columns,) = shlex.split(advice.group(1))
     assert columns == "date=When,exercise=Lift done,reps=n"
-    followed = runner.invoke(app, ["analyze", str(path), "--no-charts", "--json", "-",
-                                   "--columns", columns])
+    followed = runner.invoke(
+        app, ["analyze", str(path), "--no-charts", "--json", "-", "--columns", columns]
+    )
     assert followed.exit_code == 0, followed.output
     data = json.loads(followed.stdout)
     (source,) = data["sources"]
@@ -93,8 +102,9 @@ def test_the_advice_of_the_unrecognised_error_works_when_followed(tmp_path: Path
 
 def test_columns_naming_a_missing_header_says_which(tmp_path: Path) -> None:
     path = _unrecognised(tmp_path)
-    result = runner.invoke(app, ["analyze", str(path), "--no-charts",
-                                 "--columns", "date=Datum,exercise=Lift done"])
+    result = runner.invoke(
+        app, ["analyze", str(path), "--no-charts", "--columns", "date=Datum,exercise=Lift done"]
+    )
     assert result.exit_code == 2
     message = " ".join(result.output.split())
     assert "'Datum', not in the header" in message
@@ -107,8 +117,18 @@ def test_columns_do_not_take_over_app_exports_in_a_folder(tmp_path: Path) -> Non
     _unrecognised(tmp_path)
     strong = Path(__file__).resolve().parents[1] / "sample_logs" / "strong_lifter.csv"
     (tmp_path / "strong.csv").write_bytes(strong.read_bytes())
-    result = runner.invoke(app, ["analyze", str(tmp_path), "--no-charts", "--json", "-",
-                                 "--columns", "date=When,exercise=Lift done,reps=n"])
+    result = runner.invoke(
+        app,
+        [
+            "analyze",
+            str(tmp_path),
+            "--no-charts",
+            "--json",
+            "-",
+            "--columns",
+            "date=When,exercise=Lift done,reps=n",
+        ],
+    )
     assert result.exit_code == 0, result.output
     formats = {Path(s["path"]).name: s["format"] for s in json.loads(result.stdout)["sources"]}
     assert formats == {"log.csv": "generic-csv-eu", "strong.csv": "strong-2025"}
@@ -123,7 +143,8 @@ def test_fits_columns_needs_every_named_header(tmp_path: Path) -> None:
 
 
 def test_the_guess_judges_a_bounded_number_of_distinct_columns(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """A file of thousands of unknown columns costs at most MAX_GUESSED_COLUMNS column
     judgements (columns with the same cells are judged once), and the guess is the one the
     first columns give; named headers are matched in every column."""
@@ -149,7 +170,7 @@ def test_the_guess_judges_a_bounded_number_of_distinct_columns(
     wide = pd.DataFrame([[f"c{i}" for i in range(5000)], *body])
     found = mapping.guess_columns(wide)
     assert len(calls) == mapping.MAX_GUESSED_COLUMNS
-    first = wide.iloc[:, :mapping.MAX_GUESSED_COLUMNS]
+    first = wide.iloc[:, : mapping.MAX_GUESSED_COLUMNS]
     assert found == mapping.guess_columns(first) == {"exercise": "c1", "reps": "c0"}
     # A header the synonym table knows is found far beyond the bound.
     named = wide.copy()
@@ -164,7 +185,11 @@ def test_a_repeated_column_gives_the_first_copy() -> None:
 
     from analyzer.importers.mapping import guess_columns
 
-    head = pd.DataFrame([["a", "b", "c", "d"],
-                         ["2026-09-07", "Squat", "5", "2026-09-07"],
-                         ["2026-09-08", "Row", "8", "2026-09-08"]])
+    head = pd.DataFrame(
+        [
+            ["a", "b", "c", "d"],
+            ["2026-09-07", "Squat", "5", "2026-09-07"],
+            ["2026-09-08", "Row", "8", "2026-09-08"],
+        ]
+    )
     assert guess_columns(head) == {"date": "a", "exercise": "b", "reps": "c"}

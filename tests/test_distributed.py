@@ -25,9 +25,12 @@ SAMPLES = ROOT / "sample_logs"
 
 @pytest.fixture(scope="module")
 def client() -> Iterator[object]:
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as cluster, \
-            distributed.Client(cluster) as dask_client:
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as dask_client,
+    ):
         yield dask_client
 
 

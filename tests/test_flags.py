@@ -41,8 +41,10 @@ def named(lift: tuple) -> str:
 def test_the_grid_has_a_row_per_athlete_from_each_first_monday_padded_invalid() -> None:
     # B trains Wed 2026-09-09 to Tue 2026-09-22: a calendar of three weeks from Mon 09-07.
     # A trains on Tue 2026-09-15 only: one week from Mon 09-14.
-    b = tagged([("2026-09-09", *DEADLIFT, 2), ("2026-09-16", *SQUAT, 3),
-                ("2026-09-22", *ROW, 1)], athlete="B")
+    b = tagged(
+        [("2026-09-09", *DEADLIFT, 2), ("2026-09-16", *SQUAT, 3), ("2026-09-22", *ROW, 1)],
+        athlete="B",
+    )
     a = tagged([("2026-09-15", *DEADLIFT, 4)], athlete="A")
     _, days, _, _ = run(pd.concat([b, a], ignore_index=True))
     grid = flags.AthleteGrid(days)
@@ -124,25 +126,35 @@ def test_messages_list_each_athletes_own_lifts_per_day_heaviest_first() -> None:
     # direct days (0.5 x the median direct day 3.4 = 1.7) 24 h apart.
     # B: squat Mon to Thu, on the same days, a run of four indirect days.
     plan = {0: [SQUAT], 1: [ROW], 2: [SQUAT, DEADLIFT], 3: [PRESS]}
-    table = pd.concat([tagged(week_of("2026-09-07", plan), athlete="A"),
-                       tagged(week_of("2026-09-07", {d: [SQUAT] for d in range(4)}),
-                              athlete="B")], ignore_index=True)
+    table = pd.concat(
+        [
+            tagged(week_of("2026-09-07", plan), athlete="A"),
+            tagged(week_of("2026-09-07", {d: [SQUAT] for d in range(4)}), athlete="B"),
+        ],
+        ignore_index=True,
+    )
     _, _, _, found = run(table)
     assert found[["athlete", "code", "severity"]].values.tolist() == [
-        ["A", "consecutive_days", "overuse"], ["A", "hard_spacing", "overuse"],
-        ["B", "consecutive_days", "watch"]]
+        ["A", "consecutive_days", "overuse"],
+        ["A", "hard_spacing", "overuse"],
+        ["B", "consecutive_days", "watch"],
+    ]
     by = {(a, c): row for (a, c), row in found.set_index(["athlete", "code"]).iterrows()}
     squat, row, lift, press = (named(x) for x in (SQUAT, ROW, DEADLIFT, PRESS))
     # Wednesday: deadlift 4 x 1.0 before squat 4 x 0.6; each lift named once per flag.
     run_a = by[("A", "consecutive_days")]
-    assert (f"(Mon 2026-09-07 to Thu 2026-09-10; limit 2): Mon {squat}; Tue {row}; "
-            f"Wed {lift}, {squat}; Thu {press}." in run_a["message"])
+    assert (
+        f"(Mon 2026-09-07 to Thu 2026-09-10; limit 2): Mon {squat}; Tue {row}; "
+        f"Wed {lift}, {squat}; Thu {press}." in run_a["message"]
+    )
     assert run_a["exercises"] == (squat, row, lift, press)
     assert run_a["days"] == tuple(dt.date(2026, 9, d) for d in (7, 8, 9, 10))
     assert run_a["week_start"] == pd.Timestamp("2026-09-07")
     spacing = by[("A", "hard_spacing")]
-    assert (f"24 h apart (limit 36 h): Tue 2026-09-08 ({row}) and Wed 2026-09-09 "
-            f"({lift}, {squat});" in spacing["message"])
+    assert (
+        f"24 h apart (limit 36 h): Tue 2026-09-08 ({row}) and Wed 2026-09-09 "
+        f"({lift}, {squat});" in spacing["message"]
+    )
     assert spacing["exercises"] == (row, lift, squat)
     assert spacing["figures"]["first_day"] == "2026-09-08"  # day columns as dates
     assert spacing["figures"]["second_day"] == "2026-09-09"
@@ -156,35 +168,47 @@ def test_a_day_names_its_heaviest_lifts_summed_per_lift_and_counts_the_rest() ->
     # morning (4 x 0.9 = 3.6), row (2.8), press (1.6) and a leg press that spares the back.
     # Direct days 4.0 and 10.4: hard from 0.5 x 7.2 = 3.6, so both, 24 h apart.
     sessions = [("2026-09-07", *DEADLIFT, 4)] + [
-        ("2026-09-08", *lift, 4) for lift in (SQUAT, DEADLIFT, GOOD_MORNING, ROW, SQUAT, PRESS,
-                                              LEG_PRESS)]
+        ("2026-09-08", *lift, 4)
+        for lift in (SQUAT, DEADLIFT, GOOD_MORNING, ROW, SQUAT, PRESS, LEG_PRESS)
+    ]
     _, _, _, found = run(tagged(sessions))
     assert found["code"].tolist() == ["hard_spacing"]
     spacing = found.iloc[0]
     assert flags.LIFTS_PER_DAY == 3
-    assert (f"Mon 2026-09-07 ({named(DEADLIFT)}) and Tue 2026-09-08 ({named(SQUAT)}, "
-            f"{named(DEADLIFT)}, {named(GOOD_MORNING)} +2);" in spacing["message"])
+    assert (
+        f"Mon 2026-09-07 ({named(DEADLIFT)}) and Tue 2026-09-08 ({named(SQUAT)}, "
+        f"{named(DEADLIFT)}, {named(GOOD_MORNING)} +2);" in spacing["message"]
+    )
     # Every loading lift of the flag's days, each once, in the order the days name them.
-    assert spacing["exercises"] == tuple(named(x) for x in (DEADLIFT, SQUAT, GOOD_MORNING,
-                                                             ROW, PRESS))
+    assert spacing["exercises"] == tuple(
+        named(x) for x in (DEADLIFT, SQUAT, GOOD_MORNING, ROW, PRESS)
+    )
 
 
 def test_pain_notes_in_several_languages_are_quoted_and_denials_are_not_flagged() -> None:
-    back = ["lower back pain", "me duele la espalda", "dor nas costas", "Schmerzen im Rücken",
-            "douleur au dos", "腰疼"]
+    back = [
+        "lower back pain",
+        "me duele la espalda",
+        "dor nas costas",
+        "Schmerzen im Rücken",
+        "douleur au dos",
+        "腰疼",
+    ]
     elsewhere = ["knee hurts", "Knie schmerzt"]
     denials = ["no pain today", "sem dor", "sin dolor", "felt great"]
     notes = back + elsewhere + denials
-    sessions = [(pd.Timestamp("2026-09-07") + pd.Timedelta(days=7 * i), *LEG_PRESS, 1, 8.0, n)
-                for i, n in enumerate(notes)]
+    sessions = [
+        (pd.Timestamp("2026-09-07") + pd.Timedelta(days=7 * i), *LEG_PRESS, 1, 8.0, n)
+        for i, n in enumerate(notes)
+    ]
     _, _, _, found = run(tagged(sessions))
     assert set(found["code"]) == {"pain_note"}
     assert found["severity"].tolist() == ["watch"] * len(back) + ["info"] * len(elsewhere)
     for note, flag in zip(back + elsewhere, found.itertuples(), strict=True):
         assert f'"{note}"' in flag.message
         assert flag.exercises == (named(LEG_PRESS),)  # the lift the note is on, dose or not
-    assert found["message"].iloc[:len(back)].str.contains("physiotherapist or physician").all()
-    assert found["message"].iloc[len(back):].str.contains("Not a lower-back flag").all()
+    assert found["message"].iloc[: len(back)].str.contains("physiotherapist or physician").all()
+    assert found["message"].iloc[len(back) :].str.contains("Not a lower-back flag").all()
     mondays = [pd.Timestamp("2026-09-07") + pd.Timedelta(days=7 * i) for i in range(8)]
     assert found["week_start"].tolist() == mondays
     assert found["days"].tolist() == [(m.date(),) for m in mondays]
@@ -198,7 +222,7 @@ def test_a_pain_flag_names_the_lift_with_the_note_and_quotes_it_short() -> None:
     assert flag["exercises"] == (named(SQUAT),)  # not the deadlift of the same day
     collapsed = " ".join(note.split())
     assert len(collapsed) > flags.NOTE_CHARS
-    assert f'"{collapsed[:flags.NOTE_CHARS - 3]}..."' in flag["message"]
+    assert f'"{collapsed[: flags.NOTE_CHARS - 3]}..."' in flag["message"]
 
 
 # -- properties ---------------------------------------------------------------------------------
@@ -211,20 +235,32 @@ def test_adding_a_none_exercise_changes_no_lower_back_figure(spec, where) -> Non
     extra = base + [(pd.Timestamp("2026-06-01") + pd.Timedelta(days=where), *LEG_PRESS, 5)]
     _, days_a, weeks_a, flags_a = run(tagged(base))
     _, days_b, weeks_b, flags_b = run(tagged(extra))
-    cols = ["dose", "direct_dose", "recovery_state", "direct_state", "acwr", "loaded",
-            "has_direct", "loaded_at", "hard_at", "heavy_at", "usual_week"]
+    cols = [
+        "dose",
+        "direct_dose",
+        "recovery_state",
+        "direct_state",
+        "acwr",
+        "loaded",
+        "has_direct",
+        "loaded_at",
+        "hard_at",
+        "heavy_at",
+        "usual_week",
+    ]
     merged = days_a.merge(days_b, on=["athlete", "date"], suffixes=("_a", "_b"))
     assert len(merged) == len(days_a)
     for col in cols:
-        pd.testing.assert_series_equal(merged[f"{col}_a"], merged[f"{col}_b"],
-                                       check_names=False)
+        pd.testing.assert_series_equal(merged[f"{col}_a"], merged[f"{col}_b"], check_names=False)
     # The same flags, worded the same: a lift that spares the back is never named.
     assert flags_a.values.tolist() == flags_b.values.tolist()
 
 
 @settings(max_examples=40, deadline=None)
-@given(sessions_strategy, st.lists(st.one_of(st.just(float("nan")), st.floats(1, 10)),
-                                   min_size=1, max_size=5))
+@given(
+    sessions_strategy,
+    st.lists(st.one_of(st.just(float("nan")), st.floats(1, 10)), min_size=1, max_size=5),
+)
 def test_doses_are_never_negative(spec, rpes) -> None:
     table = tagged(schedule(spec))
     table["rpe"] = [rpes[i % len(rpes)] for i in range(len(table))]

@@ -25,12 +25,40 @@ from analyzer.schema import SET_TYPES, conform, is_canonical
 from analyzer.tagging import load_tagger, tag_sets
 
 GOLDEN = Path(__file__).parent / "golden"
-SEEDS = {p.name: p.read_bytes() for p in sorted(GOLDEN.glob("*.csv"))
-         if not p.name.endswith(".expected.csv")}
-NASTY = ["", '"', '""', ";", ",", "\t", "\r", "-1", "1e400", "NaN", "0x10", "=1+1", "\x00",
-         "9" * 400, "2026-02-30", "1900-01-01", "../../x", "é", "\ufeff", "W", "Rest Timer"]
-FUZZ = settings(max_examples=50, deadline=None, derandomize=True,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+SEEDS = {
+    p.name: p.read_bytes()
+    for p in sorted(GOLDEN.glob("*.csv"))
+    if not p.name.endswith(".expected.csv")
+}
+NASTY = [
+    "",
+    '"',
+    '""',
+    ";",
+    ",",
+    "\t",
+    "\r",
+    "-1",
+    "1e400",
+    "NaN",
+    "0x10",
+    "=1+1",
+    "\x00",
+    "9" * 400,
+    "2026-02-30",
+    "1900-01-01",
+    "../../x",
+    "é",
+    "\ufeff",
+    "W",
+    "Rest Timer",
+]
+FUZZ = settings(
+    max_examples=50,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 
 @st.composite
@@ -42,7 +70,7 @@ def mutated(draw: st.DrawFn) -> tuple[str, bytes]:
         kind = draw(st.sampled_from(["flip", "drop", "dup", "swap", "field", "cut", "insert"]))
         if kind == "flip" and data:
             at = draw(st.integers(0, len(data) - 1))
-            data = data[:at] + bytes([draw(st.integers(0, 255))]) + data[at + 1:]
+            data = data[:at] + bytes([draw(st.integers(0, 255))]) + data[at + 1 :]
             lines = data.split(b"\n")
         elif kind in ("drop", "dup", "swap") and len(lines) > 1:
             i = draw(st.integers(0, len(lines) - 1))
@@ -100,8 +128,9 @@ def test_mutated_exports_raise_only_backlog_errors(case: tuple[str, bytes]) -> N
     read_bytes_as_log(*case)
 
 
-@settings(max_examples=30, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=30, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
 @given(mutated(), st.sampled_from(format_names()))
 def test_forced_format_on_mutated_exports(case: tuple[str, bytes], fmt: str) -> None:
     read_bytes_as_log(case[0], case[1], fmt)
@@ -109,9 +138,18 @@ def test_forced_format_on_mutated_exports(case: tuple[str, bytes], fmt: str) -> 
 
 # --- the model on random valid tables --------------------------------------------------
 
-EXERCISES = ["Deadlift (Barbell)", "Squat (Barbell)", "Bent Over Row (Barbell)",
-             "Overhead Press (Barbell)", "Leg Press", "Plank", "Chest Supported Row (Dumbbell)",
-             "Good Morning", "Mystery Lift 3000", "Bench Press (Barbell)"]
+EXERCISES = [
+    "Deadlift (Barbell)",
+    "Squat (Barbell)",
+    "Bent Over Row (Barbell)",
+    "Overhead Press (Barbell)",
+    "Leg Press",
+    "Plank",
+    "Chest Supported Row (Dumbbell)",
+    "Good Morning",
+    "Mystery Lift 3000",
+    "Bench Press (Barbell)",
+]
 
 
 @st.composite
@@ -120,21 +158,26 @@ def set_tables(draw: st.DrawFn) -> pd.DataFrame:
     start = pd.Timestamp("2026-01-05")
     ints = st.integers
     day = draw(st.lists(ints(0, 90), min_size=n, max_size=n))
-    frame = pd.DataFrame({
-        "athlete": draw(st.lists(st.sampled_from(["A", "B", "C"]), min_size=n, max_size=n)),
-        "performed_at": [start + pd.Timedelta(days=d, hours=18) for d in day],
-        "exercise": draw(st.lists(st.sampled_from(EXERCISES), min_size=n, max_size=n)),
-        "set_index": list(range(1, n + 1)),
-        "weight_kg": draw(st.lists(st.one_of(st.just(np.nan), st.floats(0, 300)),
-                                   min_size=n, max_size=n)),
-        "reps": draw(st.lists(st.one_of(st.just(np.nan), ints(0, 30).map(float)),
-                              min_size=n, max_size=n)),
-        "rpe": draw(st.lists(st.one_of(st.just(np.nan), st.floats(1, 10)),
-                             min_size=n, max_size=n)),
-        "set_type": draw(st.lists(st.sampled_from(SET_TYPES), min_size=n, max_size=n)),
-        "source_file": "fuzz.csv",
-        "source_row": list(range(2, n + 2)),
-    })
+    frame = pd.DataFrame(
+        {
+            "athlete": draw(st.lists(st.sampled_from(["A", "B", "C"]), min_size=n, max_size=n)),
+            "performed_at": [start + pd.Timedelta(days=d, hours=18) for d in day],
+            "exercise": draw(st.lists(st.sampled_from(EXERCISES), min_size=n, max_size=n)),
+            "set_index": list(range(1, n + 1)),
+            "weight_kg": draw(
+                st.lists(st.one_of(st.just(np.nan), st.floats(0, 300)), min_size=n, max_size=n)
+            ),
+            "reps": draw(
+                st.lists(st.one_of(st.just(np.nan), ints(0, 30).map(float)), min_size=n, max_size=n)
+            ),
+            "rpe": draw(
+                st.lists(st.one_of(st.just(np.nan), st.floats(1, 10)), min_size=n, max_size=n)
+            ),
+            "set_type": draw(st.lists(st.sampled_from(SET_TYPES), min_size=n, max_size=n)),
+            "source_file": "fuzz.csv",
+            "source_row": list(range(2, n + 2)),
+        }
+    )
     return conform(frame)
 
 
@@ -142,8 +185,9 @@ TAGGER = load_tagger()
 CONFIG = load_config()
 
 
-@settings(max_examples=30, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=30, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
 @given(set_tables())
 def test_model_invariants_on_random_tables(sets: pd.DataFrame) -> None:
     dosed = model.set_doses(tag_sets(sets, TAGGER), CONFIG)

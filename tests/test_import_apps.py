@@ -80,7 +80,11 @@ def test_hevy_us_dates_and_rows() -> None:
     assert first["exercise"] == "Romanian Deadlift (Dumbbell)"
     assert first["performed_at"] == pd.Timestamp("2026-06-11 13:01")  # "1:01 PM"
     assert (first["weight_kg"], first["reps"], first["rpe"], first["set_index"]) == (
-        30.0, 10.0, 7.0, 1)
+        30.0,
+        10.0,
+        7.0,
+        1,
+    )
     assert sets["performed_at"].min() == pd.Timestamp("2024-07-06 19:13")  # last line, 7:13 PM
     by_row = sets.set_index("source_row")
     assert by_row.loc[1994, "set_type"] == "drop" and by_row.loc[1994, "set_index"] == 3
@@ -119,8 +123,7 @@ def test_fitbod_blank_lines_offsets_and_multiplier() -> None:
     first = result.sets.iloc[0]
     assert first["exercise"] == "Back Squat" and first["set_type"] == "warmup"
     assert first["performed_at"] == pd.Timestamp("2021-01-17 22:14:35")
-    assert (first["reps"], first["weight_kg"], first["multiplier"]) == (
-        4.0, 20.41168092460379, 1.0)
+    assert (first["reps"], first["weight_kg"], first["multiplier"]) == (4.0, 20.41168092460379, 1.0)
     assert result.report.warmup_sets == 773
     assert set(result.sets["multiplier"].unique()) == {0.0, 1.0, 2.0, 4.0}
     other = read(fitbod.IMPORTER, REAL / "fitbod/mymmind_WorkoutExport.csv")
@@ -129,6 +132,7 @@ def test_fitbod_blank_lines_offsets_and_multiplier() -> None:
 
 
 # --- golden fixtures ------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("importer", "name", "variant"),
@@ -159,33 +163,43 @@ def test_fitbod_blank_line_is_not_a_row() -> None:
 
 # --- variants and bad rows written here ------------------------------------------------
 
+
 def write(tmp_path: Path, name: str, text: str, encoding: str = "utf-8") -> Path:
     path = tmp_path / name
     path.write_bytes(text.encode(encoding))
     return path
 
 
-HEVY_HEADER = ("title,start_time,end_time,description,exercise_title,superset_id,"
-               "exercise_notes,set_index,set_type,weight_kg,reps,distance_km,"
-               "duration_seconds,rpe\n")
+HEVY_HEADER = (
+    "title,start_time,end_time,description,exercise_title,superset_id,"
+    "exercise_notes,set_index,set_type,weight_kg,reps,distance_km,"
+    "duration_seconds,rpe\n"
+)
 
 
 def test_hevy_bad_date_and_non_numeric_reps(tmp_path: Path) -> None:
-    path = write(tmp_path, "h.csv", HEVY_HEADER
-                 + '"A","5 Dec 2025, 9:05","","","Squat",,"",0,"normal",100,5,,,\n'
-                 + '"A","31 Foo 2025, 9:05","","","Squat",,"",1,"normal",100,5,,,\n'
-                 + '"A","5 Dec 2025, 9:05","","","Squat",,"",2,"normal",100,x,,,\n')
+    path = write(
+        tmp_path,
+        "h.csv",
+        HEVY_HEADER
+        + '"A","5 Dec 2025, 9:05","","","Squat",,"",0,"normal",100,5,,,\n'
+        + '"A","31 Foo 2025, 9:05","","","Squat",,"",1,"normal",100,5,,,\n'
+        + '"A","5 Dec 2025, 9:05","","","Squat",,"",2,"normal",100,x,,,\n',
+    )
     report = read(hevy.IMPORTER, path).report
     assert report.format == "hevy-dayfirst"
     assert (report.rows, report.sets) == (3, 1)
     assert report.skipped_reasons == {"non-numeric reps": 1, "unreadable date": 1}
     assert [(p.row, p.message) for p in report.problems] == [
-        (3, "unreadable date"), (4, "non-numeric reps")]
+        (3, "unreadable date"),
+        (4, "non-numeric reps"),
+    ]
 
 
 def test_hevy_utf16_crlf(tmp_path: Path) -> None:
-    text = (HEVY_HEADER + '"A","Jun 1, 2026, 12:05 AM","","","Squat",,"",0,"warmup",50,5,,,'
-            ).replace("\n", "\r\n")
+    text = (
+        HEVY_HEADER + '"A","Jun 1, 2026, 12:05 AM","","","Squat",,"",0,"warmup",50,5,,,'
+    ).replace("\n", "\r\n")
     path = write(tmp_path, "h16.csv", "\ufeff" + text, encoding="utf-16-le")
     result = read(hevy.IMPORTER, path)
     row = result.sets.iloc[0]
@@ -194,23 +208,29 @@ def test_hevy_utf16_crlf(tmp_path: Path) -> None:
 
 
 def test_fitnotes_non_numeric_weight_and_unitless_header(tmp_path: Path) -> None:
-    path = write(tmp_path, "f.csv",
-                 "Date,Exercise,Category,Weight,Reps\n"
-                 "2026-09-07,Squat,Legs,100,5\n"
-                 "2026-09-07,Squat,Legs,heavy,5\n"
-                 "2026-13-45,Squat,Legs,100,5\n")
+    path = write(
+        tmp_path,
+        "f.csv",
+        "Date,Exercise,Category,Weight,Reps\n"
+        "2026-09-07,Squat,Legs,100,5\n"
+        "2026-09-07,Squat,Legs,heavy,5\n"
+        "2026-13-45,Squat,Legs,100,5\n",
+    )
     result = read(fitnotes.IMPORTER, path, units="lb")
     assert result.report.skipped_reasons == {"non-numeric weight": 1, "unreadable date": 1}
     assert result.sets["weight_kg"].tolist() == [pytest.approx(100 * LB_TO_KG)]
 
 
 def test_fitbod_offset_converted_to_tz_and_bad_reps(tmp_path: Path) -> None:
-    path = write(tmp_path, "WorkoutExport.csv",
-                 "Date,Exercise,Reps,Weight(kg),Duration(s),Distance(m),Incline,Resistance,"
-                 "isWarmup,Note,multiplier\r\n"
-                 "2026-09-07 08:30:00 +0200,Back Squat, 5,100.0,0.0,0.0,0.0,0.0,false,, 1.0\r\n"
-                 "2026-09-07 08:30:00 +0200,Back Squat, ?,100.0,0.0,0.0,0.0,0.0,false,, 1.0\r\n"
-                 "\r\n")
+    path = write(
+        tmp_path,
+        "WorkoutExport.csv",
+        "Date,Exercise,Reps,Weight(kg),Duration(s),Distance(m),Incline,Resistance,"
+        "isWarmup,Note,multiplier\r\n"
+        "2026-09-07 08:30:00 +0200,Back Squat, 5,100.0,0.0,0.0,0.0,0.0,false,, 1.0\r\n"
+        "2026-09-07 08:30:00 +0200,Back Squat, ?,100.0,0.0,0.0,0.0,0.0,false,, 1.0\r\n"
+        "\r\n",
+    )
     result = read(fitbod.IMPORTER, path, tz="UTC")
     assert result.sets["performed_at"].tolist() == [pd.Timestamp("2026-09-07 06:30")]
     assert result.report.skipped_reasons == {"non-numeric reps": 1}
@@ -218,14 +238,18 @@ def test_fitbod_offset_converted_to_tz_and_bad_reps(tmp_path: Path) -> None:
 
 
 def test_detection_ignores_file_name(tmp_path: Path) -> None:
-    path = write(tmp_path, "strong_export.csv", "Date,Exercise,Category,Weight (lbs),Reps\n"
-                 "2026-09-07,Squat,Legs,100,5\n")
+    path = write(
+        tmp_path,
+        "strong_export.csv",
+        "Date,Exercise,Category,Weight (lbs),Reps\n2026-09-07,Squat,Legs,100,5\n",
+    )
     assert best(load(path)) is fitnotes.IMPORTER
     plain = write(tmp_path, "fitbod.csv", "Date,Exercise,Reps\n2026-09-07,Squat,5\n")
     assert best(load(plain)) is None
 
 
 # --- csvtext helpers --------------------------------------------------------------------
+
 
 def test_read_table_multiline_and_semicolons() -> None:
     table = read_table('"a";"b"\n"1";"x\ny"\n\n"2";"z"')
@@ -235,8 +259,8 @@ def test_read_table_multiline_and_semicolons() -> None:
 
 
 def test_read_table_falls_back_on_stray_quotes() -> None:
-    table = read_table('a,b\n1,5\'10" tall\n2,ok\n')
-    assert table.cells["b"].tolist() == ['5\'10" tall', "ok"]
+    table = read_table("a,b\n1,5'10\" tall\n2,ok\n")
+    assert table.cells["b"].tolist() == ["5'10\" tall", "ok"]
     assert table.lines.tolist() == [2, 3]
 
 

@@ -33,6 +33,7 @@ def read(importer: object, path: Path, **opts: object) -> ImportResult:
 
 # --- golden fixtures ---------------------------------------------------------------------
 
+
 def test_wide_golden_keeps_every_filled_pair_and_skips_bad_reps() -> None:
     result = read_golden(WIDE, "wide")
     assert result.report.format == "wide-csv"
@@ -61,7 +62,9 @@ def test_jefit_golden_packed_sets_and_bad_entries() -> None:
     assert result.report.format == "jefit"
     assert result.report.rows == 6
     assert result.report.skipped_reasons == {
-        "exercise log with no sets": 1, "reps not a number": 1, "unreadable date": 1,
+        "exercise log with no sets": 1,
+        "reps not a number": 1,
+        "unreadable date": 1,
     }
     assert {p.row for p in result.report.problems} == {21, 23}
 
@@ -78,6 +81,7 @@ def test_detection_prefers_the_specific_importer(fixture: str, winner: object) -
 
 
 # --- real exports --------------------------------------------------------------------------
+
 
 def independent_wide_cells(rows: list[list[object]]) -> int:
     """Filled (reps, weight) pairs on `SET n` rows: a pair is columns (1, 2), (3, 4), ..."""

@@ -36,10 +36,14 @@ def test_coach_csv_golden_sets_expand_units_rir_and_bad_rows() -> None:
     assert report.athletes == ("Anna", "Ben")
     assert report.rows == 7
     assert report.skipped_reasons == {
-        "negative sets": 1, "reps not a number": 1, "unreadable date": 1,
+        "negative sets": 1,
+        "reps not a number": 1,
+        "unreadable date": 1,
     }
     assert [(p.row, p.message) for p in report.problems] == [
-        (6, "unreadable date"), (7, "negative sets"), (8, "reps not a number"),
+        (6, "unreadable date"),
+        (7, "negative sets"),
+        (8, "reps not a number"),
     ]
     assert is_canonical(result.sets)
 
@@ -145,15 +149,18 @@ def test_csv_without_athlete_uses_option_then_stem(tmp_path: Path) -> None:
 
 def test_columns_option_maps_unknown_headers(tmp_path: Path) -> None:
     path = write_csv(
-        tmp_path, "odd.csv",
+        tmp_path,
+        "odd.csv",
         "Session,Drill,Volume,Reps done\n2026-09-07,Squat,2,5\n2026-09-08,Deadlift,1,3\n",
     )
     with pytest.raises(UnsupportedLayoutError) as err:
         read(path)
     assert "'Session'" in err.value.message and "'Drill'" in err.value.message
     assert "--columns" in (err.value.hint or "")
-    result = read(path, columns={"date": "Session", "exercise": "drill", "sets": "Volume",
-                                 "reps": "Reps done"})
+    result = read(
+        path,
+        columns={"date": "Session", "exercise": "drill", "sets": "Volume", "reps": "Reps done"},
+    )
     assert result.sets["exercise"].tolist() == ["Squat", "Squat", "Deadlift"]
     assert result.sets["reps"].tolist() == [5, 5, 3]
 
@@ -167,22 +174,21 @@ def test_columns_option_rejects_unknown_fields(tmp_path: Path) -> None:
 def test_ambiguous_slash_dates_read_day_first_and_noted(tmp_path: Path) -> None:
     path = write_csv(tmp_path, "a.csv", "Date,Exercise\n01/02/2026,Squat\n03/04/2026,Row\n")
     result = read(path)
-    assert result.sets["date"].tolist() == [pd.Timestamp("2026-02-01"),
-                                            pd.Timestamp("2026-04-03")]
+    assert result.sets["date"].tolist() == [pd.Timestamp("2026-02-01"), pd.Timestamp("2026-04-03")]
     assert any("ambiguous" in n for n in result.report.notes)
 
 
 def test_slash_dates_month_first_when_data_says_so(tmp_path: Path) -> None:
     path = write_csv(tmp_path, "a.csv", "Date,Exercise\n01/02/2026,Squat\n09/13/2026,Row\n")
     result = read(path)
-    assert result.sets["date"].tolist() == [pd.Timestamp("2026-01-02"),
-                                            pd.Timestamp("2026-09-13")]
+    assert result.sets["date"].tolist() == [pd.Timestamp("2026-01-02"), pd.Timestamp("2026-09-13")]
     assert not any("ambiguous" in n for n in result.report.notes)
 
 
 def test_unit_column_and_cell_suffixes(tmp_path: Path) -> None:
     path = write_csv(
-        tmp_path, "u.csv",
+        tmp_path,
+        "u.csv",
         "Date,Exercise,Reps,Weight,Unit\n"
         "2026-09-07,Squat,5,100,lbs\n2026-09-07,Squat,5,100,kg\n2026-09-07,Dip,5,BW,\n"
         "2026-09-07,Curl,5,20 lb,\n2026-09-07,Row,5,heavy,\n",

@@ -56,8 +56,9 @@ def _read(path: Path) -> ImportResult:
     return read_log(path, ImportOptions(today=dt.date(2026, 11, 25)))
 
 
-def test_bytes_text_and_csv_module_paths_agree(big_csv: Path,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_bytes_text_and_csv_module_paths_agree(
+    big_csv: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     on_bytes = _read(big_csv)
     monkeypatch.setattr(loading, "KEEP_BYTES_FROM", 1 << 60)
     on_text = _read(big_csv)
@@ -82,8 +83,10 @@ def test_large_file_rows_counted_cleaned_and_reported(big_csv: Path) -> None:
         "weight over 1000 kg": 2 * SESSIONS - odd,
         "repeated header row": 1,
     }
-    assert report.problems[:2] == (Problem(4, "weight not a number"),  # session 0, row 3
-                                   Problem(6, "reps not a number"))  # session 0, row 5
+    assert report.problems[:2] == (
+        Problem(4, "weight not a number"),  # session 0, row 3
+        Problem(6, "reps not a number"),
+    )  # session 0, row 5
     assert Problem(header_line + 1 + 2, "weight not a number") in report.problems
     assert report.sets == 2 * SESSIONS * 8 - 2 * odd - (2 * SESSIONS - odd)
     assert set(sets["athlete"]) == {"Anna", "Élodie", "李"}
@@ -124,7 +127,8 @@ def test_parse_dates_weights_count_each_distinct_cell_as_its_rows() -> None:
 
 
 def test_quote_free_file_in_many_arrow_blocks_agrees_with_csv_module(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """No quote and no blank line: Arrow reads it with empty lines refused, in blocks small
     enough that each chunk has its own dictionary; the merged categories give the table
     and report the `csv` module gives, with every record on its own line."""
@@ -145,7 +149,8 @@ def test_quote_free_file_in_many_arrow_blocks_agrees_with_csv_module(
 
 
 def test_byte_order_mark_found_after_many_other_0xef_bytes(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A header pasted mid-file with its byte order mark is still a repeated header when
     fullwidth characters (UTF-8 0xEF ...) come before it, also once the one-byte probes
     give way to the three-byte search."""
@@ -153,8 +158,7 @@ def test_byte_order_mark_found_after_many_other_0xef_bytes(
 
     rows = [r.replace("Lower", "Lower（A）") for r in _rows()]
     path = tmp_path / "two_exports.csv"
-    path.write_text("\n".join([HEADER, *rows, "\ufeff" + HEADER, *rows]) + "\n",
-                    encoding="utf-8")
+    path.write_text("\n".join([HEADER, *rows, "\ufeff" + HEADER, *rows]) + "\n", encoding="utf-8")
     data = path.read_bytes()
     without = data.replace("\ufeff".encode(), b"")
     assert without.count(b"\xef") == 4 * len(rows)  # （ and ） in both copies

@@ -158,12 +158,15 @@ def test_chinese_headers_first_row() -> None:
     assert as_kg.sets.iloc[0]["weight_kg"] == pytest.approx(44.09245243697551)
     assert as_kg.report.notes == ("no weight unit in file: read as kg (from --units)",)
     # In 2023 the lifter logs plain pounds: a 135 lb bench, never 135 kg.
-    bench = result.sets[(result.sets["date"] == pd.Timestamp("2023-08-20"))
-                        & (result.sets["exercise"] == "Bench Press (Barbell)")]
+    bench = result.sets[
+        (result.sets["date"] == pd.Timestamp("2023-08-20"))
+        & (result.sets["exercise"] == "Bench Press (Barbell)")
+    ]
     assert bench["weight_kg"].max() == pytest.approx(235 * LB_TO_KG)
 
 
 # --- hand-made fixtures ---------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("name", "variant"),
@@ -206,10 +209,14 @@ def test_bad_rows_are_skipped_with_reasons(tmp_path: Path) -> None:
     report = result.report
     assert report.rows == 5 and report.sets == 2
     assert report.skipped_reasons == {
-        "non-numeric reps": 1, "non-numeric weight": 1, "unreadable date": 1,
+        "non-numeric reps": 1,
+        "non-numeric weight": 1,
+        "unreadable date": 1,
     }
     assert sorted((p.row, p.message) for p in report.problems) == [
-        (3, "unreadable date"), (4, "non-numeric reps"), (5, "non-numeric weight"),
+        (3, "unreadable date"),
+        (4, "non-numeric reps"),
+        (5, "non-numeric weight"),
     ]
     assert result.sets["source_row"].tolist() == [2, 6]
     assert report.notes == ("no weight unit in file: read as kg (from --units)",)

@@ -89,8 +89,11 @@ def test_strong_german_headers_detected_by_structure() -> None:
     assert report.sets == 5  # 6 records minus the localised rest-timer row
     assert report.skipped_reasons == {"non-set row (other marker)": 1}
     assert values(result, "exercise") == [
-        "Kniebeuge (Langhantel)", "Kniebeuge (Langhantel)", "Klimmzug",
-        "Kreuzheben (Langhantel)", "Kreuzheben (Langhantel)",
+        "Kniebeuge (Langhantel)",
+        "Kniebeuge (Langhantel)",
+        "Klimmzug",
+        "Kreuzheben (Langhantel)",
+        "Kreuzheben (Langhantel)",
     ]
     weight = values(result, "weight_kg")
     assert weight[:2] == [100.0, 100.0] and np.isnan(weight[2])  # 0 = bodyweight
@@ -108,9 +111,11 @@ def test_strong_german_headers_detected_by_structure() -> None:
 
 def test_strong_spanish_2025_layout_with_12_hour_clock(tmp_path: Path) -> None:
     nnbsp = "\u202f"
-    head = ('"Workout #";"Fecha";"Nombre del entrenamiento";"Duración (seg)";'
-            '"Nombre del ejercicio";"Orden de la serie";"Peso (lbs)";"Repeticiones";"RPE";'
-            '"Distancia (metros)";"Segundos";"Notas";"Notas del entrenamiento"')
+    head = (
+        '"Workout #";"Fecha";"Nombre del entrenamiento";"Duración (seg)";'
+        '"Nombre del ejercicio";"Orden de la serie";"Peso (lbs)";"Repeticiones";"RPE";'
+        '"Distancia (metros)";"Segundos";"Notas";"Notas del entrenamiento"'
+    )
     rows = [
         f'"1";"2025-01-10 6:30:12{nnbsp}PM";"Pierna";"3600";"Sentadilla (Barra)";"1";"200";'
         '"5";"";"";"";"";""',
@@ -126,7 +131,8 @@ def test_strong_spanish_2025_layout_with_12_hour_clock(tmp_path: Path) -> None:
     assert result.report.sets == 3
     assert result.report.skipped_reasons == {"non-set row (Rest Timer)": 1}
     assert result.sets["performed_at"].tolist() == [
-        pd.Timestamp("2025-01-10 18:30:12"), pd.Timestamp("2025-01-10 18:30:12"),
+        pd.Timestamp("2025-01-10 18:30:12"),
+        pd.Timestamp("2025-01-10 18:30:12"),
         pd.Timestamp("2025-01-12 09:05:00"),
     ]
     assert result.sets["weight_kg"].tolist() == pytest.approx([200 * LB, 205 * LB, 300 * LB])
@@ -187,21 +193,24 @@ def test_hevy_pounds_miles_reordered_and_missing_columns(tmp_path: Path) -> None
 
 
 def test_hevy_month_names_in_another_language(tmp_path: Path) -> None:
-    head = ('"title","start_time","end_time","description","exercise_title","superset_id",'
-            '"exercise_notes","set_index","set_type","weight_kg","reps","distance_km",'
-            '"duration_seconds","rpe"\n')
+    head = (
+        '"title","start_time","end_time","description","exercise_title","superset_id",'
+        '"exercise_notes","set_index","set_type","weight_kg","reps","distance_km",'
+        '"duration_seconds","rpe"\n'
+    )
     rows = (
         '"Pierna","5 dic 2025, 11:37","5 dic 2025, 12:40","","Sentadilla",,"",0,"normal",'
-        '100,5,,,\n'
+        "100,5,,,\n"
         '"Jambes","12 sept. 2025, 9:05","12 sept. 2025, 10:00","","Squat",,"",0,"normal",'
-        '90,5,,,\n'
+        "90,5,,,\n"
         '"Beine","3 Mär. 2025, 18:00","3 Mär. 2025, 19:00","","Kniebeuge",,"",0,"normal",'
-        '80,5,,,\n'
+        "80,5,,,\n"
     )
     result = read_log(write(tmp_path, "hevy_es.csv", head + rows))
     assert result.report.format == "hevy-dayfirst"
     assert result.sets["performed_at"].tolist() == [
-        pd.Timestamp("2025-12-05 11:37"), pd.Timestamp("2025-09-12 09:05"),
+        pd.Timestamp("2025-12-05 11:37"),
+        pd.Timestamp("2025-09-12 09:05"),
         pd.Timestamp("2025-03-03 18:00"),
     ]
 
@@ -251,17 +260,14 @@ def test_split_date_and_time_columns(tmp_path: Path) -> None:
     )
     result = read_log(write(tmp_path, "times.csv", text))
     assert result.sets["performed_at"].tolist() == [
-        pd.Timestamp("2026-09-07 18:30"), pd.Timestamp("2026-09-14 18:15"),
+        pd.Timestamp("2026-09-07 18:30"),
+        pd.Timestamp("2026-09-14 18:15"),
         pd.Timestamp("2026-09-21 00:00"),
     ]
 
 
 def test_program_sheet_without_dates_is_refused_with_the_column_named(tmp_path: Path) -> None:
-    text = (
-        "Week,Day,Exercise,Sets,Reps,Weight\n"
-        "1,Day 1,Squat,5,5,100\n"
-        "1,Day 2,Deadlift,3,5,140\n"
-    )
+    text = "Week,Day,Exercise,Sets,Reps,Weight\n1,Day 1,Squat,5,5,100\n1,Day 2,Deadlift,3,5,140\n"
     with pytest.raises(UnsupportedLayoutError) as err:
         read_log(write(tmp_path, "program.csv", text))
     assert "'Day' holds no dates" in err.value.message
@@ -333,8 +339,10 @@ def test_bom_and_excel_sep_line_still_detects_strong(tmp_path: Path) -> None:
 
 
 def test_cp1252_crlf_german_coach_sheet(tmp_path: Path) -> None:
-    text = "Datum;Übung;Sätze;Wdh;Gewicht\r\n07.09.2026;Kniebeuge;3;5;102,5\r\n" \
-           "08.09.2026;Rudern;2;8;60\r\n"
+    text = (
+        "Datum;Übung;Sätze;Wdh;Gewicht\r\n07.09.2026;Kniebeuge;3;5;102,5\r\n"
+        "08.09.2026;Rudern;2;8;60\r\n"
+    )
     result = read_log(write(tmp_path, "plan.csv", text, encoding="cp1252"))
     assert result.report.format == "generic-csv-eu"
     assert values(result, "exercise") == ["Kniebeuge"] * 3 + ["Rudern"] * 2
@@ -343,7 +351,7 @@ def test_cp1252_crlf_german_coach_sheet(tmp_path: Path) -> None:
 
 def test_trailing_empty_columns_quoted_numbers_and_thousands(tmp_path: Path) -> None:
     text = (
-        'Date,Exercise,Reps,Weight (lb),,,\n'
+        "Date,Exercise,Reps,Weight (lb),,,\n"
         '2026-09-07,Leg Press,"10","1,000",,,\n'
         '2026-09-07,Squat,"5","225",,,\n'
         '2026-09-07,Curl,"12","27.5",,,\n'
@@ -366,13 +374,28 @@ def test_strong_export_resaved_as_xlsx_reads_as_strong(tmp_path: Path) -> None:
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "strong"
-    sheet.append(["Date", "Workout Name", "Duration", "Exercise Name", "Set Order", "Weight",
-                  "Reps", "Distance", "Seconds", "Notes", "Workout Notes", "RPE"])
+    sheet.append(
+        [
+            "Date",
+            "Workout Name",
+            "Duration",
+            "Exercise Name",
+            "Set Order",
+            "Weight",
+            "Reps",
+            "Distance",
+            "Seconds",
+            "Notes",
+            "Workout Notes",
+            "RPE",
+        ]
+    )
     when = dt.datetime(2024, 3, 4, 18, 2, 11)
     sheet.append([when, "Legs", "1h", "Squat (Barbell)", "W", 60, 5, 0, 0, None, None, None])
     sheet.append([when, "Legs", "1h", "Squat (Barbell)", 1, 100, 5, 0, 0, None, None, 8])
-    sheet.append([when, "Legs", "1h", "Squat (Barbell)", "Rest Timer", 0, 0, 0, 90, None,
-                  None, None])
+    sheet.append(
+        [when, "Legs", "1h", "Squat (Barbell)", "Rest Timer", 0, 0, 0, 90, None, None, None]
+    )
     sheet.append([when, "Legs", "1h", "Pull Up", 1, 0, 10, 0, 0, None, None, None])
     path = tmp_path / "strong.xlsx"
     book.save(path)
@@ -390,14 +413,61 @@ def test_strong_export_resaved_as_xlsx_reads_as_strong(tmp_path: Path) -> None:
 def test_hevy_export_resaved_as_xlsx_with_excel_dates(tmp_path: Path) -> None:
     book = openpyxl.Workbook()
     sheet = book.active
-    sheet.append(["title", "start_time", "end_time", "description", "exercise_title",
-                  "superset_id", "exercise_notes", "set_index", "set_type", "weight_lbs",
-                  "reps", "distance_miles", "duration_seconds", "rpe"])
+    sheet.append(
+        [
+            "title",
+            "start_time",
+            "end_time",
+            "description",
+            "exercise_title",
+            "superset_id",
+            "exercise_notes",
+            "set_index",
+            "set_type",
+            "weight_lbs",
+            "reps",
+            "distance_miles",
+            "duration_seconds",
+            "rpe",
+        ]
+    )
     start, end = dt.datetime(2025, 6, 11, 13, 1), dt.datetime(2025, 6, 11, 14, 0)
-    sheet.append(["Push", start, end, None, "Bench Press (Barbell)", None, None, 0, "warmup",
-                  95, 10, None, None, None])
-    sheet.append(["Push", start, end, None, "Bench Press (Barbell)", None, None, 1, "normal",
-                  185, 5, None, None, 8])
+    sheet.append(
+        [
+            "Push",
+            start,
+            end,
+            None,
+            "Bench Press (Barbell)",
+            None,
+            None,
+            0,
+            "warmup",
+            95,
+            10,
+            None,
+            None,
+            None,
+        ]
+    )
+    sheet.append(
+        [
+            "Push",
+            start,
+            end,
+            None,
+            "Bench Press (Barbell)",
+            None,
+            None,
+            1,
+            "normal",
+            185,
+            5,
+            None,
+            None,
+            8,
+        ]
+    )
     path = tmp_path / "hevy.xlsx"
     book.save(path)
     result = read_log(path)
@@ -410,8 +480,9 @@ def test_hevy_export_resaved_as_xlsx_with_excel_dates(tmp_path: Path) -> None:
 
 
 def test_cli_reads_localised_strong_export() -> None:
-    result = runner.invoke(app, ["analyze", str(GOLDEN / "unseen_strong_de.csv"),
-                                 "--no-charts", "--json", "-"])
+    result = runner.invoke(
+        app, ["analyze", str(GOLDEN / "unseen_strong_de.csv"), "--no-charts", "--json", "-"]
+    )
     assert result.exit_code == 0, result.stderr
     source = json.loads(result.stdout)["sources"][0]
     assert source["format"] == "strong-localized"
@@ -433,9 +504,11 @@ REAL = REAL_LOGS
 
 @pytest.mark.parametrize(
     ("name", "sep", "date_column", "sets"),
-    [("strong/placy2_strong.csv", ",", "Date", 6625),
-     ("strong/cmccorkle21_strong_workouts.csv", ";", "Date", 8004),
-     ("hevy/hevyconnect_workouts.csv", ",", None, 1922)],
+    [
+        ("strong/placy2_strong.csv", ",", "Date", 6625),
+        ("strong/cmccorkle21_strong_workouts.csv", ";", "Date", 8004),
+        ("hevy/hevyconnect_workouts.csv", ",", None, 1922),
+    ],
 )
 def test_real_export_resaved_as_xlsx_keeps_every_set(
     tmp_path: Path, name: str, sep: str, date_column: str | None, sets: int

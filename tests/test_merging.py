@@ -40,11 +40,15 @@ def results(tmp_path: Path) -> list[ImportResult]:
 
 
 def _brute_force(results: list[ImportResult]) -> dict[tuple[int, int], int]:
-    keys = [set(map(tuple, merging._dedup_key(r.sets).astype("str").to_numpy().tolist()))
-            for r in results]
-    return {(i, j): len(keys[i] & keys[j])
-            for i, j in itertools.combinations(range(len(results)), 2)
-            if keys[i] & keys[j]}
+    keys = [
+        set(map(tuple, merging._dedup_key(r.sets).astype("str").to_numpy().tolist()))
+        for r in results
+    ]
+    return {
+        (i, j): len(keys[i] & keys[j])
+        for i, j in itertools.combinations(range(len(results)), 2)
+        if keys[i] & keys[j]
+    }
 
 
 def test_shared_counts_match_pairwise_intersections(results: list[ImportResult]) -> None:
@@ -55,8 +59,9 @@ def test_shared_counts_match_pairwise_intersections(results: list[ImportResult])
     assert list(per_file) == [len(r.sets) // 3 for r in results]
 
 
-def test_chunked_pair_count_gives_the_same_counts(results: list[ImportResult],
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_chunked_pair_count_gives_the_same_counts(
+    results: list[ImportResult], monkeypatch: pytest.MonkeyPatch
+) -> None:
     expected = merging.shared_counts(results)[1]
     monkeypatch.setattr(merging, "_PAIR_ROWS_PER_CHUNK", 3)
     assert merging.shared_counts(results)[1] == expected
@@ -69,4 +74,3 @@ def test_merge_joins_only_the_same_lifter(results: list[ImportResult]) -> None:
     assert {"ben", "cy", "dee", "eve"} <= athletes  # other weights / 40% shared: others
     assert dropped == len(results[1].sets)  # ana_old's sets are all in ana's export
     assert any("ana_old.csv and ana.csv" in note for note in notes)
-

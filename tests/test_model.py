@@ -30,16 +30,22 @@ def rir_effort(best: float, weight: float, reps: float) -> float:
 
 
 def test_effort_without_rpe_is_from_reps_in_reserve_under_the_recent_best_e1rm() -> None:
-    table = tagged([("2026-09-07", *DEADLIFT, 1, np.nan), ("2026-09-14", *DEADLIFT, 1, np.nan),
-                    ("2026-09-21", *DEADLIFT, 1, np.nan)])
+    table = tagged(
+        [
+            ("2026-09-07", *DEADLIFT, 1, np.nan),
+            ("2026-09-14", *DEADLIFT, 1, np.nan),
+            ("2026-09-21", *DEADLIFT, 1, np.nan),
+        ]
+    )
     table["weight_kg"] = [150.0, 120.0, 60.0]  # x 5 reps: e1RM 175, 140, 70
     effort = set_effort(table, CONFIG)
     # 175 allows 120 kg for 30 x (175/120 - 1) = 13.75 reps: 8.75 in reserve, effort
     # 1 - 0.05 x 8.75 = 0.5625; at 60 kg, 82.5 - 5 = 77.5 in reserve: the floor.
     assert CONFIG.estimated_per_rir == 0.05 and CONFIG.floor == 0.3
     assert effort.tolist() == pytest.approx([1.0, 0.5625, 0.3])
-    assert effort.tolist() == pytest.approx([rir_effort(175, 150, 5), rir_effort(175, 120, 5),
-                                             rir_effort(175, 60, 5)])
+    assert effort.tolist() == pytest.approx(
+        [rir_effort(175, 150, 5), rir_effort(175, 120, 5), rir_effort(175, 60, 5)]
+    )
     # An RPE, where logged, wins over the estimate.
     table["rpe"] = [np.nan, 9.0, np.nan]
     assert set_effort(table, CONFIG).tolist() == pytest.approx([1.0, 0.9, 0.3])
@@ -49,26 +55,33 @@ def test_effort_without_weight_or_rpe_is_bodyweight_effort_and_scales_by_set_typ
     table = tagged([("2026-09-07", *DEADLIFT, 4, np.nan)])
     table["weight_kg"] = [np.nan, np.nan, np.nan, 100.0]  # bodyweight sets, then a weighted set
     table["reps"] = [10.0, 10.0, 10.0, np.nan]  # ... without reps (a timed hold): a full set
-    table["set_type"] = pd.Categorical(["warmup", "normal", "failure", "normal"],
-                                       categories=table["set_type"].cat.categories)
+    table["set_type"] = pd.Categorical(
+        ["warmup", "normal", "failure", "normal"], categories=table["set_type"].cat.categories
+    )
     effort = set_effort(table, CONFIG)
     bodyweight = CONFIG.bodyweight_effort
-    assert effort.tolist() == pytest.approx([bodyweight * CONFIG.warmup_fraction, bodyweight,
-                                             bodyweight * CONFIG.failure_factor, 1.0])
+    assert effort.tolist() == pytest.approx(
+        [bodyweight * CONFIG.warmup_fraction, bodyweight, bodyweight * CONFIG.failure_factor, 1.0]
+    )
     assert effort.tolist() == pytest.approx([0.0, 0.4, 0.46, 1.0])
 
 
 def test_best_e1rm_is_per_lift_by_catalog_name_and_window_ends_are_included() -> None:
     window = CONFIG.e1rm_window_days
     start = pd.Timestamp("2026-01-05")
-    table = tagged([(start, *DEADLIFT, 1, np.nan),
-                    (start + pd.Timedelta(days=window), *DEADLIFT, 1, np.nan),
-                    (start + pd.Timedelta(days=window + 1), *DEADLIFT, 1, np.nan),
-                    (start + pd.Timedelta(days=window), *SQUAT, 1, np.nan)])
+    table = tagged(
+        [
+            (start, *DEADLIFT, 1, np.nan),
+            (start + pd.Timedelta(days=window), *DEADLIFT, 1, np.nan),
+            (start + pd.Timedelta(days=window + 1), *DEADLIFT, 1, np.nan),
+            (start + pd.Timedelta(days=window), *SQUAT, 1, np.nan),
+        ]
+    )
     table["weight_kg"] = [150.0, 120.0, 120.0, 120.0]  # e1RM 175, 140, 140, 140 (5 reps)
     # Spelled differently but tagged as the same catalog lift: one trailing best.
-    table["exercise"] = pd.Series(["Deadlift (Barbell)", "Conventional Deadlift", "Deadlift",
-                                   "Squat (Barbell)"], dtype="str")
+    table["exercise"] = pd.Series(
+        ["Deadlift (Barbell)", "Conventional Deadlift", "Deadlift", "Squat (Barbell)"], dtype="str"
+    )
     effort = set_effort(table, CONFIG)
     # Day `window` still sees the 175 (both ends count): 8.75 reps in reserve; day window + 1
     # does not, and the squat never did (another lift).
@@ -87,7 +100,8 @@ def test_trailing_max_equals_the_time_based_groupby_rolling_max(time_ordered: bo
     at = np.datetime64("2026-01-01T00:00", "ns") + (steps * 12).astype("timedelta64[h]")
     values = rng.choice([50.0, 80.0, 100.0, 120.5, 140.0], n)
     frame = pd.DataFrame({"g": groups, "at": at, "v": values}).sort_values(
-        ["g", "at"], kind="stable")
+        ["g", "at"], kind="stable"
+    )
     expected = frame.groupby("g", sort=False).rolling("10D", on="at", closed="both")["v"].max()
     want = pd.Series(expected.to_numpy(), index=frame.index).sort_index().to_numpy()
     got = trailing_max(values, groups, at, np.timedelta64(10, "D"))
@@ -111,17 +125,22 @@ def test_dose_is_coefficient_times_effort_times_dose_units() -> None:
     table["rpe"] = [10.0, 10.0, 10.0, 10.0, 8.0, 10.0, 10.0, 10.0]
     dose = set_doses(table, CONFIG)["dose"].tolist()
     assert (CONFIG.rep_dose_reps, CONFIG.minute_dose_seconds, CONFIG.max_dose_units) == (
-        10, 600, 3.0)
-    assert dose == pytest.approx([
-        0.45 * 2.5,  # 25 reps / 10
-        0.45 * 0.2,  # 1 rep: at least 0.2 units
-        0.45 * 3.0,  # 100 reps: at most 3 units
-        0.45,  # no rep count: one set
-        0.2 * 0.8 * 2.0,  # 20 minutes / 10 at RPE 8
-        0.2 * 0.2,  # one minute: 0.2 units
-        0.2,  # no duration: one set
-        0.7,  # a lift dosed per set ignores its duration
-    ])
+        10,
+        600,
+        3.0,
+    )
+    assert dose == pytest.approx(
+        [
+            0.45 * 2.5,  # 25 reps / 10
+            0.45 * 0.2,  # 1 rep: at least 0.2 units
+            0.45 * 3.0,  # 100 reps: at most 3 units
+            0.45,  # no rep count: one set
+            0.2 * 0.8 * 2.0,  # 20 minutes / 10 at RPE 8
+            0.2 * 0.2,  # one minute: 0.2 units
+            0.2,  # no duration: one set
+            0.7,  # a lift dosed per set ignores its duration
+        ]
+    )
 
 
 def test_each_athletes_norms_set_their_loaded_and_hard_days() -> None:
@@ -131,20 +150,27 @@ def test_each_athletes_norms_set_their_loaded_and_hard_days() -> None:
     sessions = []
     for monday in ("2026-09-07", "2026-09-14", "2026-09-21"):
         start = pd.Timestamp(monday)
-        sessions += [(start, *DEADLIFT, 4), (start + pd.Timedelta(days=1), *SQUAT, 3),
-                     (start + pd.Timedelta(days=3), *DEADLIFT, 4),
-                     (start + pd.Timedelta(days=5), *ROW, 1)]
-    table = pd.concat([tagged(sessions, athlete="A"),
-                       tagged([("2026-09-08", *SQUAT, 1)], athlete="B")], ignore_index=True)
+        sessions += [
+            (start, *DEADLIFT, 4),
+            (start + pd.Timedelta(days=1), *SQUAT, 3),
+            (start + pd.Timedelta(days=3), *DEADLIFT, 4),
+            (start + pd.Timedelta(days=5), *ROW, 1),
+        ]
+    table = pd.concat(
+        [tagged(sessions, athlete="A"), tagged([("2026-09-08", *SQUAT, 1)], athlete="B")],
+        ignore_index=True,
+    )
     _, days, _, _ = run(table)
     a = days[days["athlete"] == "A"]
     first = a.iloc[0]
-    assert (first["typical_day"], first["typical_direct"], first["usual_week"]) == \
-        pytest.approx((4.0, 4.0, 10.5))
+    assert (first["typical_day"], first["typical_direct"], first["usual_week"]) == pytest.approx(
+        (4.0, 4.0, 10.5)
+    )
     # loaded_at = max(0.4 x 4, 0.75) = 1.6; hard_at = max(0.5 x 4, 0.75) = 2;
     # heavy_at = max(0.9 x 4, heavy_floor 2.0) = 3.6: the squat day is loaded, the row day is not.
     assert (first["loaded_at"], first["hard_at"], first["heavy_at"]) == pytest.approx(
-        (1.6, 2.0, 3.6))
+        (1.6, 2.0, 3.6)
+    )
     assert a["loaded"].tolist()[:7] == [True, True, False, True, False, False, False]
     assert a["has_direct"].tolist()[:7] == [True, False, False, True, False, False, False]
     # The deadlifts are logged at 18:00; the squat day has no direct set.
@@ -153,7 +179,8 @@ def test_each_athletes_norms_set_their_loaded_and_hard_days() -> None:
     b = days[days["athlete"] == "B"].iloc[0]
     assert np.isnan(b["typical_day"]) and np.isnan(b["typical_direct"])
     assert (b["loaded_at"], b["hard_at"], b["heavy_at"], b["usual_week"]) == pytest.approx(
-        (CONFIG.min_loaded_dose, CONFIG.hard_floor, CONFIG.heavy_floor, CONFIG.min_loaded_dose))
+        (CONFIG.min_loaded_dose, CONFIG.hard_floor, CONFIG.heavy_floor, CONFIG.min_loaded_dose)
+    )
     assert not days.loc[days["athlete"] == "B", "loaded"].any()
 
 
@@ -185,8 +212,9 @@ def test_recovery_state_sums_overlapping_days() -> None:
 
 
 def test_acwr_is_null_before_28_days_and_one_under_constant_load() -> None:
-    sessions = [(pd.Timestamp("2026-06-01") + pd.Timedelta(days=d), *DEADLIFT, 3)
-                for d in range(0, 70)]
+    sessions = [
+        (pd.Timestamp("2026-06-01") + pd.Timedelta(days=d), *DEADLIFT, 3) for d in range(0, 70)
+    ]
     _, days, weeks, _ = run(tagged(sessions))
     assert days.loc[days["history_days"] < 28, "acwr"].isna().all()
     late = days.loc[days["history_days"] >= 60, "acwr"]
@@ -195,10 +223,12 @@ def test_acwr_is_null_before_28_days_and_one_under_constant_load() -> None:
 
 
 def test_acwr_is_the_uncoupled_ewma_ratio() -> None:
-    sessions = [(pd.Timestamp("2026-06-01") + pd.Timedelta(days=d), *DEADLIFT, 2)
-                for d in range(0, 42, 2)]
-    sessions += [(pd.Timestamp("2026-07-13") + pd.Timedelta(days=d), *DEADLIFT, 4)
-                 for d in range(7)]
+    sessions = [
+        (pd.Timestamp("2026-06-01") + pd.Timedelta(days=d), *DEADLIFT, 2) for d in range(0, 42, 2)
+    ]
+    sessions += [
+        (pd.Timestamp("2026-07-13") + pd.Timedelta(days=d), *DEADLIFT, 4) for d in range(7)
+    ]
     _, days, _, _ = run(tagged(sessions))
     dose = days["dose"].to_numpy()
     assert dose[0] > 0  # history starts on the first day (2026-06-01 is a Monday)
@@ -214,8 +244,9 @@ def test_acwr_is_the_uncoupled_ewma_ratio() -> None:
 
 
 def test_monotony_and_strain_follow_foster() -> None:
-    table = tagged([("2026-09-07", *DEADLIFT, 2), ("2026-09-08", *DEADLIFT, 3),
-                    ("2026-09-10", *DEADLIFT, 4)])
+    table = tagged(
+        [("2026-09-07", *DEADLIFT, 2), ("2026-09-08", *DEADLIFT, 3), ("2026-09-10", *DEADLIFT, 4)]
+    )
     _, _, weeks, _ = run(table)
     doses = np.array([2, 3, 0, 4, 0, 0, 0], dtype=float)
     monotony = doses.mean() / doses.std(ddof=1)

@@ -48,6 +48,7 @@ def leftovers(folder: Path) -> list[str]:
 
 # --- atomic writes ----------------------------------------------------------------------
 
+
 def test_failing_write_keeps_the_old_file_and_leaves_no_temp(tmp_path: Path) -> None:
     target = tmp_path / "report.json"
     target.write_text('{"old": true}\n')
@@ -101,11 +102,13 @@ def test_cli_json_render_failing_keeps_earlier_report(
 
 # --- missing / unwritable output folders ------------------------------------------------
 
+
 def test_json_under_a_regular_file_exits_2(tmp_path: Path) -> None:
     blocker = tmp_path / "file.txt"
     blocker.write_text("x")
-    code, text = run_cli("analyze", str(SAMPLE), "--no-charts", "-q",
-                         "--json", str(blocker / "sub" / "r.json"))
+    code, text = run_cli(
+        "analyze", str(SAMPLE), "--no-charts", "-q", "--json", str(blocker / "sub" / "r.json")
+    )
     assert code == 2
     assert re.search(r"file\.txt/sub: cannot create output folder", text)
     assert blocker.read_text() == "x"
@@ -129,12 +132,14 @@ def test_out_that_is_a_file_exits_2(tmp_path: Path) -> None:
 
 def test_read_only_folder_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     real_access = os.access
-    monkeypatch.setattr(outputs.os, "access",
-                        lambda path, mode: Path(path) != tmp_path and real_access(path, mode))
+    monkeypatch.setattr(
+        outputs.os, "access", lambda path, mode: Path(path) != tmp_path and real_access(path, mode)
+    )
     with pytest.raises(OutputError, match="not writable"):
         prepare_out_dir(tmp_path)
-    code, text = run_cli("analyze", str(SAMPLE), "-q", "--json", str(tmp_path / "r.json"),
-                         "--no-charts")
+    code, text = run_cli(
+        "analyze", str(SAMPLE), "-q", "--json", str(tmp_path / "r.json"), "--no-charts"
+    )
     assert code == 2
     assert "output folder is not writable" in text
     assert not (tmp_path / "r.json").exists()
@@ -153,8 +158,21 @@ def test_temp_file_creation_failure_is_an_output_error(
 
 # --- names and paths --------------------------------------------------------------------
 
-HOSTILE = ["../../x", "..", "con", "CON.txt", "a" * 300, "é" * 300, "tab\there\nnew\x00nul",
-           "/etc/passwd", "C:\\Windows\\evil", " . ", "Anna/B", "Anna_B", "anna_b"]
+HOSTILE = [
+    "../../x",
+    "..",
+    "con",
+    "CON.txt",
+    "a" * 300,
+    "é" * 300,
+    "tab\there\nnew\x00nul",
+    "/etc/passwd",
+    "C:\\Windows\\evil",
+    " . ",
+    "Anna/B",
+    "Anna_B",
+    "anna_b",
+]
 
 
 @pytest.mark.parametrize("name", HOSTILE)
@@ -169,8 +187,9 @@ def test_safe_name_is_one_plain_path_part(name: str) -> None:
 
 def test_safe_name_collisions_get_suffixes() -> None:
     taken: set[str] = set()
-    names = [safe_name(n, taken=taken) for n in ["Anna/B", "Anna_B", "anna_b", "a" * 300,
-                                                 "a" * 301]]
+    names = [
+        safe_name(n, taken=taken) for n in ["Anna/B", "Anna_B", "anna_b", "a" * 300, "a" * 301]
+    ]
     h = outputs.name_hash
     # Sanitised or case-colliding names carry a hash of the exact name, never a run number.
     assert names[:3] == [f"Anna_B-{h('Anna/B')}", "Anna_B", f"anna_b-{h('anna_b')}"]
@@ -180,6 +199,7 @@ def test_safe_name_collisions_get_suffixes() -> None:
 
 def test_folder_names_are_stable_per_athlete() -> None:
     """Issue 17.12: adding `Client*A` must not move `Client/A`'s folder (or give it away)."""
+
     def folders(names: list[str]) -> dict[str, str]:
         taken: set[str] = set()
         return {n: safe_name(n, taken=taken) for n in sorted(names)}
@@ -194,8 +214,9 @@ def test_folder_names_are_stable_per_athlete() -> None:
     assert twins["Anna"].casefold() != twins["anna"].casefold()
 
 
-@pytest.mark.parametrize("name", ["roster.pdf", "weekly-2026-W35.pdf", "ROSTER.PDF", "x.png",
-                                  "r.json"])
+@pytest.mark.parametrize(
+    "name", ["roster.pdf", "weekly-2026-W35.pdf", "ROSTER.PDF", "x.png", "r.json"]
+)
 def test_athlete_names_never_take_a_report_file_name(name: str) -> None:
     safe = safe_name(name)
     assert not safe.casefold().endswith(outputs.OUTPUT_SUFFIXES), safe
@@ -216,7 +237,8 @@ def test_hostile_athlete_names_stay_inside_out(tmp_path: Path) -> None:
     names = ["../../x", "con", "z" * 300, "ctl\x07bell", "Anna/B", "Anna_B"]
     rows = "".join(
         f'"{n}",2026-09-0{d},{ex},3,5,100\n'
-        for n in names for d, ex in ((7, "Back Squat"), (8, "Deadlift"), (9, "Bent-Over Row"))
+        for n in names
+        for d, ex in ((7, "Back Squat"), (8, "Deadlift"), (9, "Bent-Over Row"))
     )
     log = tmp_path / "in" / "roster.csv"
     log.parent.mkdir()
@@ -237,15 +259,21 @@ def test_hostile_athlete_names_stay_inside_out(tmp_path: Path) -> None:
 
 # --- spreadsheet safety -----------------------------------------------------------------
 
-FORMULAS = ['=HYPERLINK("http://example.invalid","x")', "+cmd|' /C calc'!A0", "@SUM(A1:A9)",
-            "-2+3", "\t=1+1", "\r=1+1"]
+FORMULAS = [
+    '=HYPERLINK("http://example.invalid","x")',
+    "+cmd|' /C calc'!A0",
+    "@SUM(A1:A9)",
+    "-2+3",
+    "\t=1+1",
+    "\r=1+1",
+]
 
 
 def test_spreadsheet_safe_prefixes_formula_text() -> None:
     values = pd.Series([*FORMULAS, "Squat", None, 5, -3.0, "-4"], dtype=object)
     out = spreadsheet_safe(values).tolist()
     assert out[: len(FORMULAS)] == ["'" + f for f in FORMULAS]
-    assert out[len(FORMULAS):len(FORMULAS) + 2] == ["Squat", None]
+    assert out[len(FORMULAS) : len(FORMULAS) + 2] == ["Squat", None]
     assert out[-3:] == [5, -3.0, "-4"]
 
 
@@ -264,21 +292,28 @@ def test_table_output_escapes_formula_exercise_names(tmp_path: Path, suffix: str
     if command is None:
         pytest.xfail("--table (analyzer/render/table.py) is not in the CLI yet")
     log = tmp_path / "log.csv"
-    rows = "".join(f"2026-09-0{d},{ex},1,5,100\n" for d, ex in
-                   ((7, '"=HYPERLINK(""http://example.invalid"",""Squat"")"'), (8, "+cmd"),
-                    (9, "@SUM(A1)")))
+    rows = "".join(
+        f"2026-09-0{d},{ex},1,5,100\n"
+        for d, ex in (
+            (7, '"=HYPERLINK(""http://example.invalid"",""Squat"")"'),
+            (8, "+cmd"),
+            (9, "@SUM(A1)"),
+        )
+    )
     log.write_text("Date,Exercise,Sets,Reps,Weight (kg)\n" + rows)
     table = tmp_path / f"weeks{suffix}"
-    code, text = run_cli(*command, str(log), "--no-charts", "-q", "--out", str(tmp_path / "o"),
-                         "--table", str(table))
+    code, text = run_cli(
+        *command, str(log), "--no-charts", "-q", "--out", str(tmp_path / "o"), "--table", str(table)
+    )
     assert code == 0, text
     if suffix == ".csv":
         cells = [c for line in table.read_text().splitlines() for c in line.split(",")]
     else:
         book = openpyxl.load_workbook(table)
         cells = [c.value for ws in book.worksheets for row in ws.iter_rows() for c in row]
-        assert all(c.data_type != "f" for ws in book.worksheets for row in ws.iter_rows()
-                   for c in row)
+        assert all(
+            c.data_type != "f" for ws in book.worksheets for row in ws.iter_rows() for c in row
+        )
     text_cells = [str(c).strip('"') for c in cells if isinstance(c, str)]
     assert any("HYPERLINK" in c for c in text_cells), "exercise names not in the table"
     for cell in text_cells:
@@ -287,8 +322,9 @@ def test_table_output_escapes_formula_exercise_names(tmp_path: Path, suffix: str
 
 def test_no_temp_files_after_a_normal_run(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    code, _ = run_cli("analyze", str(SAMPLE), "-q", "--out", str(out),
-                      "--json", str(out / "r.json"))
+    code, _ = run_cli(
+        "analyze", str(SAMPLE), "-q", "--out", str(out), "--json", str(out / "r.json")
+    )
     assert code == 0
     assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")]
     assert os.path.getsize(out / "r.json") > 0
@@ -296,9 +332,15 @@ def test_no_temp_files_after_a_normal_run(tmp_path: Path) -> None:
 
 # --- issue 17, round 2: targets that are not regular files, inputs, modes -------------------
 
+
 def _cli(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "analyzer.cli", *args], capture_output=True,
-                          text=True, timeout=timeout, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "analyzer.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
 
 
 def test_json_to_dev_null_writes_into_the_device(tmp_path: Path) -> None:
@@ -353,8 +395,9 @@ def test_outputs_that_are_inputs_are_refused(tmp_path: Path) -> None:
     plan = tmp_path / "p.csv"
     plan.write_text("day,exercise,sets,reps\nMon,Squat (Barbell),3,5\n", encoding="utf-8")
     mapping = tmp_path / "map.csv"
-    mapping.write_text("name,load_class,coefficient\nZercher Squat,indirect,0.6\n",
-                       encoding="utf-8")
+    mapping.write_text(
+        "name,load_class,coefficient\nZercher Squat,indirect,0.6\n", encoding="utf-8"
+    )
     hard = tmp_path / "hard.csv"
     os.link(log, hard)
     attempts = [
@@ -365,8 +408,15 @@ def test_outputs_that_are_inputs_are_refused(tmp_path: Path) -> None:
         ("analyze", str(log), "--no-charts", "--table", str(log)),
         ("analyze", str(book), "--no-charts", "--table", str(book)),
         ("analyze", str(tmp_path), "--no-charts", "--json", str(log)),
-        ("analyze", str(log), "--no-charts", "--exercise-map", str(mapping), "--json",
-         str(mapping)),
+        (
+            "analyze",
+            str(log),
+            "--no-charts",
+            "--exercise-map",
+            str(mapping),
+            "--json",
+            str(mapping),
+        ),
         ("exercises", "--from", str(log), "--json", str(log)),
         ("plan", str(plan), "--json", str(plan), "--no-write"),
         ("plan", str(plan), "--history", str(log), "--json", str(log), "--no-write"),
@@ -392,14 +442,21 @@ def test_atomic_write_refuses_a_protected_input(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o027, 0o640), (0o077, 0o600)])
-def test_written_files_get_the_mode_open_would_give(tmp_path: Path, umask: int,
-                                                    mode: int) -> None:
+def test_written_files_get_the_mode_open_would_give(tmp_path: Path, umask: int, mode: int) -> None:
     old = os.umask(umask)
     try:
         out = tmp_path / "out"
-        code, text = run_cli("analyze", str(SAMPLE), "-q", "--out", str(out),
-                             "--json", str(tmp_path / "r.json"),
-                             "--table", str(tmp_path / "t.xlsx"))
+        code, text = run_cli(
+            "analyze",
+            str(SAMPLE),
+            "-q",
+            "--out",
+            str(out),
+            "--json",
+            str(tmp_path / "r.json"),
+            "--table",
+            str(tmp_path / "t.xlsx"),
+        )
     finally:
         os.umask(old)
     assert code == 0, text
@@ -444,9 +501,11 @@ def test_report_folders_keep_their_athlete(tmp_path: Path) -> None:
 
 
 def test_athletes_named_like_report_files(tmp_path: Path) -> None:
-    rows = "".join(f"{n},2026-09-0{d},{ex},3,5,100\n"
-                   for n in ("roster.pdf", "weekly-2026-W37.pdf")
-                   for d, ex in ((7, "Back Squat"), (8, "Deadlift"), (9, "Bent-Over Row")))
+    rows = "".join(
+        f"{n},2026-09-0{d},{ex},3,5,100\n"
+        for n in ("roster.pdf", "weekly-2026-W37.pdf")
+        for d, ex in ((7, "Back Squat"), (8, "Deadlift"), (9, "Bent-Over Row"))
+    )
     log = tmp_path / "clients.csv"
     log.write_text("Client,Date,Exercise,Sets,Reps,Weight (kg)\n" + rows, encoding="utf-8")
     out = tmp_path / "out"
@@ -461,12 +520,14 @@ def test_athletes_named_like_report_files(tmp_path: Path) -> None:
 
 # --- issue 17, round 2: worker processes -----------------------------------------------------
 
+
 def test_jobs_are_capped_at_the_cores(tmp_path: Path) -> None:
     from analyzer.parallel import cap_jobs, default_jobs
 
     assert cap_jobs(10_000) == default_jobs() and cap_jobs(0) == 1 and cap_jobs(None) >= 1
-    result = CliRunner().invoke(app, ["analyze", str(SAMPLE), "--no-charts", "-q",
-                                      "--jobs", "10000"])
+    result = CliRunner().invoke(
+        app, ["analyze", str(SAMPLE), "--no-charts", "-q", "--jobs", "10000"]
+    )
     assert result.exit_code == 0
     assert f"--jobs 10000 lowered to {default_jobs()}" in result.output
 
@@ -492,18 +553,36 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
-@pytest.mark.skipif(not Path("/proc/self/stat").exists() or os.cpu_count() == 1,
-                    reason="needs Linux /proc and two cores")
+@pytest.mark.skipif(
+    not Path("/proc/self/stat").exists() or os.cpu_count() == 1,
+    reason="needs Linux /proc and two cores",
+)
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM])
 def test_workers_die_with_their_parent(tmp_path: Path, sig: int) -> None:
-    rows = "".join(f"Client {i},2026-09-{7 + w * 7 + d:02d},{ex},3,5,100\n"
-                   for i in range(24) for w in range(3)
-                   for d, ex in ((0, "Back Squat"), (1, "Deadlift"), (2, "Bent-Over Row")))
+    rows = "".join(
+        f"Client {i},2026-09-{7 + w * 7 + d:02d},{ex},3,5,100\n"
+        for i in range(24)
+        for w in range(3)
+        for d, ex in ((0, "Back Squat"), (1, "Deadlift"), (2, "Bent-Over Row"))
+    )
     log = tmp_path / "clients.csv"
     log.write_text("Client,Date,Exercise,Sets,Reps,Weight (kg)\n" + rows, encoding="utf-8")
-    proc = subprocess.Popen([sys.executable, "-m", "analyzer.cli", "report", str(log), "--out",
-                             str(tmp_path / "out"), "-q", "--jobs", "2"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "analyzer.cli",
+            "report",
+            str(log),
+            "--out",
+            str(tmp_path / "out"),
+            "-q",
+            "--jobs",
+            "2",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     workers: set[int] = set()
     deadline = time.monotonic() + 90
     while not workers and proc.poll() is None and time.monotonic() < deadline:

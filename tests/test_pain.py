@@ -199,11 +199,11 @@ def test_whole_table_at_once_matches_one_by_one() -> None:
 
 
 def test_repeated_missing_and_empty_notes() -> None:
-    notes = pd.Series(["back tight", None, "back tight", "", np.nan, "knee pain", "back tight"],
-                      name="notes")
+    notes = pd.Series(
+        ["back tight", None, "back tight", "", np.nan, "knee pain", "back tight"], name="notes"
+    )
     got = read_pain(notes)
-    assert got["region"].tolist() == ["lower_back", "", "lower_back", "", "", "other",
-                                      "lower_back"]
+    assert got["region"].tolist() == ["lower_back", "", "lower_back", "", "", "other", "lower_back"]
     assert got["part"].tolist() == ["lower back", "", "lower back", "", "", "knee", "lower back"]
     empty = read_pain(pd.Series([], dtype="str"))
     assert list(empty.columns) == ["region", "part"] and empty.empty
@@ -239,13 +239,29 @@ def test_user_words_and_negations_extend_the_vocabulary() -> None:
         cjk=(*base.cjk, "难受"),
         negations=(*base.negations, "all good", "pain gone"),
     )
-    notes = pd.Series(["owie", "owie in my lower back", "knee crunchy", "难受",
-                       "pain gone", "all good, no issues", "pain"])
+    notes = pd.Series(
+        [
+            "owie",
+            "owie in my lower back",
+            "knee crunchy",
+            "难受",
+            "pain gone",
+            "all good, no issues",
+            "pain",
+        ]
+    )
     without = read_pain(notes)
     assert without["region"].tolist() == ["", "", "", "", "unspecified", "", "unspecified"]
     got = read_pain(notes, config)
-    assert got["region"].tolist() == ["unspecified", "lower_back", "other", "unspecified", "",
-                                      "", "unspecified"]
+    assert got["region"].tolist() == [
+        "unspecified",
+        "lower_back",
+        "other",
+        "unspecified",
+        "",
+        "",
+        "unspecified",
+    ]
     assert got["part"].tolist() == ["", "lower back", "knee", "", "", "", ""]
 
 

@@ -56,13 +56,13 @@ def test_folder_json_identical_to_sequential(clients: Path) -> None:
     assert to_json(pooled, daily=True) == to_json(sequential, daily=True)
 
 
-def test_many_athletes_judged_in_the_pool(clients: Path,
-                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_many_athletes_judged_in_the_pool(clients: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(parallel, "MIN_ATHLETES", 2)
     monkeypatch.setattr(parallel, "MIN_FILES", 2)
     paths = [clients, ROSTER, GENERIC]
     assert to_json(parallel.analyze(paths, jobs=2), daily=True) == to_json(
-        analyze(paths), daily=True)
+        analyze(paths), daily=True
+    )
 
 
 def test_chunks_balance_sets_and_cover_every_athlete() -> None:
@@ -123,8 +123,9 @@ def load_options():  # noqa: ANN201 - tiny helper
 
 def test_cli_report_folder_with_jobs(clients: Path, tmp_path: Path) -> None:
     out = tmp_path / "reports"
-    outcome = CliRunner().invoke(app, ["report", str(clients), "--out", str(out), "--jobs", "2",
-                                       "--quiet"])
+    outcome = CliRunner().invoke(
+        app, ["report", str(clients), "--out", str(out), "--jobs", "2", "--quiet"]
+    )
     assert outcome.exit_code == 0, outcome.output
     assert (out / "roster.pdf").exists()
     assert len(list(out.glob("*/*.pdf"))) == 8
@@ -136,16 +137,18 @@ def test_cli_analyze_charts_in_the_pool_are_the_same_files(tmp_path: Path) -> No
     outs = {}
     for jobs in ("1", "2"):
         out = tmp_path / f"jobs{jobs}"
-        outcome = CliRunner().invoke(app, ["analyze", str(ROSTER), "--out", str(out),
-                                           "--jobs", jobs, "--quiet"])
+        outcome = CliRunner().invoke(
+            app, ["analyze", str(ROSTER), "--out", str(out), "--jobs", jobs, "--quiet"]
+        )
         assert outcome.exit_code == 0, outcome.output
         outs[jobs] = {p.relative_to(out): p.read_bytes() for p in sorted(out.rglob("*.png"))}
     assert len(outs["1"]) == 4 * 3  # four charts for each of the roster's three athletes
     assert outs["1"] == outs["2"]
 
 
-def test_a_named_file_that_fails_is_read_once(tmp_path: Path,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_named_file_that_fails_is_read_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The file's own error is raised from the one read (not from a second read just to
     raise it), in this process and from a worker, and is the sequential path's error."""
     from analyzer.errors import BacklogError

@@ -47,9 +47,21 @@ def test_athlete_report_pages_and_words(lifter) -> None:
     assert "Latest week 2026-W40" in first and "OK" in first
     assert "What to change" in first
     text = "\n".join(pages)
-    for word in ("Week by week", "2026-W33", "OVERUSE", "Flagged weeks explained",
-                 "Mobility routine", "Supine back stretch", "Cat-cow", "Seated twist",
-                 "Chin drops", "Fan stretch", "Cross-body arm stretch", "30 s", "Charts"):
+    for word in (
+        "Week by week",
+        "2026-W33",
+        "OVERUSE",
+        "Flagged weeks explained",
+        "Mobility routine",
+        "Supine back stretch",
+        "Cat-cow",
+        "Seated twist",
+        "Chin drops",
+        "Fan stretch",
+        "Cross-body arm stretch",
+        "30 s",
+        "Charts",
+    ):
         assert word in text, word
     assert all("Training guidance, not medical advice" in p for p in pages)
     assert not any("physiotherapist" in p for p in pages)  # no pain note in this log
@@ -63,8 +75,10 @@ def test_chart_pages_embed_the_charts_pixels(lifter) -> None:
     reader = PdfReader(io.BytesIO(pdf.athlete_report(lifter)))
     page = reader.pages[-1]
     by_name = {image.name.rsplit(".", 1)[0]: image for image in page.images}
-    drawn = re.findall(r"([\d.]+) 0 0 ([\d.]+) 0 0 cm\s*/(\S+) Do",
-                       page.get_contents().get_data().decode("latin-1"))
+    drawn = re.findall(
+        r"([\d.]+) 0 0 ([\d.]+) 0 0 cm\s*/(\S+) Do",
+        page.get_contents().get_data().decode("latin-1"),
+    )
     figures = [charts.daily_load(lifter), charts.weekly_load(lifter), charts.load_sources(lifter)]
     assert len(drawn) == len(by_name) == len(figures)
     for (width, height, name), fig in zip(drawn, figures, strict=True):
@@ -98,19 +112,21 @@ def test_latest_flagged_week_says_what_to_change() -> None:
         if swap.to:
             assert swap.to in advice
         if swap.move_to:
-            assert (f"from {calendar.DAY_NAMES[swap.day.weekday()]} to "
-                    f"{calendar.DAY_NAMES[swap.move_to.weekday()]}") in advice
+            assert (
+                f"from {calendar.DAY_NAMES[swap.day.weekday()]} to "
+                f"{calendar.DAY_NAMES[swap.move_to.weekday()]}"
+            ) in advice
         assert swap.clears and all(rules.BY_CODE[c].label in advice for c in swap.clears)
 
 
 def test_reports_are_byte_reproducible(lifter, roster) -> None:
     assert pdf.athlete_report(lifter) == pdf.athlete_report(lifter)
     monday = dt.date(2026, 8, 31)
-    assert pdf.weekly_report(roster.athletes, monday) == pdf.weekly_report(
-        roster.athletes, monday)
+    assert pdf.weekly_report(roster.athletes, monday) == pdf.weekly_report(roster.athletes, monday)
     links = {"Ana Souza": "Ana Souza/Ana Souza.pdf"}
     assert pdf.roster_report(roster.athletes, monday, links) == pdf.roster_report(
-        roster.athletes, monday, links)
+        roster.athletes, monday, links
+    )
 
 
 def test_weekly_report_is_one_page_per_athlete(roster) -> None:
@@ -141,8 +157,9 @@ def test_roster_is_worst_first_with_links(roster, tmp_path: Path) -> None:
     order = [text.index(n) for n in ("Chloé Martin", "Ana Souza", "Ben Carter")]
     assert order == sorted(order)
     targets = [a["/A"]["/F"] for a in (x.get_object() for x in reader.pages[0]["/Annots"])]
-    assert sorted(targets) == sorted(f"{n}/{n}-2026-W36.pdf" for n in
-                                     ("Ana Souza", "Ben Carter", "Chloé Martin"))
+    assert sorted(targets) == sorted(
+        f"{n}/{n}-2026-W36.pdf" for n in ("Ana Souza", "Ben Carter", "Chloé Martin")
+    )
     for target in targets:
         assert (tmp_path / target).is_file()
 
@@ -162,8 +179,9 @@ def test_cli_report_writes_roster_and_athlete_pdfs(tmp_path: Path) -> None:
     for name in ("Ana Souza", "Ben Carter", "Chloé Martin"):
         assert len(_pages(tmp_path / name / f"{name}.pdf")) >= 3
 
-    result = runner.invoke(app, ["report", str(ROSTER), "--out", str(tmp_path),
-                                 "--week", "2026-W36"])
+    result = runner.invoke(
+        app, ["report", str(ROSTER), "--out", str(tmp_path), "--week", "2026-W36"]
+    )
     assert result.exit_code == 0, result.output
     assert len(_pages(tmp_path / "weekly-2026-W36.pdf")) == 3
     assert len(_pages(tmp_path / "Ben Carter" / "Ben Carter-2026-W36.pdf")) == 1
@@ -171,8 +189,9 @@ def test_cli_report_writes_roster_and_athlete_pdfs(tmp_path: Path) -> None:
 
 
 def test_cli_report_bad_week_is_exit_2(tmp_path: Path) -> None:
-    result = CliRunner().invoke(app, ["report", str(STRONG), "--out", str(tmp_path),
-                                      "--week", "next"])
+    result = CliRunner().invoke(
+        app, ["report", str(STRONG), "--out", str(tmp_path), "--week", "next"]
+    )
     assert result.exit_code == 2
     assert "--week" in result.output
     assert not list(tmp_path.iterdir())

@@ -79,26 +79,58 @@ def test_json_contract_fields() -> None:
     data = json.loads(to_json(analyze([SAMPLES / "strong_lifter.csv"]), daily=True))
     assert data["schema_version"] == 1
     source = data["sources"][0]
-    assert {"path", "format", "athletes", "rows", "sets", "warmup_sets", "skipped",
-            "skipped_reasons", "problems"} <= set(source)
+    assert {
+        "path",
+        "format",
+        "athletes",
+        "rows",
+        "sets",
+        "warmup_sets",
+        "skipped",
+        "skipped_reasons",
+        "problems",
+    } <= set(source)
     week = data["athletes"][0]["weeks"][0]
-    assert {"week", "start", "sets", "direct_sets", "indirect_sets", "lower_back_load",
-            "loaded_days", "longest_run", "acwr", "monotony", "strain", "status", "flags",
-            "swaps", "after_swaps"} <= set(week)
+    assert {
+        "week",
+        "start",
+        "sets",
+        "direct_sets",
+        "indirect_sets",
+        "lower_back_load",
+        "loaded_days",
+        "longest_run",
+        "acwr",
+        "monotony",
+        "strain",
+        "status",
+        "flags",
+        "swaps",
+        "after_swaps",
+    } <= set(week)
     assert week["acwr"] is None  # no ratio before 28 days of history
     flag = week["flags"][0]
     assert {"code", "severity", "days", "exercises", "message"} <= set(flag)
     ex = data["exercises"][0]
-    assert {"name", "canonical", "load_class", "coefficient", "primary_muscle", "matched_by",
-            "sets"} <= set(ex)
+    assert {
+        "name",
+        "canonical",
+        "load_class",
+        "coefficient",
+        "primary_muscle",
+        "matched_by",
+        "sets",
+    } <= set(ex)
     day = data["athletes"][0]["days"][0]
     assert {"date", "dose", "recovery_state", "direct_sets", "indirect_sets"} <= set(day)
 
 
 @needs_real
 def test_overlapping_exports_of_one_lifter_are_merged_not_doubled() -> None:
-    files = [REAL / "strong" / "joao-conde_2024_workouts.csv",
-             REAL / "strong" / "joao-conde_2025_strong_workouts.csv"]
+    files = [
+        REAL / "strong" / "joao-conde_2024_workouts.csv",
+        REAL / "strong" / "joao-conde_2025_strong_workouts.csv",
+    ]
     results = [read_log(f) for f in files]
     sets, dropped, notes = merge_sources(results)
     assert sets["athlete"].nunique() == 1

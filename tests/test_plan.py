@@ -49,11 +49,15 @@ def test_plan_command_prints_the_fix_and_writes_the_fixed_plan(plan_copy: Path) 
     assert len(rows) == len(original) == 10
     changed = [r for r in rows if r["change"]]
     assert [(r["day"], r["exercise"], r["sets"], r["change"]) for r in changed] == [
-        ("Sat", "Deadlift (Barbell)", "3", "moved from Wed")]
+        ("Sat", "Deadlift (Barbell)", "3", "moved from Wed")
+    ]
     # Everything else is the plan as written.
     same = [(r["day"], r["exercise"], r["sets"], r["reps"]) for r in rows if not r["change"]]
-    assert same == [(r["day"], r["exercise"], r["sets"], r["reps"]) for r in original
-                    if r["exercise"] != "Deadlift (Barbell)"]
+    assert same == [
+        (r["day"], r["exercise"], r["sets"], r["reps"])
+        for r in original
+        if r["exercise"] != "Deadlift (Barbell)"
+    ]
 
 
 def test_plan_never_overwrites(plan_copy: Path) -> None:
@@ -81,7 +85,9 @@ def test_plan_json_and_dates(tmp_path: Path) -> None:
     plan.write_text(
         "Day,Exercise,Sets,Reps,Weight,RPE\n"
         "2026-09-14,Deadlift (Barbell),3,5,150,8.5\n"
-        "2026-09-15,Deadlift (Barbell),3,5,150,8.5\n", encoding="utf-8")
+        "2026-09-15,Deadlift (Barbell),3,5,150,8.5\n",
+        encoding="utf-8",
+    )
     result = runner.invoke(app, ["plan", str(plan), "--json", "-"])
     assert result.exit_code == 0, result.output
     out = json.loads(result.output)
@@ -132,7 +138,7 @@ def test_formula_like_cells_are_escaped(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     rows = _rows(tmp_path / "plan.fixed.csv")
     names = [r["exercise"] for r in rows]
-    assert "'=HYPERLINK(\"http://x\",\"y\")" in names and "'@SUM(A1)" in names
+    assert '\'=HYPERLINK("http://x","y")' in names and "'@SUM(A1)" in names
     assert not any(v.startswith(("=", "+", "-", "@")) for r in rows for v in r.values())
 
 
@@ -140,13 +146,22 @@ def test_escape_cell() -> None:
     # Formulas are escaped; numbers (also signed, also as text) stay numbers.
     cells = ("=1+1", "+cmd|' /C calc'!A0", "-2+3", "@SUM", "\tx", "ok", "+1", "-2", 4.0, 2.5)
     assert [escape_cell(v) for v in cells] == [
-        "'=1+1", "'+cmd|' /C calc'!A0", "'-2+3", "'@SUM", "'\tx", "ok", "+1", "-2", "4", "2.5"]
+        "'=1+1",
+        "'+cmd|' /C calc'!A0",
+        "'-2+3",
+        "'@SUM",
+        "'\tx",
+        "ok",
+        "+1",
+        "-2",
+        "4",
+        "2.5",
+    ]
 
 
 def test_bad_plans_exit_2(tmp_path: Path) -> None:
     bad_day = tmp_path / "bad.csv"
-    bad_day.write_text("day,exercise,sets,reps\nsomeday,Squat (Barbell),3,5\n",
-                       encoding="utf-8")
+    bad_day.write_text("day,exercise,sets,reps\nsomeday,Squat (Barbell),3,5\n", encoding="utf-8")
     no_table = tmp_path / "none.csv"
     no_table.write_text("a,b\n1,2\n", encoding="utf-8")
     for path in (bad_day, no_table, tmp_path / "missing.csv"):

@@ -51,8 +51,16 @@ def sample_as_xlsx(path: Path, *, title: bool = True) -> Path:
         sheet.append(["Next week"])
     sheet.append(["Day", "Exercise", "Sets", "Reps", "Weight", "RPE"])
     for r in plan_rows():
-        sheet.append([r["day"], r["exercise"], int(r["sets"]), int(r["reps"]),
-                      float(r["weight"]), float(r["rpe"]) if r["rpe"] else None])
+        sheet.append(
+            [
+                r["day"],
+                r["exercise"],
+                int(r["sets"]),
+                int(r["reps"]),
+                float(r["weight"]),
+                float(r["rpe"]) if r["rpe"] else None,
+            ]
+        )
     book.save(path)
     return path
 
@@ -70,6 +78,7 @@ def week(args: list[str]) -> dict:
 
 # --- format ------------------------------------------------------------------------------------
 
+
 def test_xlsx_plan_gives_an_xlsx_fixed_plan(tmp_path: Path) -> None:
     plan = sample_as_xlsx(tmp_path / "next_week.xlsx")
     before = plan.read_bytes()
@@ -81,8 +90,12 @@ def test_xlsx_plan_gives_an_xlsx_fixed_plan(tmp_path: Path) -> None:
     assert plan.read_bytes() == before
     # The same fix as the CSV plan gets, cell for cell (numbers as numbers).
     shutil.copy(PLAN, tmp_path / "same.csv")
-    assert runner.invoke(app, ["plan", str(tmp_path / "same.csv"), "--history",
-                               str(HISTORY)]).exit_code == 0
+    assert (
+        runner.invoke(
+            app, ["plan", str(tmp_path / "same.csv"), "--history", str(HISTORY)]
+        ).exit_code
+        == 0
+    )
     expected = csv_rows(tmp_path / "same.fixed.csv")
     header, *rows = sheet_rows(fixed)
     assert header == ["day", "exercise", "sets", "reps", "weight", "rpe", "change"]
@@ -151,9 +164,13 @@ def test_xlsx_formula_like_cells_stay_text(tmp_path: Path) -> None:
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.append(["day", "exercise", "sets", "reps", "weight"])
-    for row in (["Mon", "Squat (Barbell)", 4, 5, 100], ["Tue", "Bent Over Row (Barbell)", 4, 8, 60],
-                ["Wed", "Deadlift (Barbell)", 3, 5, 140], ["Thu", "@SUM(A1)", 3, 10, 20],
-                ["Thu", "Overhead Press (Barbell)", 4, 6, 45]):
+    for row in (
+        ["Mon", "Squat (Barbell)", 4, 5, 100],
+        ["Tue", "Bent Over Row (Barbell)", 4, 8, 60],
+        ["Wed", "Deadlift (Barbell)", 3, 5, 140],
+        ["Thu", "@SUM(A1)", 3, 10, 20],
+        ["Thu", "Overhead Press (Barbell)", 4, 6, 45],
+    ):
         sheet.append(row)
     path = tmp_path / "plan.xlsx"
     book.save(path)
@@ -175,16 +192,25 @@ def test_csv_plan_stays_csv(tmp_path: Path) -> None:
 
 # --- units -------------------------------------------------------------------------------------
 
+
 def lb_plan(path: Path, header: str = "weight") -> Path:
     """The sample plan written in pounds (no RPE, so the loads decide each set's effort)."""
-    return write_csv(path, ["day", "exercise", "sets", "reps", header], [
-        [r["day"], r["exercise"], r["sets"], r["reps"], round(float(r["weight"]) / LB_TO_KG, 1)]
-        for r in plan_rows()])
+    return write_csv(
+        path,
+        ["day", "exercise", "sets", "reps", header],
+        [
+            [r["day"], r["exercise"], r["sets"], r["reps"], round(float(r["weight"]) / LB_TO_KG, 1)]
+            for r in plan_rows()
+        ],
+    )
 
 
 def kg_plan(path: Path) -> Path:
-    return write_csv(path, ["day", "exercise", "sets", "reps", "weight"], [
-        [r["day"], r["exercise"], r["sets"], r["reps"], r["weight"]] for r in plan_rows()])
+    return write_csv(
+        path,
+        ["day", "exercise", "sets", "reps", "weight"],
+        [[r["day"], r["exercise"], r["sets"], r["reps"], r["weight"]] for r in plan_rows()],
+    )
 
 
 def test_units_lb_reads_the_plan_in_pounds(tmp_path: Path) -> None:
@@ -200,22 +226,21 @@ def test_units_lb_reads_the_plan_in_pounds(tmp_path: Path) -> None:
 
 def test_fixed_plan_writes_pounds_back(tmp_path: Path) -> None:
     plan = lb_plan(tmp_path / "lb.csv")
-    result = runner.invoke(app, ["plan", str(plan), "--history", str(HISTORY),
-                                 "--units", "lb"])
+    result = runner.invoke(app, ["plan", str(plan), "--history", str(HISTORY), "--units", "lb"])
     assert result.exit_code == 0, result.output
     fixed = csv_rows(tmp_path / "lb.fixed.csv")
     assert list(fixed[0]) == ["day", "exercise", "sets", "reps", "weight (lb)", "rpe", "change"]
     # Every lift keeps the load written for it, in pounds (a substitute's is left blank).
     written = {r["exercise"]: r["weight"] for r in csv_rows(plan)}
     kept = [r for r in fixed if not r["change"].startswith("was ")]
-    assert kept and all(r["weight (lb)"] == written[r["exercise"]].removesuffix(".0")
-                        for r in kept)
+    assert kept and all(r["weight (lb)"] == written[r["exercise"]].removesuffix(".0") for r in kept)
     assert {r["weight (lb)"] for r in kept} >= {"220.5", "308.6"}  # squat, deadlift
     # Checked again without --units, the fixed plan is read in pounds (its header says so).
     again = check_plan(tmp_path / "lb.fixed.csv", start=dt.date(2026, 10, 5))
     assert again.unit == "lb"
     assert sorted(again.plan["weight"].dropna()) == sorted(
-        float(r["weight (lb)"]) for r in fixed if r["weight (lb)"])
+        float(r["weight (lb)"]) for r in fixed if r["weight (lb)"]
+    )
 
 
 def test_xlsx_plan_in_pounds(tmp_path: Path) -> None:
@@ -227,28 +252,46 @@ def test_xlsx_plan_in_pounds(tmp_path: Path) -> None:
 
 
 def test_weight_header_unit_wins_and_cell_units_convert(tmp_path: Path) -> None:
-    plan = write_csv(tmp_path / "p.csv", ["Day", "Exercise", "Sets", "Reps", "Weight (lb)"], [
-        ["Mon", "Squat (Barbell)", 4, 5, 225], ["Tue", "Deadlift (Barbell)", 3, 5, "140 kg"]])
+    plan = write_csv(
+        tmp_path / "p.csv",
+        ["Day", "Exercise", "Sets", "Reps", "Weight (lb)"],
+        [["Mon", "Squat (Barbell)", 4, 5, 225], ["Tue", "Deadlift (Barbell)", 3, 5, "140 kg"]],
+    )
     read = read_plan(plan)
     assert list(read["weight"]) == [225, round(140 / LB_TO_KG, 2)]
     # --units kg does not override a header that states its unit.
     assert list(read_plan(plan, units="kg")["weight"])[0] == 225
-    kg = write_csv(tmp_path / "k.csv", ["day", "exercise", "sets", "reps", "weight"], [
-        ["Mon", "Squat (Barbell)", 4, 5, "225 lb"], ["Tue", "Deadlift (Barbell)", 3, 5, 140]])
+    kg = write_csv(
+        tmp_path / "k.csv",
+        ["day", "exercise", "sets", "reps", "weight"],
+        [["Mon", "Squat (Barbell)", 4, 5, "225 lb"], ["Tue", "Deadlift (Barbell)", 3, 5, 140]],
+    )
     assert list(read_plan(kg, units="kg")["weight"]) == [round(225 * LB_TO_KG, 2), 140]
     assert plan_unit(read_plan(kg)) == "kg"  # one cell in pounds does not make a pound plan
     # Without --units, weight cells that all state pounds make a pound plan.
-    cells = write_csv(tmp_path / "c.csv", ["day", "exercise", "sets", "reps", "weight"], [
-        ["Mon", "Squat (Barbell)", 4, 5, "225 lb"], ["Tue", "Deadlift (Barbell)", 3, 5, "315lbs"],
-        ["Wed", "Plank", 3, 1, ""]])
+    cells = write_csv(
+        tmp_path / "c.csv",
+        ["day", "exercise", "sets", "reps", "weight"],
+        [
+            ["Mon", "Squat (Barbell)", 4, 5, "225 lb"],
+            ["Tue", "Deadlift (Barbell)", 3, 5, "315lbs"],
+            ["Wed", "Plank", 3, 1, ""],
+        ],
+    )
     read = read_plan(cells)
     assert plan_unit(read) == "lb" and list(read["weight"])[:2] == [225, 315]
 
 
 def test_weight_limit_is_in_the_plans_unit(tmp_path: Path) -> None:
-    plan = write_csv(tmp_path / "p.csv", ["day", "exercise", "sets", "reps", "weight"], [
-        ["Mon", "Squat (Barbell)", 4, 5, 2000], ["Tue", "Deadlift (Barbell)", 3, 5, 2500],
-        ["Wed", "Bench Press (Barbell)", 3, 5, 100]])
+    plan = write_csv(
+        tmp_path / "p.csv",
+        ["day", "exercise", "sets", "reps", "weight"],
+        [
+            ["Mon", "Squat (Barbell)", 4, 5, 2000],
+            ["Tue", "Deadlift (Barbell)", 3, 5, 2500],
+            ["Wed", "Bench Press (Barbell)", 3, 5, 100],
+        ],
+    )
     result = runner.invoke(app, ["plan", str(plan), "--units", "lb", "--no-write"])
     assert result.exit_code == 0, result.output
     assert "row 3: weight 2500 outside 0-2205" in result.output

@@ -24,10 +24,12 @@ from analyzer.results import Analysis
 from tests.modelkit import DEADLIFT, PRESS, ROW, SQUAT, run, tagged, week_of
 
 CONFIG = load_config()
-REAL = Path(os.environ.get("BACKLOG_REAL_LOGS",
-                           Path(__file__).parents[1].parent / "shared" / "real_logs"))
-REAL_LOGS = sorted(p for p in REAL.rglob("*") if p.suffix in (".csv", ".xlsx")) \
-    if REAL.is_dir() else []
+REAL = Path(
+    os.environ.get("BACKLOG_REAL_LOGS", Path(__file__).parents[1].parent / "shared" / "real_logs")
+)
+REAL_LOGS = (
+    sorted(p for p in REAL.rglob("*") if p.suffix in (".csv", ".xlsx")) if REAL.is_dir() else []
+)
 SUPERMAN = ("Superman", "direct", 0.3)
 
 
@@ -50,11 +52,14 @@ def typical_weeks(n: int, start: str = "2026-01-05") -> list:
 
 
 def test_the_classic_week_is_overuse_on_both_rules() -> None:
-    sessions = typical_weeks(4) + week_of("2026-02-02", {0: [SQUAT], 1: [ROW], 2: [DEADLIFT],
-                                                         3: [PRESS]})
+    sessions = typical_weeks(4) + week_of(
+        "2026-02-02", {0: [SQUAT], 1: [ROW], 2: [DEADLIFT], 3: [PRESS]}
+    )
     _, _, _, found = run(tagged(sessions))
-    assert by_week(found, "2026-02-02") == {"consecutive_days": "overuse",
-                                            "hard_spacing": "overuse"}
+    assert by_week(found, "2026-02-02") == {
+        "consecutive_days": "overuse",
+        "hard_spacing": "overuse",
+    }
     # The spaced weeks before it are clean.
     assert by_week(found, "2026-01-26") == {}
 
@@ -69,14 +74,16 @@ def test_spacing_is_measured_in_hours_of_local_time() -> None:
     table.loc[monday, "performed_at"] = pd.Timestamp("2026-02-02 06:00")
     table.loc[tuesday, "performed_at"] = pd.Timestamp("2026-02-03 21:00")
     _, _, _, found = run(table)
-    spacing = found[(found["code"] == "hard_spacing")
-                    & (found["week_start"] == pd.Timestamp("2026-02-02"))]
+    spacing = found[
+        (found["code"] == "hard_spacing") & (found["week_start"] == pd.Timestamp("2026-02-02"))
+    ]
     assert spacing["severity"].tolist() == ["watch"]
     assert spacing["figures"].iloc[0]["gap_hours"] == 39.0
     assert "39 h apart" in spacing["message"].iloc[0]
     # Same days at 18:00 both: 24 h, overuse.
-    table.loc[monday | tuesday, "performed_at"] = table.loc[monday | tuesday, "date"] \
-        + pd.Timedelta(hours=18)
+    table.loc[monday | tuesday, "performed_at"] = table.loc[
+        monday | tuesday, "date"
+    ] + pd.Timedelta(hours=18)
     _, _, _, found = run(table)
     assert by_week(found, "2026-02-02")["hard_spacing"] == "overuse"
 
@@ -96,8 +103,7 @@ def test_bodyweight_supermans_neither_load_a_day_nor_make_a_hard_session() -> No
 
 
 def test_an_easy_set_for_a_strong_lifter_counts_little() -> None:
-    table = tagged([("2026-01-05", *ROW, 3, float("nan")), ("2026-01-07", *ROW, 3,
-                                                            float("nan"))])
+    table = tagged([("2026-01-05", *ROW, 3, float("nan")), ("2026-01-07", *ROW, 3, float("nan"))])
     light = table["date"] == pd.Timestamp("2026-01-07")
     table.loc[light, "weight_kg"] = 15.0  # a 15 kg row two days after 100 kg x 5
     dosed = model.set_doses(table, CONFIG)
@@ -119,8 +125,10 @@ def test_acwr_is_not_judged_on_a_week_with_one_loaded_day() -> None:
     light = []
     monday = dt.date(2026, 1, 5)
     for k in range(6):  # six weeks of two squat days
-        light += [(monday + dt.timedelta(weeks=k), *SQUAT, 4),
-                  (monday + dt.timedelta(weeks=k, days=3), *SQUAT, 4)]
+        light += [
+            (monday + dt.timedelta(weeks=k), *SQUAT, 4),
+            (monday + dt.timedelta(weeks=k, days=3), *SQUAT, 4),
+        ]
     spike_one_day = [(dt.date(2026, 2, 16), *DEADLIFT, 16)]
     _, _, weeks, found = run(tagged(light + spike_one_day))
     assert "acwr_spike" not in by_week(found, "2026-02-16")
@@ -142,8 +150,11 @@ def test_return_after_a_break_is_flagged_and_replaces_the_ratio() -> None:
 
 def test_pain_notes_by_region() -> None:
     sessions = typical_weeks(4)
-    back = [("2026-02-02", *DEADLIFT, 3, 10.0, "tweaked my lower back"),
-            ("2026-02-04", *SQUAT, 3, 10.0, ""), ("2026-02-06", *DEADLIFT, 4, 10.0, "")]
+    back = [
+        ("2026-02-02", *DEADLIFT, 3, 10.0, "tweaked my lower back"),
+        ("2026-02-04", *SQUAT, 3, 10.0, ""),
+        ("2026-02-06", *DEADLIFT, 4, 10.0, ""),
+    ]
     _, _, _, found = run(tagged(sessions + back))
     assert by_week(found, "2026-02-02") == {"pain_note": "watch", "pain_followup": "watch"}
     shoulder = [("2026-02-02", *DEADLIFT, 3, 10.0, "shoulder hurts a bit")]
@@ -152,8 +163,9 @@ def test_pain_notes_by_region() -> None:
 
 
 def test_a_week_in_progress_says_so_and_never_turns_the_headline_green() -> None:
-    sessions = typical_weeks(4) + week_of("2026-02-02", {0: [SQUAT], 1: [ROW], 2: [DEADLIFT],
-                                                         3: [PRESS]})
+    sessions = typical_weeks(4) + week_of(
+        "2026-02-02", {0: [SQUAT], 1: [ROW], 2: [DEADLIFT], 3: [PRESS]}
+    )
     sessions.append(("2026-02-09", *SQUAT, 2))  # the log ends on a Monday
     result = analyze_sets(tagged(sessions), with_swaps=False)
     (athlete,) = result.athletes
@@ -172,14 +184,14 @@ def test_the_engines_chronic_ewma_equals_the_models_pandas_ewm() -> None:
     _, days, _, _ = run(tagged(sessions))
     grid = flags.AthleteGrid(days)
     chronic, history = grid.chronic(CONFIG)
-    np.testing.assert_allclose(chronic[0], days["chronic_now"].to_numpy(), rtol=1e-9,
-                               atol=1e-12)
+    np.testing.assert_allclose(chronic[0], days["chronic_now"].to_numpy(), rtol=1e-9, atol=1e-12)
     np.testing.assert_array_equal(history[0], days["history_days"].to_numpy())
 
 
 def test_the_weekly_ratio_of_the_model_is_the_one_the_rule_judges() -> None:
-    sessions = typical_weeks(8) + week_of("2026-03-02", {0: [DEADLIFT], 1: [ROW], 3: [SQUAT],
-                                                         5: [DEADLIFT]})
+    sessions = typical_weeks(8) + week_of(
+        "2026-03-02", {0: [DEADLIFT], 1: [ROW], 3: [SQUAT], 5: [DEADLIFT]}
+    )
     _, days, weeks, _ = run(tagged(sessions))
     ratio = rules.week_ratio(flags.AthleteGrid(days).grid, CONFIG)[0]
     np.testing.assert_allclose(weeks["acwr"].to_numpy(), ratio, rtol=1e-9, equal_nan=True)
@@ -201,14 +213,30 @@ def check_flags(result: Analysis, config: Config) -> int:
                 n += 1
                 rule = rules.BY_CODE[f.code]
                 start = athlete.weeks[0].start
-                columns = {k: (dt.date.fromisoformat(v) - start).days
-                           for k, v in f.figures.items() if k.endswith("_day")}
-                hit = rules.Hit(0, 0, f.code, f.severity,
-                                tuple((d - start).days for d in f.days), {**f.figures, **columns})
+                columns = {
+                    k: (dt.date.fromisoformat(v) - start).days
+                    for k, v in f.figures.items()
+                    if k.endswith("_day")
+                }
+                hit = rules.Hit(
+                    0,
+                    0,
+                    f.code,
+                    f.severity,
+                    tuple((d - start).days for d in f.days),
+                    {**f.figures, **columns},
+                )
                 assert rule.holds(hit, config), (athlete.athlete, week.week, f)
                 assert f.severity in rules.SEVERITIES
-                for key in ("gap_hours", "limit_hours", "run_days", "ratio", "load",
-                            "break_days", "days_after"):
+                for key in (
+                    "gap_hours",
+                    "limit_hours",
+                    "run_days",
+                    "ratio",
+                    "load",
+                    "break_days",
+                    "days_after",
+                ):
                     if key in f.figures and key != "break_days":
                         value = f.figures[key]
                         shown = {f"{value:g}", f"{value:.1f}", f"{value:.2f}", f"{value:.0f}"}
@@ -217,13 +245,18 @@ def check_flags(result: Analysis, config: Config) -> int:
                 assert not re.search(r"(?<![\d.])1 (days|weeks|more close pairs)\b", f.message)
                 for day in f.days:
                     assert week.start <= day <= week.start + dt.timedelta(days=6) or (
-                        f.code in ("consecutive_days", "hard_spacing")), (f.code, day)
+                        f.code in ("consecutive_days", "hard_spacing")
+                    ), (f.code, day)
     return n
 
 
-session = st.tuples(st.integers(0, 83), st.sampled_from([SQUAT, ROW, DEADLIFT, PRESS, SUPERMAN]),
-                    st.integers(1, 6), st.one_of(st.just(float("nan")), st.floats(6, 10)),
-                    st.integers(6, 22))
+session = st.tuples(
+    st.integers(0, 83),
+    st.sampled_from([SQUAT, ROW, DEADLIFT, PRESS, SUPERMAN]),
+    st.integers(1, 6),
+    st.one_of(st.just(float("nan")), st.floats(6, 10)),
+    st.integers(6, 22),
+)
 
 
 @settings(max_examples=40, deadline=None)
@@ -233,7 +266,8 @@ def test_random_logs_state_figures_that_satisfy_their_rules(spec: list) -> None:
     table = tagged([(start + dt.timedelta(days=d), *lift, n, rpe) for d, lift, n, rpe, _ in spec])
     hours = {start + dt.timedelta(days=d): h for d, _, _, _, h in spec}
     table["performed_at"] = table["date"] + pd.to_timedelta(
-        table["date"].dt.date.map(hours).astype("float64"), unit="h")
+        table["date"].dt.date.map(hours).astype("float64"), unit="h"
+    )
     check_flags(analyze_sets(table, with_swaps=False), CONFIG)
 
 
@@ -278,13 +312,24 @@ def test_the_seed_week_is_overuse_in_hevy_form_too(tmp_path: Path) -> None:
     when = pd.to_datetime(sample[date_col])
     start = (when + pd.Timedelta(hours=17, minutes=30)).dt.strftime("%d %b %Y, %H:%M")
     end = (when + pd.Timedelta(hours=18, minutes=45)).dt.strftime("%d %b %Y, %H:%M")
-    hevy = pd.DataFrame({
-        "title": "Session", "start_time": start, "end_time": end, "description": "",
-        "exercise_title": sample[exercise_col], "superset_id": "", "exercise_notes": "",
-        "set_index": sample.groupby([date_col, exercise_col]).cumcount(),
-        "set_type": "normal", "weight_kg": sample[weight_col], "reps": sample[reps_col],
-        "distance_km": "", "duration_seconds": "", "rpe": "",
-    })
+    hevy = pd.DataFrame(
+        {
+            "title": "Session",
+            "start_time": start,
+            "end_time": end,
+            "description": "",
+            "exercise_title": sample[exercise_col],
+            "superset_id": "",
+            "exercise_notes": "",
+            "set_index": sample.groupby([date_col, exercise_col]).cumcount(),
+            "set_type": "normal",
+            "weight_kg": sample[weight_col],
+            "reps": sample[reps_col],
+            "distance_km": "",
+            "duration_seconds": "",
+            "rpe": "",
+        }
+    )
     path = tmp_path / "workouts.csv"
     hevy.to_csv(path, index=False)
     result = analyze(path, AnalyzeOptions(swaps=False))
@@ -294,8 +339,10 @@ def test_the_seed_week_is_overuse_in_hevy_form_too(tmp_path: Path) -> None:
         codes = {f.code: f.severity for f in weeks[label].flags}
         assert codes.get("consecutive_days") == "overuse", (label, codes)
         assert codes.get("hard_spacing") == "overuse", (label, codes)
-    assert all(not any(f.code in rules.FIXABLE for f in weeks[w].flags)
-               for w in ("2026-W37", "2026-W38", "2026-W39"))
+    assert all(
+        not any(f.code in rules.FIXABLE for f in weeks[w].flags)
+        for w in ("2026-W37", "2026-W38", "2026-W39")
+    )
 
 
 def test_a_threshold_moves_the_plan_verdict_too(tmp_path: Path) -> None:
@@ -303,9 +350,12 @@ def test_a_threshold_moves_the_plan_verdict_too(tmp_path: Path) -> None:
     from analyzer.plan import check_plan
 
     plan = tmp_path / "plan.csv"
-    plan.write_text("day,exercise,sets,reps,weight,rpe\n"
-                    "Mon,Deadlift (Barbell),5,5,140,9\n"
-                    "Wed,Deadlift (Barbell),5,5,140,9\n", encoding="utf-8")
+    plan.write_text(
+        "day,exercise,sets,reps,weight,rpe\n"
+        "Mon,Deadlift (Barbell),5,5,140,9\n"
+        "Wed,Deadlift (Barbell),5,5,140,9\n",
+        encoding="utf-8",
+    )
     default = check_plan(plan, options=Options()).week
     strict = check_plan(plan, options=Options(overrides=(("spacing_overuse_hours", 50.0),))).week
     assert default.status == "watch"  # heavy deadlifts 48 h apart

@@ -21,8 +21,11 @@ from tests.reallogs import REAL_LOGS
 
 CONFIG = load_config()
 SAMPLES = Path(__file__).parents[1] / "sample_logs"
-REAL = sorted(p for p in REAL_LOGS.rglob("*") if p.suffix in (".csv", ".xlsx")) \
-    if REAL_LOGS.is_dir() else []
+REAL = (
+    sorted(p for p in REAL_LOGS.rglob("*") if p.suffix in (".csv", ".xlsx"))
+    if REAL_LOGS.is_dir()
+    else []
+)
 CATALOG = load_catalog().drop_duplicates("name").set_index("name")
 
 
@@ -46,8 +49,10 @@ def latest(result: Analysis) -> Week:
 def catalog_table(sessions: list) -> pd.DataFrame:
     """Hand-made sessions tagged by the real catalog (so substitutes come from it)."""
     table = tagged(sessions)
-    return tag_sets(table.drop(columns=["canonical", "load_class", "coefficient",
-                                        "primary_muscle", "pattern"]), load_tagger())
+    return tag_sets(
+        table.drop(columns=["canonical", "load_class", "coefficient", "primary_muscle", "pattern"]),
+        load_tagger(),
+    )
 
 
 # -- the seed ---------------------------------------------------------------------------------
@@ -66,16 +71,19 @@ def test_the_seed_week_is_fixed_by_moving_the_deadlift_to_the_end_of_the_week() 
 def test_a_protected_deadlift_is_not_moved_away_from_its_lifts_when_keep_names_it() -> None:
     # With the deadlift kept and moves that cannot clear the week taken out (every other day
     # already trained), the search substitutes the row and never the deadlift.
-    sessions = spaced_weeks(4) + week_of("2026-02-02", {
-        0: [SQUAT], 1: [ROW], 2: [DEADLIFT], 3: [PRESS], 4: [SQUAT], 5: [PRESS], 6: [SQUAT]})
+    sessions = spaced_weeks(4) + week_of(
+        "2026-02-02",
+        {0: [SQUAT], 1: [ROW], 2: [DEADLIFT], 3: [PRESS], 4: [SQUAT], 5: [PRESS], 6: [SQUAT]},
+    )
     keep = dataclasses.replace(CONFIG, keep_lifts=("deadlift (barbell)",))
     week = latest(analyze_sets(catalog_table(sessions), config=keep))
-    assert all(not (s.kind == "substitute" and s.from_ == "Deadlift (Barbell)")
-               for s in week.swaps)
+    assert all(not (s.kind == "substitute" and s.from_ == "Deadlift (Barbell)") for s in week.swaps)
     powerlifter = dataclasses.replace(CONFIG, sport="powerlifting")
     week = latest(analyze_sets(catalog_table(sessions), config=powerlifter))
-    assert all(s.kind != "substitute" or s.from_ not in ("Deadlift (Barbell)", "Squat (Barbell)")
-               for s in week.swaps)
+    assert all(
+        s.kind != "substitute" or s.from_ not in ("Deadlift (Barbell)", "Squat (Barbell)")
+        for s in week.swaps
+    )
 
 
 def test_a_return_week_keeps_its_lifts_and_cuts_sets() -> None:
@@ -109,8 +117,7 @@ def blocks_of(result: Analysis, tagger_config=CONFIG):
             yield swaps.WeekBlock(grid.grid, chronic, series, week, in_week, start, context), w
 
 
-@pytest.mark.parametrize("path", [SAMPLES / "coach_roster.xlsx", *REAL[:6]],
-                         ids=lambda p: p.name)
+@pytest.mark.parametrize("path", [SAMPLES / "coach_roster.xlsx", *REAL[:6]], ids=lambda p: p.name)
 def test_an_unchanged_candidate_gets_the_analysis_verdict(path: Path) -> None:
     result = analyze(path, AnalyzeOptions(swaps=False))
     checked = 0
@@ -151,8 +158,10 @@ def check_fixes(result: Analysis) -> int:
                     lift = athlete.sets.loc[athlete.sets["exercise"] == s.from_, "canonical"]
                     canonical = lift.iloc[0]
                     assert CATALOG.loc[s.to, "pattern"] == CATALOG.loc[canonical, "pattern"]
-                    assert (CATALOG.loc[s.to, "primary_muscle"]
-                            == CATALOG.loc[canonical, "primary_muscle"])
+                    assert (
+                        CATALOG.loc[s.to, "primary_muscle"]
+                        == CATALOG.loc[canonical, "primary_muscle"]
+                    )
                     assert CATALOG.loc[s.to, "pattern"] not in ("stretch", "core")
                 else:
                     assert s.sets_after is not None and s.sets_before is not None
@@ -173,19 +182,21 @@ def check_fixes(result: Analysis) -> int:
     return n
 
 
-@pytest.mark.parametrize("path", [*(SAMPLES / n for n in ("strong_lifter.csv", "generic_log.csv",
-                                                          "coach_roster.xlsx")), *REAL],
-                         ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path",
+    [*(SAMPLES / n for n in ("strong_lifter.csv", "generic_log.csv", "coach_roster.xlsx")), *REAL],
+    ids=lambda p: p.name,
+)
 def test_fixes_are_small_honest_and_keep_the_training(path: Path) -> None:
     everything = dataclasses.replace(CONFIG, swap_recent_weeks=0)
-    result = analyze_sets(
-        pd.concat([r for r in [_sets(path)]]), config=everything)
+    result = analyze_sets(pd.concat([r for r in [_sets(path)]]), config=everything)
     check_fixes(result)
 
 
 def _sets(path: Path) -> pd.DataFrame:
     from analyzer.importers import read_inputs
     from analyzer.merging import merge_sources
+
     sets, _, _ = merge_sources(read_inputs([path]).results)
     return sets
 
@@ -202,8 +213,9 @@ def test_swaps_are_searched_for_the_latest_weeks_only_by_default() -> None:
     asked = analyze_sets(table, config=dataclasses.replace(CONFIG, swap_also_week="2026-W04"))
     weeks = {w.week: w for w in asked.athletes[0].weeks}
     assert weeks["2026-W04"].swaps
-    assert not any(w.swaps for label, w in weeks.items() if label != "2026-W04"
-                   and label < "2026-W06")
+    assert not any(
+        w.swaps for label, w in weeks.items() if label != "2026-W04" and label < "2026-W06"
+    )
 
 
 def test_model_days_feed_the_grid_in_order() -> None:
@@ -211,7 +223,7 @@ def test_model_days_feed_the_grid_in_order() -> None:
     dosed = model.set_doses(catalog_table(spaced_weeks(3) + seed("2026-01-26")), CONFIG)
     days = model.daily_series(dosed, CONFIG)
     grid = flags.AthleteGrid(days)
-    assert grid.grid.dose[0, :len(days)].tolist() == days["dose"].tolist()
+    assert grid.grid.dose[0, : len(days)].tolist() == days["dose"].tolist()
     assert grid.grid.valid[0].sum() == len(days)
 
 
@@ -227,14 +239,21 @@ def test_cli_keep_sport_and_swaps_options() -> None:
     plain = json.loads(runner.invoke(app, ["analyze", sample, "-q", "--json", "-"]).output)
     moved = [s for w in plain["athletes"][0]["weeks"] for s in w["swaps"]]
     assert moved and all(s["from"] == "Deadlift (Barbell)" for s in moved)
-    none = json.loads(runner.invoke(app, ["analyze", sample, "-q", "--swaps", "none",
-                                          "--json", "-"]).output)
+    none = json.loads(
+        runner.invoke(app, ["analyze", sample, "-q", "--swaps", "none", "--json", "-"]).output
+    )
     assert not any(w["swaps"] for w in none["athletes"][0]["weeks"])
     bad = runner.invoke(app, ["analyze", sample, "-q", "--swaps", "some"])
     assert bad.exit_code == 2 and "--swaps must be recent, all or none" in bad.output
     bad = runner.invoke(app, ["analyze", sample, "-q", "--sport", "curling"])
     assert bad.exit_code == 2 and "--sport must be one of" in bad.output
-    kept = json.loads(runner.invoke(app, ["analyze", sample, "-q", "--keep",
-                                          "Bent Over Row (Barbell)", "--json", "-"]).output)
-    assert not any(s["kind"] == "substitute" and s["from"] == "Bent Over Row (Barbell)"
-                   for w in kept["athletes"][0]["weeks"] for s in w["swaps"])
+    kept = json.loads(
+        runner.invoke(
+            app, ["analyze", sample, "-q", "--keep", "Bent Over Row (Barbell)", "--json", "-"]
+        ).output
+    )
+    assert not any(
+        s["kind"] == "substitute" and s["from"] == "Bent Over Row (Barbell)"
+        for w in kept["athletes"][0]["weeks"]
+        for s in w["swaps"]
+    )

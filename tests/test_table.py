@@ -18,13 +18,22 @@ from tests.modelkit import tagged, week_of
 
 ROOT = Path(__file__).resolve().parents[1]
 STRONG = ROOT / "sample_logs" / "strong_lifter.csv"
-HOSTILE_LIFT = ("=HYPERLINK(\"http://x\",\"y\")", "direct", 1.0)
+HOSTILE_LIFT = ('=HYPERLINK("http://x","y")', "direct", 1.0)
 
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("=1+2", "'=1+2"), ("+A1", "'+A1"), ("-2+3", "'-2+3"), ("@SUM(A1)", "'@SUM(A1)"),
-     ("\tx", "'\tx"), ("\rx", "'\rx"), ("Squat", "Squat"), (-2.5, -2.5), ("", "")],
+    [
+        ("=1+2", "'=1+2"),
+        ("+A1", "'+A1"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("Squat", "Squat"),
+        (-2.5, -2.5),
+        ("", ""),
+    ],
 )
 def test_escape_cell(value: object, expected: object) -> None:
     assert escape_cell(value) == expected
@@ -82,8 +91,9 @@ def test_other_suffix_is_refused(hostile, tmp_path: Path) -> None:
 
 def test_cli_analyze_table(tmp_path: Path) -> None:
     target = tmp_path / "sub" / "weeks.xlsx"
-    result = CliRunner().invoke(app, ["analyze", str(STRONG), "--no-charts", "--quiet",
-                                      "--table", str(target)])
+    result = CliRunner().invoke(
+        app, ["analyze", str(STRONG), "--no-charts", "--quiet", "--table", str(target)]
+    )
     assert result.exit_code == 0, result.output
     assert openpyxl.load_workbook(target).active.max_row == 1 + 8
 
@@ -98,8 +108,9 @@ def test_xlsx_is_formatted_for_reading(tmp_path: Path) -> None:
     from analyzer.render import palette
 
     target = tmp_path / "weeks.xlsx"
-    result = CliRunner().invoke(app, ["analyze", str(STRONG),
-                                      "--no-charts", "--quiet", "--table", str(target)])
+    result = CliRunner().invoke(
+        app, ["analyze", str(STRONG), "--no-charts", "--quiet", "--table", str(target)]
+    )
     assert result.exit_code == 0, result.output
     sheet = load_workbook(target)["weeks"]
     assert sheet.freeze_panes == "A2"

@@ -140,8 +140,9 @@ def test_german_and_chinese(tagger: Tagger, name: str, canonical: str, load_clas
         ("Hex bar DL", "direct"),
     ],
 )
-def test_rules_compose_modifiers(tagger: Tagger, bare_tagger: Tagger, name: str,
-                                 load_class: str) -> None:
+def test_rules_compose_modifiers(
+    tagger: Tagger, bare_tagger: Tagger, name: str, load_class: str
+) -> None:
     tag = tagger.tag(name)
     assert tag.load_class == load_class, tag
     assert tag.matched_by in ("exact", "normalised", "rule"), tag
@@ -152,8 +153,9 @@ def test_rules_compose_modifiers(tagger: Tagger, bare_tagger: Tagger, name: str,
 
 
 def test_rule_stage_is_reported_for_unseen_compositions(tagger: Tagger) -> None:
-    tag = check(tagger, "Seated Smith Machine Good Morning", "Seated Good Morning (Barbell)",
-                "rule")
+    tag = check(
+        tagger, "Seated Smith Machine Good Morning", "Seated Good Morning (Barbell)", "rule"
+    )
     assert tag.load_class == "direct"
     check(tagger, "Kettlebell chest supported row", "Chest Supported Row (Dumbbell)", "rule")
     check(tagger, "Dumbbell Bent Over Row Standing", "Bent Over Row (Dumbbell)", "rule")
@@ -254,8 +256,9 @@ def test_class_changing_words(tagger: Tagger, name: str, canonical: str, load_cl
         ("Side Lying Clam", "Clamshell", "none"),
     ],
 )
-def test_corrected_names(tagger: Tagger, bare_tagger: Tagger, name: str, canonical: str,
-                         load_class: str) -> None:
+def test_corrected_names(
+    tagger: Tagger, bare_tagger: Tagger, name: str, canonical: str, load_class: str
+) -> None:
     tag = tagger.tag(name)
     assert (tag.canonical, tag.load_class) == (canonical, load_class), tag
     # the rules carry the class without the alias that spells the name
@@ -266,12 +269,13 @@ def test_corrected_names(tagger: Tagger, bare_tagger: Tagger, name: str, canonic
 def test_side_lying_clam_finds_the_clamshell(tagger: Tagger, bare_tagger: Tagger) -> None:
     assert tagger.tag("Side-lying clams (band)").canonical == "Clamshell"
     assert bare_tagger.tag("Side Lying Clam").canonical == "Clamshell"
-    assert "Clamshell" not in tagger.catalog.set_index("name").loc[
-        "Hip Abductor (Machine)", "aliases"]
+    assert (
+        "Clamshell" not in tagger.catalog.set_index("name").loc["Hip Abductor (Machine)", "aliases"]
+    )
 
 
 def test_loose_match_needs_one_class(tagger: Tagger) -> None:
-    """"Dead Stop Row" (Pendlay, direct) and "Body Row" (inverted, none) both lose their
+    """ "Dead Stop Row" (Pendlay, direct) and "Body Row" (inverted, none) both lose their
     variation words to "row"; a bare "Rows" must not inherit either by catalog order."""
     assert tagger.tag("Rows").matched_by == "rule"
     assert tagger.tag("Dead Stop Row").load_class == "direct"
@@ -281,7 +285,11 @@ def test_loose_match_needs_one_class(tagger: Tagger) -> None:
 def test_unknown_gets_three_suggestions(tagger: Tagger) -> None:
     tag = tagger.tag("Zorbling Fnord")
     assert (tag.canonical, tag.load_class, tag.coefficient, tag.matched_by) == (
-        None, "unknown", 0.0, "unknown")
+        None,
+        "unknown",
+        0.0,
+        "unknown",
+    )
     assert len(tag.suggestions) == 3 and len(set(tag.suggestions)) == 3
     assert set(tag.suggestions) <= set(tagger.catalog["name"])
     assert tagger.tag("").matched_by == "unknown"
@@ -299,8 +307,16 @@ def test_tag_names_is_one_row_per_distinct_name(tagger: Tagger) -> None:
     frame = tagger.tag_names(["RDL", "Leg Press", "RDL", "Zorbling Fnord"])
     assert list(frame.index) == ["RDL", "Leg Press", "Zorbling Fnord"]
     assert list(frame.columns) == [
-        "canonical", "load_class", "coefficient", "primary_muscle", "pattern", "dose_per",
-        "matched_by", "score", "suggestions"]
+        "canonical",
+        "load_class",
+        "coefficient",
+        "primary_muscle",
+        "pattern",
+        "dose_per",
+        "matched_by",
+        "score",
+        "suggestions",
+    ]
     assert frame.loc["RDL", "dose_per"] == "set"
     assert frame.loc["Zorbling Fnord", "dose_per"] == "set"
     assert frame.loc["Leg Press", "load_class"] == "none"
@@ -351,30 +367,43 @@ def write(tmp_path: Path, text: str) -> Path:
 
 
 def test_override_wins_and_adds_exercises(tmp_path: Path) -> None:
-    path = write(tmp_path, "name,load_class,coefficient,canonical,primary_muscle\n"
-                           "Leg Press,indirect,0.3,,\n"
-                           "Zorbling Fnord,direct,0.8,,glutes\n"
-                           "My Row,none,0,Chest Supported Row (Dumbbell),\n")
+    path = write(
+        tmp_path,
+        "name,load_class,coefficient,canonical,primary_muscle\n"
+        "Leg Press,indirect,0.3,,\n"
+        "Zorbling Fnord,direct,0.8,,glutes\n"
+        "My Row,none,0,Chest Supported Row (Dumbbell),\n",
+    )
     tagger = load_tagger(path)
     leg = tagger.tag("Leg Press")
     assert (leg.load_class, leg.coefficient, leg.matched_by) == ("indirect", 0.3, "override")
     assert leg.primary_muscle == "quadriceps"  # taken from the catalog entry of the same name
     new = tagger.tag("Zorbling Fnord")
     assert (new.canonical, new.load_class, new.coefficient, new.primary_muscle) == (
-        "Zorbling Fnord", "direct", 0.8, "glutes")
+        "Zorbling Fnord",
+        "direct",
+        0.8,
+        "glutes",
+    )
     assert tagger.tag("zorbling   FNORD").matched_by == "override"  # normalised form
     mine = tagger.tag("My Row")
     assert (mine.canonical, mine.pattern, mine.load_class) == (
-        "Chest Supported Row (Dumbbell)", "row", "none")
+        "Chest Supported Row (Dumbbell)",
+        "row",
+        "none",
+    )
     assert tagger.tag("Deadlift").matched_by == "exact"  # others untouched
     assert new.dose_per == "set" and leg.dose_per == "set"  # no dose_per column: per set
 
 
 def test_override_dose_per(tmp_path: Path) -> None:
-    path = write(tmp_path, "name,load_class,coefficient,dose_per\n"
-                           "Kettlebell Swing,direct,0.5,\n"
-                           "Assault Bike,indirect,0.05,Minute\n"
-                           "Row erg,indirect,0.1,set\n")
+    path = write(
+        tmp_path,
+        "name,load_class,coefficient,dose_per\n"
+        "Kettlebell Swing,direct,0.5,\n"
+        "Assault Bike,indirect,0.05,Minute\n"
+        "Row erg,indirect,0.1,set\n",
+    )
     frame = read_exercise_map(path)
     assert frame.loc[1, "dose_per"] == "minute" and np.isnan(frame.loc[0, "dose_per"])
     tagger = load_tagger(path)
@@ -384,8 +413,12 @@ def test_override_dose_per(tmp_path: Path) -> None:
     assert tagger.tag("Assault Bike").dose_per == "minute"
     assert tagger.tag("Row erg").dose_per == "set"  # the user's unit wins
     with pytest.raises(ConfigError, match="dose_per") as info:
-        read_exercise_map(write(tmp_path, "name,load_class,coefficient,dose_per\n"
-                                          "A,direct,0.5,set\nB,direct,0.5,week\n"))
+        read_exercise_map(
+            write(
+                tmp_path,
+                "name,load_class,coefficient,dose_per\nA,direct,0.5,set\nB,direct,0.5,week\n",
+            )
+        )
     assert info.value.row == 3
 
 
@@ -400,8 +433,9 @@ def test_override_dose_per(tmp_path: Path) -> None:
         ("name,load_class,coefficient\nA,direct,0.5\nA,none,0\n", 3, "twice"),
     ],
 )
-def test_invalid_exercise_map_names_the_row(tmp_path: Path, text: str, row: int,
-                                            message: str) -> None:
+def test_invalid_exercise_map_names_the_row(
+    tmp_path: Path, text: str, row: int, message: str
+) -> None:
     with pytest.raises(ConfigError, match=message) as info:
         read_exercise_map(write(tmp_path, text))
     assert info.value.row == row
@@ -425,33 +459,70 @@ def test_exercise_map_header_is_case_insensitive(tmp_path: Path) -> None:
 # ------------------------------------------------------------------ the real names
 # Classes checked by hand against the definitions in docs/model.md, not copied from output.
 HAND_CHECKED: dict[str, str] = {
-    "Deadlift (Barbell)": "direct", "Conventional Deadlift": "direct",
-    "Romanian Deadlift (Dumbbell)": "direct", "Stiff Leg Deadlift (Barbell)": "direct",
-    "Sumo Deadlift": "direct", "Trap Bar Deadlift": "direct", "Rack Pulls": "direct",
-    "Good Mornings": "direct", "Seated Good Mornings": "direct", "Back Extension": "direct",
-    "Back Extension (Machine)": "direct", "Reverse Hyperextension": "direct",
-    "Bent Over Row (Barbell)": "direct", "Pendlay Row": "direct", "T-Bar Row": "direct",
-    "Kettlebell Swing": "direct", "Power Clean": "direct", "Single Leg Rdl": "direct",
-    "Elevated Platform Deadlift": "direct", "Reverse Grip Bent Over Rows": "direct",
+    "Deadlift (Barbell)": "direct",
+    "Conventional Deadlift": "direct",
+    "Romanian Deadlift (Dumbbell)": "direct",
+    "Stiff Leg Deadlift (Barbell)": "direct",
+    "Sumo Deadlift": "direct",
+    "Trap Bar Deadlift": "direct",
+    "Rack Pulls": "direct",
+    "Good Mornings": "direct",
+    "Seated Good Mornings": "direct",
+    "Back Extension": "direct",
+    "Back Extension (Machine)": "direct",
+    "Reverse Hyperextension": "direct",
+    "Bent Over Row (Barbell)": "direct",
+    "Pendlay Row": "direct",
+    "T-Bar Row": "direct",
+    "Kettlebell Swing": "direct",
+    "Power Clean": "direct",
+    "Single Leg Rdl": "direct",
+    "Elevated Platform Deadlift": "direct",
+    "Reverse Grip Bent Over Rows": "direct",
     "Smith Machine Stiff-Legged Deadlift": "direct",
-    "Squat (Barbell)": "indirect", "Back Squat": "indirect", "Barbell Front Squat": "indirect",
-    "Overhead Press (Barbell)": "indirect", "Standing Military Press": "indirect",
-    "Push Press": "indirect", "Barbell Lunge": "indirect", "Bulgarian Split Squat": "indirect",
-    "Dumbbell Step Up": "indirect", "Farmer Walk": "indirect",
-    "Goblet Squat (Kettlebell)": "indirect", "Barbell Shrug": "indirect",
+    "Squat (Barbell)": "indirect",
+    "Back Squat": "indirect",
+    "Barbell Front Squat": "indirect",
+    "Overhead Press (Barbell)": "indirect",
+    "Standing Military Press": "indirect",
+    "Push Press": "indirect",
+    "Barbell Lunge": "indirect",
+    "Bulgarian Split Squat": "indirect",
+    "Dumbbell Step Up": "indirect",
+    "Farmer Walk": "indirect",
+    "Goblet Squat (Kettlebell)": "indirect",
+    "Barbell Shrug": "indirect",
     "Suitcase Carry": "indirect",
-    "Incline Row (Dumbbell)": "none", "Seated Row (Cable)": "none",
-    "Iso-Lateral Row (Machine)": "none", "Leg Press": "none", "Hack Squat": "indirect",
-    "Belt Squat ": "none", "Seated Overhead Press (Dumbbell)": "none",
-    "Seated Shoulder Press (Machine)": "none", "Bench Press (Barbell)": "none",
-    "Lat Pulldown (Cable)": "none", "Pull Up": "none", "Hip Thrust (Barbell)": "indirect",
-    "Lying Leg Curl (Machine)": "none", "Leg Extension (Machine)": "none",
-    "Bicep Curl (Barbell)": "none", "Running (Treadmill)": "none", "Cycling": "none",
-    "Stretching": "none", "Yoga": "none", "Plank": "none", "Inverted Row": "none",
-    "Laying On Incline Bench Row ": "none", "Seated Barbell Shoulder Press": "none",
-    "Air Squats": "none", "Bodyweight Lunge": "none", "Seated Leg Curls Machine": "none",
-    "Smith Machine Incline Bench Press": "none", "Foam Roller Pec Stretch": "none",
-    "Rowing (Machine)": "indirect", "Calf Press on Seated Leg Press": "none",
+    "Incline Row (Dumbbell)": "none",
+    "Seated Row (Cable)": "none",
+    "Iso-Lateral Row (Machine)": "none",
+    "Leg Press": "none",
+    "Hack Squat": "indirect",
+    "Belt Squat ": "none",
+    "Seated Overhead Press (Dumbbell)": "none",
+    "Seated Shoulder Press (Machine)": "none",
+    "Bench Press (Barbell)": "none",
+    "Lat Pulldown (Cable)": "none",
+    "Pull Up": "none",
+    "Hip Thrust (Barbell)": "indirect",
+    "Lying Leg Curl (Machine)": "none",
+    "Leg Extension (Machine)": "none",
+    "Bicep Curl (Barbell)": "none",
+    "Running (Treadmill)": "none",
+    "Cycling": "none",
+    "Stretching": "none",
+    "Yoga": "none",
+    "Plank": "none",
+    "Inverted Row": "none",
+    "Laying On Incline Bench Row ": "none",
+    "Seated Barbell Shoulder Press": "none",
+    "Air Squats": "none",
+    "Bodyweight Lunge": "none",
+    "Seated Leg Curls Machine": "none",
+    "Smith Machine Incline Bench Press": "none",
+    "Foam Roller Pec Stretch": "none",
+    "Rowing (Machine)": "indirect",
+    "Calf Press on Seated Leg Press": "none",
 }
 
 
@@ -476,13 +547,17 @@ def test_hand_checked_sample_of_real_names(tagger: Tagger, real_names: pd.Series
     assert got == HAND_CHECKED
 
 
-def test_rules_generalise_to_real_names_without_their_aliases(tagger: Tagger,
-                                                              real_names: pd.Series) -> None:
+def test_rules_generalise_to_real_names_without_their_aliases(
+    tagger: Tagger, real_names: pd.Series
+) -> None:
     """Hold-out check: drop every alias spelled like a real-log name, re-tag the real names and
     compare the load class with the full catalog; the rules must carry almost all of them."""
     spelled = {" ".join(name.split()) for name in real_names}
-    catalog = tagger.catalog.assign(aliases=tagger.catalog["aliases"].map(
-        lambda aliases: tuple(a for a in aliases if " ".join(a.split()) not in spelled)))
+    catalog = tagger.catalog.assign(
+        aliases=tagger.catalog["aliases"].map(
+            lambda aliases: tuple(a for a in aliases if " ".join(a.split()) not in spelled)
+        )
+    )
     full = tagger.tag_names(real_names)
     held = Tagger(catalog).tag_names(real_names)
     agree = (full["load_class"] == held["load_class"]).mean()

@@ -26,8 +26,10 @@ from tests.reallogs import REAL_LOGS, needs_real
 REAL_FITBOD = REAL_LOGS / "fitbod"
 
 #: The header of a Fitbod `WorkoutExport.csv` (as in ../shared/real_logs/fitbod).
-HEADER = ("Date,Exercise,Reps,Weight(kg),Duration(s),Distance(m),Incline,Resistance,"
-          "isWarmup,Note,multiplier")
+HEADER = (
+    "Date,Exercise,Reps,Weight(kg),Duration(s),Distance(m),Incline,Resistance,"
+    "isWarmup,Note,multiplier"
+)
 TODAY = dt.date(2030, 1, 1)  # the future-date check's "now", fixed for every read here
 
 
@@ -50,13 +52,13 @@ def times(result: ImportResult) -> list[pd.Timestamp]:
 
 # --- Fitbod: +0000 into a named zone --------------------------------------------------------
 
+
 def test_utc_after_midnight_is_the_previous_evening_in_chicago(tmp_path: Path) -> None:
     result = read(fitbod_file(tmp_path, "2021-01-19 00:09:00 +0000"), tz="America/Chicago")
     assert times(result) == [pd.Timestamp("2021-01-18 18:09:00")]  # Monday evening
     assert result.sets["date"].tolist() == [pd.Timestamp("2021-01-18")]
     assert result.sets["performed_at"].dtype == "datetime64[ns]"
-    assert result.report.notes == (
-        "times converted from UTC to America/Chicago (from --tz)",)
+    assert result.report.notes == ("times converted from UTC to America/Chicago (from --tz)",)
 
 
 def test_utc_after_midnight_stays_the_same_day_in_berlin(tmp_path: Path) -> None:
@@ -68,18 +70,22 @@ def test_utc_after_midnight_stays_the_same_day_in_berlin(tmp_path: Path) -> None
 def test_daylight_saving_time_is_the_zone_s_own(tmp_path: Path) -> None:
     path = fitbod_file(tmp_path, "2021-07-01 12:00:00 +0000", "2021-01-01 12:00:00 +0000")
     assert times(read(path, tz="America/Chicago")) == [
-        pd.Timestamp("2021-07-01 07:00"), pd.Timestamp("2021-01-01 06:00")]  # CDT, CST
+        pd.Timestamp("2021-07-01 07:00"),
+        pd.Timestamp("2021-01-01 06:00"),
+    ]  # CDT, CST
 
 
 def test_other_offsets_and_z_are_honoured(tmp_path: Path) -> None:
-    path = fitbod_file(tmp_path, "2021-01-19 08:30:00 +0200", "2021-01-19 06:30:00Z",
-                       "2021-01-19 01:30:00 -05:00")
+    path = fitbod_file(
+        tmp_path, "2021-01-19 08:30:00 +0200", "2021-01-19 06:30:00Z", "2021-01-19 01:30:00 -05:00"
+    )
     result = read(path, tz="UTC")
     assert times(result) == [pd.Timestamp("2021-01-19 06:30")] * 3
     assert result.report.notes == ("times converted from their UTC offsets to UTC (from --tz)",)
 
 
 # --- times without an offset ----------------------------------------------------------------
+
 
 def test_naive_timestamps_are_local_already_and_unchanged(tmp_path: Path) -> None:
     result = read(fitbod_file(tmp_path, "2021-01-19 00:09:00"), tz="America/Chicago")
@@ -95,11 +101,24 @@ def test_mixed_file_converts_only_the_cells_with_an_offset(tmp_path: Path) -> No
 
 
 def test_split_offsets_leaves_dates_and_naive_cells_alone() -> None:
-    cells = pd.Series(["2021-01-19", "2021-01-19 00:09", "", "2021-01-19 10:09 PM +0100",
-                       "2021-01-19T00:09:00.5Z"], dtype="str")
+    cells = pd.Series(
+        [
+            "2021-01-19",
+            "2021-01-19 00:09",
+            "",
+            "2021-01-19 10:09 PM +0100",
+            "2021-01-19T00:09:00.5Z",
+        ],
+        dtype="str",
+    )
     stamps = split_offsets(cells)
-    assert stamps.wall.tolist() == ["2021-01-19", "2021-01-19 00:09", "",
-                                    "2021-01-19 10:09 PM", "2021-01-19T00:09:00.5"]
+    assert stamps.wall.tolist() == [
+        "2021-01-19",
+        "2021-01-19 00:09",
+        "",
+        "2021-01-19 10:09 PM",
+        "2021-01-19T00:09:00.5",
+    ]
     assert stamps.offset_min is not None
     assert stamps.offset_min.fillna(-1.0).tolist() == [-1.0, -1.0, -1.0, 60.0, 0.0]
     plain = pd.Series(["2021-01-19 00:09", "2021-01-19"], dtype="str")
@@ -110,18 +129,23 @@ def test_split_offsets_leaves_dates_and_naive_cells_alone() -> None:
 
 # --- the zone: named, or the computer's --------------------------------------------------------
 
+
 def test_default_zone_is_the_computer_s_and_the_note_says_so(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("TZ", "Asia/Tokyo")
     result = read(fitbod_file(tmp_path, "2021-01-19 00:09:00 +0000"))
     assert times(result) == [pd.Timestamp("2021-01-19 09:09")]
-    assert result.report.notes == ("times converted from UTC to Asia/Tokyo (the computer's "
-                                   "time zone; set another with --tz)",)
+    assert result.report.notes == (
+        "times converted from UTC to Asia/Tokyo (the computer's time zone; set another with --tz)",
+    )
 
 
 def test_read_log_reports_the_note(tmp_path: Path) -> None:
-    result = read_log(fitbod_file(tmp_path, "2021-01-19 00:09:00 +0000"),
-                      ImportOptions(tz="America/Chicago", today=TODAY))
+    result = read_log(
+        fitbod_file(tmp_path, "2021-01-19 00:09:00 +0000"),
+        ImportOptions(tz="America/Chicago", today=TODAY),
+    )
     assert result.report.format == "fitbod"
     assert "times converted from UTC to America/Chicago (from --tz)" in result.report.notes
 
@@ -159,6 +183,7 @@ def test_system_zone_reads_localtime_link_then_timezone_file(tmp_path: Path) -> 
 
 # --- the real Fitbod exports --------------------------------------------------------------------
 
+
 @needs_real
 @pytest.mark.parametrize("name", ["chrsilvi_WorkoutExport.csv", "mymmind_WorkoutExport.csv"])
 def test_real_fitbod_exports_shift_by_the_zone_s_offset(name: str) -> None:
@@ -167,13 +192,15 @@ def test_real_fitbod_exports_shift_by_the_zone_s_offset(name: str) -> None:
     assert local.report.sets == utc.report.sets
     assert "times converted from UTC to America/Chicago (from --tz)" in local.report.notes
     pairs = utc.sets[["source_row", "performed_at"]].merge(
-        local.sets[["source_row", "performed_at"]], on="source_row", suffixes=("_utc", "_loc"))
+        local.sets[["source_row", "performed_at"]], on="source_row", suffixes=("_utc", "_loc")
+    )
     assert len(pairs) == len(utc.sets)
     shift = pairs["performed_at_loc"] - pairs["performed_at_utc"]
     assert set(shift.unique()) == {pd.Timedelta(hours=-6), pd.Timedelta(hours=-5)}
     chicago = ZoneInfo("America/Chicago")
     summer = pairs["performed_at_utc"].map(
-        lambda t: t.tz_localize("UTC").astimezone(chicago).dst() != dt.timedelta(0))
+        lambda t: t.tz_localize("UTC").astimezone(chicago).dst() != dt.timedelta(0)
+    )
     assert (shift[summer] == pd.Timedelta(hours=-5)).all()
     assert (shift[~summer] == pd.Timedelta(hours=-6)).all()
     moved_day = local.sets["date"].to_numpy() != utc.sets["date"].to_numpy()
@@ -188,11 +215,15 @@ def test_real_fitbod_first_set_in_local_time() -> None:
 
 # --- other formats ----------------------------------------------------------------------------
 
+
 def test_generic_csv_with_z_timestamps(tmp_path: Path) -> None:
     path = tmp_path / "log.csv"
-    path.write_text("date,exercise,reps,weight\n"
-                    "2024-03-05T00:09:00Z,Deadlift,5,100\n"
-                    "2024-03-05T18:00:00,Squat,5,80\n", encoding="utf-8")
+    path.write_text(
+        "date,exercise,reps,weight\n"
+        "2024-03-05T00:09:00Z,Deadlift,5,100\n"
+        "2024-03-05T18:00:00,Squat,5,80\n",
+        encoding="utf-8",
+    )
     result = read_log(path, ImportOptions(tz="America/New_York", today=TODAY))
     assert times(result) == [pd.Timestamp("2024-03-04 19:09"), pd.Timestamp("2024-03-05 18:00")]
     assert "times converted from UTC to America/New_York (from --tz)" in result.report.notes
@@ -200,11 +231,14 @@ def test_generic_csv_with_z_timestamps(tmp_path: Path) -> None:
 
 def test_hevy_iso_start_times_with_offset(tmp_path: Path) -> None:
     path = tmp_path / "workouts.csv"
-    path.write_text("title,start_time,end_time,description,exercise_title,superset_id,"
-                    "exercise_notes,set_index,set_type,weight_kg,reps,distance_km,"
-                    "duration_seconds,rpe\n"
-                    "Legs,2024-03-05 00:09:00+00:00,2024-03-05 01:00:00+00:00,,Deadlift,,,0,"
-                    "normal,100,5,,,\n", encoding="utf-8")
+    path.write_text(
+        "title,start_time,end_time,description,exercise_title,superset_id,"
+        "exercise_notes,set_index,set_type,weight_kg,reps,distance_km,"
+        "duration_seconds,rpe\n"
+        "Legs,2024-03-05 00:09:00+00:00,2024-03-05 01:00:00+00:00,,Deadlift,,,0,"
+        "normal,100,5,,,\n",
+        encoding="utf-8",
+    )
     result = read_log(path, ImportOptions(tz="America/Chicago", today=TODAY))
     assert result.report.format.startswith("hevy")
     assert times(result) == [pd.Timestamp("2024-03-04 18:09")]
@@ -212,6 +246,7 @@ def test_hevy_iso_start_times_with_offset(tmp_path: Path) -> None:
 
 
 # --- the command line -----------------------------------------------------------------------------
+
 
 def test_cli_unknown_zone_exits_2_with_one_line(tmp_path: Path) -> None:
     path = fitbod_file(tmp_path, "2021-01-19 00:09:00 +0000")
@@ -225,12 +260,25 @@ def test_cli_unknown_zone_exits_2_with_one_line(tmp_path: Path) -> None:
 
 def test_cli_tz_reaches_the_importer(tmp_path: Path) -> None:
     path = fitbod_file(tmp_path, "2021-01-19 00:09:00 +0000")
-    result = CliRunner().invoke(app, ["analyze", str(path), "--no-charts", "--json", "-",
-                                      "--tz", "America/Chicago", "--jobs", "1"])
+    result = CliRunner().invoke(
+        app,
+        [
+            "analyze",
+            str(path),
+            "--no-charts",
+            "--json",
+            "-",
+            "--tz",
+            "America/Chicago",
+            "--jobs",
+            "1",
+        ],
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["sources"][0]["notes"] == [
-        "times converted from UTC to America/Chicago (from --tz)"]
+        "times converted from UTC to America/Chicago (from --tz)"
+    ]
 
 
 @pytest.mark.parametrize("command", ["analyze", "report", "plan", "exercises"])

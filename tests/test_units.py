@@ -38,8 +38,10 @@ def test_strong_legacy_on_pound_plate_math_golden() -> None:
     result = read_golden(STRONG, "strong_legacy_pounds")
     assert result.report.weight_unit == "lb"
     (note,) = result.report.notes
-    assert note == ("no weight unit in file: read as lb because its common loads are pound "
-                    "plate math (95, 135, 185, 225, 315) (use --units kg if they are kilograms)")
+    assert note == (
+        "no weight unit in file: read as lb because its common loads are pound "
+        "plate math (95, 135, 185, 225, 315) (use --units kg if they are kilograms)"
+    )
 
 
 def test_units_option_wins_over_the_evidence() -> None:
@@ -77,20 +79,24 @@ def test_generic_sheet_without_unit_in_pounds(tmp_path: Path) -> None:
     lines = ["date,exercise,sets,reps,weight"]
     for week in range(6):
         day = pd.Timestamp("2026-09-07") + pd.Timedelta(weeks=week)
-        lines += [f"{day:%Y-%m-%d},Back Squat,5,5,225",
-                  f"{day + pd.Timedelta(days=1):%Y-%m-%d},Deadlift,3,5,315",
-                  f"{day + pd.Timedelta(days=2):%Y-%m-%d},Bench Press,5,5,185",
-                  f"{day + pd.Timedelta(days=3):%Y-%m-%d},Overhead Press,5,5,95"]
+        lines += [
+            f"{day:%Y-%m-%d},Back Squat,5,5,225",
+            f"{day + pd.Timedelta(days=1):%Y-%m-%d},Deadlift,3,5,315",
+            f"{day + pd.Timedelta(days=2):%Y-%m-%d},Bench Press,5,5,185",
+            f"{day + pd.Timedelta(days=3):%Y-%m-%d},Overhead Press,5,5,95",
+        ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     result = read_log(path)
     assert result.report.weight_unit == "lb"
     assert result.sets["weight_kg"].max() == pytest.approx(315 * LB_TO_KG)
-    assert any("read as lb because its common loads are pound plate math" in n
-               for n in result.report.notes)
+    assert any(
+        "read as lb because its common loads are pound plate math" in n for n in result.report.notes
+    )
     # A unit column that says kg is never second-guessed.
     stated = tmp_path / "stated.csv"
-    stated.write_text("\n".join([lines[0] + ",unit"] + [ln + ",kg" for ln in lines[1:]]) + "\n",
-                      encoding="utf-8")
+    stated.write_text(
+        "\n".join([lines[0] + ",unit"] + [ln + ",kg" for ln in lines[1:]]) + "\n", encoding="utf-8"
+    )
     kg = read_log(stated)
     assert kg.sets["weight_kg"].max() == 315.0 and kg.report.weight_unit == "kg"
     assert not any("read as" in n for n in kg.report.notes)
@@ -113,24 +119,40 @@ def test_by_athlete_takes_the_biggest_files_unit_and_every_note() -> None:
     from analyzer.importers.base import SourceReport
 
     def report(path: str, sets: int, unit: str, notes: tuple[str, ...]) -> SourceReport:
-        return SourceReport(path=path, format="x", athletes=("Ann",), rows=sets, sets=sets,
-                            warmup_sets=0, skipped=0, skipped_reasons={}, problems=(),
-                            notes=notes, weight_unit=unit)
+        return SourceReport(
+            path=path,
+            format="x",
+            athletes=("Ann",),
+            rows=sets,
+            sets=sets,
+            warmup_sets=0,
+            skipped=0,
+            skipped_reasons={},
+            problems=(),
+            notes=notes,
+            weight_unit=unit,
+        )
 
-    about = by_athlete([report("a/old.csv", 10, "kg", ("read as kg",)),
-                        report("b/new.csv", 90, "lb", ("read as lb",))])
+    about = by_athlete(
+        [
+            report("a/old.csv", 10, "kg", ("read as kg",)),
+            report("b/new.csv", 90, "lb", ("read as lb",)),
+        ]
+    )
     assert about == {"Ann": AthleteSources("lb", ("old.csv: read as kg", "new.csv: read as lb"))}
 
 
 def test_json_says_the_unit_and_stays_kg() -> None:
-    result = runner.invoke(app, ["analyze", str(GOLDEN / "strong_legacy_pounds.csv"),
-                                 "--no-charts", "--json", "-"])
+    result = runner.invoke(
+        app, ["analyze", str(GOLDEN / "strong_legacy_pounds.csv"), "--no-charts", "--json", "-"]
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["sources"][0]["weight_unit"] == "lb"
     assert data["athletes"][0]["weight_unit"] == "lb"
-    sample = runner.invoke(app, ["analyze", str(SAMPLES / "strong_lifter.csv"), "--no-charts",
-                                 "--json", "-"])
+    sample = runner.invoke(
+        app, ["analyze", str(SAMPLES / "strong_lifter.csv"), "--no-charts", "--json", "-"]
+    )
     assert json.loads(sample.stdout)["athletes"][0]["weight_unit"] == "kg"
 
 
@@ -153,11 +175,22 @@ def test_pdf_shows_pounds_and_says_why(tmp_path: Path) -> None:
     report prints the note on page 1."""
     from pypdf import PdfReader
 
-    result = runner.invoke(app, ["report", str(GOLDEN / "strong_legacy_pounds.csv"),
-                                 "--week", "2026-W37", "--out", str(tmp_path), "--quiet"])
+    result = runner.invoke(
+        app,
+        [
+            "report",
+            str(GOLDEN / "strong_legacy_pounds.csv"),
+            "--week",
+            "2026-W37",
+            "--out",
+            str(tmp_path),
+            "--quiet",
+        ],
+    )
     assert result.exit_code == 0, result.output
-    full = runner.invoke(app, ["report", str(GOLDEN / "strong_legacy_pounds.csv"),
-                               "--out", str(tmp_path), "--quiet"])
+    full = runner.invoke(
+        app, ["report", str(GOLDEN / "strong_legacy_pounds.csv"), "--out", str(tmp_path), "--quiet"]
+    )
     assert full.exit_code == 0, full.output
     folder = tmp_path / "strong_legacy_pounds"
 
@@ -165,8 +198,13 @@ def test_pdf_shows_pounds_and_says_why(tmp_path: Path) -> None:
         return " ".join(PdfReader(path).pages[page].extract_text().split())
 
     week = text(folder / "strong_legacy_pounds-2026-W37.pdf")
-    assert "4 × 5 @ 315 lb" in week and "@ 225 lb" in week and " kg" not in week.split(
-        "How the log was read")[0]
+    assert (
+        "4 × 5 @ 315 lb" in week
+        and "@ 225 lb" in week
+        and " kg" not in week.split("How the log was read")[0]
+    )
     for page in (week, text(folder / "strong_legacy_pounds.pdf")):
-        assert "How the log was read: Weights in lb. No weight unit in file: read as lb because" \
+        assert (
+            "How the log was read: Weights in lb. No weight unit in file: read as lb because"
             " its common loads are pound plate math" in page
+        )

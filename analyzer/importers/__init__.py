@@ -101,14 +101,21 @@ def _read_log(path: Path, options: ImportOptions) -> ImportResult:
         importer = detect(doc)
     result = importer.read(doc, options)
     if sheet_note is not None:
-        result = replace(result, report=replace(
-            result.report, format=result.report.format + "-xlsx",
-            notes=(sheet_note, *result.report.notes)))
+        result = replace(
+            result,
+            report=replace(
+                result.report,
+                format=result.report.format + "-xlsx",
+                notes=(sheet_note, *result.report.notes),
+            ),
+        )
     if result.sets.empty:
         raise EmptyLogError(
             f"no set rows found ({result.report.skipped} rows skipped: "
             + ", ".join(f"{k} {v}" for k, v in result.report.skipped_reasons.items())
-            + ")" if result.report.skipped else "no set rows found",
+            + ")"
+            if result.report.skipped
+            else "no set rows found",
             path=path,
             hint="check that this is a workout export with exercises, reps and dates",
         )
@@ -152,8 +159,11 @@ def check_link(path: Path, root: Path | None = None) -> None:
         return
     real = _outside(path, root if root is not None else path.absolute().parent)
     if real is not None:
-        raise NotALogError(f"is a symbolic link to {real}, outside its folder; not followed",
-                           path=path, hint="pass the file itself, not a link to it")
+        raise NotALogError(
+            f"is a symbolic link to {real}, outside its folder; not followed",
+            path=path,
+            hint="pass the file itself, not a link to it",
+        )
 
 
 def folder_files(folder: Path) -> tuple[list[Path], list[SkippedFile]]:
@@ -165,8 +175,11 @@ def folder_files(folder: Path) -> tuple[list[Path], list[SkippedFile]]:
     skipped: list[SkippedFile] = []
 
     def unreadable(exc: OSError) -> None:
-        skipped.append(SkippedFile(str(exc.filename or folder),
-                                   f"folder cannot be read ({exc.strerror or exc})"))
+        skipped.append(
+            SkippedFile(
+                str(exc.filename or folder), f"folder cannot be read ({exc.strerror or exc})"
+            )
+        )
 
     for top, dirs, names in os.walk(folder, onerror=unreadable):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
@@ -176,11 +189,18 @@ def folder_files(folder: Path) -> tuple[list[Path], list[SkippedFile]]:
             path = Path(top) / name
             real = _outside(path, folder) if path.is_symlink() else None
             if real is not None:
-                skipped.append(SkippedFile(str(path), f"symbolic link to {real}, outside the "
-                                           "folder; not followed"))
+                skipped.append(
+                    SkippedFile(
+                        str(path), f"symbolic link to {real}, outside the folder; not followed"
+                    )
+                )
             elif not path.is_file():
-                skipped.append(SkippedFile(str(path), "not a regular file (a device, pipe, "
-                                           "socket or broken link); not read"))
+                skipped.append(
+                    SkippedFile(
+                        str(path),
+                        "not a regular file (a device, pipe, socket or broken link); not read",
+                    )
+                )
             else:
                 files.append(path)
     return sorted(files), skipped
@@ -205,8 +225,7 @@ def read_inputs(paths: list[Path] | Path, options: ImportOptions | None = None) 
     skipped: list[SkippedFile] = []
     for path in map(Path, paths):
         if not path.exists():
-            raise InputNotFoundError("file or folder not found", path=path,
-                                     hint="check the path")
+            raise InputNotFoundError("file or folder not found", path=path, hint="check the path")
         if path.is_dir():
             files, passed_over = folder_files(path)
             skipped.extend(passed_over)

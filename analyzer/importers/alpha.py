@@ -73,15 +73,17 @@ class AlphaImporter:
         unit = tokens.map(WEIGHT_HEADERS).dropna().groupby(level=0).first()
         ex_note = as_text(cells[1]).str.replace("\n", " ").fillna("")
 
-        carried = pd.DataFrame({
-            "workout": title_at.where(start).ffill(),
-            "performed_at": performed.where(start).ffill(),
-            "exercise": exercise.where(is_exercise).ffill(),
-            "notes": ex_note.where(is_exercise).ffill(),
-            "weight_col": weight_col.reindex(cells.index).ffill(),
-            "reps_col": reps_col.reindex(cells.index).ffill(),
-            "unit": unit.reindex(cells.index).where(is_sub).ffill(),
-        })
+        carried = pd.DataFrame(
+            {
+                "workout": title_at.where(start).ffill(),
+                "performed_at": performed.where(start).ffill(),
+                "exercise": exercise.where(is_exercise).ffill(),
+                "notes": ex_note.where(is_exercise).ffill(),
+                "weight_col": weight_col.reindex(cells.index).ffill(),
+                "reps_col": reps_col.reindex(cells.index).ffill(),
+                "unit": unit.reindex(cells.index).where(is_sub).ffill(),
+            }
+        )
         sets = carried[is_set].copy()
         sets["source_row"] = lines[is_set]
         sets["set_index"] = pd.to_numeric(first[is_set])
@@ -91,8 +93,9 @@ class AlphaImporter:
         r_idx = sets["reps_col"].fillna(2).astype("int64").to_numpy()
         weights_raw = pd.Series(raw[rows_i, w_idx], index=sets.index)
         reps_raw = pd.Series(raw[rows_i, r_idx], index=sets.index)
-        weight = parse_numbers(weights_raw.astype("string").str.replace(",", "."),
-                               decimal_comma=False)
+        weight = parse_numbers(
+            weights_raw.astype("string").str.replace(",", "."), decimal_comma=False
+        )
         reps = parse_numbers(reps_raw, decimal_comma=False)
         problems = RowProblems()
         problems.add_mask("reps not a number", reps.bad, sets["source_row"])
@@ -106,8 +109,9 @@ class AlphaImporter:
         notes: list[str] = []
         if unit_rows.isna().any():
             notes.append("some set rows had no LBS/KG sub-header; read as kg")
-        return finish(doc, sets, format_name=NAME, rows=int(is_set.sum()), problems=problems,
-                      notes=notes)
+        return finish(
+            doc, sets, format_name=NAME, rows=int(is_set.sum()), problems=problems, notes=notes
+        )
 
 
 def _position(mask: pd.DataFrame) -> pd.Series:

@@ -60,9 +60,16 @@ class Document:
     character) is never built. Once decoded, the bytes are dropped.
     """
 
-    def __init__(self, path: Path, text: str | None = None,
-                 sheets: Mapping[str, pd.DataFrame] | None = None, encoding: str | None = None,
-                 today: date | None = None, *, utf8: bytes | None = None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        text: str | None = None,
+        sheets: Mapping[str, pd.DataFrame] | None = None,
+        encoding: str | None = None,
+        today: date | None = None,
+        *,
+        utf8: bytes | None = None,
+    ) -> None:
         self.path = path
         self.sheets = sheets
         self.encoding = encoding
@@ -100,7 +107,7 @@ class Document:
         """`text[:chars]` without decoding the rest."""
         if self._text is not None or self.utf8 is None:
             return (self._text or "")[:chars]
-        return self.utf8[:4 * chars].decode("utf-8", errors="ignore")[:chars]
+        return self.utf8[: 4 * chars].decode("utf-8", errors="ignore")[:chars]
 
 
 def head_of(text: str | bytes, keep: Callable[[str], bool], n: int) -> list[str]:
@@ -170,8 +177,9 @@ class RowProblems:
     #: every recorded row per reason (with its `listed` flag), so `finish` can re-label rows
     rows: dict[str, tuple[list[np.ndarray], bool]] = field(default_factory=dict)
 
-    def add(self, reason: str, rows: Iterable[int] | pd.Series | np.ndarray, *,
-            listed: bool = True) -> None:
+    def add(
+        self, reason: str, rows: Iterable[int] | pd.Series | np.ndarray, *, listed: bool = True
+    ) -> None:
         arr = np.asarray(
             rows if isinstance(rows, pd.Series | np.ndarray) else list(rows), dtype=np.int64
         )
@@ -183,8 +191,9 @@ class RowProblems:
         if listed and room > 0:
             self.listed.extend(Problem(int(r), reason) for r in arr[:room])
 
-    def add_mask(self, reason: str, mask: pd.Series, row_numbers: pd.Series, *,
-                 listed: bool = True) -> None:
+    def add_mask(
+        self, reason: str, mask: pd.Series, row_numbers: pd.Series, *, listed: bool = True
+    ) -> None:
         """Record every row where `mask` is True."""
         mask = mask.fillna(False).astype(bool)
         if mask.any():
@@ -237,8 +246,7 @@ def finish(
     it; otherwise the unit shown is chosen from the weights (`units.shown_unit`), with a note
     when that is pounds.
     """
-    path = pd.Categorical.from_codes(np.zeros(len(frame), dtype=np.int8),
-                                     pd.Index([str(doc.path)]))
+    path = pd.Categorical.from_codes(np.zeros(len(frame), dtype=np.int8), pd.Index([str(doc.path)]))
     sets = conform(frame.assign(source_file=path))
     del frame
     header_rows = repeated_header_lines(doc)
@@ -252,8 +260,10 @@ def finish(
     drop = no_date | no_name
     long_name = sets["exercise"].str.len().gt(MAX_NAME_CHARS).fillna(False).astype(bool) & ~drop
     if long_name.any():  # no lift is called that; matching it would take minutes
-        problems.add(f"exercise name over {MAX_NAME_CHARS} characters",
-                     np.unique(sets.loc[long_name, "source_row"].to_numpy()))
+        problems.add(
+            f"exercise name over {MAX_NAME_CHARS} characters",
+            np.unique(sets.loc[long_name, "source_row"].to_numpy()),
+        )
         drop |= long_name
     for reason, mask in implausible(sets, today=doc.today).items():
         mask = mask & ~drop
@@ -379,7 +389,7 @@ def _repeated_header_search(text: str | bytes) -> np.ndarray | None:
     if max(header.count(d) for d in (",", ";", "\t")) < 2:
         return np.empty(0, dtype=np.int64)
     needle = header.encode("utf-8") if raw else header
-    header_end = sum(len(line) + 1 for line in head[:first_at + 1])
+    header_end = sum(len(line) + 1 for line in head[: first_at + 1])
     numbers: list[int] = []
     candidates: list[str] = []
     line_no, counted_to = first_at + 1, header_end

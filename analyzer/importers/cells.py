@@ -68,8 +68,17 @@ EXCEL_SERIAL_RANGE: Final[tuple[int, int]] = (20_000, 80_000)
 EXCEL_EPOCH: Final = pd.Timestamp("1899-12-30")
 
 UNIT_WORDS: Final[dict[str, str]] = {
-    "kg": "kg", "kgs": "kg", "kilo": "kg", "kilos": "kg", "kilogram": "kg", "kilograms": "kg",
-    "lb": "lb", "lbs": "lb", "pound": "lb", "pounds": "lb", "#": "lb",
+    "kg": "kg",
+    "kgs": "kg",
+    "kilo": "kg",
+    "kilos": "kg",
+    "kilogram": "kg",
+    "kilograms": "kg",
+    "lb": "lb",
+    "lbs": "lb",
+    "pound": "lb",
+    "pounds": "lb",
+    "#": "lb",
 }
 BODYWEIGHT_WORDS: Final[tuple[str, ...]] = ("bw", "bodyweight", "body weight", "body", "-", "—")
 
@@ -157,9 +166,17 @@ def _fast_grid(text: str, delimiter: str) -> TextGrid | None:
     check_grid_size(width, int(starts.size))
     try:
         grid = pd.read_csv(
-            io.StringIO(text), sep=delimiter, header=None, names=range(width), dtype=object,
-            keep_default_na=False, na_filter=False, skip_blank_lines=False, engine="c",
-            quotechar='"', doublequote=True,
+            io.StringIO(text),
+            sep=delimiter,
+            header=None,
+            names=range(width),
+            dtype=object,
+            keep_default_na=False,
+            na_filter=False,
+            skip_blank_lines=False,
+            engine="c",
+            quotechar='"',
+            doublequote=True,
         )
     except (pd.errors.ParserError, ValueError):
         return None
@@ -196,7 +213,7 @@ def bytes_grid(data: bytes, delimiter: str) -> TextGrid | None:
     quotes = b'"' in data
     if not quotes and not data.startswith(b"\n"):
         newline = data.find(b"\n")
-        width = data[:newline if newline >= 0 else len(data)].count(delimiter.encode()) + 1
+        width = data[: newline if newline >= 0 else len(data)].count(delimiter.encode()) + 1
         check_grid_size(width, data.count(b"\n") + 1 if width > WIDE_COLUMNS else 1)
         # An empty line is one field, so with two or more Arrow refuses it (and below the
         # general way reads the file).
@@ -212,9 +229,10 @@ def bytes_grid(data: bytes, delimiter: str) -> TextGrid | None:
     if not filled.any():
         return None
     first = int(np.argmax(filled))
-    record = buf[starts[first]:ends[first]]
-    width = int(_field_counts(record, np.zeros(1, np.int64), np.full(1, record.size),
-                              ord(delimiter))[0])
+    record = buf[starts[first] : ends[first]]
+    width = int(
+        _field_counts(record, np.zeros(1, np.int64), np.full(1, record.size), ord(delimiter))[0]
+    )
     check_grid_size(width, int(filled.sum()))
     del buf, record, starts, ends  # Arrow refuses any record of another width
     table = _arrow_table(data, delimiter, width, empty_lines=True)
@@ -234,8 +252,7 @@ def bytes_grid(data: bytes, delimiter: str) -> TextGrid | None:
 ARROW_BLOCK_BYTES: Final = 4 << 20
 
 
-def _arrow_table(data: bytes, delimiter: str, width: int, *,
-                 empty_lines: bool) -> pa.Table | None:
+def _arrow_table(data: bytes, delimiter: str, width: int, *, empty_lines: bool) -> pa.Table | None:
     """`data` read by Arrow as `width` dictionary-encoded string columns (empty lines
     skipped, or with `empty_lines=False` refused); None when Arrow refuses the text."""
     import pyarrow as pa
@@ -247,11 +264,18 @@ def _arrow_table(data: bytes, delimiter: str, width: int, *,
             io.BytesIO(data),
             read_options=pa_csv.ReadOptions(column_names=names, block_size=ARROW_BLOCK_BYTES),
             parse_options=pa_csv.ParseOptions(
-                delimiter=delimiter, quote_char='"', double_quote=True, escape_char=False,
-                newlines_in_values=True, ignore_empty_lines=empty_lines),
+                delimiter=delimiter,
+                quote_char='"',
+                double_quote=True,
+                escape_char=False,
+                newlines_in_values=True,
+                ignore_empty_lines=empty_lines,
+            ),
             convert_options=pa_csv.ConvertOptions(
                 column_types=dict.fromkeys(names, pa.dictionary(pa.int32(), pa.string())),
-                strings_can_be_null=False, quoted_strings_can_be_null=False),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
         )
     except (pa.ArrowInvalid, ValueError):
         return None
@@ -259,8 +283,7 @@ def _arrow_table(data: bytes, delimiter: str, width: int, *,
 
 def _grid_cells(table: pa.Table, at: np.ndarray | None) -> pd.DataFrame:
     """An Arrow table from `_arrow_table` as a frame of categorical columns 0, 1, ..."""
-    return pd.DataFrame({i: _categorical(table.column(i), at)
-                         for i in range(table.num_columns)})
+    return pd.DataFrame({i: _categorical(table.column(i), at) for i in range(table.num_columns)})
 
 
 def _categorical(column: pa.ChunkedArray, at: np.ndarray | None) -> pd.Categorical:
@@ -276,10 +299,12 @@ def _categorical(column: pa.ChunkedArray, at: np.ndarray | None) -> pd.Categoric
     chunks = column.chunks
     if not chunks:
         categories = pd.Index(pd.array(pa.array([], pa.string()), dtype=STR_OBJ))
-        return pd.Categorical.from_codes(np.zeros(0, np.int8) if at is None else at,
-                                         dtype=pd.CategoricalDtype(categories))
-    categories = pd.Index(pd.array(pa.concat_arrays([c.dictionary for c in chunks]),
-                                   dtype=STR_OBJ)).unique()
+        return pd.Categorical.from_codes(
+            np.zeros(0, np.int8) if at is None else at, dtype=pd.CategoricalDtype(categories)
+        )
+    categories = pd.Index(
+        pd.array(pa.concat_arrays([c.dictionary for c in chunks]), dtype=STR_OBJ)
+    ).unique()
     kind = code_type(len(categories))
     codes = np.empty(sum(len(c) for c in chunks), dtype=kind)
     start = 0
@@ -308,8 +333,7 @@ def _regular_quotes(buf: np.ndarray, delim: int) -> bool:
     ok_near = np.array([delim, ord("\n"), ord('"')], dtype=np.uint8)
     opens, closes = at[0::2], at[1::2]
     before = np.where(opens > 0, buf[np.maximum(opens - 1, 0)], ord("\n"))
-    after = np.where(closes + 1 < buf.size, buf[np.minimum(closes + 1, buf.size - 1)],
-                     ord("\n"))
+    after = np.where(closes + 1 < buf.size, buf[np.minimum(closes + 1, buf.size - 1)], ord("\n"))
     return bool(np.isin(before, ok_near).all() and np.isin(after, ok_near).all())
 
 
@@ -359,8 +383,7 @@ class Coded:
             answers = np.append(per_value, bool(fill))
             if answers.all() or not answers.any():  # one answer for every row: no gather
                 return np.full(self.codes.size, bool(fill))
-        return gather(np.append(per_value, np.asarray([fill], dtype=per_value.dtype)),
-                      self.codes)
+        return gather(np.append(per_value, np.asarray([fill], dtype=per_value.dtype)), self.codes)
 
     def text(self, index: pd.Index) -> pd.Series:
         """The cells as `as_text` gives them."""
@@ -398,8 +421,12 @@ def gather(table: np.ndarray, codes: np.ndarray) -> np.ndarray:
     piece at a time (numpy widens the codes to a full-length intp array otherwise)."""
     out = np.empty(codes.size, dtype=table.dtype)
     for start in range(0, codes.size, PIECE_ROWS):
-        np.take(table, codes[start:start + PIECE_ROWS], out=out[start:start + PIECE_ROWS],
-                mode="wrap")
+        np.take(
+            table,
+            codes[start : start + PIECE_ROWS],
+            out=out[start : start + PIECE_ROWS],
+            mode="wrap",
+        )
     return out
 
 
@@ -407,7 +434,7 @@ def value_counts(codes: np.ndarray, count: int) -> np.ndarray:
     """How many of `codes` are 0, 1, ... count-1 (-1 is not counted), a piece at a time."""
     total = np.zeros(count + 1, dtype=np.int64)
     for start in range(0, codes.size, PIECE_ROWS):
-        total += np.bincount(codes[start:start + PIECE_ROWS] + 1, minlength=count + 1)
+        total += np.bincount(codes[start : start + PIECE_ROWS] + 1, minlength=count + 1)
     return total[1:]
 
 
@@ -464,8 +491,13 @@ class Numbers:
     unit: pd.Series
 
 
-def parse_numbers(col: pd.Series, *, decimal_comma: bool, allow_units: bool = False,
-                  allow_bodyweight: bool = False) -> Numbers:
+def parse_numbers(
+    col: pd.Series,
+    *,
+    decimal_comma: bool,
+    allow_units: bool = False,
+    allow_bodyweight: bool = False,
+) -> Numbers:
     """Numbers from raw cells (numbers from a workbook pass straight through).
 
     Bare ASCII numbers (nearly every cell) are converted in one vectorised pass; only the
@@ -479,8 +511,9 @@ def parse_numbers(col: pd.Series, *, decimal_comma: bool, allow_units: bool = Fa
     unit = pd.Series(np.nan, index=text.index, dtype=STR_OBJ)
     other = ~plain & text.notna()
     if other.any():
-        worded = _parse_worded(text[other], allow_units=allow_units,
-                               allow_bodyweight=allow_bodyweight)
+        worded = _parse_worded(
+            text[other], allow_units=allow_units, allow_bodyweight=allow_bodyweight
+        )
         value[other] = worded.value
         bad[other] = worded.bad
         unit[other] = worded.unit
@@ -549,8 +582,9 @@ class ParsedDates:
     notes: tuple[str, ...]
 
 
-def parse_dates(col: pd.Series, weights: np.ndarray | None = None, *,
-                tz: str | None = None) -> ParsedDates:
+def parse_dates(
+    col: pd.Series, weights: np.ndarray | None = None, *, tz: str | None = None
+) -> ParsedDates:
     """Parse a date column with one explicit format chosen for the whole file.
 
     Workbook datetime cells and ISO strings read as ISO; Excel serial numbers by the 1900
@@ -580,11 +614,17 @@ def parse_dates(col: pd.Series, weights: np.ndarray | None = None, *,
         formats.append("excel-serial")
     rest = text[~iso_mask & ~serial_mask].dropna()
     if not rest.empty:
-        weight = (np.ones(len(rest), dtype=np.int64) if weights is None
-                  else np.asarray(weights, dtype=np.int64)[col.index.get_indexer(rest.index)])
+        weight = (
+            np.ones(len(rest), dtype=np.int64)
+            if weights is None
+            else np.asarray(weights, dtype=np.int64)[col.index.get_indexer(rest.index)]
+        )
         scores = {
-            fmt: int(weight[pd.to_datetime(rest, format=fmt, errors="coerce").notna()
-                            .to_numpy(bool)].sum())
+            fmt: int(
+                weight[
+                    pd.to_datetime(rest, format=fmt, errors="coerce").notna().to_numpy(bool)
+                ].sum()
+            )
             for fmt in DATE_FORMATS
         }
         best = max(DATE_FORMATS, key=lambda f: scores[f])
@@ -593,9 +633,7 @@ def parse_dates(col: pd.Series, weights: np.ndarray | None = None, *,
             if swapped and scores[swapped] == scores[best]:
                 day_first = best if best.startswith("%d") else swapped
                 best = day_first
-                notes.append(
-                    f"day/month order is ambiguous (no day above 12); read as {best}"
-                )
+                notes.append(f"day/month order is ambiguous (no day above 12); read as {best}")
             out[rest.index] = as_ns(pd.to_datetime(rest, format=best, errors="coerce"))
             formats.append(best)
     out, zone_notes = to_local(out, stamps, tz)

@@ -126,10 +126,15 @@ MAX_WIDE_CELLS: Final = 5_000_000
 def check_grid_size(width: int, records: int) -> None:
     """Refuse a text grid too wide (or too wide and long) to read within bounded memory."""
     if width > MAX_TEXT_COLUMNS or (width > WIDE_COLUMNS and width * records > MAX_WIDE_CELLS):
-        limit = (f"the {MAX_TEXT_COLUMNS} column limit" if width > MAX_TEXT_COLUMNS
-                 else f"the {MAX_WIDE_CELLS} cell limit for tables over {WIDE_COLUMNS} columns")
-        raise TooLargeError(f"a row has {width} columns ({records} rows), over {limit}",
-                            hint="export only the training columns")
+        limit = (
+            f"the {MAX_TEXT_COLUMNS} column limit"
+            if width > MAX_TEXT_COLUMNS
+            else f"the {MAX_WIDE_CELLS} cell limit for tables over {WIDE_COLUMNS} columns"
+        )
+        raise TooLargeError(
+            f"a row has {width} columns ({records} rows), over {limit}",
+            hint="export only the training columns",
+        )
 
 
 def read_table(text: str, delimiter: str | None = None) -> Table:
@@ -147,7 +152,7 @@ def read_table(text: str, delimiter: str | None = None) -> Table:
     starts, ends, lines = starts[nonblank], ends[nonblank], lines[nonblank]
     if starts.size == 0:
         return _empty_table(delimiter or ",")
-    first = data[starts[0]:ends[0]].decode("utf-8")
+    first = data[starts[0] : ends[0]].decode("utf-8")
     delimiter = delimiter or sniff_delimiter(first)
     nfields = _field_counts(buf, starts, ends, ord(delimiter)) if len(delimiter) == 1 else None
     width = int(nfields.max()) if nfields is not None else 0
@@ -156,9 +161,17 @@ def read_table(text: str, delimiter: str | None = None) -> Table:
     if nfields is not None:
         try:
             grid = pd.read_csv(
-                io.StringIO(text), sep=delimiter, header=None, names=range(width), dtype=str,
-                keep_default_na=False, na_filter=False, skip_blank_lines=True, engine="c",
-                quotechar='"', doublequote=True,
+                io.StringIO(text),
+                sep=delimiter,
+                header=None,
+                names=range(width),
+                dtype=str,
+                keep_default_na=False,
+                na_filter=False,
+                skip_blank_lines=True,
+                engine="c",
+                quotechar='"',
+                doublequote=True,
             )
         except (pd.errors.ParserError, ValueError):
             grid = None
@@ -168,8 +181,9 @@ def read_table(text: str, delimiter: str | None = None) -> Table:
     return _make_table(grid, lines, nfields, delimiter)
 
 
-def _record_bounds(buf: np.ndarray, *, quotes: bool = True
-                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _record_bounds(
+    buf: np.ndarray, *, quotes: bool = True
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Start/end byte offsets and 1-based starting line of every record (blank ones too).
 
     Quote parity is looked up only at the newlines (binary search over the quote positions),
@@ -201,8 +215,7 @@ def _nonblank(buf: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarr
     return out
 
 
-def _field_counts(buf: np.ndarray, starts: np.ndarray, ends: np.ndarray,
-                  delim: int) -> np.ndarray:
+def _field_counts(buf: np.ndarray, starts: np.ndarray, ends: np.ndarray, delim: int) -> np.ndarray:
     """Fields per record: delimiters outside quotes, plus one."""
     at = np.flatnonzero(buf == delim)
     quotes_at = np.flatnonzero(buf == _QUOTE)
@@ -231,8 +244,9 @@ def _read_table_slow(text: str, delimiter: str) -> Table:
     return _make_table(grid, np.asarray(lines, dtype=np.int64), counts, delimiter)
 
 
-def _make_table(grid: pd.DataFrame, lines: np.ndarray, nfields: np.ndarray,
-                delimiter: str) -> Table:
+def _make_table(
+    grid: pd.DataFrame, lines: np.ndarray, nfields: np.ndarray, delimiter: str
+) -> Table:
     header_cells = [clean_header(str(v)) for v in grid.iloc[0].tolist()]
     n_header = int(nfields[0])
     names = _unique_names(header_cells[:n_header])
@@ -287,10 +301,16 @@ def repair_extra_fields(table: Table, at: int, joiner: str = ",") -> tuple[Table
         # pandas-stubs lists only strings or one Series for `others`; a list of Series works.
         joined = parts[0].str.cat(parts[1:], sep=joiner)  # type: ignore[arg-type]
         out.loc[rows, table.header[at]] = joined
-        for j, name in enumerate(table.header[at + 1:], start=at + 1):
+        for j, name in enumerate(table.header[at + 1 :], start=at + 1):
             out.loc[rows, name] = positional.loc[rows, ordered[j + k]]
-    fixed = Table(table.header, out, table.lines, table.nfields.where(~repaired,
-                  len(table.header)), table.delimiter, table.header_line)
+    fixed = Table(
+        table.header,
+        out,
+        table.lines,
+        table.nfields.where(~repaired, len(table.header)),
+        table.delimiter,
+        table.header_line,
+    )
     return fixed, repaired
 
 
@@ -303,11 +323,25 @@ _LB_RE = re.compile(rf"(?:^|[^a-z])(?:{_LB_WORDS})(?:$|[^a-z])")
 
 #: Distance unit spellings -> metres.
 DISTANCE_M: dict[str, float] = {
-    "m": 1.0, "meter": 1.0, "meters": 1.0, "metre": 1.0, "metres": 1.0,
-    "km": 1000.0, "kms": 1000.0, "kilometer": 1000.0, "kilometers": 1000.0,
-    "kilometre": 1000.0, "kilometres": 1000.0,
-    "mi": 1609.344, "mile": 1609.344, "miles": 1609.344,
-    "ft": 0.3048, "feet": 0.3048, "yd": 0.9144, "yds": 0.9144, "yards": 0.9144,
+    "m": 1.0,
+    "meter": 1.0,
+    "meters": 1.0,
+    "metre": 1.0,
+    "metres": 1.0,
+    "km": 1000.0,
+    "kms": 1000.0,
+    "kilometer": 1000.0,
+    "kilometers": 1000.0,
+    "kilometre": 1000.0,
+    "kilometres": 1000.0,
+    "mi": 1609.344,
+    "mile": 1609.344,
+    "miles": 1609.344,
+    "ft": 0.3048,
+    "feet": 0.3048,
+    "yd": 0.9144,
+    "yds": 0.9144,
+    "yards": 0.9144,
 }
 _DIST_RE = re.compile(
     r"(?:^|[^a-z])(" + "|".join(sorted(DISTANCE_M, key=len, reverse=True)) + r")(?:$|[^a-z])"
@@ -374,8 +408,10 @@ def zero_to_nan(values: pd.Series) -> pd.Series:
 
 # --- dates ------------------------------------------------------------------------------
 
-def parse_dates(cells: pd.Series, formats: Sequence[str], *, sample: int = 500
-                ) -> tuple[pd.Series, str]:
+
+def parse_dates(
+    cells: pd.Series, formats: Sequence[str], *, sample: int = 500
+) -> tuple[pd.Series, str]:
     """Parse with one explicit strftime format for the whole column: the first of `formats`
     that reads the most of the first `sample` non-empty cells. Unreadable cells become NaT.
     Returns the naive datetime64[ns] Series and the chosen format. Cells ending in a UTC

@@ -92,10 +92,12 @@ class FitbodImporter:
             },
             index=table.cells.index,
         )[keep]
-        frame["set_index"] = frame.groupby(["performed_at", "exercise"], sort=False,
-                                           dropna=False).cumcount() + 1
-        return finish(doc, frame, format_name="fitbod", rows=len(table), problems=problems,
-                      notes=notes)
+        frame["set_index"] = (
+            frame.groupby(["performed_at", "exercise"], sort=False, dropna=False).cumcount() + 1
+        )
+        return finish(
+            doc, frame, format_name="fitbod", rows=len(table), problems=problems, notes=notes
+        )
 
 
 IMPORTER = FitbodImporter()

@@ -62,26 +62,30 @@ class FitNotesImporter:
         lines = table.lines
         notes: list[str] = []
         if repaired.any():
-            notes.append(f"{int(repaired.sum())} row(s) with a comma in the exercise name "
-                         "were rejoined")
+            notes.append(
+                f"{int(repaired.sum())} row(s) with a comma in the exercise name were rejoined"
+            )
 
-        weight_col = table.find("Weight (lbs)", "Weight (lb)", "Weight (kgs)", "Weight (kg)",
-                                "Weight")
+        weight_col = table.find(
+            "Weight (lbs)", "Weight (lb)", "Weight (kgs)", "Weight (kg)", "Weight"
+        )
         raw, bad_weight = to_number(table.column(weight_col or "Weight"))
         unit_col = table.find("Weight Unit")
         weight_unit: str | None = None  # rows state their own unit
         if unit_col:
             variant = "fitnotes-weight-unit"
-            factor = row_unit_factors(table.column(unit_col),
-                                      default=unit_factor(options.units))
+            factor = row_unit_factors(table.column(unit_col), default=unit_factor(options.units))
             weight = raw * factor
         else:
             unit = unit_from_header(weight_col or "")
             variant = {"lb": "fitnotes-lbs", "kg": "fitnotes-kgs"}.get(unit or "", "fitnotes")
             if unit is None:
                 unit, note = unstated_unit(
-                    raw, units=options.units, kg_note="no weight unit in file: read as kg "
-                    "(use --units lb if logged in pounds)")
+                    raw,
+                    units=options.units,
+                    kg_note="no weight unit in file: read as kg "
+                    "(use --units lb if logged in pounds)",
+                )
                 notes.append(note)
             weight_unit = unit
             weight = raw * unit_factor(unit)
@@ -117,10 +121,18 @@ class FitNotesImporter:
             },
             index=table.cells.index,
         )[keep]
-        frame["set_index"] = frame.groupby(["performed_at", "exercise"], sort=False,
-                                           dropna=False).cumcount() + 1
-        return finish(doc, frame, format_name=variant, rows=len(table), problems=problems,
-                      notes=notes, weight_unit=weight_unit if weight_unit == "lb" else None)
+        frame["set_index"] = (
+            frame.groupby(["performed_at", "exercise"], sort=False, dropna=False).cumcount() + 1
+        )
+        return finish(
+            doc,
+            frame,
+            format_name=variant,
+            rows=len(table),
+            problems=problems,
+            notes=notes,
+            weight_unit=weight_unit if weight_unit == "lb" else None,
+        )
 
 
 IMPORTER = FitNotesImporter()

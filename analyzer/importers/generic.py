@@ -134,8 +134,11 @@ class GenericImporter:
             found = find_header(head, columns)
             if not found or not {"date", "exercise"} <= set(found[1]):
                 continue
-            row = {normalise(c) for c in head.iloc[found[0]].tolist()
-                   if c is not None and not (isinstance(c, float) and pd.isna(c))}
+            row = {
+                normalise(c)
+                for c in head.iloc[found[0]].tolist()
+                if c is not None and not (isinstance(c, float) and pd.isna(c))
+            }
             if wanted <= row:
                 return True
         return False
@@ -145,7 +148,8 @@ class GenericImporter:
         grids, variant = tables(doc)
         located = [(t, find_header(t.cells, options.columns)) for t in grids]
         usable = [
-            (t, hdr[0], hdr[1]) for t, hdr in located
+            (t, hdr[0], hdr[1])
+            for t, hdr in located
             if hdr is not None and {"date", "exercise"} <= set(hdr[1])
         ]
         if not usable:
@@ -162,8 +166,10 @@ class GenericImporter:
                 table, header_row, columns, athlete, options, problems
             )
             units.add(unit)
-            if variant == "generic-csv" and table.cells.shape[0] and _writes_decimal_comma(
-                table, header_row, columns, tally
+            if (
+                variant == "generic-csv"
+                and table.cells.shape[0]
+                and _writes_decimal_comma(table, header_row, columns, tally)
             ):
                 variant = "generic-csv-eu"
             frames.append(frame)
@@ -174,18 +180,26 @@ class GenericImporter:
         if not frame.empty and frame["performed_at"].isna().all():
             raise _no_dates(doc, usable)
         del grids, located, usable, table, frames  # the cell grids are not needed any more
-        return finish(doc, frame, format_name=variant, rows=rows, problems=problems,
-                      notes=_dedupe(notes), weight_unit="lb" if units == {"lb"} else None)
+        return finish(
+            doc,
+            frame,
+            format_name=variant,
+            rows=rows,
+            problems=problems,
+            notes=_dedupe(notes),
+            weight_unit="lb" if units == {"lb"} else None,
+        )
 
 
-def _writes_decimal_comma(table: Table, header_row: int, columns: Mapping[str, Column],
-                          body: tuple[int, int] | None) -> bool:
+def _writes_decimal_comma(
+    table: Table, header_row: int, columns: Mapping[str, Column], body: tuple[int, int] | None
+) -> bool:
     """`uses_decimal_comma` of the mapped columns of the whole table; `body` is the tally
     `read_table` took of the rows below the header (None: it read other columns), so only
     the header and the rows above it are looked at again."""
     if body is None:
         return uses_decimal_comma([table.cells[c.index] for c in columns.values()])
-    top = table.cells.iloc[:header_row + 1]
+    top = table.cells.iloc[: header_row + 1]
     comma, dot = decimal_tally([code_cells(top[c.index]) for c in columns.values()])
     return comma + body[0] > dot + body[1]
 
@@ -202,15 +216,19 @@ def _default_athlete(table: Table, several: bool, options: ImportOptions, doc: D
     return options.athlete or doc.stem
 
 
-def _missing_columns(doc: Document, located: Sequence[tuple[Table, object]],
-                     columns: Mapping[str, str] | None) -> UnsupportedLayoutError:
+def _missing_columns(
+    doc: Document, located: Sequence[tuple[Table, object]], columns: Mapping[str, str] | None
+) -> UnsupportedLayoutError:
     """The error for a table without date/exercise columns, naming the headers seen."""
     seen: list[str] = []
     for table, _ in located:
         first = table.cells.dropna(how="all").head(1)
         if not first.empty:
-            seen = [str(v).strip() for v in first.iloc[0].tolist()
-                    if v is not None and str(v).strip() and str(v) != "nan"]
+            seen = [
+                str(v).strip()
+                for v in first.iloc[0].tolist()
+                if v is not None and str(v).strip() and str(v) != "nan"
+            ]
             break
     matched = match_row(seen, columns)
     missing = [f for f in ("date", "exercise") if f not in matched]
@@ -222,12 +240,13 @@ def _missing_columns(doc: Document, located: Sequence[tuple[Table, object]],
     )
 
 
-def _no_dates(doc: Document, usable: list[tuple[Table, int, dict[str, Column]]]
-              ) -> UnsupportedLayoutError:
+def _no_dates(
+    doc: Document, usable: list[tuple[Table, int, dict[str, Column]]]
+) -> UnsupportedLayoutError:
     """The error for a table whose date column holds no date (a program sheet)."""
     table, header_row, columns = usable[0]
     col = columns["date"]
-    seen = as_text(table.cells.iloc[header_row + 1:, col.index]).dropna().unique()[:3]
+    seen = as_text(table.cells.iloc[header_row + 1 :, col.index]).dropna().unique()[:3]
     return UnsupportedLayoutError(
         f"column {col.header!r} holds no dates ("
         + ", ".join(repr(str(v)) for v in seen)
@@ -268,17 +287,22 @@ def per_set_columns(header: list[object]) -> dict[int, dict[str, Column]]:
         field, unit = match_cell(rest) if rest.strip() else ("cell", None)
         if field in ("reps", "weight", "cell"):
             groups.setdefault(number, {}).setdefault(
-                field, Column(index=index, header=str(cell).strip(), unit=unit))
+                field, Column(index=index, header=str(cell).strip(), unit=unit)
+            )
     return groups if len(groups) >= 2 else {}
 
 
-def _long_per_set(table: Table, header_row: int, columns: dict[str, Column],
-                  groups: dict[int, dict[str, Column]], problems: RowProblems
-                  ) -> tuple[Table, dict[str, Column]]:
+def _long_per_set(
+    table: Table,
+    header_row: int,
+    columns: dict[str, Column],
+    groups: dict[int, dict[str, Column]],
+    problems: RowProblems,
+) -> tuple[Table, dict[str, Column]]:
     """The table with one row per filled set group (reps, weight and set number in three
     new columns at the right), rows in file order; the columns map points at them."""
-    body = table.cells.iloc[header_row + 1:]
-    rows = pd.Series(table.rows[header_row + 1:], index=body.index, dtype="int64")
+    body = table.cells.iloc[header_row + 1 :]
+    rows = pd.Series(table.rows[header_row + 1 :], index=body.index, dtype="int64")
     width = table.cells.shape[1]
     parts: list[pd.DataFrame] = []
     for number, group in sorted(groups.items()):
@@ -296,10 +320,12 @@ def _long_per_set(table: Table, header_row: int, columns: dict[str, Column],
             if part is not None:
                 filled |= part.notna()
         extra = pd.DataFrame(
-            {width: reps if reps is not None else np.nan,
-             width + 1: weight if weight is not None else np.nan,
-             width + 2: number,
-             width + 3: rows},
+            {
+                width: reps if reps is not None else np.nan,
+                width + 1: weight if weight is not None else np.nan,
+                width + 2: number,
+                width + 3: rows,
+            },
             index=body.index,
         )
         parts.append(pd.concat([body, extra], axis=1)[filled])
@@ -336,8 +362,8 @@ def read_table(
     if groups:
         table, columns = _long_per_set(table, header_row, dict(columns), groups, problems)
         header_row = 0
-    body = table.cells.iloc[header_row + 1:]
-    lines = table.rows[header_row + 1:]
+    body = table.cells.iloc[header_row + 1 :]
+    lines = table.rows[header_row + 1 :]
     coded = {field: code_cells(body[col.index]) for field, col in columns.items()}
     index = body.index
     del body
@@ -351,7 +377,8 @@ def read_table(
     tally = None if groups else decimal_tally(list(coded.values()))
     notes: list[str] = []
     comma = decimal_comma_vote(
-        [coded[f] for f in ("weight", "reps", "rpe", "rir", "sets") if f in coded])
+        [coded[f] for f in ("weight", "reps", "rpe", "rir", "sets") if f in coded]
+    )
 
     def per_value(field: str, **kw: bool) -> tuple[Coded, Numbers] | None:
         """The field's distinct cells read as numbers (one entry per distinct cell)."""
@@ -368,8 +395,9 @@ def read_table(
             return None
         col, per = found
         return _RowNumbers(
-            value=pd.Series(col.take(per.value.to_numpy("float64"), np.nan), index=index,
-                            copy=False),
+            value=pd.Series(
+                col.take(per.value.to_numpy("float64"), np.nan), index=index, copy=False
+            ),
             bad=pd.Series(col.take(per.bad.to_numpy(bool), False), index=index, copy=False),
         )
 
@@ -380,8 +408,9 @@ def read_table(
 
     date = coded["date"]
     dates = parse_dates(date.values, weights=date.counts(), tz=options.tz)
-    filled = _fill_down(date.take(dates.values.to_numpy("datetime64[ns]"), np.datetime64("NaT")),
-                        date.codes >= 0)
+    filled = _fill_down(
+        date.take(dates.values.to_numpy("datetime64[ns]"), np.datetime64("NaT")), date.codes >= 0
+    )
     empty_date = date.codes < 0
     if (empty_date & ~np.isnat(filled) & (coded["exercise"].codes >= 0)).any():
         notes.append("rows with an empty date took the date from the row above")
@@ -391,11 +420,13 @@ def read_table(
     frame["performed_at"] = performed
     notes.extend(dates.notes)
 
-    frame["athlete"] = (_categorical(coded["athlete"], index, fill=athlete) if "athlete" in coded
-                        else _constant(athlete, index))
+    frame["athlete"] = (
+        _categorical(coded["athlete"], index, fill=athlete)
+        if "athlete" in coded
+        else _constant(athlete, index)
+    )
     for field in ("workout", "notes"):
-        frame[field] = (_categorical(coded[field], index) if field in coded
-                        else _constant("", index))
+        frame[field] = _categorical(coded[field], index) if field in coded else _constant("", index)
 
     bad = pd.Series(False, index=index)
     reps = numbers("reps")
@@ -406,18 +437,21 @@ def read_table(
     weight = per_value("weight", allow_units=True, allow_bodyweight=True)
     if weight is not None:
         col, per = weight
-        value = pd.Series(col.take(per.value.to_numpy("float64"), np.nan), index=index,
-                          copy=False)
+        value = pd.Series(col.take(per.value.to_numpy("float64"), np.nan), index=index, copy=False)
         wrong = pd.Series(col.take(per.bad.to_numpy(bool), False), index=index, copy=False)
-        missing, pounds = _weight_units(col, per.unit, coded.get("unit"),
-                                        columns["weight"].unit, options, index)
+        missing, pounds = _weight_units(
+            col, per.unit, coded.get("unit"), columns["weight"].unit, options, index
+        )
         problems.add_mask("weight not a number", wrong & ~bad, source_row)
         bad |= wrong
         weighed = value.notna().to_numpy(bool)
         if (missing & weighed).any():
             unit, note = unstated_unit(
-                per.value, counts=col.counts(), units=None,
-                kg_note="no weight unit stated; read as kg (use --units lb for pounds)")
+                per.value,
+                counts=col.counts(),
+                units=None,
+                kg_note="no weight unit stated; read as kg (use --units lb for pounds)",
+            )
             if unit == "lb" and not (weighed & ~missing).any():  # no row states a unit
                 pounds, weight_unit = missing | pounds, "lb"
             else:
@@ -440,15 +474,12 @@ def read_table(
     if set_cells is not None:
         words = set_cells.values.str.lower().isin(WARMUP_WORDS).to_numpy(bool)
         warm |= set_cells.take(words, False)
-        frame["set_no"] = set_cells.take(number_cells(set_cells.values).to_numpy("float64"),
-                                         np.nan)
+        frame["set_no"] = set_cells.take(number_cells(set_cells.values).to_numpy("float64"), np.nan)
     if "warmup" in coded:
         flag = coded["warmup"].values.str.lower().str.strip()
-        warm |= coded["warmup"].take(
-            flag.isin(TRUE_WORDS + WARMUP_WORDS).to_numpy(bool), False)
+        warm |= coded["warmup"].take(flag.isin(TRUE_WORDS + WARMUP_WORDS).to_numpy(bool), False)
     if set_cells is not None or "warmup" in coded:
-        frame["set_type"] = pd.Categorical.from_codes(warm.astype(np.int8),
-                                                      dtype=SET_TYPE_DTYPE)
+        frame["set_type"] = pd.Categorical.from_codes(warm.astype(np.int8), dtype=SET_TYPE_DTYPE)
 
     count = None
     scheme_text = coded["scheme"].text(index) if "scheme" in coded else None
@@ -487,8 +518,9 @@ def read_table(
     else:
         within = pd.Series(1, index=frame.index, dtype="int64")
     if count is not None:  # there is a sets column (count is set with it)
-        frame["set_index"] = within.where(count.loc[frame.index].to_numpy() > 1,
-                                          frame.get("set_no", within))
+        frame["set_index"] = within.where(
+            count.loc[frame.index].to_numpy() > 1, frame.get("set_no", within)
+        )
     elif "set_no" in frame:
         frame["set_index"] = frame["set_no"]
     frame = frame.reset_index(drop=True)
@@ -506,9 +538,14 @@ class _RowNumbers(NamedTuple):
     bad: pd.Series
 
 
-def _weight_units(col: Coded, cell_unit: pd.Series, unit_col: Coded | None,
-                  header_unit: str | None, options: ImportOptions, index: pd.Index
-                  ) -> tuple[np.ndarray, np.ndarray]:
+def _weight_units(
+    col: Coded,
+    cell_unit: pd.Series,
+    unit_col: Coded | None,
+    header_unit: str | None,
+    options: ImportOptions,
+    index: pd.Index,
+) -> tuple[np.ndarray, np.ndarray]:
     """Per row: no unit known, and the unit is pounds (see `_weight_unit`). `cell_unit` is
     the unit of each distinct weight cell; without a unit column the rules run on those."""
     if unit_col is not None:
@@ -517,8 +554,10 @@ def _weight_units(col: Coded, cell_unit: pd.Series, unit_col: Coded | None,
         return unit.isna().to_numpy(bool), (unit.fillna("kg") == "lb").to_numpy(bool)
     unit = _weight_unit(cell_unit, None, header_unit, options)
     fallback = header_unit if header_unit is not None else options.units  # an empty cell's
-    return (col.take(unit.isna().to_numpy(bool), fallback is None),
-            col.take((unit == "lb").fillna(False).to_numpy(bool), fallback == "lb"))
+    return (
+        col.take(unit.isna().to_numpy(bool), fallback is None),
+        col.take((unit == "lb").fillna(False).to_numpy(bool), fallback == "lb"),
+    )
 
 
 def _categorical(col: Coded, index: pd.Index, fill: str | None = None) -> pd.Series:
@@ -538,8 +577,9 @@ def _categorical(col: Coded, index: pd.Index, fill: str | None = None) -> pd.Ser
 def _constant(text: str, index: pd.Index) -> pd.Series:
     """`text` on every row, as a one-category categorical Series."""
     dtype = pd.CategoricalDtype(pd.Index(pd.array([text], dtype=STR_OBJ)))
-    return pd.Series(pd.Categorical.from_codes(np.zeros(len(index), dtype=np.int8),
-                                               dtype=dtype), index=index)
+    return pd.Series(
+        pd.Categorical.from_codes(np.zeros(len(index), dtype=np.int8), dtype=dtype), index=index
+    )
 
 
 def _fill_down(dates: np.ndarray, written: np.ndarray) -> np.ndarray:
@@ -558,9 +598,11 @@ def _order_within(frame: pd.DataFrame) -> pd.Series:
     Logs write an exercise's sets together, so rows come in runs of one key: the position is
     the place in the run plus the rows of the same key in earlier runs, which takes a
     grouping of the runs rather than of every row."""
-    keys = [frame["athlete"].cat.codes.to_numpy(),
-            frame["performed_at"].to_numpy().view("int64"),
-            frame["exercise"].cat.codes.to_numpy()]
+    keys = [
+        frame["athlete"].cat.codes.to_numpy(),
+        frame["performed_at"].to_numpy().view("int64"),
+        frame["exercise"].cat.codes.to_numpy(),
+    ]
     n = len(frame)
     new_run = np.zeros(n, dtype=bool)
     new_run[:1] = True
@@ -570,8 +612,13 @@ def _order_within(frame: pd.DataFrame) -> pd.Series:
         new_run[1:] |= changed
     heads = np.flatnonzero(new_run)
     lengths = np.diff(np.append(heads, n))
-    earlier = (pd.Series(lengths).groupby(_run_keys([key[heads] for key in keys]), sort=False,
-                                          dropna=False).cumsum().to_numpy() - lengths)
+    earlier = (
+        pd.Series(lengths)
+        .groupby(_run_keys([key[heads] for key in keys]), sort=False, dropna=False)
+        .cumsum()
+        .to_numpy()
+        - lengths
+    )
     # Row i of run r: i + 1 - heads[r] + earlier[r]; the per-run part repeated over the run.
     order = np.repeat(earlier - heads, lengths)
     for start in range(0, n, PIECE_ROWS):
@@ -643,14 +690,21 @@ def _scheme(cells: pd.Series) -> pd.DataFrame:
     return parts.apply(pd.to_numeric, errors="coerce").astype("float64")
 
 
-def _weight_unit(cell_unit: pd.Series, unit_col: pd.Series | None, header_unit: str | None,
-                 options: ImportOptions) -> pd.Series:
+def _weight_unit(
+    cell_unit: pd.Series,
+    unit_col: pd.Series | None,
+    header_unit: str | None,
+    options: ImportOptions,
+) -> pd.Series:
     """Per-row unit: the cell's own suffix, then a unit column, then the header's unit."""
     unit = cell_unit.copy()
     if unit_col is not None:
-        words = unit_col.str.lower().str.strip().map(
-            {"kg": "kg", "kgs": "kg", "lb": "lb", "lbs": "lb", "pounds": "lb"}
-        ).astype(STR_OBJ)
+        words = (
+            unit_col.str.lower()
+            .str.strip()
+            .map({"kg": "kg", "kgs": "kg", "lb": "lb", "lbs": "lb", "pounds": "lb"})
+            .astype(STR_OBJ)
+        )
         unit = unit.fillna(words)
     if header_unit is not None:
         unit = unit.fillna(header_unit)

@@ -130,8 +130,9 @@ def match_cell(cell: object) -> tuple[str | None, str | None]:
     return None, None
 
 
-def match_row(cells: Sequence[object], columns: Mapping[str, str] | None = None
-              ) -> dict[str, Column]:
+def match_row(
+    cells: Sequence[object], columns: Mapping[str, str] | None = None
+) -> dict[str, Column]:
     """Fields found in one candidate header row. `columns` (field -> header text, from
     `--columns`) wins over synonyms; the first cell matching a field wins over later ones."""
     found: dict[str, Column] = {}
@@ -158,8 +159,9 @@ def check_columns_option(columns: Mapping[str, str] | None) -> None:
         )
 
 
-def find_header(grid: pd.DataFrame, columns: Mapping[str, str] | None = None,
-                scan: int = 20) -> tuple[int, dict[str, Column]] | None:
+def find_header(
+    grid: pd.DataFrame, columns: Mapping[str, str] | None = None, scan: int = 20
+) -> tuple[int, dict[str, Column]] | None:
     """The row (0-based) among the first `scan` rows that matches the most fields, with its
     matches; None when no row matches at least two fields."""
     best: tuple[int, dict[str, Column]] | None = None

@@ -57,15 +57,51 @@ SET_HEADERS = {"set_index", "set_type", "reps", "weight_kg", "weight_lbs"}
 #: Month stems in the app's other languages -> English (es, fr, de, it, pt, nl); a word
 #: starting with a stem is that month.
 MONTHS: dict[str, str] = {
-    "ene": "Jan", "janv": "Jan", "jän": "Jan", "gen": "Jan", "févr": "Feb", "fév": "Feb",
-    "fev": "Feb", "mrt": "Mar", "mars": "Mar", "märz": "Mar", "mär": "Mar", "avr": "Apr",
-    "abr": "Apr", "mai": "May", "mei": "May", "mag": "May", "juin": "Jun", "juni": "Jun",
-    "giu": "Jun", "juil": "Jul", "juli": "Jul", "lug": "Jul", "août": "Aug", "ago": "Aug",
-    "sept": "Sep", "set": "Sep", "okt": "Oct", "ott": "Oct", "out": "Oct", "déc": "Dec",
-    "dic": "Dec", "dez": "Dec",
+    "ene": "Jan",
+    "janv": "Jan",
+    "jän": "Jan",
+    "gen": "Jan",
+    "févr": "Feb",
+    "fév": "Feb",
+    "fev": "Feb",
+    "mrt": "Mar",
+    "mars": "Mar",
+    "märz": "Mar",
+    "mär": "Mar",
+    "avr": "Apr",
+    "abr": "Apr",
+    "mai": "May",
+    "mei": "May",
+    "mag": "May",
+    "juin": "Jun",
+    "juni": "Jun",
+    "giu": "Jun",
+    "juil": "Jul",
+    "juli": "Jul",
+    "lug": "Jul",
+    "août": "Aug",
+    "ago": "Aug",
+    "sept": "Sep",
+    "set": "Sep",
+    "okt": "Oct",
+    "ott": "Oct",
+    "out": "Oct",
+    "déc": "Dec",
+    "dic": "Dec",
+    "dez": "Dec",
     # English stems, for full names (`junio`, `marzo`, `septiembre`, `November`)
-    "jan": "Jan", "feb": "Feb", "mar": "Mar", "apr": "Apr", "may": "May", "jun": "Jun",
-    "jul": "Jul", "aug": "Aug", "sep": "Sep", "oct": "Oct", "nov": "Nov", "dec": "Dec",
+    "jan": "Jan",
+    "feb": "Feb",
+    "mar": "Mar",
+    "apr": "Apr",
+    "may": "May",
+    "jun": "Jun",
+    "jul": "Jul",
+    "aug": "Aug",
+    "sep": "Sep",
+    "oct": "Oct",
+    "nov": "Nov",
+    "dec": "Dec",
 }
 
 
@@ -112,8 +148,9 @@ class HevyImporter:
             if retry.notna().sum() > performed_at.notna().sum():
                 performed_at, fmt = retry, retry_fmt
         performed_at, zone_notes = to_local(performed_at, stamps, options.tz)
-        set_type = (table.column("set_type").str.strip().str.lower().map(SET_TYPE_WORDS)
-                    .fillna("normal"))
+        set_type = (
+            table.column("set_type").str.strip().str.lower().map(SET_TYPE_WORDS).fillna("normal")
+        )
         index0, _ = to_number(table.column("set_index"))
         frame = pd.DataFrame(
             {
@@ -126,21 +163,30 @@ class HevyImporter:
                 "reps": reps,
                 "rpe": rpe,
                 "set_type": set_type,
-                "notes": join_text([table.column("exercise_notes"),
-                                    table.column("description")]),
+                "notes": join_text([table.column("exercise_notes"), table.column("description")]),
                 "distance_m": distance,
                 "duration_s": duration,
                 "source_row": lines,
             },
             index=table.cells.index,
         )[keep]
-        fallback = frame.groupby(["performed_at", "workout", "exercise"], sort=False,
-                                 dropna=False).cumcount() + 1
+        fallback = (
+            frame.groupby(
+                ["performed_at", "workout", "exercise"], sort=False, dropna=False
+            ).cumcount()
+            + 1
+        )
         frame["set_index"] = frame["set_index"].fillna(fallback)
         notes = [] if weight_col else ["no weight column found: weights left empty"]
         notes.extend(zone_notes)
-        return finish(doc, frame, format_name=DATE_VARIANTS[fmt], rows=len(table),
-                      problems=problems, notes=notes)
+        return finish(
+            doc,
+            frame,
+            format_name=DATE_VARIANTS[fmt],
+            rows=len(table),
+            problems=problems,
+            notes=notes,
+        )
 
 
 IMPORTER = HevyImporter()
@@ -151,6 +197,7 @@ def english_months(cells: pd.Series) -> pd.Series:
     English, one vectorised replacement per spelling."""
     out = cells.astype("string").fillna("")
     for word, english in sorted(MONTHS.items(), key=lambda kv: -len(kv[0])):
-        out = out.str.replace(rf"(?i)(?<![^\W\d_]){word}[^\W\d_]*\.?(?![^\W\d_])",
-                              english, regex=True)
+        out = out.str.replace(
+            rf"(?i)(?<![^\W\d_]){word}[^\W\d_]*\.?(?![^\W\d_])", english, regex=True
+        )
     return out

@@ -45,7 +45,7 @@ def log_section(text: str) -> tuple[int, str] | None:
     positions = np.flatnonzero(inside.fillna(False).to_numpy(dtype=bool))
     if positions.size == 0:
         return None
-    chunk = lines.iloc[positions[0]:positions[-1] + 1]
+    chunk = lines.iloc[positions[0] : positions[-1] + 1]
     chunk = chunk.mask(chunk.str.strip().str.fullmatch(r"#+").fillna(False), "")
     return int(positions[0]) + 1, "\n".join(chunk.fillna("").tolist())
 
@@ -66,8 +66,11 @@ class JefitImporter:
     def read(self, doc: Document, options: ImportOptions) -> ImportResult:
         found = log_section(doc.text or "")
         if found is None:
-            raise UnsupportedLayoutError("no '### EXERCISE LOGS ###' section", path=doc.path,
-                                         hint="export the full JEFIT CSV again")
+            raise UnsupportedLayoutError(
+                "no '### EXERCISE LOGS ###' section",
+                path=doc.path,
+                hint="export the full JEFIT CSV again",
+            )
         first_line, section = found
         grid = text_grid(section, delimiter=",")
         cells = grid.cells
@@ -81,18 +84,23 @@ class JefitImporter:
             raise UnsupportedLayoutError(
                 f"JEFIT exercise logs lack column(s) {', '.join(missing)}", path=doc.path
             )
-        body = texts.iloc[header_at + 1:]
-        body = body[nonblank.iloc[header_at + 1:]]
+        body = texts.iloc[header_at + 1 :]
+        body = body[nonblank.iloc[header_at + 1 :]]
         column = {name: body[header.index(name)] for name in REQUIRED}
-        logs = pd.DataFrame({
-            "source_row": line_numbers[body.index],
-            "performed_at": pd.to_datetime(column["mydate"], format="%Y-%m-%d", errors="coerce"),
-            "exercise": column["ename"],
-            "packed": column["logs"].fillna(""),
-        })
+        logs = pd.DataFrame(
+            {
+                "source_row": line_numbers[body.index],
+                "performed_at": pd.to_datetime(
+                    column["mydate"], format="%Y-%m-%d", errors="coerce"
+                ),
+                "exercise": column["ename"],
+                "packed": column["logs"].fillna(""),
+            }
+        )
         problems = RowProblems()
-        problems.add_mask("exercise log with no sets", logs["packed"] == "",
-                          logs["source_row"], listed=False)
+        problems.add_mask(
+            "exercise log with no sets", logs["packed"] == "", logs["source_row"], listed=False
+        )
         sets = logs.assign(packed=logs["packed"].str.split(",")).explode("packed")
         sets = sets[sets["packed"].fillna("").str.strip() != ""]
         parts = sets["packed"].str.strip().str.extract(r"^([^xX]*)[xX](.*)$")
@@ -101,22 +109,32 @@ class JefitImporter:
         reps = parse_numbers(parts[1], decimal_comma=False)
         problems.add_mask("set not in weight x reps form", not_pair, sets["source_row"])
         problems.add_mask("reps not a number", ~not_pair & reps.bad, sets["source_row"])
-        problems.add_mask("weight not a number", ~not_pair & ~reps.bad & weight.bad,
-                          sets["source_row"])
+        problems.add_mask(
+            "weight not a number", ~not_pair & ~reps.bad & weight.bad, sets["source_row"]
+        )
         keep = ~(not_pair | reps.bad | weight.bad)
         unit, note = unstated_unit(
-            weight.value[keep], units=options.units,
-            kg_note="JEFIT's export states no weight unit; read as kg (use --units lb for pounds)")
+            weight.value[keep],
+            units=options.units,
+            kg_note="JEFIT's export states no weight unit; read as kg (use --units lb for pounds)",
+        )
         sets["set_index"] = sets.groupby(level=0).cumcount() + 1
         sets = sets.assign(
             reps=reps.value,
-            weight_kg=to_kg(weight.value.mask(weight.value == 0),
-                            pd.Series(unit, index=sets.index)),
+            weight_kg=to_kg(
+                weight.value.mask(weight.value == 0), pd.Series(unit, index=sets.index)
+            ),
         )[keep].drop(columns=["packed"])
         sets["athlete"] = options.athlete or doc.stem
-        return finish(doc, sets.reset_index(drop=True), format_name=NAME, rows=len(logs),
-                      problems=problems, notes=[] if options.units else [note],
-                      weight_unit=unit if unit == "lb" else None)
+        return finish(
+            doc,
+            sets.reset_index(drop=True),
+            format_name=NAME,
+            rows=len(logs),
+            problems=problems,
+            notes=[] if options.units else [note],
+            weight_unit=unit if unit == "lb" else None,
+        )
 
 
 IMPORTER: Final = JefitImporter()

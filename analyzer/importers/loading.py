@@ -59,9 +59,12 @@ def load_document(path: Path, options: ImportOptions) -> Document:
     if not raw or raw.isspace():  # (no stripped copy of a large file)
         raise EmptyLogError("file is empty", path=path, hint="export the log again")
     if raw.startswith(XLSX_MAGIC):
-        return Document(path=path, sheets=read_workbook(path, max_rows=options.max_rows,
-                                                        data=raw),
-                        encoding=None, today=options.today)
+        return Document(
+            path=path,
+            sheets=read_workbook(path, max_rows=options.max_rows, data=raw),
+            encoding=None,
+            today=options.today,
+        )
     for magic, what in BINARY_MAGIC.items():
         if raw.startswith(magic):
             hint = "save it as .xlsx or .csv" if "xls" in what else "pass a CSV or .xlsx export"
@@ -86,13 +89,19 @@ def read_regular_file(path: Path, max_bytes: int) -> bytes:
     try:
         fd = os.open(path, flags)
     except OSError as exc:
-        raise NotALogError(f"cannot open the file ({exc.strerror or exc})", path=path,
-                           hint="check that it exists and that you may read it") from exc
+        raise NotALogError(
+            f"cannot open the file ({exc.strerror or exc})",
+            path=path,
+            hint="check that it exists and that you may read it",
+        ) from exc
     with os.fdopen(fd, "rb") as handle:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            raise NotALogError("is not a regular file (a device, pipe or socket); only saved "
-                               "files are read", path=path, hint="pass an exported log file")
+            raise NotALogError(
+                "is not a regular file (a device, pipe or socket); only saved files are read",
+                path=path,
+                hint="pass an exported log file",
+            )
         too_large = TooLargeError(
             f"file is {max(info.st_size, max_bytes + 1) / 1e6:.0f} MB, over the "
             f"{max_bytes / 1e6:.0f} MB limit",
@@ -105,8 +114,11 @@ def read_regular_file(path: Path, max_bytes: int) -> bytes:
             # The file's size bounds the buffer (never a limit-sized allocation).
             raw = handle.read(min(info.st_size, max_bytes) + 1)
         except OSError as exc:
-            raise NotALogError(f"cannot read the file ({exc.strerror or exc})", path=path,
-                               hint="check that you may read it") from exc
+            raise NotALogError(
+                f"cannot read the file ({exc.strerror or exc})",
+                path=path,
+                hint="check that you may read it",
+            ) from exc
     if len(raw) > max_bytes:
         raise too_large
     return raw
@@ -135,12 +147,16 @@ def _keep_bytes(raw: bytes) -> bool:
     """True for a large file that `decode` reads as plain UTF-8 (no BOM, no NUL) and that
     needs none of the text fixes `load_document` makes: no `sep=` line to blank, and an
     even number of quotes (so `check_quoting` has nothing to look at)."""
-    if (len(raw) < KEEP_BYTES_FROM or raw.startswith((b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf"))
-            or b"\x00" in raw or raw.count(b'"') % 2):
+    if (
+        len(raw) < KEEP_BYTES_FROM
+        or raw.startswith((b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf"))
+        or b"\x00" in raw
+        or raw.count(b'"') % 2
+    ):
         return False
     if b"\r" in raw and raw.count(b"\r") != raw.count(b"\r\n"):
         return False  # a CR without LF: `fix_line_ends` has work to do
-    head = raw[:1 << 16].decode("utf-8", errors="ignore")
+    head = raw[: 1 << 16].decode("utf-8", errors="ignore")
     if not head.strip() or _SEP_START.match(head) is not None:
         return False
     return _valid_utf8(raw)
@@ -260,8 +276,11 @@ def check_quoting(text: str, path: Path) -> None:
         for row in reader:
             last, start, end = row, end + 1, reader.line_num
     except csv.Error as exc:
-        raise NotALogError(f"unreadable CSV at line {reader.line_num}: {exc}", path=path,
-                           hint="export the log again as CSV") from exc
+        raise NotALogError(
+            f"unreadable CSV at line {reader.line_num}: {exc}",
+            path=path,
+            hint="export the log again as CSV",
+        ) from exc
     tail = last[-1].split("\n", 1)[1] if last and "\n" in last[-1] else ""
     if any(d in tail for d in (",", ";", "\t")):
         raise NotALogError(
@@ -272,8 +291,9 @@ def check_quoting(text: str, path: Path) -> None:
         )
 
 
-def read_workbook(path: Path, *, max_rows: int = MAX_SHEET_ROWS,
-                  data: bytes | None = None) -> dict[str, pd.DataFrame]:
+def read_workbook(
+    path: Path, *, max_rows: int = MAX_SHEET_ROWS, data: bytes | None = None
+) -> dict[str, pd.DataFrame]:
     """Cell grids of every visible sheet, values only, with zip-bomb and dimension limits.
 
     The zip's declared sizes bound what can be unpacked (zipfile stops at the declared size),
@@ -285,8 +305,9 @@ def read_workbook(path: Path, *, max_rows: int = MAX_SHEET_ROWS,
         with zipfile.ZipFile(source) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise NotALogError("damaged .xlsx (not a valid zip)", path=path,
-                           hint="open and save it again in Excel") from exc
+        raise NotALogError(
+            "damaged .xlsx (not a valid zip)", path=path, hint="open and save it again in Excel"
+        ) from exc
     total = sum(info.file_size for info in members)
     if total > MAX_XLSX_UNCOMPRESSED or len(members) > MAX_XLSX_MEMBERS:
         raise TooLargeError(
@@ -337,19 +358,26 @@ def _read_sheet(path: Path, sheet: Any, max_rows: int) -> pd.DataFrame:
     for row in sheet.iter_rows(values_only=True):
         cells += len(row)
         if len(row) > MAX_COLUMNS:
-            raise TooLargeError(f"sheet {sheet.title!r} has {len(row)} columns, over the "
-                                f"{MAX_COLUMNS} limit", path=path,
-                                hint="delete unused columns")
+            raise TooLargeError(
+                f"sheet {sheet.title!r} has {len(row)} columns, over the {MAX_COLUMNS} limit",
+                path=path,
+                hint="delete unused columns",
+            )
         if len(values) >= row_limit or cells > MAX_SHEET_CELLS:
-            raise TooLargeError(f"sheet {sheet.title!r} has more than {len(values)} rows "
-                                f"or {MAX_SHEET_CELLS} cells", path=path,
-                                hint="delete unused rows, or raise the limit with --max-rows")
+            raise TooLargeError(
+                f"sheet {sheet.title!r} has more than {len(values)} rows "
+                f"or {MAX_SHEET_CELLS} cells",
+                path=path,
+                hint="delete unused rows, or raise the limit with --max-rows",
+            )
         values.append(tuple(row))
     while values and not any(v is not None for v in values[-1]):
         values.pop()
     width = max(map(len, values), default=0)  # rows end at their last cell
-    return pd.DataFrame([row + (None,) * (width - len(row)) if len(row) < width else row
-                         for row in values], dtype=object)
+    return pd.DataFrame(
+        [row + (None,) * (width - len(row)) if len(row) < width else row for row in values],
+        dtype=object,
+    )
 
 
 def _workbook_error(path: Path, exc: BaseException) -> BacklogError:
@@ -360,10 +388,16 @@ def _workbook_error(path: Path, exc: BaseException) -> BacklogError:
         chain.append(cause)
         cause = cause.__cause__ or cause.__context__
     if any(type(c).__module__.startswith("defusedxml") for c in chain):
-        return NotALogError("workbook XML declares entities or a DTD (an XML attack pattern); "
-                            "refused", path=path, hint="open and save it again in Excel")
-    return NotALogError(f"cannot read workbook ({type(exc).__name__})", path=path,
-                        hint="open and save it again as .xlsx")
+        return NotALogError(
+            "workbook XML declares entities or a DTD (an XML attack pattern); refused",
+            path=path,
+            hint="open and save it again in Excel",
+        )
+    return NotALogError(
+        f"cannot read workbook ({type(exc).__name__})",
+        path=path,
+        hint="open and save it again as .xlsx",
+    )
 
 
 def single_sheet_as_text(doc: Document) -> tuple[str, Document] | None:
@@ -375,8 +409,11 @@ def single_sheet_as_text(doc: Document) -> tuple[str, Document] | None:
     reader's job)."""
     if doc.sheets is None:
         return None
-    filled = [(name, cells) for name, cells in doc.sheets.items()
-              if not cells.empty and cells.notna().to_numpy().any()]
+    filled = [
+        (name, cells)
+        for name, cells in doc.sheets.items()
+        if not cells.empty and cells.notna().to_numpy().any()
+    ]
     if len(filled) != 1:
         return None
     name, cells = filled[0]

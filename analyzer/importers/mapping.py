@@ -32,8 +32,9 @@ MAX_GUESSED_REPS: Final = 100
 MAX_GUESSED_COLUMNS: Final = 200
 
 
-def columns_importer(doc: Document, columns: Mapping[str, str],
-                     detect: Callable[[Document], Importer]) -> Importer:
+def columns_importer(
+    doc: Document, columns: Mapping[str, str], detect: Callable[[Document], Importer]
+) -> Importer:
     """The importer for a file read with `--columns`: the generic reader when the file's
     header holds every named header and, with them, a date and an exercise; otherwise
     `detect(doc)`. When neither reads it, the error names the headers the mapping lacks."""
@@ -47,11 +48,13 @@ def columns_importer(doc: Document, columns: Mapping[str, str],
         headers = header_cells(doc)
         known = {normalise(h) for h in headers}
         absent = [h for h in columns.values() if normalise(h) not in known]
-        problem = (f"--columns names {', '.join(repr(h) for h in absent)}, not in the header"
-                   if absent else "with --columns there is still no date or no exercise column")
+        problem = (
+            f"--columns names {', '.join(repr(h) for h in absent)}, not in the header"
+            if absent
+            else "with --columns there is still no date or no exercise column"
+        )
         raise UnsupportedLayoutError(
-            f"{problem}; columns are: "
-            + (", ".join(repr(h) for h in headers[:LISTED]) or "none"),
+            f"{problem}; columns are: " + (", ".join(repr(h) for h in headers[:LISTED]) or "none"),
             path=doc.path,
             hint="map date, exercise and reps to headers of that list, e.g. "
             + columns_example(guess_columns(_head(doc))),
@@ -94,8 +97,7 @@ def guess_columns(head: pd.DataFrame) -> dict[str, str]:
     if head.empty:
         return {}
     headers = [_printable(v) for v in head.iloc[0].tolist()]
-    out = {f: c.header for f, c in match_row(headers).items()
-           if f in ("date", "exercise", "reps")}
+    out = {f: c.header for f, c in match_row(headers).items() if f in ("date", "exercise", "reps")}
     body = head.iloc[1:]
     taken = set(out.values())
     shares: dict[str, dict[str, float]] = {"date": {}, "reps": {}, "exercise": {}}
@@ -118,8 +120,9 @@ def guess_columns(head: pd.DataFrame) -> dict[str, str]:
     for field in ("date", "exercise", "reps"):
         if field in out:
             continue
-        ranked = sorted(((v, h) for h, v in shares[field].items() if h not in taken),
-                        key=lambda vh: -vh[0])
+        ranked = sorted(
+            ((v, h) for h, v in shares[field].items() if h not in taken), key=lambda vh: -vh[0]
+        )
         if ranked and ranked[0][0] >= GUESS_MIN_SHARE:
             out[field] = ranked[0][1]
             taken.add(ranked[0][1])
@@ -134,15 +137,19 @@ def _column_shares(cells: pd.Series) -> tuple[float, float, float]:
     numbers = number_cells(cells)
     whole = numbers.notna() & (numbers % 1 == 0) & numbers.between(0, MAX_GUESSED_REPS)
     text = numbers.isna() & dates.isna()
-    return (float(dates.notna().mean()), float(whole.mean()),
-            float(text.mean()) * cells[text].nunique())
+    return (
+        float(dates.notna().mean()),
+        float(whole.mean()),
+        float(text.mean()) * cells[text].nunique(),
+    )
 
 
 def columns_example(found: Mapping[str, str]) -> str:
     """`--columns date=H,exercise=H,reps=H` with the headers of `found` (`<header>` for the
     fields it lacks), quoted for a shell."""
-    text = ",".join(f"{name}={found.get(name, '<header>')}"
-                    for name in ("date", "exercise", "reps"))
+    text = ",".join(
+        f"{name}={found.get(name, '<header>')}" for name in ("date", "exercise", "reps")
+    )
     return f"--columns {shlex.quote(text)}"
 
 
@@ -152,5 +159,7 @@ def columns_hint(doc: Document) -> str:
     head = _head(doc)
     headers = _header_of(head)
     listed = ", ".join(headers[:LISTED]) or "none"
-    return (f"name its columns (headers: {listed}), e.g. "
-            f"{columns_example(guess_columns(head))}; or force a format with --format")
+    return (
+        f"name its columns (headers: {listed}), e.g. "
+        f"{columns_example(guess_columns(head))}; or force a format with --format"
+    )

@@ -85,24 +85,85 @@ ZH_HEADERS: dict[str, str] = {
 NON_SET_TYPE_WORDS: tuple[str, ...] = ("rest timer", "note")
 
 DATE_FORMATS: tuple[str, ...] = (
-    "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S",
-    "%Y-%m-%d %I:%M:%S %p", "%Y-%m-%d %I:%M %p",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%d %I:%M:%S %p",
+    "%Y-%m-%d %I:%M %p",
 )
 
 #: The English header of every known layout, by column count; a localised header with the
 #: same count (and data shaped like it, see `_structural_layout`) takes these names.
 LAYOUTS: dict[int, tuple[str, ...]] = {
-    9: ("Date", "Workout Name", "Exercise Name", "Set Order", "kg", "Reps", "km", "Seconds",
-        "Notes"),
-    11: ("Date", "Workout Name", "Duration", "Exercise Name", "Set Order", "Weight", "Reps",
-         "Distance", "Seconds", "Notes", "Workout Notes"),
-    12: ("Date", "Workout Name", "Duration", "Exercise Name", "Set Order", "Weight", "Reps",
-         "Distance", "Seconds", "Notes", "Workout Notes", "RPE"),
-    13: ("Workout #", "Date", "Workout Name", "Duration (sec)", "Exercise Name", "Set Order",
-         "Weight", "Reps", "RPE", "Distance (meters)", "Seconds", "Notes", "Workout Notes"),
-    14: ("Date", "Workout Name", "Exercise Name", "Set Order", "Weight", "Weight Unit", "Reps",
-         "RPE", "Distance", "Distance Unit", "Seconds", "Notes", "Workout Notes",
-         "Workout Duration"),
+    9: (
+        "Date",
+        "Workout Name",
+        "Exercise Name",
+        "Set Order",
+        "kg",
+        "Reps",
+        "km",
+        "Seconds",
+        "Notes",
+    ),
+    11: (
+        "Date",
+        "Workout Name",
+        "Duration",
+        "Exercise Name",
+        "Set Order",
+        "Weight",
+        "Reps",
+        "Distance",
+        "Seconds",
+        "Notes",
+        "Workout Notes",
+    ),
+    12: (
+        "Date",
+        "Workout Name",
+        "Duration",
+        "Exercise Name",
+        "Set Order",
+        "Weight",
+        "Reps",
+        "Distance",
+        "Seconds",
+        "Notes",
+        "Workout Notes",
+        "RPE",
+    ),
+    13: (
+        "Workout #",
+        "Date",
+        "Workout Name",
+        "Duration (sec)",
+        "Exercise Name",
+        "Set Order",
+        "Weight",
+        "Reps",
+        "RPE",
+        "Distance (meters)",
+        "Seconds",
+        "Notes",
+        "Workout Notes",
+    ),
+    14: (
+        "Date",
+        "Workout Name",
+        "Exercise Name",
+        "Set Order",
+        "Weight",
+        "Weight Unit",
+        "Reps",
+        "RPE",
+        "Distance",
+        "Distance Unit",
+        "Seconds",
+        "Notes",
+        "Workout Notes",
+        "Workout Duration",
+    ),
 }
 
 _DATETIME_CELL = r"\d{4}-\d{2}-\d{2}[ T]\d{1,2}:\d{2}(?::\d{2})?(?:\s?[AaPp]\.?[Mm]\.?)?"
@@ -110,8 +171,13 @@ _ORDER_CELL = r"\w+(?: \w+)?"  # a set number or a one- or two-word marker
 _NUMBER_CELL = r"-?\d+(?:[.,]\d+)?"
 
 #: What each layout length behaves like (zeros for "not used", unit columns).
-LAYOUT_KIND: dict[int, str] = {9: "strong-2016", 11: "strong-legacy", 12: "strong-legacy",
-                               13: "strong-2025", 14: "strong-semicolon-unit"}
+LAYOUT_KIND: dict[int, str] = {
+    9: "strong-2016",
+    11: "strong-legacy",
+    12: "strong-legacy",
+    13: "strong-2025",
+    14: "strong-semicolon-unit",
+}
 #: Share of sampled rows that must fit the date and set-order shapes.
 STRUCTURE_MIN_SHARE = 0.9
 STRUCTURE_SAMPLE_LINES = 60
@@ -144,8 +210,7 @@ class StrongImporter:
             layout = _structural_layout(table)
             if layout is not None:
                 table, localized = _rename(table, layout), True
-        require(table, ("Date", "Exercise Name", "Set Order"), path=doc.path,
-                format_name="Strong")
+        require(table, ("Date", "Exercise Name", "Set Order"), path=doc.path, format_name="Strong")
         kind = LAYOUT_KIND[len(table.header)] if localized else _variant(table)
         variant = "strong-zh" if was_zh else "strong-localized" if localized else kind
         problems = RowProblems()
@@ -172,8 +237,14 @@ class StrongImporter:
         distance = zero_to_nan(distance)
 
         order_number, _ = to_number(table.column("Set Order"))
-        unknown_marker = (order_number.isna() & (low != "") & ~low.isin(SET_TYPE_WORDS)
-                          & ~non_set & weight.isna() & reps.isna())
+        unknown_marker = (
+            order_number.isna()
+            & (low != "")
+            & ~low.isin(SET_TYPE_WORDS)
+            & ~non_set
+            & weight.isna()
+            & reps.isna()
+        )
         problems.add_mask("non-set row (other marker)", unknown_marker, lines, listed=False)
         non_set = non_set | unknown_marker
 
@@ -213,8 +284,15 @@ class StrongImporter:
         if workout_key is not None:
             keys.insert(0, workout_key)
         frame["set_index"] = frame.groupby(keys, sort=False, dropna=False).cumcount() + 1
-        return finish(doc, frame, format_name=variant, rows=len(table), problems=problems,
-                      notes=notes, weight_unit=weight_unit if weight_unit == "lb" else None)
+        return finish(
+            doc,
+            frame,
+            format_name=variant,
+            rows=len(table),
+            problems=problems,
+            notes=notes,
+            weight_unit=weight_unit if weight_unit == "lb" else None,
+        )
 
 
 def _is_zh(header: list[str]) -> bool:
@@ -291,8 +369,9 @@ def _variant(table: Table) -> str:
     return "strong-legacy"
 
 
-def _weights(table: Table, variant: str, options: ImportOptions,
-             notes: list[str]) -> tuple[pd.Series, pd.Series, str | None]:
+def _weights(
+    table: Table, variant: str, options: ImportOptions, notes: list[str]
+) -> tuple[pd.Series, pd.Series, str | None]:
     """Weight in kg, the mask of non-numeric weights, and the unit the file is written in
     (None when rows state their own units), for the variant. A file that states no unit is
     read by `units.unstated_unit` (pounds on evidence, with a note)."""
@@ -301,8 +380,11 @@ def _weights(table: Table, variant: str, options: ImportOptions,
         default = unit_factor(options.units)
         factor = row_unit_factors(table.column("Weight Unit"), default=default)
         return raw * factor, bad, None
-    header_unit = [(h, unit_from_header(h)) for h in table.header
-                   if h.lower().startswith("weight") or h.lower() in ("kg", "kgs", "lb", "lbs")]
+    header_unit = [
+        (h, unit_from_header(h))
+        for h in table.header
+        if h.lower().startswith("weight") or h.lower() in ("kg", "kgs", "lb", "lbs")
+    ]
     stated = [(h, u) for h, u in header_unit if u]
     if stated:
         col, unit = stated[0]
@@ -310,8 +392,10 @@ def _weights(table: Table, variant: str, options: ImportOptions,
         return raw * unit_factor(unit), bad, unit
     raw, bad = to_number(table.column("Weight"))
     unit, note = unstated_unit(
-        raw, units=options.units,
-        kg_note="no weight unit in file: read as kg (use --units lb if logged in pounds)")
+        raw,
+        units=options.units,
+        kg_note="no weight unit in file: read as kg (use --units lb if logged in pounds)",
+    )
     notes.append(note)
     return raw * unit_factor(unit), bad, unit
 
@@ -320,8 +404,7 @@ def _distance_m(table: Table, variant: str, options: ImportOptions) -> pd.Series
     """Distance in metres: from the header's unit, the per-row unit, or the app unit."""
     if variant == "strong-semicolon-unit":
         raw, _ = to_number(table.column("Distance"))
-        return raw * row_distance_factors(table.column("Distance Unit"),
-                                          default=DISTANCE_M["km"])
+        return raw * row_distance_factors(table.column("Distance Unit"), default=DISTANCE_M["km"])
     for h in table.header:
         if h.lower().startswith("distance") or h.lower() in ("km", "mi", "miles", "m"):
             unit = distance_unit_from_header(h)

@@ -65,8 +65,7 @@ class Zone:
 
     def note(self, *, from_utc: bool = True) -> str:
         """The line a source report gets when times were converted."""
-        origin = "from --tz" if self.chosen else (
-            "the computer's time zone; set another with --tz")
+        origin = "from --tz" if self.chosen else ("the computer's time zone; set another with --tz")
         what = "UTC" if from_utc else "their UTC offsets"
         return f"times converted from {what} to {self.name} ({origin})"
 
@@ -76,9 +75,10 @@ def zone_named(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name.strip())
     except _BAD_ZONE:
-        raise ConfigError(f"unknown time zone {name!r}",
-                          hint="use an IANA name such as Europe/Berlin or America/Chicago"
-                          ) from None
+        raise ConfigError(
+            f"unknown time zone {name!r}",
+            hint="use an IANA name such as Europe/Berlin or America/Chicago",
+        ) from None
 
 
 def _load(key: str) -> ZoneInfo | None:
@@ -171,8 +171,9 @@ def split_offsets(cells: pd.Series) -> Stamps:
     return Stamps(wall=wall, offset_min=offset)
 
 
-def to_local(values: pd.Series, stamps: Stamps, tz: str | None
-             ) -> tuple[pd.Series, tuple[str, ...]]:
+def to_local(
+    values: pd.Series, stamps: Stamps, tz: str | None
+) -> tuple[pd.Series, tuple[str, ...]]:
     """`values` (naive datetimes parsed from `stamps.wall`, same index) with every cell that
     carried an offset moved to local wall-clock time in the zone for `tz` (see
     `resolve_zone`), and the report note saying so (none when nothing was converted)."""
@@ -184,8 +185,12 @@ def to_local(values: pd.Series, stamps: Stamps, tz: str | None
     zone = resolve_zone(tz)
     offsets = stamps.offset_min[has]
     utc = values[has] - pd.to_timedelta(offsets.to_numpy("float64"), unit="min")
-    local = (utc.dt.tz_localize(UTC).dt.tz_convert(zone.tzinfo).dt.tz_localize(None)
-             .astype("datetime64[ns]"))
+    local = (
+        utc.dt.tz_localize(UTC)
+        .dt.tz_convert(zone.tzinfo)
+        .dt.tz_localize(None)
+        .astype("datetime64[ns]")
+    )
     out = values.astype("datetime64[ns]")
     out[has] = local.to_numpy()
     return out, (zone.note(from_utc=bool((offsets == 0).all())),)

@@ -50,8 +50,9 @@ SHOWN_LB_SHARE: Final = 0.5
 SAMPLE: Final = 200_000
 
 
-def _weighted(values: np.ndarray | pd.Series, counts: np.ndarray | None
-              ) -> tuple[np.ndarray, np.ndarray]:
+def _weighted(
+    values: np.ndarray | pd.Series, counts: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray]:
     """Distinct positive finite values and how many sets hold each."""
     arr = np.asarray(values, dtype="float64")
     weights = np.ones(arr.size, dtype="int64") if counts is None else np.asarray(counts)
@@ -65,8 +66,7 @@ def _on_grid(values: np.ndarray, step: float, tolerance: float) -> np.ndarray:
     return np.abs(scaled - np.round(scaled)) < tolerance
 
 
-def pound_evidence(values: np.ndarray | pd.Series, counts: np.ndarray | None = None
-                   ) -> str | None:
+def pound_evidence(values: np.ndarray | pd.Series, counts: np.ndarray | None = None) -> str | None:
     """Why raw weights of a file that states no unit are pounds, or None when nothing says
     so. `counts` gives the sets per value when `values` are distinct cells."""
     distinct, sets = _weighted(values, counts)
@@ -77,22 +77,28 @@ def pound_evidence(values: np.ndarray | pd.Series, counts: np.ndarray | None = N
     if sets[exact].sum() >= EXACT_SHARE * total:
         sample = distinct[exact][np.argmax(sets[exact])]
         share = sets[exact].sum() / total
-        return (f"{share:.0%} of its weights are exact pound values of round kilograms "
-                f"({sample:.10g} lb = {sample * LB_TO_KG:g} kg)")
+        return (
+            f"{share:.0%} of its weights are exact pound values of round kilograms "
+            f"({sample:.10g} lb = {sample * LB_TO_KG:g} kg)"
+        )
     heavy = distinct >= HEAVY
     plate = np.isin(np.round(distinct, 6), PLATE_MATH_LB)
     heavy_sets = int(sets[heavy].sum())
     top = distinct[heavy][np.argsort(-sets[heavy], kind="stable")[:10]]
     in_top = [v for v in top if v in PLATE_MATH_LB]
-    if heavy_sets and sets[plate].sum() >= PLATE_SHARE * heavy_sets \
-            and len(in_top) >= PLATE_IN_TOP:
+    if heavy_sets and sets[plate].sum() >= PLATE_SHARE * heavy_sets and len(in_top) >= PLATE_IN_TOP:
         loads = ", ".join(f"{v:g}" for v in sorted(in_top))
         return f"its common loads are pound plate math ({loads})"
     return None
 
 
-def unstated_unit(values: np.ndarray | pd.Series, *, units: Unit | None, kg_note: str,
-                  counts: np.ndarray | None = None) -> tuple[Unit, str]:
+def unstated_unit(
+    values: np.ndarray | pd.Series,
+    *,
+    units: Unit | None,
+    kg_note: str,
+    counts: np.ndarray | None = None,
+) -> tuple[Unit, str]:
     """The unit of a file's weights when the file states none, and the note saying how it
     was chosen: `--units` (`units`), else pounds on evidence (`pound_evidence`), else kg
     (`kg_note`, the importer's own wording of that assumption)."""
@@ -100,8 +106,10 @@ def unstated_unit(values: np.ndarray | pd.Series, *, units: Unit | None, kg_note
         return units, f"no weight unit in file: read as {units} (from --units)"
     evidence = pound_evidence(values, counts)
     if evidence is not None:
-        return "lb", (f"no weight unit in file: read as lb because {evidence} "
-                      "(use --units kg if they are kilograms)")
+        return "lb", (
+            f"no weight unit in file: read as lb because {evidence} "
+            "(use --units kg if they are kilograms)"
+        )
     return "kg", kg_note
 
 
@@ -149,7 +157,10 @@ def by_athlete(sources: Sequence[SourceReport]) -> dict[str, AthleteSources]:
         weighed = [s for s in mine if s.weight_unit is not None]
         unit = max(weighed, key=lambda s: s.sets).weight_unit if weighed else None
         several = len(mine) > 1
-        notes = tuple(dict.fromkeys(
-            (f"{Path(s.path).name}: {n}" if several else n) for s in mine for n in s.notes))
+        notes = tuple(
+            dict.fromkeys(
+                (f"{Path(s.path).name}: {n}" if several else n) for s in mine for n in s.notes
+            )
+        )
         out[athlete] = AthleteSources(unit, notes)  # type: ignore[arg-type]
     return out

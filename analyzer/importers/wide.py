@@ -89,7 +89,7 @@ class WideImporter:
             layout = find_layout(cells)
             if layout is None:
                 continue
-            labels = as_text(cells.iloc[layout.date_row + 1:, 0]).str.lower()
+            labels = as_text(cells.iloc[layout.date_row + 1 :, 0]).str.lower()
             if labels.str.fullmatch(SET_LABEL).fillna(False).any():
                 return 0.9
         return 0.0
@@ -104,33 +104,49 @@ class WideImporter:
             layout = find_layout(cells)
             if layout is None:
                 continue
-            frame, n_rows, date_notes = read_grid(cells, line_numbers, layout, problems,
-                                                  tz=options.tz)
+            frame, n_rows, date_notes = read_grid(
+                cells, line_numbers, layout, problems, tz=options.tz
+            )
             notes.extend(date_notes)
             frame["workout"] = sheet if sheet and not is_default_sheet_name(sheet) else ""
             frames.append(frame)
             rows += n_rows
-        frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
-            columns=["performed_at", "exercise", "source_row", "weight", "reps"]
+        frame = (
+            pd.concat(frames, ignore_index=True)
+            if frames
+            else pd.DataFrame(columns=["performed_at", "exercise", "source_row", "weight", "reps"])
         )
         unit, note = unstated_unit(
-            frame["weight"], units=options.units,
-            kg_note="this layout states no weight unit; read as kg (use --units lb)")
+            frame["weight"],
+            units=options.units,
+            kg_note="this layout states no weight unit; read as kg (use --units lb)",
+        )
         if options.units is None and frame["weight"].notna().any():
             notes.append(note)
         frame["weight_kg"] = to_kg(frame["weight"], pd.Series(unit, index=frame.index))
         frame["athlete"] = options.athlete or doc.stem
-        return finish(doc, frame.drop(columns=["weight"]), format_name=variant, rows=rows,
-                      problems=problems, notes=list(dict.fromkeys(notes)),
-                      weight_unit=unit if unit == "lb" else None)
+        return finish(
+            doc,
+            frame.drop(columns=["weight"]),
+            format_name=variant,
+            rows=rows,
+            problems=problems,
+            notes=list(dict.fromkeys(notes)),
+            weight_unit=unit if unit == "lb" else None,
+        )
 
 
-def read_grid(cells: pd.DataFrame, line_numbers: np.ndarray, layout: Layout,
-              problems: RowProblems, *, tz: str | None = None
-              ) -> tuple[pd.DataFrame, int, tuple[str, ...]]:
+def read_grid(
+    cells: pd.DataFrame,
+    line_numbers: np.ndarray,
+    layout: Layout,
+    problems: RowProblems,
+    *,
+    tz: str | None = None,
+) -> tuple[pd.DataFrame, int, tuple[str, ...]]:
     """Long table of every filled (reps, weight) pair under `layout`, the number of `SET n`
     rows read, and notes on the dates (`tz`: the zone for dates with a UTC offset)."""
-    body = cells.iloc[layout.date_row + 1:]
+    body = cells.iloc[layout.date_row + 1 :]
     label = as_text(body[0])
     set_no = label.str.lower().str.extract(SET_LABEL)[0]
     is_set = set_no.notna()
@@ -142,14 +158,16 @@ def read_grid(cells: pd.DataFrame, line_numbers: np.ndarray, layout: Layout,
         as_text(date_cells.iloc[layout.weight_cols]).set_axis(layout.reps_cols)
     )
     dates = parse_dates(pair_dates.set_axis(range(p)), tz=tz)
-    long = pd.DataFrame({
-        "source_row": np.repeat(line_numbers[set_rows.index.to_numpy()], p),
-        "exercise": np.repeat(exercise[is_set].to_numpy(), p),
-        "set_index": np.repeat(pd.to_numeric(set_no[is_set]).to_numpy(), p),
-        "pair": np.tile(np.arange(p), n),
-        "reps_raw": set_rows[layout.reps_cols].to_numpy().ravel(),
-        "weight_raw": set_rows[layout.weight_cols].to_numpy().ravel(),
-    })
+    long = pd.DataFrame(
+        {
+            "source_row": np.repeat(line_numbers[set_rows.index.to_numpy()], p),
+            "exercise": np.repeat(exercise[is_set].to_numpy(), p),
+            "set_index": np.repeat(pd.to_numeric(set_no[is_set]).to_numpy(), p),
+            "pair": np.tile(np.arange(p), n),
+            "reps_raw": set_rows[layout.reps_cols].to_numpy().ravel(),
+            "weight_raw": set_rows[layout.weight_cols].to_numpy().ravel(),
+        }
+    )
     reps = parse_numbers(long["reps_raw"], decimal_comma=False)
     weight = parse_numbers(long["weight_raw"], decimal_comma=False, allow_bodyweight=True)
     filled = as_text(long["reps_raw"]).notna() | as_text(long["weight_raw"]).notna()

@@ -90,8 +90,9 @@ def _axes(fig: Figure, *, left: float, right: float, top: float, bottom: float) 
 def _place(ax: Axes, *, left: float, right: float, top: float, bottom: float) -> None:
     """Put `ax` at fixed margins, in inches from the figure's edges."""
     width, height = _figure_size(ax)
-    ax.set_position((left / width, bottom / height, 1 - (left + right) / width,
-                     1 - (top + bottom) / height))
+    ax.set_position(
+        (left / width, bottom / height, 1 - (left + right) / width, 1 - (top + bottom) / height)
+    )
 
 
 def _figure_size(ax: Axes) -> np.ndarray:
@@ -131,8 +132,11 @@ def _fitted(title: str, room: float) -> str:
     """`title` cut short with an ellipsis where it would be wider than `room` inches."""
     size, weight = matplotlib.rcParams["axes.titlesize"], matplotlib.rcParams["axes.titleweight"]
     cut = len(title)
-    while cut > 1 and _text_width([title if cut == len(title) else title[:cut] + "\u2026"],
-                                  size, weight) > room:
+    while (
+        cut > 1
+        and _text_width([title if cut == len(title) else title[:cut] + "\u2026"], size, weight)
+        > room
+    ):
         cut -= 1
     return title if cut == len(title) else title[:cut].rstrip() + "\u2026"
 
@@ -142,18 +146,28 @@ def _missing_glyphs_quiet() -> Iterator[None]:
     """Names in a script the chart font lacks (e.g. Chinese with DejaVu Sans) are drawn as
     boxes; matplotlib would warn once per glyph per chart, thousands of lines for a roster."""
     with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message=r"Glyph \d+ .*missing from font",
-                                category=UserWarning)
+        warnings.filterwarnings(
+            "ignore", message=r"Glyph \d+ .*missing from font", category=UserWarning
+        )
         yield
 
 
-def _text_width(texts: Sequence[str], size: str | float = "medium",
-                weight: str = "normal") -> float:
+def _text_width(
+    texts: Sequence[str], size: str | float = "medium", weight: str = "normal"
+) -> float:
     """Width (inches) of the widest of `texts` in the chart font (tick labels by default)."""
     prop = FontProperties(size=size, weight=weight)
     with _missing_glyphs_quiet():
-        return max((text_to_path.get_text_width_height_descent(t, prop, ismath=False)[0]
-                    for t in texts), default=0.0) / 72
+        return (
+            max(
+                (
+                    text_to_path.get_text_width_height_descent(t, prop, ismath=False)[0]
+                    for t in texts
+                ),
+                default=0.0,
+            )
+            / 72
+        )
 
 
 def _short(name: str) -> str:
@@ -188,17 +202,27 @@ def day_classes(result: AthleteResult, start: dt.date, end: dt.date) -> pd.DataF
     rest), `lifts` (the day's exercise names, lower-back-loading and heaviest dose first)."""
     work = _working(result, start, end)
     cls = work["load_class"].astype("str")
-    per_day = pd.DataFrame(
-        {
-            "date": work["date"],
-            "direct": cls.eq("direct"),
-            "indirect": cls.eq("indirect"),
-        }
-    ).groupby("date").agg(direct=("direct", "any"), indirect=("indirect", "any"))
+    per_day = (
+        pd.DataFrame(
+            {
+                "date": work["date"],
+                "direct": cls.eq("direct"),
+                "indirect": cls.eq("indirect"),
+            }
+        )
+        .groupby("date")
+        .agg(direct=("direct", "any"), indirect=("indirect", "any"))
+    )
     per_day["trained"] = True
     by_lift = (
-        pd.DataFrame({"date": work["date"], "exercise": work["exercise"].astype("str"),
-                      "dose": work["dose"], "at": work["performed_at"]})
+        pd.DataFrame(
+            {
+                "date": work["date"],
+                "exercise": work["exercise"].astype("str"),
+                "dose": work["dose"],
+                "at": work["performed_at"],
+            }
+        )
         .groupby(["date", "exercise"], sort=False)
         .agg(dose=("dose", "sum"), at=("at", "min"))
         .reset_index()
@@ -265,22 +289,53 @@ def week_calendar(
     # Cells go in with add_artist: the limits are fixed, so add_patch's data-limit update
     # (a third of building this chart) would be wasted.
     dates = days["date"].dt.date.tolist()
-    for i, (day, cls, lifts) in enumerate(zip(dates, days["day_class"], days["lifts"],
-                                              strict=True)):
+    for i, (day, cls, lifts) in enumerate(
+        zip(dates, days["day_class"], days["lifts"], strict=True)
+    ):
         row, col = divmod(i, 7)
-        rect = Rectangle((col + 0.04, row + 0.04), 0.92, 0.92,
-                         facecolor=palette.CLASS_COLOURS[cls], edgecolor="white", linewidth=0.5)
+        rect = Rectangle(
+            (col + 0.04, row + 0.04),
+            0.92,
+            0.92,
+            facecolor=palette.CLASS_COLOURS[cls],
+            edgecolor="white",
+            linewidth=0.5,
+        )
         rect.set_gid(f"cell-{day.isoformat()}")
         ax.add_artist(rect)
         ink = palette.CLASS_TEXT[cls]
-        ax.text(col + 0.09, row + 0.1, f"{day.day}", ha="left", va="top", fontsize=6.5,
-                color=ink, alpha=0.85)
+        ax.text(
+            col + 0.09,
+            row + 0.1,
+            f"{day.day}",
+            ha="left",
+            va="top",
+            fontsize=6.5,
+            color=ink,
+            alpha=0.85,
+        )
         if day in pain:
-            ax.text(col + 0.91, row + 0.1, "pain", ha="right", va="top", fontsize=6.5,
-                    color=ink, fontweight="bold")
+            ax.text(
+                col + 0.91,
+                row + 0.1,
+                "pain",
+                ha="right",
+                va="top",
+                fontsize=6.5,
+                color=ink,
+                fontweight="bold",
+            )
         if lifts:
-            ax.text(col + 0.5, row + 0.58, _cell_text(lifts), ha="center", va="center",
-                    fontsize=6.2, color=ink, linespacing=1.05)
+            ax.text(
+                col + 0.5,
+                row + 0.58,
+                _cell_text(lifts),
+                ha="center",
+                va="center",
+                fontsize=6.2,
+                color=ink,
+                linespacing=1.05,
+            )
 
     # Rows name their year when the log spans more than one (ISO) year.
     many_years = len({w.start.isocalendar().year for w in result.weeks}) > 1
@@ -288,8 +343,14 @@ def week_calendar(
         monday = dates[row * 7]
         iso = monday.isocalendar()
         label = f"{iso.year}-W{iso.week:02d}" if many_years else f"W{iso.week:02d}"
-        ax.text(-0.1, row + 0.5, f"{label}\n{monday:%d %b}", ha="right", va="center",
-                fontsize=7.5 if many_years else 8)
+        ax.text(
+            -0.1,
+            row + 0.5,
+            f"{label}\n{monday:%d %b}",
+            ha="right",
+            va="center",
+            fontsize=7.5 if many_years else 8,
+        )
         week_status: str = status.get(monday, "ok")
         word = week_status.upper()
         if monday in partial:
@@ -297,12 +358,26 @@ def week_calendar(
             word = f"{word}\nso far"
             if week_status == "ok":
                 week_status = "no data"
-        ax.add_artist(Rectangle((7.15, row + 0.2), 0.9, 0.6,
-                               facecolor=palette.STATUS_COLOURS[week_status], edgecolor="none"))
-        ax.text(7.6, row + 0.5, word, ha="center", va="center",
-                fontsize=6.5 if monday in partial else 7.5, linespacing=1.0,
-                color="white" if week_status not in ("watch", "no data") else "black",
-                fontweight="bold")
+        ax.add_artist(
+            Rectangle(
+                (7.15, row + 0.2),
+                0.9,
+                0.6,
+                facecolor=palette.STATUS_COLOURS[week_status],
+                edgecolor="none",
+            )
+        )
+        ax.text(
+            7.6,
+            row + 0.5,
+            word,
+            ha="center",
+            va="center",
+            fontsize=6.5 if monday in partial else 7.5,
+            linespacing=1.0,
+            color="white" if week_status not in ("watch", "no data") else "black",
+            fontweight="bold",
+        )
         # Outline each contiguous stretch of flagged days inside this row.
         col = 0
         while col < 7:
@@ -310,23 +385,48 @@ def week_calendar(
                 first = col
                 while col < 7 and dates[row * 7 + col] in flagged:
                     col += 1
-                outline = Rectangle((first + 0.02, row + 0.02), col - first - 0.04, 0.96,
-                                    facecolor="none", edgecolor=palette.FLAG_OUTLINE,
-                                    linewidth=2.4)
+                outline = Rectangle(
+                    (first + 0.02, row + 0.02),
+                    col - first - 0.04,
+                    0.96,
+                    facecolor="none",
+                    edgecolor=palette.FLAG_OUTLINE,
+                    linewidth=2.4,
+                )
                 outline.set_gid(f"run-{dates[row * 7 + first].isoformat()}")
                 ax.add_artist(outline)
             else:
                 col += 1
 
-    handles = [Patch(facecolor=palette.CLASS_COLOURS[c], edgecolor="#666666", linewidth=0.4,
-                     label=palette.CLASS_WORDS[c]) for c in palette.DAY_CLASSES]
-    handles.append(Patch(facecolor="none", edgecolor=palette.FLAG_OUTLINE, linewidth=2,
-                         label="days behind a flag"))
+    handles = [
+        Patch(
+            facecolor=palette.CLASS_COLOURS[c],
+            edgecolor="#666666",
+            linewidth=0.4,
+            label=palette.CLASS_WORDS[c],
+        )
+        for c in palette.DAY_CLASSES
+    ]
+    handles.append(
+        Patch(
+            facecolor="none",
+            edgecolor=palette.FLAG_OUTLINE,
+            linewidth=2,
+            label="days behind a flag",
+        )
+    )
     if pain:
-        handles.append(Patch(facecolor="none", edgecolor="none",
-                             label="pain: a note mentions pain"))
-    fig.legend(handles=handles, loc="lower center", ncol=3, fontsize=7.5,
-               handlelength=1.4, columnspacing=1.2)
+        handles.append(
+            Patch(facecolor="none", edgecolor="none", label="pain: a note mentions pain")
+        )
+    fig.legend(
+        handles=handles,
+        loc="lower center",
+        ncol=3,
+        fontsize=7.5,
+        handlelength=1.4,
+        columnspacing=1.2,
+    )
     name = textwrap.shorten(result.athlete, 60, placeholder="...")
     _title(ax, _fitted(f"Which days load the lower back: {name}", WIDTH_IN - 2 * EDGE))
     return fig
@@ -355,35 +455,74 @@ def daily_load(
     dose = d["dose"].to_numpy()
     # A bar for each day with a dose: a zero-height bar draws nothing but costs as much to add.
     dosed = dose > 0
-    ax.bar(x[dosed], dose[dosed], width=0.8, color=colours.to_numpy()[dosed].tolist(),
-           label="daily dose", gid="dose-bars")
-    ax.plot(x, d["recovery_state"].to_numpy(), color=palette.LINE_BLUE, linewidth=1.6,
-            label="load still carried (recovery state)", gid="recovery-line")
+    ax.bar(
+        x[dosed],
+        dose[dosed],
+        width=0.8,
+        color=colours.to_numpy()[dosed].tolist(),
+        label="daily dose",
+        gid="dose-bars",
+    )
+    ax.plot(
+        x,
+        d["recovery_state"].to_numpy(),
+        color=palette.LINE_BLUE,
+        linewidth=1.6,
+        label="load still carried (recovery state)",
+        gid="recovery-line",
+    )
     loaded_at = float(d["loaded_at"].iloc[0]) if len(d) else config.min_loaded_dose
     hard_at = float(d["hard_at"].iloc[0]) if len(d) else config.hard_floor
-    ax.axhline(loaded_at, color="#000000", linestyle=(0, (1, 1.5)), linewidth=1.0,
-               label=f"loaded day ({loaded_at:.1f})", gid="loaded-line")
-    ax.axhline(hard_at, color=palette.CLASS_COLOURS["direct"], linestyle="--", linewidth=1.2,
-               label=f"hard direct session ({hard_at:.1f})", gid="threshold")
+    ax.axhline(
+        loaded_at,
+        color="#000000",
+        linestyle=(0, (1, 1.5)),
+        linewidth=1.0,
+        label=f"loaded day ({loaded_at:.1f})",
+        gid="loaded-line",
+    )
+    ax.axhline(
+        hard_at,
+        color=palette.CLASS_COLOURS["direct"],
+        linestyle="--",
+        linewidth=1.2,
+        label=f"hard direct session ({hard_at:.1f})",
+        gid="threshold",
+    )
     ax.set_ylabel("Lower-back dose\n(1 = one all-out deadlift set)")
     ax.set_ylim(bottom=0)
     # matplotlib's stubs take floats only; its date units convert Timestamps at run time.
-    ax.set_xlim(pd.Timestamp(start) - pd.Timedelta(hours=18),  # type: ignore[arg-type]
-                pd.Timestamp(stop) + pd.Timedelta(hours=18))  # type: ignore[arg-type]
+    ax.set_xlim(
+        pd.Timestamp(start) - pd.Timedelta(hours=18),  # type: ignore[arg-type]
+        pd.Timestamp(stop) + pd.Timedelta(hours=18),  # type: ignore[arg-type]
+    )
     mondays = pd.date_range(start, stop, freq="W-MON")
     ax.set_xticks(mondays.to_numpy(), [f"{m:%d %b}" for m in mondays])
     ax.set_xlabel("Date (ticks on Mondays)")
     ax.grid(axis="y", color="#DDDDDD", linewidth=0.6)
     ax.set_axisbelow(True)
     lines = [line for line in ax.get_lines()]
-    handles = [*lines, *(Patch(facecolor=palette.CLASS_COLOURS[c], label=f"daily dose, {c} day")
-                         for c in ("direct", "indirect"))]
+    handles = [
+        *lines,
+        *(
+            Patch(facecolor=palette.CLASS_COLOURS[c], label=f"daily dose, {c} day")
+            for c in ("direct", "indirect")
+        ),
+    ]
     fig.legend(handles=handles, loc="lower center", ncol=3, fontsize=7.5)
-    top = max(float(d["dose"].max()) if len(d) else 0.0,
-              float(d["recovery_state"].max()) if len(d) else 0.0, hard_at)
+    top = max(
+        float(d["dose"].max()) if len(d) else 0.0,
+        float(d["recovery_state"].max()) if len(d) else 0.0,
+        hard_at,
+    )
     ax.set_ylim(0, top * 1.08 + 0.1)
-    _place(ax, left=YLABEL_ROOM + _tick_width(ax.yaxis), right=EDGE, top=TITLE_ROOM,
-           bottom=DAILY_BOTTOM)
+    _place(
+        ax,
+        left=YLABEL_ROOM + _tick_width(ax.yaxis),
+        right=EDGE,
+        top=TITLE_ROOM,
+        bottom=DAILY_BOTTOM,
+    )
     _title(ax, "Daily lower-back load and what is still carried")
     return fig
 
@@ -404,9 +543,13 @@ def weekly_load(
     ax = _axes(fig, left=YLABEL_ROOM, right=RATIO_ROOM, top=TITLE_ROOM, bottom=WEEKLY_BOTTOM)
     x = np.arange(len(shown))
     loads = [w.lower_back_load for w in shown]
-    ax.bar(x, loads, width=0.65, color=[palette.STATUS_COLOURS[palette.week_colour_key(w)]
-                                        for w in shown],
-           gid="load-bars")
+    ax.bar(
+        x,
+        loads,
+        width=0.65,
+        color=[palette.STATUS_COLOURS[palette.week_colour_key(w)] for w in shown],
+        gid="load-bars",
+    )
     ax.set_xticks(x, [f"W{w.start.isocalendar().week:02d}\n{w.start:%d %b}" for w in shown])
     ax.set_ylabel("Weekly lower-back dose\n(1 = one all-out deadlift set)")
     ax.set_xlabel("Week (Monday date)")
@@ -419,30 +562,64 @@ def weekly_load(
     ratios = np.array([np.nan if w.acwr is None else w.acwr for w in shown], dtype="float64")
     ratio_top = max(2.0, float(np.nanmax(ratios)) * 1.15 if np.isfinite(ratios).any() else 0.0)
     ratio_ax.set_ylim(0, ratio_top)
-    ratio_ax.plot(x, ratios, color=palette.LINE_BLUE, marker="o", markersize=4, linewidth=1.6,
-                  gid="acwr-line")
+    ratio_ax.plot(
+        x, ratios, color=palette.LINE_BLUE, marker="o", markersize=4, linewidth=1.6, gid="acwr-line"
+    )
     # The band belongs to the ratio axis but is drawn on the load axis (rescaled) so that it
     # sits behind the bars instead of tinting them.
     scale = ax.get_ylim()[1] / ratio_top
-    ax.axhspan(config.band_low * scale, config.band_high * scale, color=palette.BAND_FILL,
-               alpha=0.15, linewidth=0, zorder=0, gid="acwr-band")
+    ax.axhspan(
+        config.band_low * scale,
+        config.band_high * scale,
+        color=palette.BAND_FILL,
+        alpha=0.15,
+        linewidth=0,
+        zorder=0,
+        gid="acwr-band",
+    )
     ratio_ax.set_ylabel("Acute:chronic ratio (blue line)", color=palette.LINE_BLUE)
     ratio_ax.tick_params(axis="y", colors=palette.LINE_BLUE)
-    handles = [Patch(facecolor=palette.STATUS_COLOURS[s], label=f"week {s}")
-               for s in ("ok", "watch", "overuse")]
+    handles = [
+        Patch(facecolor=palette.STATUS_COLOURS[s], label=f"week {s}")
+        for s in ("ok", "watch", "overuse")
+    ]
     if any(palette.week_colour_key(w) == "no data" for w in shown):
-        handles.append(Patch(facecolor=palette.STATUS_COLOURS["no data"],
-                             label="in progress, ok so far"))
-    handles.append(Patch(facecolor=palette.BAND_FILL, alpha=0.25,
-                         label=f"ratio {config.band_low:g}-{config.band_high:g}: steady build"))
-    ax.legend(handles=handles, loc="upper left", ncol=len(handles), fontsize=7,
-              handlelength=1.2, columnspacing=1.0)
+        handles.append(
+            Patch(facecolor=palette.STATUS_COLOURS["no data"], label="in progress, ok so far")
+        )
+    handles.append(
+        Patch(
+            facecolor=palette.BAND_FILL,
+            alpha=0.25,
+            label=f"ratio {config.band_low:g}-{config.band_high:g}: steady build",
+        )
+    )
+    ax.legend(
+        handles=handles,
+        loc="upper left",
+        ncol=len(handles),
+        fontsize=7,
+        handlelength=1.2,
+        columnspacing=1.0,
+    )
     if not np.isfinite(ratios).any():
-        ratio_ax.text(0.99, 0.9, "ratio shown after 4 weeks of history", ha="right",
-                      transform=ratio_ax.transAxes, fontsize=7.5, color=palette.LINE_BLUE)
+        ratio_ax.text(
+            0.99,
+            0.9,
+            "ratio shown after 4 weeks of history",
+            ha="right",
+            transform=ratio_ax.transAxes,
+            fontsize=7.5,
+            color=palette.LINE_BLUE,
+        )
     _title(ax, "Weekly lower-back load and how fast it rose")
-    _place(ax, left=YLABEL_ROOM + _tick_width(ax.yaxis),
-           right=RATIO_ROOM + _tick_width(ratio_ax.yaxis), top=TITLE_ROOM, bottom=WEEKLY_BOTTOM)
+    _place(
+        ax,
+        left=YLABEL_ROOM + _tick_width(ax.yaxis),
+        right=RATIO_ROOM + _tick_width(ratio_ax.yaxis),
+        top=TITLE_ROOM,
+        bottom=WEEKLY_BOTTOM,
+    )
     return fig
 
 
@@ -458,26 +635,45 @@ def load_sources(
     start, stop = _window(result, weeks, end)
     work = _working(result, start, stop)
     per = (
-        pd.DataFrame({"exercise": work["exercise"].astype("str"),
-                      "load_class": work["load_class"].astype("str"), "dose": work["dose"]})
+        pd.DataFrame(
+            {
+                "exercise": work["exercise"].astype("str"),
+                "load_class": work["load_class"].astype("str"),
+                "dose": work["dose"],
+            }
+        )
         .groupby(["exercise", "load_class"], sort=False)["dose"]
         .sum()
         .reset_index()
     )
     per = per[per["dose"] > 0].sort_values(["dose", "exercise"], ascending=[False, True])
     if len(per) > top:
-        rest = per.iloc[top - 1:]
-        per = pd.concat([per.iloc[: top - 1], pd.DataFrame(
-            {"exercise": [f"{len(rest)} other lifts"], "load_class": ["unknown"],
-             "dose": [float(rest["dose"].sum())]})])
+        rest = per.iloc[top - 1 :]
+        per = pd.concat(
+            [
+                per.iloc[: top - 1],
+                pd.DataFrame(
+                    {
+                        "exercise": [f"{len(rest)} other lifts"],
+                        "load_class": ["unknown"],
+                        "dose": [float(rest["dose"].sum())],
+                    }
+                ),
+            ]
+        )
     total = float(per["dose"].sum())
     fig = Figure(figsize=(WIDTH_IN, 1.2 + 0.32 * max(len(per), 2)))
     names = [textwrap.shorten(n, 42, placeholder="\u2026") for n in per["exercise"]]
-    ax = _axes(fig, left=NAME_ROOM + _text_width(names), right=EDGE, top=TITLE_ROOM,
-               bottom=SOURCES_BOTTOM)
+    ax = _axes(
+        fig, left=NAME_ROOM + _text_width(names), right=EDGE, top=TITLE_ROOM, bottom=SOURCES_BOTTOM
+    )
     y = np.arange(len(per))
-    bars = ax.barh(y, per["dose"].to_numpy(),
-                   color=per["load_class"].map(palette.CLASS_COLOURS).to_list(), height=0.65)
+    bars = ax.barh(
+        y,
+        per["dose"].to_numpy(),
+        color=per["load_class"].map(palette.CLASS_COLOURS).to_list(),
+        height=0.65,
+    )
     for bar, name in zip(bars, per["exercise"], strict=True):
         bar.set_gid(f"source-{name}")
     ax.set_yticks(y, names)
@@ -486,16 +682,26 @@ def load_sources(
         share = value / total if total else 0.0
         ax.text(value, float(yi), f"  {value:.1f} ({share:.0%})", va="center", fontsize=7.5)
     ax.set_xlim(0, (per["dose"].max() if len(per) else 1.0) * 1.25)
-    _place(ax, left=NAME_ROOM + _text_width(names), right=EDGE + _right_overhang(ax),
-           top=TITLE_ROOM, bottom=SOURCES_BOTTOM)
+    _place(
+        ax,
+        left=NAME_ROOM + _text_width(names),
+        right=EDGE + _right_overhang(ax),
+        top=TITLE_ROOM,
+        bottom=SOURCES_BOTTOM,
+    )
     ax.set_xlabel(f"Lower-back {palette.DOSE_UNIT}, {start:%d %b} to {stop:%d %b %Y}")
     ax.grid(axis="x", color="#DDDDDD", linewidth=0.6)
     ax.set_axisbelow(True)
     handles = [Patch(facecolor=palette.CLASS_COLOURS[c], label=c) for c in ("direct", "indirect")]
     ax.legend(handles=handles, loc="lower right", fontsize=7.5)
     if per.empty:
-        ax.text(0.5, 0.5, "No lifts loaded the lower back in this period", ha="center",
-                transform=ax.transAxes)
+        ax.text(
+            0.5,
+            0.5,
+            "No lifts loaded the lower back in this period",
+            ha="center",
+            transform=ax.transAxes,
+        )
     _title(ax, "Where the lower-back load comes from")
     return fig
 
@@ -516,10 +722,16 @@ def sparkline(result: AthleteResult, *, weeks: int = 8, end: dt.date | None = No
         ax.axhline(y, color="#BBBBBB", linewidth=0.5, linestyle="-" if y == 0 else ":")
     ax.plot(range(len(loads)), loads, color="#555555", linewidth=1.0, gid="spark")
     colours = [palette.STATUS_COLOURS[palette.week_colour_key(w)] for w in shown]
-    ax.scatter(range(len(loads)), loads, s=10, zorder=3, gid="spark-points",
-               facecolors=["white" if w.in_progress else c for w, c in zip(shown, colours,
-                                                                            strict=True)],
-               edgecolors=colours, linewidths=0.8)
+    ax.scatter(
+        range(len(loads)),
+        loads,
+        s=10,
+        zorder=3,
+        gid="spark-points",
+        facecolors=["white" if w.in_progress else c for w, c in zip(shown, colours, strict=True)],
+        edgecolors=colours,
+        linewidths=0.8,
+    )
     label = f"{top:.0f}" if top >= 10 else f"{top:.1f}"
     if not loads or max(loads) <= 0:
         label = ""
@@ -545,13 +757,15 @@ def png_bytes(fig: Figure, dpi: int = DPI) -> bytes:
     """The figure as PNG bytes with pinned metadata (same figure, same bytes)."""
     buffer = io.BytesIO()
     # None drops a key matplotlib would write (its version); the stubs allow only strings.
-    matplotlib.image.imsave(buffer, pixels(fig, dpi), format="png", dpi=dpi,
-                            metadata=PNG_METADATA)  # type: ignore[arg-type]
+    matplotlib.image.imsave(buffer, pixels(fig, dpi), format="png", dpi=dpi, metadata=PNG_METADATA)  # type: ignore[arg-type]
     return buffer.getvalue()
 
 
 def athlete_figures(
-    result: AthleteResult, *, config: Config | None = None, weeks: int = DEFAULT_WEEKS,
+    result: AthleteResult,
+    *,
+    config: Config | None = None,
+    weeks: int = DEFAULT_WEEKS,
     end: dt.date | None = None,
 ) -> dict[str, Figure]:
     """Every chart of one athlete, keyed by the names in CHART_FILES."""
@@ -574,8 +788,9 @@ def athlete_folders(analysis: Analysis, out_dir: Path) -> dict[str, Path]:
     }
 
 
-def chart_jobs(analysis: Analysis, out_dir: Path, *, config: Config | None = None
-               ) -> list[RenderJob]:
+def chart_jobs(
+    analysis: Analysis, out_dir: Path, *, config: Config | None = None
+) -> list[RenderJob]:
     """One job per athlete with weeks: write their charts as PNG into
     `out_dir/<safe athlete name>/` (run them with `parallel.run_report_jobs`)."""
     config = config or load_config()
@@ -586,9 +801,9 @@ def chart_jobs(analysis: Analysis, out_dir: Path, *, config: Config | None = Non
             written = []
             for name, fig in athlete_figures(result, config=config).items():
                 data = png_bytes(fig)
-                written.append(atomic_write_bytes(folders[result.athlete] / f"{name}.png",
-                                                  data))
+                written.append(atomic_write_bytes(folders[result.athlete] / f"{name}.png", data))
             return written
+
         return RenderJob(result.athlete, run)
 
     return [job(r) for r in sorted(analysis.athletes, key=lambda a: a.athlete) if r.weeks]

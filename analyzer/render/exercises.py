@@ -16,8 +16,10 @@ def _cell(value: object) -> str:
 
 
 def _table(rows: list[list[str]], header: list[str]) -> str:
-    widths = [max(len(header[i]), *(len(r[i]) for r in rows)) if rows else len(header[i])
-              for i in range(len(header))]
+    widths = [
+        max(len(header[i]), *(len(r[i]) for r in rows)) if rows else len(header[i])
+        for i in range(len(header))
+    ]
 
     def line(cells: list[str]) -> str:
         return "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
@@ -28,11 +30,22 @@ def _table(rows: list[list[str]], header: list[str]) -> str:
 def catalog_text(catalog: pd.DataFrame) -> str:
     """The catalog as a table: name, class, coefficient, pattern, primary muscle, alternatives."""
     rows = [
-        [name, cls, f"{coef:.2f}", _cell(pattern), _cell(muscle),
-         ", ".join(alts.split("|")[:2]) if isinstance(alts, str) and alts else "-"]
+        [
+            name,
+            cls,
+            f"{coef:.2f}",
+            _cell(pattern),
+            _cell(muscle),
+            ", ".join(alts.split("|")[:2]) if isinstance(alts, str) and alts else "-",
+        ]
         for name, cls, coef, pattern, muscle, alts in zip(
-            catalog["name"], catalog["load_class"], catalog["coefficient"], catalog["pattern"],
-            catalog["primary_muscle"], catalog["alternatives"], strict=True,
+            catalog["name"],
+            catalog["load_class"],
+            catalog["coefficient"],
+            catalog["pattern"],
+            catalog["primary_muscle"],
+            catalog["alternatives"],
+            strict=True,
         )
     ]
     header = ["exercise", "class", "coef", "pattern", "primary muscle", "spares the back"]
@@ -49,8 +62,7 @@ def tags_records(tags: pd.DataFrame, counts: pd.Series | None = None) -> list[di
             "canonical": t["canonical"] if isinstance(t["canonical"], str) else None,
             "load_class": str(t["load_class"]),
             "coefficient": float(t["coefficient"]),
-            "primary_muscle": t["primary_muscle"] if isinstance(t["primary_muscle"], str)
-            else None,
+            "primary_muscle": t["primary_muscle"] if isinstance(t["primary_muscle"], str) else None,
             "matched_by": str(t["matched_by"]),
             "score": None if pd.isna(t["score"]) else round(float(t["score"]), 1),
             "suggestions": list(t["suggestions"]),
@@ -76,8 +88,10 @@ def tags_text(records: list[dict[str, Any]]) -> str:
         header.insert(1, "sets")
     text = _table(rows, header)
     if any(r["load_class"] == "unknown" for r in records):
-        text += ("\nUnknown names add no lower-back load. Tag them with --exercise-map FILE "
-                 "(CSV: name,load_class,coefficient[,canonical]).")
+        text += (
+            "\nUnknown names add no lower-back load. Tag them with --exercise-map FILE "
+            "(CSV: name,load_class,coefficient[,canonical])."
+        )
     return text
 
 

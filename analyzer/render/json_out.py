@@ -69,8 +69,14 @@ def swap_dict(s: Swap) -> dict[str, Any]:
 def after_dict(a: AfterSwaps | None) -> dict[str, Any] | None:
     if a is None:
         return None
-    return {"status": a.status, "flags": list(a.flags), "lower_back_load": a.lower_back_load,
-            "loaded_days": a.loaded_days, "note": a.note, "longest_run": a.longest_run}
+    return {
+        "status": a.status,
+        "flags": list(a.flags),
+        "lower_back_load": a.lower_back_load,
+        "loaded_days": a.loaded_days,
+        "note": a.note,
+        "longest_run": a.longest_run,
+    }
 
 
 def week_dict(w: Week) -> dict[str, Any]:
@@ -110,8 +116,9 @@ def days_list(days: pd.DataFrame) -> list[dict[str, Any]]:
     return cast(list[dict[str, Any]], frame.to_dict("records"))  # the columns named above
 
 
-def athlete_dict(a: AthleteResult, *, daily: bool = False,
-                 weight_unit: str | None = None) -> dict[str, Any]:
+def athlete_dict(
+    a: AthleteResult, *, daily: bool = False, weight_unit: str | None = None
+) -> dict[str, Any]:
     """One athlete; `weight_unit` is the unit the lifter logs in (weights stay kg)."""
     out: dict[str, Any] = {
         "athlete": a.athlete,
@@ -135,8 +142,10 @@ def analysis_dict(analysis: Analysis, *, daily: bool = False) -> dict[str, Any]:
         "skipped_files": [{"path": p, "reason": r} for p, r in analysis.skipped_files],
         "duplicate_sets": analysis.duplicate_sets,
         "notes": list(analysis.notes),
-        "athletes": [athlete_dict(a, daily=daily, weight_unit=_unit(about, a.athlete))
-                     for a in analysis.athletes],
+        "athletes": [
+            athlete_dict(a, daily=daily, weight_unit=_unit(about, a.athlete))
+            for a in analysis.athletes
+        ],
         "exercises": [
             {
                 "name": e.name,
@@ -161,5 +170,6 @@ def _unit(about: dict[str, AthleteSources], athlete: str) -> str | None:
 
 def to_json(analysis: Analysis, *, daily: bool = False) -> str:
     """Serialise in one pass (NaN never appears: missing numbers are null)."""
-    return json.dumps(analysis_dict(analysis, daily=daily), ensure_ascii=False, indent=1,
-                      allow_nan=False)
+    return json.dumps(
+        analysis_dict(analysis, daily=daily), ensure_ascii=False, indent=1, allow_nan=False
+    )

@@ -63,8 +63,9 @@ PAGE_W, PAGE_H = A4
 MARGIN = 1.8 * cm
 FRAME_W = PAGE_W - 2 * MARGIN
 FOOTER_TEXT = "Training guidance, not medical advice."
-PAIN_ADVICE = ("see a physiotherapist or physician if it is sharp, present at rest, or lasts "
-               "beyond 1-2 weeks.")
+PAIN_ADVICE = (
+    "see a physiotherapist or physician if it is sharp, present at rest, or lasts beyond 1-2 weeks."
+)
 PAIN_FONT_SIZE = 8.0
 #: Smallest size the boxed pain line is shrunk to; names are shortened to fit instead.
 PAIN_MIN_SIZE = 6.5
@@ -99,8 +100,13 @@ def _fonts() -> tuple[str, str]:
         ttf = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
         pdfmetrics.registerFont(TTFont("DejaVuSans", str(ttf / "DejaVuSans.ttf")))
         pdfmetrics.registerFont(TTFont("DejaVuSans-Bold", str(ttf / "DejaVuSans-Bold.ttf")))
-        pdfmetrics.registerFontFamily("DejaVuSans", normal="DejaVuSans", bold="DejaVuSans-Bold",
-                                      italic="DejaVuSans", boldItalic="DejaVuSans-Bold")
+        pdfmetrics.registerFontFamily(
+            "DejaVuSans",
+            normal="DejaVuSans",
+            bold="DejaVuSans-Bold",
+            italic="DejaVuSans",
+            boldItalic="DejaVuSans-Bold",
+        )
         _FONTS_READY = True
     return "DejaVuSans", "DejaVuSans-Bold"
 
@@ -119,23 +125,40 @@ class _Styles:
 
 def _styles() -> _Styles:
     regular, bold = _fonts()
-    body = ParagraphStyle("body", fontName=regular, fontSize=9.5, leading=12.5, alignment=TA_LEFT,
-                          spaceAfter=3)
+    body = ParagraphStyle(
+        "body", fontName=regular, fontSize=9.5, leading=12.5, alignment=TA_LEFT, spaceAfter=3
+    )
     return _Styles(
-        title=ParagraphStyle("title", parent=body, fontName=bold, fontSize=16, leading=20,
-                             spaceAfter=2),
-        h2=ParagraphStyle("h2", parent=body, fontName=bold, fontSize=12, leading=15,
-                          spaceBefore=8, spaceAfter=4),
+        title=ParagraphStyle(
+            "title", parent=body, fontName=bold, fontSize=16, leading=20, spaceAfter=2
+        ),
+        h2=ParagraphStyle(
+            "h2", parent=body, fontName=bold, fontSize=12, leading=15, spaceBefore=8, spaceAfter=4
+        ),
         body=body,
-        small=ParagraphStyle("small", parent=body, fontSize=8, leading=10,
-                             textColor=colors.HexColor("#444444")),
+        small=ParagraphStyle(
+            "small", parent=body, fontSize=8, leading=10, textColor=colors.HexColor("#444444")
+        ),
         cell=ParagraphStyle("cell", parent=body, fontSize=8, leading=10, spaceAfter=0),
-        verdict=ParagraphStyle("verdict", parent=body, fontName=bold, fontSize=12, leading=15,
-                               textColor=colors.white, spaceAfter=0),
+        verdict=ParagraphStyle(
+            "verdict",
+            parent=body,
+            fontName=bold,
+            fontSize=12,
+            leading=15,
+            textColor=colors.white,
+            spaceAfter=0,
+        ),
         # Notes that do not change a status (`info` flags, "week in progress"): grey.
         note=ParagraphStyle("note", parent=body, textColor=colors.HexColor(palette.INFO_GREY)),
-        cell_note=ParagraphStyle("cell-note", parent=body, fontSize=7, leading=8.5,
-                                 spaceAfter=0, textColor=colors.HexColor("#555555")),
+        cell_note=ParagraphStyle(
+            "cell-note",
+            parent=body,
+            fontSize=7,
+            leading=8.5,
+            spaceAfter=0,
+            textColor=colors.HexColor("#555555"),
+        ),
     )
 
 
@@ -214,8 +237,19 @@ def _figure_image(fig: Figure, width: float = FRAME_W, dpi: int = charts.DPI) ->
     assert rgba.shape is not None  # Agg's buffer: height x width x 4
     size = (rgba.shape[1], rgba.shape[0])
     # Pillow's stubs leave memoryview out; it reads any buffer.
-    rgb = PILImage.frombuffer("RGBA", size, rgba, "raw", "RGBA", 0, 1  # type: ignore[arg-type]
-                              ).convert("RGB").tobytes()
+    rgb = (
+        PILImage.frombuffer(
+            "RGBA",
+            size,
+            rgba,  # type: ignore[arg-type]
+            "raw",
+            "RGBA",
+            0,
+            1,
+        )
+        .convert("RGB")
+        .tobytes()
+    )
     return _Chart(rgb, size, width, width * h_in / w_in)
 
 
@@ -228,12 +262,16 @@ def _status_box(text: str, status: str, styles: _Styles) -> Table:
     ink = colors.black if status in ("watch", "no data") else colors.white
     style = ParagraphStyle(f"verdict-{status}", parent=styles.verdict, textColor=ink)
     table = Table([[Paragraph(escape(text), style)]], colWidths=[FRAME_W])
-    table.setStyle(TableStyle([
-        ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor(palette.STATUS_COLOURS[status])),
-        ("LEFTPADDING", (0, 0), (-1, -1), 8),
-        ("TOPPADDING", (0, 0), (-1, -1), 6),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
-    ]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor(palette.STATUS_COLOURS[status])),
+                ("LEFTPADDING", (0, 0), (-1, -1), 8),
+                ("TOPPADDING", (0, 0), (-1, -1), 6),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+            ]
+        )
+    )
     return table
 
 
@@ -275,21 +313,23 @@ def _week_words(week: Week) -> str:
     return f"{week.week} ({_span(week.start)})"
 
 
-def _in_progress_note(result: AthleteResult, week: Week, status: str,
-                      styles: _Styles) -> list[Flowable]:
+def _in_progress_note(
+    result: AthleteResult, week: Week, status: str, styles: _Styles
+) -> list[Flowable]:
     """For a week in progress: its status so far, and the week before when that decided."""
     if not week.in_progress:
         return []
     before = st.previous_week(result, week)
     text = f"This week so far: {week.status.upper()}."
     if before is not None and status != week.status:
-        text += (f" The week before ({before.week}) was {before.status.upper()}: until this "
-                 "week is complete it is shown at the worse of the two.")
+        text += (
+            f" The week before ({before.week}) was {before.status.upper()}: until this "
+            "week is complete it is shown at the worse of the two."
+        )
     return [_p(text, styles.body)]
 
 
-def _flag_items(flags: Sequence[Flag], styles: _Styles, *,
-                labels: bool = True) -> list[Flowable]:
+def _flag_items(flags: Sequence[Flag], styles: _Styles, *, labels: bool = True) -> list[Flowable]:
     """One bullet per flag: its plain label (when `labels`) and message; an `info` flag (a note
     that does not change the status) in grey."""
     items: list[Flowable] = []
@@ -320,11 +360,16 @@ def _flag_block(week: Week, styles: _Styles) -> list[Flowable]:
 def _mobility(styles: _Styles) -> list[Flowable]:
     items: list[Flowable] = [
         _p("Mobility routine for flagged weeks", styles.h2),
-        _p("On the days after a flagged run, or as a cool-down: hold each position for 30 s, "
-           "breathing slowly, without forcing into pain.", styles.body),
+        _p(
+            "On the days after a flagged run, or as a cool-down: hold each position for 30 s, "
+            "breathing slowly, without forcing into pain.",
+            styles.body,
+        ),
     ]
-    items.extend(Paragraph(f"<b>{escape(name)}</b>: {escape(how)} (30 s)", styles.body,
-                           bulletText="\u2022") for name, how in MOBILITY)
+    items.extend(
+        Paragraph(f"<b>{escape(name)}</b>: {escape(how)} (30 s)", styles.body, bulletText="\u2022")
+        for name, how in MOBILITY
+    )
     return [KeepTogether(items)]
 
 
@@ -351,16 +396,19 @@ def _week_table(weeks: Sequence[Week], styles: _Styles) -> Table:
             status_text += " so far"
             flags = ", ".join(x for x in (st.progress_note(w), flags) if x)
             colour = "no data" if w.status == "ok" else w.status
-        rows.append([
-            _p(f"{w.week}  {w.start:%d %b}", styles.cell),
-            _p(status_text, styles.cell),
-            _p(_days_text(w.loaded_days), styles.cell),
-            _p(f"{w.lower_back_load:.1f}", styles.cell),
-            _p("-" if w.acwr is None else f"{w.acwr:.2f}", styles.cell),
-            _p(flags, styles.cell),
-        ])
-        style.append(("BACKGROUND", (1, i), (1, i),
-                      colors.HexColor(palette.STATUS_COLOURS[colour])))
+        rows.append(
+            [
+                _p(f"{w.week}  {w.start:%d %b}", styles.cell),
+                _p(status_text, styles.cell),
+                _p(_days_text(w.loaded_days), styles.cell),
+                _p(f"{w.lower_back_load:.1f}", styles.cell),
+                _p("-" if w.acwr is None else f"{w.acwr:.2f}", styles.cell),
+                _p(flags, styles.cell),
+            ]
+        )
+        style.append(
+            ("BACKGROUND", (1, i), (1, i), colors.HexColor(palette.STATUS_COLOURS[colour]))
+        )
     widths = [3.3 * cm, 1.9 * cm, 3.4 * cm, 1.2 * cm, 1.2 * cm]
     widths.append(FRAME_W - sum(widths))
     table = Table(rows, colWidths=widths, repeatRows=1)
@@ -370,7 +418,7 @@ def _week_table(weeks: Sequence[Week], styles: _Styles) -> Table:
 
 def short_name(name: str, chars: int = NAME_CHARS) -> str:
     """An athlete's name cut to `chars` characters with an ellipsis (names are user data)."""
-    return name if len(name) <= chars else name[:chars - 1].rstrip() + "\u2026"
+    return name if len(name) <= chars else name[: chars - 1].rstrip() + "\u2026"
 
 
 def pain_text(names: Sequence[str]) -> str:
@@ -389,13 +437,15 @@ def pain_text(names: Sequence[str]) -> str:
             if fits(text):
                 return text
         return text
-    listed = ", ".join(short_name(n, 30) for n in unique[:-1]) + " and " + short_name(
-        unique[-1], 30)
+    listed = (
+        ", ".join(short_name(n, 30) for n in unique[:-1]) + " and " + short_name(unique[-1], 30)
+    )
     text = f"Pain was noted in the logs of {listed}: {PAIN_ADVICE}"
     if fits(text):
         return text
-    return (f"Pain was noted in the logs of {len(unique)} athletes (\"pain noted\" below): "
-            f"{PAIN_ADVICE}")
+    return (
+        f'Pain was noted in the logs of {len(unique)} athletes ("pain noted" below): {PAIN_ADVICE}'
+    )
 
 
 def _pain_lines(text: str, font: str, size: float, room: float) -> list[str]:
@@ -443,8 +493,9 @@ def _footer(pain: PainLine) -> Callable[[Canvas, SimpleDocTemplate], None]:
             canvas.setFont(bold, size)
             canvas.setFillColor(colors.black)
             for i, line in enumerate(lines):
-                canvas.drawString(MARGIN + 0.2 * cm,
-                                  box_y + 0.2 * cm + leading * (len(lines) - 1 - i), line)
+                canvas.drawString(
+                    MARGIN + 0.2 * cm, box_y + 0.2 * cm + leading * (len(lines) - 1 - i), line
+                )
         canvas.restoreState()
 
     return draw
@@ -461,9 +512,17 @@ def _build(story: list[Flowable], title: str, pain: str | PainLine | None) -> by
     boxed = callable(pain) or bool(pain)
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
-        buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=1.5 * cm,
-        bottomMargin=(2.7 if boxed else 1.6) * cm, title=title, author="backlog",
-        creator="backlog", producer="backlog", subject="Lower-back training report",
+        buffer,
+        pagesize=A4,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=1.5 * cm,
+        bottomMargin=(2.7 if boxed else 1.6) * cm,
+        title=title,
+        author="backlog",
+        creator="backlog",
+        producer="backlog",
+        subject="Lower-back training report",
         invariant=1,
     )
     footer = _footer(line)
@@ -487,8 +546,9 @@ def _binary_streams() -> Iterator[None]:
 # --- per-athlete report -----------------------------------------------------------------------
 
 
-def athlete_story(result: AthleteResult, config: Config, styles: _Styles,
-                  about: AthleteSources | None = None) -> list[Flowable]:
+def athlete_story(
+    result: AthleteResult, config: Config, styles: _Styles, about: AthleteSources | None = None
+) -> list[Flowable]:
     """The full per-athlete report: verdict and what to change, week table, flag
     explanations with swaps, charts, and the mobility routine when a week was flagged.
     `about`: the unit and reading notes of the athlete's files (`_reading_notes`)."""
@@ -496,8 +556,13 @@ def athlete_story(result: AthleteResult, config: Config, styles: _Styles,
     weeks = result.weeks
     flagged = [w for w in weeks if w.status != "ok"]
     story.append(_p(f"Lower-back report: {short_name(result.athlete)}", styles.title))
-    story.append(_p(f"Log from {result.first_date:%d %b %Y} to {result.last_date:%d %b %Y}: "
-                    f"{st.plural(len(weeks), 'week')}, {len(flagged)} flagged.", styles.small))
+    story.append(
+        _p(
+            f"Log from {result.first_date:%d %b %Y} to {result.last_date:%d %b %Y}: "
+            f"{st.plural(len(weeks), 'week')}, {len(flagged)} flagged.",
+            styles.small,
+        )
+    )
     story.extend(_reading_notes(about, styles))
     story.append(Spacer(1, 6))
     if not weeks:
@@ -505,31 +570,48 @@ def athlete_story(result: AthleteResult, config: Config, styles: _Styles,
         return story
     latest = weeks[-1]
     status = st.week_status(result, latest)
-    story.append(_status_box(f"Latest week {_week_words(latest)}: {status.upper()}"
-                             + (" so far" if latest.in_progress and status == "ok" else ""),
-                             _shown_colour(latest, status), styles))
+    story.append(
+        _status_box(
+            f"Latest week {_week_words(latest)}: {status.upper()}"
+            + (" so far" if latest.in_progress and status == "ok" else ""),
+            _shown_colour(latest, status),
+            styles,
+        )
+    )
     story.append(Spacer(1, 4))
     story.extend(_in_progress_note(result, latest, status, styles))
     run = f"{latest.longest_run} in a row" if latest.longest_run > 1 else "none in a row"
-    story.append(_p(f"Lower back loaded on {st.plural(len(latest.loaded_days), 'day')} "
-                    f"({_days_text(latest.loaded_days)}; {run}); weekly lower-back dose "
-                    f"{latest.lower_back_load:.1f}.", styles.body))
+    story.append(
+        _p(
+            f"Lower back loaded on {st.plural(len(latest.loaded_days), 'day')} "
+            f"({_days_text(latest.loaded_days)}; {run}); weekly lower-back dose "
+            f"{latest.lower_back_load:.1f}.",
+            styles.body,
+        )
+    )
     story.extend(_flag_items(latest.flags, styles, labels=False))
     before = weeks[-4:-1]
     if before:
-        story.append(_p("The weeks before: " + ", ".join(f"{w.week} {w.status}" for w in before)
-                        + ".", styles.body))
+        story.append(
+            _p(
+                "The weeks before: " + ", ".join(f"{w.week} {w.status}" for w in before) + ".",
+                styles.body,
+            )
+        )
     story.append(_p("What to change", styles.h2))
     advice = _advice(latest)
     if advice:
         story.extend(Paragraph(escape(line), styles.body, bulletText="\u2022") for line in advice)
     elif flagged:
-        story.append(_p(f"Nothing this week. The last flagged week was {flagged[-1].week}: keep "
-                        "at least one day without lower-back load between direct days, as now.",
-                        styles.body))
+        story.append(
+            _p(
+                f"Nothing this week. The last flagged week was {flagged[-1].week}: keep "
+                "at least one day without lower-back load between direct days, as now.",
+                styles.body,
+            )
+        )
     else:
-        story.append(_p("Nothing: the lower back gets its rest between loaded days.",
-                        styles.body))
+        story.append(_p("Nothing: the lower back gets its rest between loaded days.", styles.body))
     story.append(Spacer(1, 6))
     story.append(_figure_image(charts.week_calendar(result, weeks=8), width=FRAME_W * 0.92))
 
@@ -537,8 +619,13 @@ def athlete_story(result: AthleteResult, config: Config, styles: _Styles,
     shown = weeks[-TABLE_WEEKS:]
     story.append(_p("Week by week", styles.h2))
     if len(weeks) > len(shown):
-        story.append(_p(f"The last {len(shown)} of {len(weeks)} weeks (all of them are in the "
-                        "JSON output).", styles.small))
+        story.append(
+            _p(
+                f"The last {len(shown)} of {len(weeks)} weeks (all of them are in the "
+                "JSON output).",
+                styles.small,
+            )
+        )
     story.append(_week_table(shown, styles))
     explained = [w for w in shown if w.flags][-EXPLAINED_WEEKS:]
     if explained:
@@ -557,8 +644,9 @@ def athlete_story(result: AthleteResult, config: Config, styles: _Styles,
     return story
 
 
-def athlete_report(result: AthleteResult, config: Config | None = None, *,
-                   about: AthleteSources | None = None) -> bytes:
+def athlete_report(
+    result: AthleteResult, config: Config | None = None, *, about: AthleteSources | None = None
+) -> bytes:
     """One athlete's full report as PDF bytes."""
     config = config or load_config()
     story = athlete_story(result, config, _styles(), about)
@@ -576,8 +664,9 @@ def _reading_notes(about: AthleteSources | None, styles: _Styles) -> list[Flowab
     if about is None or (about.weight_unit is None and not about.notes):
         return []
     parts = [f"Weights in {about.weight_unit}." if about.weight_unit else ""]
-    parts += [note[:1].upper() + note[1:] + ("" if note.endswith(".") else ".")
-              for note in about.notes]
+    parts += [
+        note[:1].upper() + note[1:] + ("" if note.endswith(".") else ".") for note in about.notes
+    ]
     text = "How the log was read: " + " ".join(p for p in parts if p)
     return [_p(text, styles.small)]
 
@@ -585,30 +674,46 @@ def _reading_notes(about: AthleteSources | None, styles: _Styles) -> list[Flowab
 # --- weekly report ----------------------------------------------------------------------------
 
 
-def _sessions_table(result: AthleteResult, monday: dt.date, styles: _Styles,
-                    unit: str | None = None) -> Table | None:
+def _sessions_table(
+    result: AthleteResult, monday: dt.date, styles: _Styles, unit: str | None = None
+) -> Table | None:
     """The week's lifts per day; weights in `unit` (the lifter's; default kg)."""
     sets = result.sets
     start = pd.Timestamp(monday)
-    week = sets.loc[sets["date"].between(start, start + pd.Timedelta(days=6))
-                    & (sets["set_type"].astype("str") != "warmup")]
+    week = sets.loc[
+        sets["date"].between(start, start + pd.Timedelta(days=6))
+        & (sets["set_type"].astype("str") != "warmup")
+    ]
     if week.empty:
         return None
     per = (
-        pd.DataFrame({
-            "date": week["date"], "exercise": week["exercise"].astype("str"),
-            "at": week["performed_at"], "reps": week["reps"], "kg": week["weight_kg"],
-            "cls": week["load_class"].astype("str"), "dose": week["dose"],
-        })
+        pd.DataFrame(
+            {
+                "date": week["date"],
+                "exercise": week["exercise"].astype("str"),
+                "at": week["performed_at"],
+                "reps": week["reps"],
+                "kg": week["weight_kg"],
+                "cls": week["load_class"].astype("str"),
+                "dose": week["dose"],
+            }
+        )
         .groupby(["date", "exercise"], sort=False)
-        .agg(at=("at", "min"), sets=("reps", "size"), reps_min=("reps", "min"),
-             reps_max=("reps", "max"), kg=("kg", "max"), cls=("cls", "first"),
-             dose=("dose", "sum"))
+        .agg(
+            at=("at", "min"),
+            sets=("reps", "size"),
+            reps_min=("reps", "min"),
+            reps_max=("reps", "max"),
+            kg=("kg", "max"),
+            cls=("cls", "first"),
+            dose=("dose", "sum"),
+        )
         .reset_index()
         .sort_values(["date", "at"], kind="stable")
     )
-    rows: list[list[object]] = [[_p(h, styles.cell) for h in
-                                 ("Day", "Lift", "Sets", "Lower back", "Dose")]]
+    rows: list[list[object]] = [
+        [_p(h, styles.cell) for h in ("Day", "Lift", "Sets", "Lower back", "Dose")]
+    ]
     style: list[tuple[Any, ...]] = [
         ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black),
         ("LINEBELOW", (0, 1), (-1, -1), 0.25, colors.HexColor("#CCCCCC")),
@@ -617,19 +722,25 @@ def _sessions_table(result: AthleteResult, monday: dt.date, styles: _Styles,
         ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
     ]
     for i, r in enumerate(per.to_dict("records"), start=1):
-        reps = (f"{r['reps_min']:g}" if r["reps_min"] == r["reps_max"]
-                else f"{r['reps_min']:g}-{r['reps_max']:g}")
+        reps = (
+            f"{r['reps_min']:g}"
+            if r["reps_min"] == r["reps_max"]
+            else f"{r['reps_min']:g}-{r['reps_max']:g}"
+        )
         load = "" if pd.isna(r["kg"]) else f" @ {format_weight(r['kg'], unit)}"
-        rows.append([
-            _p(f"{r['date']:%a %d %b}", styles.cell),
-            _p(r["exercise"], styles.cell),
-            _p(f"{r['sets']} \u00d7 {reps}{load}", styles.cell),
-            _p(r["cls"] if r["cls"] in ("direct", "indirect") else "spared", styles.cell),
-            _p(f"{r['dose']:.1f}", styles.cell),
-        ])
+        rows.append(
+            [
+                _p(f"{r['date']:%a %d %b}", styles.cell),
+                _p(r["exercise"], styles.cell),
+                _p(f"{r['sets']} \u00d7 {reps}{load}", styles.cell),
+                _p(r["cls"] if r["cls"] in ("direct", "indirect") else "spared", styles.cell),
+                _p(f"{r['dose']:.1f}", styles.cell),
+            ]
+        )
         if r["cls"] in ("direct", "indirect"):
-            style.append(("BACKGROUND", (3, i), (3, i),
-                          colors.HexColor(palette.CLASS_COLOURS[r["cls"]])))
+            style.append(
+                ("BACKGROUND", (3, i), (3, i), colors.HexColor(palette.CLASS_COLOURS[r["cls"]]))
+            )
     widths = [2.4 * cm, 6.6 * cm, 3.6 * cm, 2.2 * cm]
     widths.append(FRAME_W - sum(widths))
     table = Table(rows, colWidths=widths, repeatRows=1)
@@ -639,8 +750,10 @@ def _sessions_table(result: AthleteResult, monday: dt.date, styles: _Styles,
 
 def _rest_week_items(result: AthleteResult, monday: dt.date, styles: _Styles) -> list[Flowable]:
     """A week with no working sets: say so, and what the week before was."""
-    items: list[Flowable] = [_status_box("No training logged this week", "no data", styles),
-                             Spacer(1, 6)]
+    items: list[Flowable] = [
+        _status_box("No training logged this week", "no data", styles),
+        Spacer(1, 6),
+    ]
     sunday = monday + dt.timedelta(days=6)
     if sunday < result.first_date:
         items.append(_p(f"This log starts on {result.first_date:%a %d %b %Y}.", styles.body))
@@ -648,26 +761,37 @@ def _rest_week_items(result: AthleteResult, monday: dt.date, styles: _Styles) ->
     before = st.previous_week(result, monday)
     if before is not None and before.start == monday - dt.timedelta(weeks=1):
         if before.sets > 0:
-            items.append(_p(
-                f"The week before, {before.week} ({_span(before.start)}): "
-                f"{before.status.upper()}, lower back loaded on "
-                f"{st.plural(len(before.loaded_days), 'day')} "
-                f"({_days_text(before.loaded_days)}).", styles.body))
+            items.append(
+                _p(
+                    f"The week before, {before.week} ({_span(before.start)}): "
+                    f"{before.status.upper()}, lower back loaded on "
+                    f"{st.plural(len(before.loaded_days), 'day')} "
+                    f"({_days_text(before.loaded_days)}).",
+                    styles.body,
+                )
+            )
         else:
-            items.append(_p(f"The week before, {before.week}, had no training logged either.",
-                            styles.body))
+            items.append(
+                _p(f"The week before, {before.week}, had no training logged either.", styles.body)
+            )
     trained = [w for w in result.weeks if w.start < monday and w.sets > 0]
     if trained and (before is None or trained[-1] is not before):
         last = trained[-1]
-        items.append(_p(f"Last week with training: {last.week} ({_span(last.start)}), "
-                        f"{last.status.upper()}.", styles.body))
+        items.append(
+            _p(
+                f"Last week with training: {last.week} ({_span(last.start)}), "
+                f"{last.status.upper()}.",
+                styles.body,
+            )
+        )
     if monday > result.last_date:
         items.append(_p(f"This log ends on {result.last_date:%a %d %b %Y}.", styles.body))
     return items
 
 
-def week_page(result: AthleteResult, monday: dt.date, styles: _Styles,
-              about: AthleteSources | None = None) -> list[Flowable]:
+def week_page(
+    result: AthleteResult, monday: dt.date, styles: _Styles, about: AthleteSources | None = None
+) -> list[Flowable]:
     """One page for one athlete and one ISO week (kept to one page by shrinking if needed)."""
     items: list[Flowable] = [
         _p(f"{short_name(result.athlete)}: week {week_label(monday)}", styles.title),
@@ -681,16 +805,23 @@ def week_page(result: AthleteResult, monday: dt.date, styles: _Styles,
         return [KeepInFrame(FRAME_W, PAGE_H - 4.5 * cm, items, mode="shrink"), PageBreak()]
     status = st.week_status(result, week)
     progress = f" ({st.progress_note(week)})" if week.in_progress else ""
-    items.append(_status_box(f"{status.upper()}{progress}: lower back loaded on "
-                             f"{st.plural(len(week.loaded_days), 'day')} "
-                             f"({_days_text(week.loaded_days)})",
-                             _shown_colour(week, status), styles))
+    items.append(
+        _status_box(
+            f"{status.upper()}{progress}: lower back loaded on "
+            f"{st.plural(len(week.loaded_days), 'day')} "
+            f"({_days_text(week.loaded_days)})",
+            _shown_colour(week, status),
+            styles,
+        )
+    )
     items.append(Spacer(1, 4))
     items.extend(_in_progress_note(result, week, status, styles))
-    items.append(_figure_image(charts.week_calendar(result, weeks=1, end=monday),
-                               width=FRAME_W * 0.9))
-    table = _sessions_table(result, monday, styles,
-                            about.weight_unit if about is not None else None)
+    items.append(
+        _figure_image(charts.week_calendar(result, weeks=1, end=monday), width=FRAME_W * 0.9)
+    )
+    table = _sessions_table(
+        result, monday, styles, about.weight_unit if about is not None else None
+    )
     if table is not None:
         items.extend([_p("Sessions", styles.h2), table])
     if week.flags:
@@ -699,21 +830,33 @@ def week_page(result: AthleteResult, monday: dt.date, styles: _Styles,
             plain = palette.PLAIN_FLAG.get(f.code, f.code)
             style = styles.note if f.severity == "info" else styles.body
             note = " (note)" if f.severity == "info" else ""
-            items.append(Paragraph(f"<b>{escape(plain.capitalize())}</b>{note}: "
-                                   f"{escape(f.message)}", style, bulletText="\u2022"))
+            items.append(
+                Paragraph(
+                    f"<b>{escape(plain.capitalize())}</b>{note}: {escape(f.message)}",
+                    style,
+                    bulletText="\u2022",
+                )
+            )
         advice = _advice(week)
         if advice:
             items.append(_p("What to change", styles.h2))
-            items.extend(Paragraph(escape(line), styles.body, bulletText="\u2022")
-                         for line in advice)
+            items.extend(
+                Paragraph(escape(line), styles.body, bulletText="\u2022") for line in advice
+            )
         if week.status != "ok":
-            items.append(_p("Mobility: supine back stretch, cat-cow, seated twist, chin drops, "
-                            "fan stretch, cross-body arm stretch; 30 s each.", styles.body))
+            items.append(
+                _p(
+                    "Mobility: supine back stretch, cat-cow, seated twist, chin drops, "
+                    "fan stretch, cross-body arm stretch; 30 s each.",
+                    styles.body,
+                )
+            )
     return [KeepInFrame(FRAME_W, PAGE_H - 4.5 * cm, items, mode="shrink"), PageBreak()]
 
 
-def _failed_page(result: AthleteResult, monday: dt.date, exc: Exception,
-                 styles: _Styles) -> list[Flowable]:
+def _failed_page(
+    result: AthleteResult, monday: dt.date, exc: Exception, styles: _Styles
+) -> list[Flowable]:
     """The page of an athlete whose page could not be drawn: the others are still written."""
     items: list[Flowable] = [
         _p(f"{short_name(result.athlete)}: week {week_label(monday)}", styles.title),
@@ -721,20 +864,31 @@ def _failed_page(result: AthleteResult, monday: dt.date, exc: Exception,
         Spacer(1, 4),
         _status_box("This page could not be drawn", "no data", styles),
         Spacer(1, 6),
-        _p(f"Internal error ({type(exc).__name__}: {exc}). Please report it with this "
-           "athlete's log; the other athletes' pages are complete.", styles.body),
+        _p(
+            f"Internal error ({type(exc).__name__}: {exc}). Please report it with this "
+            "athlete's log; the other athletes' pages are complete.",
+            styles.body,
+        ),
     ]
     return [KeepInFrame(FRAME_W, PAGE_H - 4.5 * cm, items, mode="shrink"), PageBreak()]
 
 
 def _pain_this_week(result: AthleteResult, monday: dt.date) -> bool:
-    return any(f.code == "pain_note" and f.severity != "info"
-               for w in result.weeks if w.start == monday for f in w.flags)
+    return any(
+        f.code == "pain_note" and f.severity != "info"
+        for w in result.weeks
+        if w.start == monday
+        for f in w.flags
+    )
 
 
-def weekly_report(results: Sequence[AthleteResult], monday: dt.date, *,
-                  keep_going: bool = True,
-                  about: Mapping[str, AthleteSources] | None = None) -> bytes:
+def weekly_report(
+    results: Sequence[AthleteResult],
+    monday: dt.date,
+    *,
+    keep_going: bool = True,
+    about: Mapping[str, AthleteSources] | None = None,
+) -> bytes:
     """One page per athlete for the ISO week starting `monday`. A page that fails to draw is
     replaced by a page saying so (with `keep_going`), so one athlete cannot break the others.
     `about`: athlete -> the unit and reading notes of their files."""
@@ -775,8 +929,7 @@ class _FileLink(Flowable):
         self.canv.setFont(self.font, self.size)
         self.canv.setFillColor(colors.HexColor(palette.LINE_BLUE))
         self.canv.drawString(0, self.size * 0.25, self.text)
-        self.canv.linkURL(self.target, (0, 0, self.width, self.height), relative=1,
-                          kind="GoToR")
+        self.canv.linkURL(self.target, (0, 0, self.width, self.height), relative=1, kind="GoToR")
 
 
 #: Where a name may break across lines: after a separator, between a lower-case letter and an
@@ -797,8 +950,9 @@ def _fill(pieces: Sequence[str], font: str, size: float, width: float) -> list[s
     return [line.strip() for line in lines]
 
 
-def wrap_name(name: str, font: str, width: float, sizes: Sequence[float] = (9.5, 8.5, 7.5),
-              max_lines: int = 3) -> tuple[list[str], float]:
+def wrap_name(
+    name: str, font: str, width: float, sizes: Sequence[float] = (9.5, 8.5, 7.5), max_lines: int = 3
+) -> tuple[list[str], float]:
     """A name's lines for a table cell `width` points wide, broken only between its words or
     word parts, at the largest of `sizes` that needs at most `max_lines` lines. A part too long
     for the cell even at the smallest size is cut by characters (the only mid-word break)."""
@@ -811,8 +965,14 @@ def wrap_name(name: str, font: str, width: float, sizes: Sequence[float] = (9.5,
     chars: list[str] = []
     for piece in pieces:
         while pdfmetrics.stringWidth(piece, font, size) > width:
-            cut = max(1, max(i for i in range(1, len(piece) + 1)
-                             if pdfmetrics.stringWidth(piece[:i], font, size) <= width))
+            cut = max(
+                1,
+                max(
+                    i
+                    for i in range(1, len(piece) + 1)
+                    if pdfmetrics.stringWidth(piece[:i], font, size) <= width
+                ),
+            )
             chars.append(piece[:cut])
             piece = piece[cut:]
         chars.append(piece)
@@ -822,8 +982,14 @@ def wrap_name(name: str, font: str, width: float, sizes: Sequence[float] = (9.5,
 def _name_paragraph(name: str, width: float, styles: _Styles) -> Paragraph:
     _, bold = _fonts()
     lines, size = wrap_name(name, bold, width)
-    style = ParagraphStyle(f"name-{size}", parent=styles.body, fontName=bold, fontSize=size,
-                           leading=size * 1.2, spaceAfter=1)
+    style = ParagraphStyle(
+        f"name-{size}",
+        parent=styles.body,
+        fontName=bold,
+        fontSize=size,
+        leading=size * 1.2,
+        spaceAfter=1,
+    )
     return Paragraph("<br/>".join(escape(line) for line in lines), style)
 
 
@@ -838,10 +1004,16 @@ def check_week(results: Sequence[AthleteResult], monday: dt.date) -> None:
     if st.week_in_any_log(results, monday):
         return
     span = st.log_range(results)
-    where = (f"the logs run from {span[0]:%d %b %Y} ({week_label(span[0])}) to "
-             f"{span[1]:%d %b %Y} ({week_label(span[1])})" if span else "no log holds a week")
-    raise ConfigError(f"--week {week_label(monday)} is outside every log: {where}",
-                      hint="choose a week inside that range")
+    where = (
+        f"the logs run from {span[0]:%d %b %Y} ({week_label(span[0])}) to "
+        f"{span[1]:%d %b %Y} ({week_label(span[1])})"
+        if span
+        else "no log holds a week"
+    )
+    raise ConfigError(
+        f"--week {week_label(monday)} is outside every log: {where}",
+        hint="choose a week inside that range",
+    )
 
 
 ROSTER_WIDTHS = (4.3 * cm, 2.0 * cm, 3.0 * cm, 3.6 * cm, 1.6 * cm)
@@ -854,8 +1026,14 @@ def _latest_cell(line: st.Standing, monday: dt.date | None, styles: _Styles) -> 
     r, week = line.result, line.week
     parts: list[Flowable] = []
     if week is not None and line.trained:
-        parts.append(_p(week.week if monday is None else
-                        f"loaded {st.plural(len(week.loaded_days), 'day')}", styles.cell))
+        parts.append(
+            _p(
+                week.week
+                if monday is None
+                else f"loaded {st.plural(len(week.loaded_days), 'day')}",
+                styles.cell,
+            )
+        )
         if monday is not None and week.loaded_days:
             parts.append(_p(_days_text(week.loaded_days), styles.cell_note))
         if week.in_progress:
@@ -872,8 +1050,14 @@ def _roster_flags(line: st.Standing) -> str:
     text = st.flag_labels(line.week.flags, labels) if line.week is not None else ""
     before = line.decided_by_week_before
     if before is not None:
-        text = ", ".join(x for x in (text, f"{before.week} {before.status}: "
-                                     f"{st.flag_labels(before.flags, labels)}") if x)
+        text = ", ".join(
+            x
+            for x in (
+                text,
+                f"{before.week} {before.status}: {st.flag_labels(before.flags, labels)}",
+            )
+            if x
+        )
     return text or "-"
 
 
@@ -882,29 +1066,40 @@ def _has_pain(line: st.Standing) -> bool:
     return any(f.code == "pain_note" and f.severity != "info" for w in weeks for f in w.flags)
 
 
-def _roster_row(line: st.Standing, monday: dt.date | None, target: str | None,
-                styles: _Styles) -> list[object]:
+def _roster_row(
+    line: st.Standing, monday: dt.date | None, target: str | None, styles: _Styles
+) -> list[object]:
     regular, bold = _fonts()
     name: list[Flowable] = [_name_paragraph(line.athlete, ROSTER_WIDTHS[0] - CELL_PAD, styles)]
     if target:
         name.append(_FileLink("open report", target, regular, size=7.5))
     colour = _shown_colour(line.week, line.status)
     ink = colors.HexColor("#000000" if colour in ("watch", st.NO_DATA) else "#FFFFFF")
-    status_style = ParagraphStyle(f"status-{colour}", parent=styles.cell, fontName=bold,
-                                  fontSize=7.5, textColor=ink)
+    status_style = ParagraphStyle(
+        f"status-{colour}", parent=styles.cell, fontName=bold, fontSize=7.5, textColor=ink
+    )
     status = "NO LOG" if line.status == st.NO_DATA else line.status.upper()
     if colour != line.status:
         status += " so far"
     end = monday if monday is not None else (line.week.start if line.week else None)
-    spark = _figure_image(charts.sparkline(line.result, weeks=8, end=end),
-                          width=FRAME_W - sum(ROSTER_WIDTHS) - 0.2 * cm, dpi=200)
-    return [name, Paragraph(escape(status), status_style), _latest_cell(line, monday, styles),
-            _p(_roster_flags(line), styles.cell), _p(str(line.flagged_recent), styles.cell),
-            spark]
+    spark = _figure_image(
+        charts.sparkline(line.result, weeks=8, end=end),
+        width=FRAME_W - sum(ROSTER_WIDTHS) - 0.2 * cm,
+        dpi=200,
+    )
+    return [
+        name,
+        Paragraph(escape(status), status_style),
+        _latest_cell(line, monday, styles),
+        _p(_roster_flags(line), styles.cell),
+        _p(str(line.flagged_recent), styles.cell),
+        spark,
+    ]
 
 
-def roster_report(results: Sequence[AthleteResult], monday: dt.date | None,
-                  links: dict[str, str]) -> bytes:
+def roster_report(
+    results: Sequence[AthleteResult], monday: dt.date | None, links: dict[str, str]
+) -> bytes:
     """roster.pdf: one line per athlete, worst first, with a load sparkline and a link to the
     athlete's own PDF (`links`: athlete -> path relative to the roster file).
 
@@ -917,21 +1112,29 @@ def roster_report(results: Sequence[AthleteResult], monday: dt.date | None,
     if monday is None:
         title = "Roster: each athlete's latest logged week"
         when = f"Newest log: {newest:%a %d %b %Y}. " if newest else ""
-        rest = (f"No recent log: nothing logged in the {st.NO_RECENT_DAYS // 7} weeks before "
-                f"{newest:%a %d %b %Y}" if newest else "No recent log")
+        rest = (
+            f"No recent log: nothing logged in the {st.NO_RECENT_DAYS // 7} weeks before "
+            f"{newest:%a %d %b %Y}"
+            if newest
+            else "No recent log"
+        )
     else:
         title = f"Roster: week {week_label(monday)}"
         when = f"{_span(monday)}. "
         rest = f"No training logged in {week_label(monday)}"
     story: list[Flowable] = [
         _p(title, styles.title),
-        _p(f"{when}{st.headline(lines, chosen_week=monday is not None)} Worst first.",
-           styles.body),
+        _p(f"{when}{st.headline(lines, chosen_week=monday is not None)} Worst first.", styles.body),
         Spacer(1, 6),
     ]
-    header = ["Athlete", "Status", "Latest week" if monday is None else "This week",
-              "Flags", "Flagged weeks (of last 4)",
-              "Weekly lower-back dose, last 8 weeks (scale 0 to the number shown)"]
+    header = [
+        "Athlete",
+        "Status",
+        "Latest week" if monday is None else "This week",
+        "Flags",
+        "Flagged weeks (of last 4)",
+        "Weekly lower-back dose, last 8 weeks (scale 0 to the number shown)",
+    ]
     rows: list[list[object]] = [[_p(h, styles.cell) for h in header]]
     style: list[tuple[Any, ...]] = [
         ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black),
@@ -944,20 +1147,31 @@ def roster_report(results: Sequence[AthleteResult], monday: dt.date | None,
             grouped = True
             rows.append([_p(rest, styles.h2), "", "", "", "", ""])
             i = len(rows) - 1
-            style.extend([("SPAN", (0, i), (-1, i)), ("TOPPADDING", (0, i), (-1, i), 8),
-                          ("LINEBELOW", (0, i), (-1, i), 0.8, colors.black)])
+            style.extend(
+                [
+                    ("SPAN", (0, i), (-1, i)),
+                    ("TOPPADDING", (0, i), (-1, i), 8),
+                    ("LINEBELOW", (0, i), (-1, i), 0.8, colors.black),
+                ]
+            )
         try:
             row = _roster_row(line, monday, links.get(line.athlete), styles)
             colour = _shown_colour(line.week, line.status)
         except Exception as exc:  # one athlete's row never breaks the roster
-            row = [_name_paragraph(line.athlete, ROSTER_WIDTHS[0] - CELL_PAD, styles),
-                   _p("?", styles.cell), "",
-                   _p(f"could not be drawn ({type(exc).__name__}: {exc})", styles.cell), "", ""]
+            row = [
+                _name_paragraph(line.athlete, ROSTER_WIDTHS[0] - CELL_PAD, styles),
+                _p("?", styles.cell),
+                "",
+                _p(f"could not be drawn ({type(exc).__name__}: {exc})", styles.cell),
+                "",
+                "",
+            ]
             colour = st.NO_DATA
         rows.append(row)
         i = len(rows) - 1
-        style.append(("BACKGROUND", (1, i), (1, i),
-                      colors.HexColor(palette.STATUS_COLOURS[colour])))
+        style.append(
+            ("BACKGROUND", (1, i), (1, i), colors.HexColor(palette.STATUS_COLOURS[colour]))
+        )
     widths = [*ROSTER_WIDTHS, FRAME_W - sum(ROSTER_WIDTHS)]
     table = Table(rows, colWidths=widths, repeatRows=1)
     table.setStyle(TableStyle(style))
@@ -999,35 +1213,61 @@ def report_jobs(
         if monday is not None:
             target = folder / f"{folder.name}-{label}.pdf"
 
-            def week_page(result: AthleteResult = result, target: Path = target,
-                          monday: dt.date = monday) -> list[Path]:
+            def week_page(
+                result: AthleteResult = result, target: Path = target, monday: dt.date = monday
+            ) -> list[Path]:
                 # This athlete's own page: a failure here is reported (by name) by the runner.
-                return [atomic_write_bytes(target, weekly_report([result], monday,
-                                                                 keep_going=False,
-                                                                 about=about))]
+                return [
+                    atomic_write_bytes(
+                        target, weekly_report([result], monday, keep_going=False, about=about)
+                    )
+                ]
+
             run: Callable[[], list[Path]] = week_page
         else:
             target = folder / f"{folder.name}.pdf"
 
             def full_report(result: AthleteResult = result, target: Path = target) -> list[Path]:
-                return [atomic_write_bytes(target, athlete_report(
-                    result, config, about=about.get(result.athlete)))]
+                return [
+                    atomic_write_bytes(
+                        target, athlete_report(result, config, about=about.get(result.athlete))
+                    )
+                ]
+
             run = full_report
         links[result.athlete] = f"{folder.name}/{target.name}"
         jobs.append(RenderJob(result.athlete, run))
     if monday is not None and results:
         weekly_target = out_dir / f"weekly-{label}.pdf"
-        jobs.append(RenderJob("weekly report", aggregate=True, run=lambda: [
-            atomic_write_bytes(weekly_target, weekly_report(results, monday, about=about))]))
+        jobs.append(
+            RenderJob(
+                "weekly report",
+                aggregate=True,
+                run=lambda: [
+                    atomic_write_bytes(weekly_target, weekly_report(results, monday, about=about))
+                ],
+            )
+        )
     if len(results) > 1:
         roster_target = out_dir / "roster.pdf"
-        jobs.append(RenderJob("roster", aggregate=True, run=lambda: [
-            atomic_write_bytes(roster_target, roster_report(results, monday, links))]))
+        jobs.append(
+            RenderJob(
+                "roster",
+                aggregate=True,
+                run=lambda: [
+                    atomic_write_bytes(roster_target, roster_report(results, monday, links))
+                ],
+            )
+        )
     return jobs
 
 
-def write_reports(analysis: Analysis, out_dir: Path, *, week: str | None = None,
-                  config: Config | None = None) -> list[Path]:
+def write_reports(
+    analysis: Analysis, out_dir: Path, *, week: str | None = None, config: Config | None = None
+) -> list[Path]:
     """Run every report job (no progress display); returns the files written."""
-    return [path for job in report_jobs(analysis, out_dir, week=week, config=config)
-            for path in job.run()]
+    return [
+        path
+        for job in report_jobs(analysis, out_dir, week=week, config=config)
+        for path in job.run()
+    ]

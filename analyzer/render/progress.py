@@ -31,8 +31,9 @@ class StageProgress:
     nothing. The display starts from a timer thread after `delay` seconds; rich's own refresh
     thread then redraws it, so a stage that blocks (reading files) still shows it is alive."""
 
-    def __init__(self, enabled: bool, *, console: Console | None = None,
-                 delay: float = DELAY) -> None:
+    def __init__(
+        self, enabled: bool, *, console: Console | None = None, delay: float = DELAY
+    ) -> None:
         self.enabled = enabled
         self.console = console or Console(stderr=True)
         self.delay = delay

@@ -129,13 +129,17 @@ def _standing(result: AthleteResult, week: Week | None, stale: bool) -> Standing
 def _worst_first(s: Standing) -> tuple[object, ...]:
     """Still logging first; then status, kinds of flag, recent flagged weeks, load, name."""
     week = s.week
-    return (s.stale, -SEVERITY_RANK.get(s.status, -1),
-            -(len({f.code for f in week.flags if f.severity != "info"}) if week else 0),
-            -s.flagged_recent, -(week.lower_back_load if week else 0.0), s.athlete)
+    return (
+        s.stale,
+        -SEVERITY_RANK.get(s.status, -1),
+        -(len({f.code for f in week.flags if f.severity != "info"}) if week else 0),
+        -s.flagged_recent,
+        -(week.lower_back_load if week else 0.0),
+        s.athlete,
+    )
 
 
-def standings(results: Sequence[AthleteResult], monday: dt.date | None = None
-              ) -> list[Standing]:
+def standings(results: Sequence[AthleteResult], monday: dt.date | None = None) -> list[Standing]:
     """Every athlete, worst first.
 
     Without `monday`: each athlete at their own latest logged week; athletes whose last log is
@@ -143,14 +147,15 @@ def standings(results: Sequence[AthleteResult], monday: dt.date | None = None
     log"). With `monday`: everyone at that ISO week; who trained nothing that week comes last.
     """
     if monday is not None:
-        lines = [_standing(r, next((w for w in r.weeks if w.start == monday), None), False)
-                 for r in results]
+        lines = [
+            _standing(r, next((w for w in r.weeks if w.start == monday), None), False)
+            for r in results
+        ]
         return sorted(lines, key=_worst_first)
     newest = as_of(results)
     lines = []
     for r in results:
-        stale = (newest is None or not r.weeks
-                 or (newest - r.last_date).days >= NO_RECENT_DAYS)
+        stale = newest is None or not r.weeks or (newest - r.last_date).days >= NO_RECENT_DAYS
         lines.append(_standing(r, r.weeks[-1] if r.weeks else None, stale))
     return sorted(lines, key=_worst_first)
 
@@ -167,8 +172,9 @@ def counts(lines: Sequence[Standing]) -> dict[str, int]:
 def headline(lines: Sequence[Standing], *, chosen_week: bool) -> str:
     """'12 athletes: 1 overuse, 0 watch, 0 ok; 11 with no recent log (listed last).'"""
     c = counts(lines)
-    text = (f"{plural(len(lines), 'athlete')}: {c['overuse']} overuse, {c['watch']} watch, "
-            f"{c['ok']} ok")
+    text = (
+        f"{plural(len(lines), 'athlete')}: {c['overuse']} overuse, {c['watch']} watch, {c['ok']} ok"
+    )
     if c["rest"]:
         what = "with no training logged this week" if chosen_week else "with no recent log"
         text += f"; {c['rest']} {what} (listed last)"
@@ -182,17 +188,21 @@ def swap_effect(week: Week) -> str:
     a = week.after_swaps
     if a is None or not week.swaps:
         return ""
-    cleared = [BY_CODE[c].label if c in BY_CODE else c
-               for c in dict.fromkeys(c for s in week.swaps for c in s.clears)]
+    cleared = [
+        BY_CODE[c].label if c in BY_CODE else c
+        for c in dict.fromkeys(c for s in week.swaps for c in s.clears)
+    ]
     parts = []
     if cleared:
         parts.append("clears " + ", ".join(cleared))
     if a.longest_run != week.longest_run:
-        parts.append(f"{plural(a.longest_run, 'loaded day')} in a row instead of "
-                     f"{week.longest_run}")
+        parts.append(
+            f"{plural(a.longest_run, 'loaded day')} in a row instead of {week.longest_run}"
+        )
     if a.loaded_days != len(week.loaded_days):
-        parts.append(f"lower back loaded {plural(a.loaded_days, 'day')} instead of "
-                     f"{len(week.loaded_days)}")
+        parts.append(
+            f"lower back loaded {plural(a.loaded_days, 'day')} instead of {len(week.loaded_days)}"
+        )
     parts.append(f"the week would be {a.status}")
     text = "; ".join(parts)
     return f"{a.note} {text[0].upper()}{text[1:]}." if a.note else f"{text[0].upper()}{text[1:]}."

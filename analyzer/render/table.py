@@ -19,9 +19,26 @@ from analyzer.render import palette
 from analyzer.render.pdf import swap_lines
 from analyzer.results import Analysis
 
-COLUMNS = ["athlete", "week", "start", "status", "sets", "direct_sets", "indirect_sets",
-           "lower_back_load", "loaded_days", "longest_run", "acwr", "monotony", "strain",
-           "lifts", "flags", "flag_messages", "swaps", "status_after_swaps"]
+COLUMNS = [
+    "athlete",
+    "week",
+    "start",
+    "status",
+    "sets",
+    "direct_sets",
+    "indirect_sets",
+    "lower_back_load",
+    "loaded_days",
+    "longest_run",
+    "acwr",
+    "monotony",
+    "strain",
+    "lifts",
+    "flags",
+    "flag_messages",
+    "swaps",
+    "status_after_swaps",
+]
 
 
 def _lifts_by_week(sets: pd.DataFrame) -> pd.Series:
@@ -29,9 +46,16 @@ def _lifts_by_week(sets: pd.DataFrame) -> pd.Series:
     working = sets[sets["set_type"].astype("str") != "warmup"]
     monday = working["date"] - pd.to_timedelta(working["date"].dt.day_of_week, unit="D")
     per = (
-        pd.DataFrame({"monday": monday.dt.date, "exercise": working["exercise"].astype("str"),
-                      "dose": working["dose"]})
-        .groupby(["monday", "exercise"], sort=False)["dose"].sum().reset_index()
+        pd.DataFrame(
+            {
+                "monday": monday.dt.date,
+                "exercise": working["exercise"].astype("str"),
+                "dose": working["dose"],
+            }
+        )
+        .groupby(["monday", "exercise"], sort=False)["dose"]
+        .sum()
+        .reset_index()
         .sort_values(["monday", "dose", "exercise"], ascending=[True, False, True])
     )
     return per.groupby("monday", sort=True)["exercise"].agg(", ".join)
@@ -43,29 +67,40 @@ def weekly_table(analysis: Analysis) -> pd.DataFrame:
     for a in sorted(analysis.athletes, key=lambda r: r.athlete):
         lifts = _lifts_by_week(a.sets)
         for w in a.weeks:
-            rows.append({
-                "athlete": a.athlete,
-                "week": w.week,
-                "start": w.start,
-                "status": w.status,
-                "sets": w.sets,
-                "direct_sets": w.direct_sets,
-                "indirect_sets": w.indirect_sets,
-                "lower_back_load": w.lower_back_load,
-                "loaded_days": " ".join(DAY_NAMES[d.weekday()] for d in w.loaded_days),
-                "longest_run": w.longest_run,
-                "acwr": w.acwr,
-                "monotony": w.monotony,
-                "strain": w.strain,
-                "lifts": lifts.get(w.start, ""),
-                "flags": ", ".join(dict.fromkeys(f.code for f in w.flags)),
-                "flag_messages": " | ".join(f.message for f in w.flags),
-                "swaps": "; ".join(swap_lines(w)),
-                "status_after_swaps": w.after_swaps.status if w.after_swaps else "",
-            })
+            rows.append(
+                {
+                    "athlete": a.athlete,
+                    "week": w.week,
+                    "start": w.start,
+                    "status": w.status,
+                    "sets": w.sets,
+                    "direct_sets": w.direct_sets,
+                    "indirect_sets": w.indirect_sets,
+                    "lower_back_load": w.lower_back_load,
+                    "loaded_days": " ".join(DAY_NAMES[d.weekday()] for d in w.loaded_days),
+                    "longest_run": w.longest_run,
+                    "acwr": w.acwr,
+                    "monotony": w.monotony,
+                    "strain": w.strain,
+                    "lifts": lifts.get(w.start, ""),
+                    "flags": ", ".join(dict.fromkeys(f.code for f in w.flags)),
+                    "flag_messages": " | ".join(f.message for f in w.flags),
+                    "swaps": "; ".join(swap_lines(w)),
+                    "status_after_swaps": w.after_swaps.status if w.after_swaps else "",
+                }
+            )
     table = pd.DataFrame(rows, columns=COLUMNS)
-    for col in ("athlete", "week", "status", "loaded_days", "lifts", "flags", "flag_messages",
-                "swaps", "status_after_swaps"):
+    for col in (
+        "athlete",
+        "week",
+        "status",
+        "loaded_days",
+        "lifts",
+        "flags",
+        "flag_messages",
+        "swaps",
+        "status_after_swaps",
+    ):
         table[col] = spreadsheet_safe(table[col].astype("object"))
     for col in ("sets", "direct_sets", "indirect_sets", "longest_run"):
         table[col] = table[col].astype("int64")
@@ -76,13 +111,24 @@ def weekly_table(analysis: Analysis) -> pd.DataFrame:
 
 #: Column widths in characters (Excel's unit): short codes narrow, text columns wide.
 XLSX_WIDTHS: dict[str, float] = {
-    "athlete": 22, "week": 10, "start": 11, "status": 9, "loaded_days": 18, "lifts": 40,
-    "flags": 28, "flag_messages": 80, "swaps": 60, "status_after_swaps": 12,
+    "athlete": 22,
+    "week": 10,
+    "start": 11,
+    "status": 9,
+    "loaded_days": 18,
+    "lifts": 40,
+    "flags": 28,
+    "flag_messages": 80,
+    "swaps": 60,
+    "status_after_swaps": 12,
 }
 XLSX_NUMBER_WIDTH = 9
 #: Formats of the number columns (the others are General).
 XLSX_FORMATS: dict[str, str] = {
-    "start": "yyyy-mm-dd", "lower_back_load": "0.0", "acwr": "0.00", "monotony": "0.00",
+    "start": "yyyy-mm-dd",
+    "lower_back_load": "0.0",
+    "acwr": "0.00",
+    "monotony": "0.00",
     "strain": "0.0",
 }
 
@@ -96,13 +142,18 @@ def _xlsx_bytes(table: pd.DataFrame) -> bytes:
 
     from analyzer.render.workbook import sheet_with_header
 
-    book, sheet = sheet_with_header("weeks", COLUMNS, XLSX_WIDTHS, len(table),
-                                    default_width=XLSX_NUMBER_WIDTH)
-    fills = {status: PatternFill("solid", fgColor=colour.lstrip("#").upper())
-             for status, colour in palette.STATUS_COLOURS.items()}
+    book, sheet = sheet_with_header(
+        "weeks", COLUMNS, XLSX_WIDTHS, len(table), default_width=XLSX_NUMBER_WIDTH
+    )
+    fills = {
+        status: PatternFill("solid", fgColor=colour.lstrip("#").upper())
+        for status, colour in palette.STATUS_COLOURS.items()
+    }
     # White reads on green and vermillion, black on orange (as the charts' labels).
-    fonts = {status: Font(color="000000" if status == "watch" else "FFFFFF", bold=True)
-             for status in fills}
+    fonts = {
+        status: Font(color="000000" if status == "watch" else "FFFFFF", bold=True)
+        for status in fills
+    }
     wrap = Alignment(vertical="top", wrap_text=False)
     status_columns = {"status", "status_after_swaps"}
     for record in table.to_numpy(dtype=object).tolist():

@@ -21,8 +21,13 @@ from analyzer.results import Analysis, AthleteResult, Week
 from analyzer.rules import RULES
 
 DAY = DAY_NAMES
-COLOURS = {"ok": "\x1b[32m", "watch": "\x1b[33m", "overuse": "\x1b[31;1m",
-           "no data": "\x1b[90m", "info": "\x1b[90m"}
+COLOURS = {
+    "ok": "\x1b[32m",
+    "watch": "\x1b[33m",
+    "overuse": "\x1b[31;1m",
+    "no data": "\x1b[90m",
+    "info": "\x1b[90m",
+}
 RESET = "\x1b[0m"
 PLAIN_FLAG = {r.code: r.label for r in RULES}
 #: Widths the output is wrapped to: the terminal's (or COLUMNS), within these bounds.
@@ -45,9 +50,17 @@ def wrap(text: str, width: int, indent: int = 0, first: int | None = None) -> li
     """`text` wrapped to `width` columns: the first line indented `first` (default `indent`)
     spaces, the others `indent`. Words longer than a line are cut (a path, a long name)."""
     lead = " " * (indent if first is None else first)
-    return [line.replace(_GLUE, " ") for line in textwrap.wrap(
-        text, width=width, initial_indent=lead, subsequent_indent=" " * indent,
-        break_on_hyphens=False, break_long_words=False)] or [lead]
+    return [
+        line.replace(_GLUE, " ")
+        for line in textwrap.wrap(
+            text,
+            width=width,
+            initial_indent=lead,
+            subsequent_indent=" " * indent,
+            break_on_hyphens=False,
+            break_long_words=False,
+        )
+    ] or [lead]
 
 
 #: Joins the words of a phrase that `wrap` must keep on one line (a swap, "Tue Row -> ...").
@@ -76,7 +89,7 @@ def _days(week: Week) -> str:
 
 
 def _cut(name: str, width: int) -> str:
-    return name if len(name) <= width else name[:width - 1] + "\u2026"
+    return name if len(name) <= width else name[: width - 1] + "\u2026"
 
 
 def sources_summary(analysis: Analysis, width: int = 80) -> list[str]:
@@ -87,9 +100,15 @@ def sources_summary(analysis: Analysis, width: int = 80) -> list[str]:
             reasons = ", ".join(f"{n} {r}" for r, n in s.skipped_reasons.items())
             skipped = f"; skipped {st.plural(s.skipped, 'row')} ({reasons})"
         who = ", ".join(s.athletes[:5]) + (" ..." if len(s.athletes) > 5 else "")
-        lines.extend(wrap(
-            f"Read {Path(s.path).name} [{s.format}]: {st.plural(s.sets, 'set')} "
-            f"({s.warmup_sets} warm-up) for {who}{skipped}", width, indent=2, first=0))
+        lines.extend(
+            wrap(
+                f"Read {Path(s.path).name} [{s.format}]: {st.plural(s.sets, 'set')} "
+                f"({s.warmup_sets} warm-up) for {who}{skipped}",
+                width,
+                indent=2,
+                first=0,
+            )
+        )
         for n in s.notes:
             lines.extend(wrap(f"note: {n}", width, indent=4, first=2))
         if s.problems:
@@ -124,7 +143,11 @@ _TABLE_LEAD = 2 + 9 + 1 + 7 + 1 + 7 + 1 + 3 + 1 + 6 + 1 + 5 + 2
 
 
 def athlete_summary(
-    a: AthleteResult, *, weeks: int = 8, colour: bool = False, details: int = 0,
+    a: AthleteResult,
+    *,
+    weeks: int = 8,
+    colour: bool = False,
+    details: int = 0,
     width: int = 80,
 ) -> list[str]:
     """The week table of the last `weeks` weeks, the flags of the latest `details` flagged
@@ -132,11 +155,18 @@ def athlete_summary(
     shown = a.weeks[-weeks:] if weeks > 0 else a.weeks
     flagged_total = sum(w.status != "ok" for w in a.weeks)
     lines = [""]
-    lines.extend(wrap(
-        f"== {a.athlete}: {a.first_date} to {a.last_date}, {st.plural(len(a.weeks), 'week')}, "
-        f"{flagged_total} flagged. Latest week: {_latest_words(a)}", width, indent=3, first=0))
-    lines.append(f"  {'week':<9} {'status':<7} {'days':<7} {'run':>3} {'load':>6} {'ACWR':>5}  "
-                 "flags")
+    lines.extend(
+        wrap(
+            f"== {a.athlete}: {a.first_date} to {a.last_date}, {st.plural(len(a.weeks), 'week')}, "
+            f"{flagged_total} flagged. Latest week: {_latest_words(a)}",
+            width,
+            indent=3,
+            first=0,
+        )
+    )
+    lines.append(
+        f"  {'week':<9} {'status':<7} {'days':<7} {'run':>3} {'load':>6} {'ACWR':>5}  flags"
+    )
     # Flags wrap under their own column; on a very narrow terminal under the week instead.
     hang = _TABLE_LEAD if width - _TABLE_LEAD >= 20 else 4
     for w in shown:
@@ -144,8 +174,10 @@ def athlete_summary(
         if w.in_progress:
             codes = ", ".join(x for x in (f"so far ({st.progress_note(w)})", codes) if x)
         acwr = f"{w.acwr:.2f}" if w.acwr is not None else "-"
-        lead = (f"  {w.week:<9} {w.status.upper():<7} {_days(w):<7} {w.longest_run:>3} "
-                f"{w.lower_back_load:>6.1f} {acwr:>5}  ")
+        lead = (
+            f"  {w.week:<9} {w.status.upper():<7} {_days(w):<7} {w.longest_run:>3} "
+            f"{w.lower_back_load:>6.1f} {acwr:>5}  "
+        )
         chunks = textwrap.wrap(codes, width - hang, break_on_hyphens=False) if codes else []
         if hang == _TABLE_LEAD:
             rows = [lead + (chunks[0] if chunks else ""), *(" " * hang + c for c in chunks[1:])]
@@ -164,21 +196,24 @@ def athlete_summary(
     for w in flagged[-details:] if details > 0 else flagged:
         lines.append(f"  {w.week} ({w.status}{', so far' if w.in_progress else ''}):")
         for f in w.flags:
-            tag = _paint(f"[{f.severity}]", "info", colour) if f.severity == "info" else (
-                f"[{f.severity}]")
+            tag = (
+                _paint(f"[{f.severity}]", "info", colour)
+                if f.severity == "info"
+                else (f"[{f.severity}]")
+            )
             body = wrap(f"- [{f.severity}] {f.message}", width, indent=6, first=4)
             body[0] = body[0].replace(f"[{f.severity}]", tag, 1)
             lines.extend(body)
         if w.swaps:
             lines.extend(wrap(f"fix: {swap_line(w, width - 10)}", width, indent=9, first=4))
         elif st.advice_without_swaps(w):
-            lines.extend(wrap(f"advice: {st.advice_without_swaps(w)}", width, indent=12,
-                              first=4))
+            lines.extend(wrap(f"advice: {st.advice_without_swaps(w)}", width, indent=12, first=4))
     return lines
 
 
-def attention_summary(results: Sequence[AthleteResult], *, colour: bool = False,
-                      width: int = 80) -> list[str]:
+def attention_summary(
+    results: Sequence[AthleteResult], *, colour: bool = False, width: int = 80
+) -> list[str]:
     """For several athletes: who needs attention, worst first. Overuse and watch athletes one
     per line with their latest week, the ok ones by name, who noted pain, and who has no
     recent log (2+ weeks before the newest log), with their last status."""
@@ -186,8 +221,14 @@ def attention_summary(results: Sequence[AthleteResult], *, colour: bool = False,
     newest = st.as_of(results)
     when = f" (newest log {newest:%a %d %b %Y})" if newest else ""
     out = [""]
-    out.extend(wrap(f"== Who needs attention, each athlete at their latest logged week{when}",
-                    width, indent=3, first=0))
+    out.extend(
+        wrap(
+            f"== Who needs attention, each athlete at their latest logged week{when}",
+            width,
+            indent=3,
+            first=0,
+        )
+    )
     out.extend(wrap(st.headline(lines_, chosen_week=False), width, indent=3, first=3))
     name_w = min(NAME_WIDTH, max((len(s.athlete) for s in lines_), default=4))
 
@@ -201,9 +242,15 @@ def attention_summary(results: Sequence[AthleteResult], *, colour: bool = False,
             flags = st.flag_labels(week.flags, PLAIN_FLAG)
             before = s.decided_by_week_before
             if before is not None:
-                flags = ", ".join(x for x in (flags, f"{before.week} {before.status}: "
-                                              f"{st.flag_labels(before.flags, PLAIN_FLAG)}")
-                                  if x)
+                flags = ", ".join(
+                    x
+                    for x in (
+                        flags,
+                        f"{before.week} {before.status}: "
+                        f"{st.flag_labels(before.flags, PLAIN_FLAG)}",
+                    )
+                    if x
+                )
             if s.stale:
                 words += f", last logged {s.result.last_date:%d %b %Y}"
             if flags:
@@ -229,21 +276,35 @@ def attention_summary(results: Sequence[AthleteResult], *, colour: bool = False,
         out.extend(wrap(f"ok: {', '.join(fine)}", width, indent=6, first=2))
     pain = [s for s in lines_ if _pain(s)]
     if pain:
-        out.extend(wrap("pain noted: " + ", ".join(
-            f"{s.athlete} ({s.week.week if s.week else '-'})" for s in pain), width, indent=6,
-            first=2))
+        out.extend(
+            wrap(
+                "pain noted: "
+                + ", ".join(f"{s.athlete} ({s.week.week if s.week else '-'})" for s in pain),
+                width,
+                indent=6,
+                first=2,
+            )
+        )
     if stale:
         days = st.NO_RECENT_DAYS // 7
-        out.extend(wrap(f"no recent log (nothing in the {days} weeks before the newest "
-                        f"log): {len(stale)}", width, indent=6, first=2))
+        out.extend(
+            wrap(
+                f"no recent log (nothing in the {days} weeks before the newest log): {len(stale)}",
+                width,
+                indent=6,
+                first=2,
+            )
+        )
         for s in stale:
             if s.status in ("overuse", "watch"):
                 out.extend(row(s, 4))
-        quiet = [f"{s.athlete} (last {s.result.last_date:%d %b %Y})" for s in stale
-                 if s.status not in ("overuse", "watch")]
+        quiet = [
+            f"{s.athlete} (last {s.result.last_date:%d %b %Y})"
+            for s in stale
+            if s.status not in ("overuse", "watch")
+        ]
         if quiet:
-            out.extend(wrap(f"ok: {', '.join(quiet)}", width, indent=8,
-                            first=4))
+            out.extend(wrap(f"ok: {', '.join(quiet)}", width, indent=8, first=4))
     return out
 
 
@@ -273,29 +334,47 @@ def swap_line(w: Week, width: int | None = None) -> str:
     return text
 
 
-def plan_summary(week: Week, *, athlete: str, plan_name: str, history_weeks: int,
-                 fixed_name: str | None, colour: bool = False, width: int = 80) -> str:
+def plan_summary(
+    week: Week,
+    *,
+    athlete: str,
+    plan_name: str,
+    history_weeks: int,
+    fixed_name: str | None,
+    colour: bool = False,
+    width: int = 80,
+) -> str:
     """`backlog plan`: the planned week's verdict, its flags and the fix."""
-    base = (f"with {st.plural(history_weeks, 'week')} of history as the baseline"
-            if history_weeks else "without history (no acute:chronic ratio)")
-    head = wrap(f"Plan {plan_name} for {athlete}, week {week.week} ({base}): "
-                f"{week.status.upper()}, lower back loaded "
-                f"{st.plural(len(week.loaded_days), 'day')} ({_days(week)}), longest run "
-                f"{week.longest_run}", width, indent=2, first=0)
+    base = (
+        f"with {st.plural(history_weeks, 'week')} of history as the baseline"
+        if history_weeks
+        else "without history (no acute:chronic ratio)"
+    )
+    head = wrap(
+        f"Plan {plan_name} for {athlete}, week {week.week} ({base}): "
+        f"{week.status.upper()}, lower back loaded "
+        f"{st.plural(len(week.loaded_days), 'day')} ({_days(week)}), longest run "
+        f"{week.longest_run}",
+        width,
+        indent=2,
+        first=0,
+    )
     if colour:
-        head = [line.replace(f": {week.status.upper()},",
-                             f": {_status(week.status, True).strip()},", 1) for line in head]
+        head = [
+            line.replace(f": {week.status.upper()},", f": {_status(week.status, True).strip()},", 1)
+            for line in head
+        ]
     lines = head
     for f in week.flags:
         lines.extend(wrap(f"- [{f.severity}] {f.message}", width, indent=4, first=2))
     if week.swaps:
         lines.extend(wrap(f"fix: {swap_line(week, width - 8)}", width, indent=7, first=2))
         for s in week.swaps:
-            lines.extend(wrap(f"{DAY[s.day.weekday()]} {s.from_}: {s.reason}", width, indent=6,
-                              first=4))
+            lines.extend(
+                wrap(f"{DAY[s.day.weekday()]} {s.from_}: {s.reason}", width, indent=6, first=4)
+            )
     elif st.advice_without_swaps(week):
-        lines.extend(wrap(f"advice: {st.advice_without_swaps(week)}", width, indent=10,
-                          first=2))
+        lines.extend(wrap(f"advice: {st.advice_without_swaps(week)}", width, indent=10, first=2))
     if fixed_name:
         lines.extend(wrap(f"Fixed plan written to {fixed_name}", width, indent=2, first=0))
     lines.append("Training guidance, not medical advice.")
@@ -310,16 +389,31 @@ def unknown_summary(analysis: Analysis, width: int = 80) -> list[str]:
     more = f" and {len(unknown) - 15} more" if len(unknown) > 15 else ""
     return [
         "",
-        *wrap(f"Unknown exercises (not counted as lower-back load): {names}{more}.", width,
-              indent=2, first=0),
-        *wrap("Tag them with --exercise-map FILE (CSV: name,load_class,coefficient"
-              "[,canonical]); see `backlog exercises NAME` for suggestions.", width, indent=4,
-              first=2),
+        *wrap(
+            f"Unknown exercises (not counted as lower-back load): {names}{more}.",
+            width,
+            indent=2,
+            first=0,
+        ),
+        *wrap(
+            "Tag them with --exercise-map FILE (CSV: name,load_class,coefficient"
+            "[,canonical]); see `backlog exercises NAME` for suggestions.",
+            width,
+            indent=4,
+            first=2,
+        ),
     ]
 
 
-def render(analysis: Analysis, *, weeks: int = 8, colour: bool = False, details: int = 0,
-           athletes: Sequence[AthleteResult] | None = None, width: int = 80) -> str:
+def render(
+    analysis: Analysis,
+    *,
+    weeks: int = 8,
+    colour: bool = False,
+    details: int = 0,
+    athletes: Sequence[AthleteResult] | None = None,
+    width: int = 80,
+) -> str:
     """The whole terminal summary, every line at most `width` columns: sources read; for
     several athletes who needs attention, worst first; then each athlete's weeks (in the same
     order); unknown exercises; the disclaimer."""
@@ -329,12 +423,16 @@ def render(analysis: Analysis, *, weeks: int = 8, colour: bool = False, details:
         lines.extend(attention_summary(results, colour=colour, width=width))
         results = [s.result for s in st.standings(results)]
     for a in results:
-        lines.extend(athlete_summary(a, weeks=weeks, colour=colour, details=details,
-                                     width=width))
+        lines.extend(athlete_summary(a, weeks=weeks, colour=colour, details=details, width=width))
     lines.extend(unknown_summary(analysis, width))
     lines.append("")
     lines.append("Training guidance, not medical advice.")
     if any(a.has_pain_note for a in analysis.athletes):
-        lines.extend(wrap("Pain was noted in the log: see a physiotherapist or physician if it "
-                          "is sharp, present at rest, or lasts beyond 1-2 weeks.", width))
+        lines.extend(
+            wrap(
+                "Pain was noted in the log: see a physiotherapist or physician if it "
+                "is sharp, present at rest, or lasts beyond 1-2 weeks.",
+                width,
+            )
+        )
     return "\n".join(lines)

@@ -9,8 +9,14 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 
-def sheet_with_header(title: str, names: Sequence[str], widths: Mapping[str, float],
-                      rows: int, *, default_width: float = 10.0) -> tuple[Any, Any]:
+def sheet_with_header(
+    title: str,
+    names: Sequence[str],
+    widths: Mapping[str, float],
+    rows: int,
+    *,
+    default_width: float = 10.0,
+) -> tuple[Any, Any]:
     """(workbook, sheet): the header row of `names` written bold, frozen and filtered over
     `rows` data rows below it, columns `widths` wide (by name)."""
     from openpyxl import Workbook
