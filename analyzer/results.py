@@ -68,6 +68,9 @@ class AfterSwaps:
     note: str = ""
     #: Longest run of loaded days inside the changed week.
     longest_run: int = 0
+    #: Hours between the closest two hard direct sessions after the change (weeks with a
+    #: `hard_spacing` flag; None otherwise or with fewer than two hard sessions).
+    closest_gap_hours: float | None = None
 
 
 @dataclass(frozen=True)

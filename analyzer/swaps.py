@@ -521,6 +521,19 @@ class WeekBlock:
             for i, c in enumerate(candidates)
         ]
 
+    def closest_gap(self, edits: Candidate) -> float | None:
+        """Hours between the closest two hard direct sessions ending in the week, with
+        `edits` applied (None: fewer than two such sessions)."""
+        grid = self.grid([edits])
+        hard = np.flatnonzero(grid.valid[0] & (grid.direct[0] >= self.norms["hard_at"]))
+        gaps = []
+        for first, second in zip(hard[:-1].tolist(), hard[1:].tolist(), strict=True):
+            if self.offset <= second < self.offset + WEEK:
+                h1, h2 = grid.hour[0, first], grid.hour[0, second]
+                shift = 0.0 if np.isnan(h1) or np.isnan(h2) else float(h2 - h1)
+                gaps.append(24.0 * (second - first) + shift)
+        return rules.shown_below(min(gaps)) if gaps else None
+
     def balance(self, edits: Candidate) -> float:
         """Largest relative change of the week's working sets of any primary muscle."""
         after = Counter(self.muscles_before)
@@ -664,8 +677,9 @@ def _normal(edits: Sequence[Edit]) -> Candidate:
 # -- entry point -------------------------------------------------------------------------------
 
 
-def _after(o: Outcome, note: str = "") -> AfterSwaps:
+def _after(o: Outcome, note: str = "", gap: float | None = None) -> AfterSwaps:
     return AfterSwaps(
+        closest_gap_hours=gap,
         status=o.status,  # type: ignore[arg-type]
         flags=tuple(dict.fromkeys(code for code, _ in o.flags)),
         lower_back_load=round(o.load, 3),
@@ -731,4 +745,5 @@ def suggest(block: WeekBlock, codes: Sequence[str]) -> tuple[tuple[Swap, ...], A
         )
         for e in chosen.edits
     )
-    return swaps, _after(chosen, note)
+    gap = block.closest_gap(chosen.edits) if "hard_spacing" in fixable else None
+    return swaps, _after(chosen, note, gap)

@@ -66,6 +66,10 @@ def test_the_seed_week_is_fixed_by_moving_the_deadlift_to_the_end_of_the_week() 
     assert swap.move_to is not None and swap.move_to.weekday() >= 4
     assert week.after_swaps is not None and week.after_swaps.status == "ok"
     assert set(swap.clears) == {"consecutive_days", "hard_spacing"}
+    # The fix line's numbers: hard sessions now at least 48 h apart, runs of at most 2 days.
+    gap = week.after_swaps.closest_gap_hours
+    assert gap is None or gap >= 48
+    assert week.after_swaps.longest_run <= 2 < week.longest_run
 
 
 def test_a_protected_deadlift_is_not_moved_away_from_its_lifts_when_keep_names_it() -> None:

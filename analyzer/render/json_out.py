@@ -76,6 +76,7 @@ def after_dict(a: AfterSwaps | None) -> dict[str, Any] | None:
         "loaded_days": a.loaded_days,
         "note": a.note,
         "longest_run": a.longest_run,
+        "closest_gap_hours": a.closest_gap_hours,
     }
 
 

@@ -195,6 +195,19 @@ def swap_effect(week: Week) -> str:
     parts = []
     if cleared:
         parts.append("clears " + ", ".join(cleared))
+    spacing = next((f for f in week.flags if f.code == "hard_spacing"), None)
+    if spacing is not None and "gap_hours" in spacing.figures:
+        before = spacing.figures["gap_hours"]
+        after = (
+            "no two hard sessions close"
+            if a.closest_gap_hours is None
+            else (f"{a.closest_gap_hours:g} h")
+        )
+        parts.append(
+            f"hard sessions {after} apart instead of {before:g} h"
+            if a.closest_gap_hours is not None
+            else f"{after} (were {before:g} h apart)"
+        )
     if a.longest_run != week.longest_run:
         parts.append(
             f"{plural(a.longest_run, 'loaded day')} in a row instead of {week.longest_run}"
