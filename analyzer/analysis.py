@@ -218,6 +218,7 @@ def judge(
     swapped = (
         _swaps_by_week(
             list(zip(week_athlete, week_ns, strict=True)),
+            _texts(weeks["week"]),
             flag_objs_by_week,
             sets_by_athlete,
             grid,
@@ -238,20 +239,17 @@ def judge(
         )
 
 
-def _iso_week(monday: pd.Timestamp) -> str:
-    year, week, _ = monday.isocalendar()
-    return f"{year}-W{week:02d}"
-
-
 def _swaps_by_week(
     week_keys: list[_WeekKey],
+    labels: list[str],
     flag_objs_by_week: dict[_WeekKey, tuple[Flag, ...]],
     sets_by_athlete: _ByAthlete,
     grid: flagging.AthleteGrid,
     context: swaps.SwapContext,
 ) -> dict[_WeekKey, tuple]:
     """(athlete, week start) -> (swaps, after swaps) of every flagged week with a fixable
-    flag among each athlete's latest `swap_recent_weeks` weeks (0: all weeks)."""
+    flag among each athlete's latest `swap_recent_weeks` weeks (0: all weeks) or labelled
+    `swap_also_week` (`labels`: each week's ISO label)."""
     recent = context.config.swap_recent_weeks
     latest: dict[str, int] = {}
     for athlete, start_ns in week_keys:
@@ -260,14 +258,14 @@ def _swaps_by_week(
     set_index = {name: i for i, name in enumerate(sets_by_athlete.names)}
     chronic = grid.chronic(context.config) if flag_objs_by_week else None
     out: dict[_WeekKey, tuple] = {}
-    for key in week_keys:
+    for key, label in zip(week_keys, labels, strict=True):
         flag_objs = flag_objs_by_week.get(key, ())
         codes = [f.code for f in flag_objs if f.code in swaps.FIXABLE]
         athlete, start_ns = key
         start = pd.Timestamp(start_ns)
         asked = context.config.swap_also_week
         old = bool(recent) and latest[athlete] - start_ns >= recent * week_ns
-        if not codes or (old and not (asked and _iso_week(start) == asked)):
+        if not codes or (old and label != asked):
             continue
         rows = sets_by_athlete.rows(set_index[athlete])
         date = rows["date"].to_numpy(dtype="datetime64[ns]").view("int64")

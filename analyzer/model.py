@@ -392,19 +392,25 @@ def athlete_norms(
     return out.astype("float64")
 
 
+def clock_hours(sets: pd.DataFrame) -> np.ndarray:
+    """Per set, the clock hour of `performed_at` (local time, fractional); NaN when the log
+    has a date without a time (a time of exactly 00:00 is read as "no time")."""
+    date = sets["date"].to_numpy(dtype="datetime64[ns]")
+    at = sets["performed_at"].to_numpy(dtype="datetime64[ns]")
+    hours = (at - date) / np.timedelta64(1, "h")
+    return np.where((hours > 0) & (hours < 24), hours, np.nan)
+
+
 def _direct_hours(cal: _Calendar, dosed: pd.DataFrame) -> np.ndarray:
-    """Per calendar day, the clock hour (local time, fractional) of the first working direct
-    set that loads the back; NaN when the day has none or the log has dates without times
-    (a time of exactly 00:00 is read as "no time")."""
-    at = dosed["performed_at"].to_numpy(dtype="datetime64[ns]").view("int64")
-    hours = (at - cal.ns) / 3_600_000_000_000
+    """Per calendar day, the clock hour of the first working direct set that loads the back;
+    NaN when the day has none or its time is not known (`clock_hours`)."""
+    hours = clock_hours(dosed)
     wanted = (
         dosed["load_class"].eq("direct").to_numpy(dtype=bool, na_value=False)
         & ~dosed["set_type"].eq("warmup").to_numpy(dtype=bool)
         & (dosed["dose"].to_numpy(dtype="float64") > 0)
         & (cal.row >= 0)
-        & (hours > 0)
-        & (hours < 24)
+        & ~np.isnan(hours)
     )
     out = np.full(cal.size, np.inf)
     np.minimum.at(out, cal.row[wanted], hours[wanted])
@@ -449,7 +455,6 @@ def daily_series(dosed: pd.DataFrame, config: Config) -> pd.DataFrame:
     days["recovery_state"] = cal.decayed_sum(dose, decay)
     direct_state = cal.decayed_sum(direct_dose, decay)
     days["direct_state"] = direct_state
-    days["carried_direct"] = cal.shift(direct_state, 1, 0.0) * decay
 
     # Days since each athlete's first day with any dose (NaN for an athlete without one).
     positive = dose > 0

@@ -153,6 +153,14 @@ def shown_below(value: float, places: int = 1) -> float:
     return math.floor(value * scale) / scale
 
 
+def hours_apart(c1: Any, c2: Any, h1: Any, h2: Any) -> Any:
+    """Hours between sessions on day columns `c1` and `c2` at clock hours `h1` and `h2`
+    (arrays or scalars): 24 h per day, plus the hours between the sessions when both times are
+    known (a date-only log counts whole days)."""
+    timed = ~np.isnan(h1) & ~np.isnan(h2)
+    return 24.0 * (np.asarray(c2) - np.asarray(c1)) + np.where(timed, h2 - h1, 0.0)
+
+
 def _pairs_by_week(series: np.ndarray, week: np.ndarray) -> list[np.ndarray]:
     """Positions of equal (series, week) runs (inputs sorted by series, then week)."""
     if not len(series):
@@ -166,9 +174,7 @@ def _hard_spacing(d: Derived) -> list[Hit]:
     s, c = np.nonzero(d.hard)
     same = s[1:] == s[:-1]
     s, c1, c2 = s[:-1][same], c[:-1][same], c[1:][same]
-    h1, h2 = g.hour[s, c1], g.hour[s, c2]
-    timed = ~np.isnan(h1) & ~np.isnan(h2)
-    gap = 24.0 * (c2 - c1) + np.where(timed, h2 - h1, 0.0)
+    gap = hours_apart(c1, c2, g.hour[s, c1], g.hour[s, c2])
     over = gap < cfg.spacing_overuse_hours
     # Between the two sessions, did the lower back get a day off (no day at rest_dose or
     # more)? A standing press between rows and deadlifts keeps it working every day.

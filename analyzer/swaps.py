@@ -204,9 +204,7 @@ class WeekRows:
     @classmethod
     def of(cls, sets: pd.DataFrame, week_start: pd.Timestamp) -> WeekRows:
         date = sets["date"].to_numpy(dtype="datetime64[ns]")
-        at = sets["performed_at"].to_numpy(dtype="datetime64[ns]")
-        hour = (at - date) / np.timedelta64(1, "h")
-        hour = np.where((hour > 0) & (hour < 24), hour, np.nan)
+        hour = model.clock_hours(sets)
         dose = sets["dose"].to_numpy(dtype="float64")
         coefficient = sets["coefficient"].to_numpy(dtype="float64", na_value=np.nan)
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -529,9 +527,11 @@ class WeekBlock:
         gaps = []
         for first, second in zip(hard[:-1].tolist(), hard[1:].tolist(), strict=True):
             if self.offset <= second < self.offset + WEEK:
-                h1, h2 = grid.hour[0, first], grid.hour[0, second]
-                shift = 0.0 if np.isnan(h1) or np.isnan(h2) else float(h2 - h1)
-                gaps.append(24.0 * (second - first) + shift)
+                gaps.append(
+                    float(
+                        rules.hours_apart(first, second, grid.hour[0, first], grid.hour[0, second])
+                    )
+                )
         return rules.shown_below(min(gaps)) if gaps else None
 
     def balance(self, edits: Candidate) -> float:

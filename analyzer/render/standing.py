@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from analyzer.calendar import DAY_NAMES
 from analyzer.results import SEVERITY_RANK, AthleteResult, Flag, Week, worst
-from analyzer.rules import BY_CODE
+from analyzer.rules import BY_CODE, FIXABLE
 
 #: An athlete whose last logged day is this many days (or more) before the newest logged day of
 #: the input has "no recent log": grouped at the end of the roster and the summary.
@@ -224,7 +224,7 @@ def swap_effect(week: Week) -> str:
 def advice_without_swaps(week: Week) -> str:
     """For a flagged week without proposed swaps (older than the weeks searched, or nothing
     helps): the advice of its worst schedule flag, from its rule; '' when it has none."""
-    fixable = [f for f in week.flags if f.code in BY_CODE and BY_CODE[f.code].fixable]
+    fixable = [f for f in week.flags if f.code in FIXABLE]
     if not fixable:
         return ""
     worst_flag = max(fixable, key=lambda f: SEVERITY_RANK[f.severity])
