@@ -257,24 +257,41 @@ def _swaps_by_week(
     week_ns = 7 * model.DAY_NS
     set_index = {name: i for i, name in enumerate(sets_by_athlete.names)}
     chronic = grid.chronic(context.config) if flag_objs_by_week else None
-    out: dict[_WeekKey, tuple] = {}
+    date = _ns(sets_by_athlete.ordered["date"]) if flag_objs_by_week else None
+    picked: list[tuple[_WeekKey, list[str], np.ndarray]] = []
     for key, label in zip(week_keys, labels, strict=True):
         flag_objs = flag_objs_by_week.get(key, ())
         codes = [f.code for f in flag_objs if f.code in swaps.FIXABLE]
         athlete, start_ns = key
-        start = pd.Timestamp(start_ns)
         asked = context.config.swap_also_week
         old = bool(recent) and latest[athlete] - start_ns >= recent * week_ns
         if not codes or (old and label != asked):
             continue
-        rows = sets_by_athlete.rows(set_index[athlete])
-        date = rows["date"].to_numpy(dtype="datetime64[ns]").view("int64")
-        in_week = rows.iloc[np.flatnonzero((date >= start_ns) & (date < start_ns + week_ns))]
-        series, week = grid.week_index(athlete, start.date())
-        assert chronic is not None
-        block = swaps.WeekBlock(grid.grid, chronic, series, week, in_week, start, context)
-        out[key] = swaps.suggest(block, codes)
-    return out
+        assert date is not None
+        i = set_index[athlete]
+        lo, hi = int(sets_by_athlete.bounds[i]), int(sets_by_athlete.bounds[i + 1])
+        mine = date[lo:hi]
+        picked.append(
+            (key, codes, lo + np.flatnonzero((mine >= start_ns) & (mine < start_ns + week_ns)))
+        )
+    if not picked:
+        return {}
+    assert chronic is not None
+    # Only the picked weeks' sets are converted to arrays.
+    arrays = swaps.SetArrays.of(
+        sets_by_athlete.ordered.take(np.concatenate([rows for _, _, rows in picked]))
+    )
+    ends = np.cumsum([len(rows) for _, _, rows in picked]).tolist()
+    asks = []
+    for (key, codes, rows), end in zip(picked, ends, strict=True):
+        start = pd.Timestamp(key[1])
+        series, week = grid.week_index(key[0], start.date())
+        in_week = arrays.week(np.arange(end - len(rows), end), start)
+        asks.append(
+            (swaps.WeekBlock(grid.grid, chronic, series, week, in_week, start, context), codes)
+        )
+    found = swaps.suggest_many(asks)
+    return {key: suggestion for (key, _, _), suggestion in zip(picked, found, strict=True)}
 
 
 def _results(

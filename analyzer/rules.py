@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, Final, Protocol, cast
 
 import numpy as np
@@ -63,6 +63,15 @@ class DayGrid:
     def weeks(self) -> int:
         return self.shape[1] // WEEK
 
+    @classmethod
+    def stack(cls, grids: Sequence[DayGrid]) -> DayGrid:
+        """One grid with the series of `grids` (of equal width) one after another."""
+        if len(grids) == 1:
+            return grids[0]
+        return cls(
+            **{f.name: np.concatenate([getattr(g, f.name) for g in grids]) for f in fields(cls)}
+        )
+
 
 @dataclass(frozen=True)
 class Hit:
@@ -105,9 +114,10 @@ def chronic_ewma(
 class Derived:
     """What several rules share, computed once per grid."""
 
-    def __init__(self, g: DayGrid, config: Config) -> None:
+    def __init__(self, g: DayGrid, config: Config, figures: bool = True) -> None:
         self.g = g
         self.config = config
+        self.figures = figures  # False: hits without days or figures (the swap search)
         rows, days = g.shape
         self.loaded = g.valid & (g.dose >= g.loaded_at[:, None])
         self.hard = g.valid & (g.direct >= g.hard_at[:, None])
@@ -169,6 +179,21 @@ def _pairs_by_week(series: np.ndarray, week: np.ndarray) -> list[np.ndarray]:
     return np.split(np.arange(len(series)), change)
 
 
+def _brief(series: np.ndarray, week: np.ndarray, overuse: np.ndarray, code: str) -> list[Hit]:
+    """One hit without days or figures per (series, week) run of the inputs (sorted by
+    series, then week): overuse when any member is, else watch."""
+    if not len(series):
+        return []
+    starts = np.flatnonzero(np.r_[True, (np.diff(series) != 0) | (np.diff(week) != 0)])
+    severe = np.logical_or.reduceat(overuse, starts)
+    return [
+        Hit(row, w, code, "overuse" if o else "watch", ())
+        for row, w, o in zip(
+            series[starts].tolist(), week[starts].tolist(), severe.tolist(), strict=True
+        )
+    ]
+
+
 def _hard_spacing(d: Derived) -> list[Hit]:
     g, cfg = d.g, d.config
     s, c = np.nonzero(d.hard)
@@ -185,6 +210,8 @@ def _hard_spacing(d: Derived) -> list[Hit]:
     keep = (over | watch) & g.judged[s, week]
     s, c1, c2, gap, over, week = s[keep], c1[keep], c2[keep], gap[keep], over[keep], week[keep]
     no_rest = no_rest[keep]
+    if not d.figures:
+        return _brief(s, week, over, "hard_spacing")
     hits = []
     for idx in _pairs_by_week(s, week):
         severe = over[idx]
@@ -248,6 +275,9 @@ def _consecutive(d: Derived) -> list[Hit]:
             elif (n >= cfg.consecutive_days and hard) or n >= cfg.consecutive_overuse_days:
                 severity = "watch"
             else:
+                continue
+            if not d.figures:
+                hits.append(Hit(row, week, "consecutive_days", severity, ()))
                 continue
             hits.append(
                 Hit(
@@ -328,6 +358,12 @@ def _acwr_spike(d: Derived) -> list[Hit]:
         & ~d.return_weeks
         & g.judged
     )
+    if not d.figures:
+        rows_, weeks_ = np.nonzero(hit)
+        return [
+            Hit(r, w, "acwr_spike", "watch", ())
+            for r, w in zip(rows_.tolist(), weeks_.tolist(), strict=True)
+        ]
     hits = []
     for row, week in zip(*np.nonzero(hit), strict=True):
         loaded = np.flatnonzero(d.loaded[row, week * WEEK : (week + 1) * WEEK]) + week * WEEK
@@ -608,11 +644,12 @@ ORDER: Final[Mapping[str, int]] = {r.code: i for i, r in enumerate(RULES)}
 SEVERITY_RANK: Final[Mapping[str, int]] = {s: i for i, s in enumerate(SEVERITIES)}
 
 
-def evaluate(grid: DayGrid, config: Config) -> list[Hit]:
+def evaluate(grid: DayGrid, config: Config, *, figures: bool = True) -> list[Hit]:
     """Every hit of every rule in the judged weeks of `grid`, by series, week and rule order.
     The return rule runs before the ratio rule: a return week is judged as a return, not as
-    a spike."""
-    derived = Derived(grid, config)
+    a spike. `figures=False` leaves out each hit's days and figures (the swap search needs
+    only the verdicts)."""
+    derived = Derived(grid, config, figures)
     hits = [h for rule in RULES for h in rule.detect(derived)]
     hits.sort(key=lambda h: (h.series, h.week, ORDER[h.code]))
     return hits

@@ -21,10 +21,10 @@ from __future__ import annotations
 import itertools
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Generator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Final, Literal
+from typing import Final, Literal, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -187,6 +187,12 @@ class Outcome:
         return worst([s for _, s in self.flags])
 
 
+T = TypeVar("T")
+#: A search's steps: yields the candidates it needs judged, is sent their outcomes, returns
+#: its result (driven by `suggest_many`).
+Steps = Generator[list[Candidate], list[Outcome], T]
+
+
 @dataclass(frozen=True)
 class WeekRows:
     """The working sets of the week that the edits address, one entry per set."""
@@ -203,26 +209,57 @@ class WeekRows:
 
     @classmethod
     def of(cls, sets: pd.DataFrame, week_start: pd.Timestamp) -> WeekRows:
-        date = sets["date"].to_numpy(dtype="datetime64[ns]")
-        hour = model.clock_hours(sets)
+        """The rows of a set table (the week's sets, or more: days outside the week are
+        ignored by the search)."""
+        return SetArrays.of(sets).week(np.arange(len(sets)), week_start)
+
+
+@dataclass(frozen=True)
+class SetArrays:
+    """The columns of a dosed set table that the swap search reads, converted to arrays
+    once per analysis (each week then takes its rows by position)."""
+
+    date_ns: np.ndarray  # int64 nanoseconds since the epoch
+    hour: np.ndarray
+    dose: np.ndarray
+    per_coefficient: np.ndarray
+    direct: np.ndarray
+    working: np.ndarray
+    exercise: np.ndarray
+    canonical: np.ndarray
+    muscle: np.ndarray
+
+    @classmethod
+    def of(cls, sets: pd.DataFrame) -> SetArrays:
         dose = sets["dose"].to_numpy(dtype="float64")
         coefficient = sets["coefficient"].to_numpy(dtype="float64", na_value=np.nan)
         with np.errstate(invalid="ignore", divide="ignore"):
             per = np.where(coefficient > 0, dose / coefficient, 0.0)
         return cls(
-            # numpy's stubs lack datetime64(datetime64, unit); numpy converts it.
-            day=(
-                (date - np.datetime64(week_start.to_datetime64(), "ns"))  # type: ignore[call-overload]
-                // np.timedelta64(1, "D")
-            ).astype("int64"),
-            hour=hour,
+            date_ns=sets["date"].to_numpy(dtype="datetime64[ns]").view("int64"),
+            hour=model.clock_hours(sets),
             dose=dose,
-            direct=sets["load_class"].eq("direct").to_numpy(dtype=bool, na_value=False),
             per_coefficient=np.nan_to_num(per),
+            direct=sets["load_class"].eq("direct").to_numpy(dtype=bool, na_value=False),
             working=~sets["set_type"].eq("warmup").to_numpy(dtype=bool),
             exercise=sets["exercise"].astype("str").to_numpy(dtype=object),
             canonical=sets["canonical"].to_numpy(dtype=object),
             muscle=sets["primary_muscle"].astype("str").fillna("unknown").to_numpy(dtype=object),
+        )
+
+    def week(self, rows: np.ndarray, week_start: pd.Timestamp) -> WeekRows:
+        """The sets at positions `rows`, days counted from `week_start` (a Monday)."""
+        start_ns = week_start.as_unit("ns").value
+        return WeekRows(
+            day=(self.date_ns[rows] - start_ns) // calendar.DAY_NS,
+            hour=self.hour[rows],
+            dose=self.dose[rows],
+            direct=self.direct[rows],
+            per_coefficient=self.per_coefficient[rows],
+            working=self.working[rows],
+            exercise=self.exercise[rows],
+            canonical=self.canonical[rows],
+            muscle=self.muscle[rows],
         )
 
 
@@ -253,7 +290,7 @@ class WeekBlock:
         chronic: tuple[np.ndarray, np.ndarray],
         series: int,
         week: int,
-        sets: pd.DataFrame,
+        sets: pd.DataFrame | WeekRows,
         week_start: pd.Timestamp,
         context: SwapContext,
     ) -> None:
@@ -298,8 +335,9 @@ class WeekBlock:
             self.idle = float(lo - 1 - loaded[-1]) if len(loaded) else np.inf
         else:
             self.carried, self.idle = (0.0, 0.0), np.inf
-        self.rows = WeekRows.of(sets, week_start)
+        self.rows = sets if isinstance(sets, WeekRows) else WeekRows.of(sets, week_start)
         self.muscles_before = Counter(self.rows.muscle[self.rows.working].tolist())
+        self._changes: dict[Edit, Counter[str]] = {}
 
     @cached_property
     def lifts(self) -> list[Lift]:
@@ -485,17 +523,28 @@ class WeekBlock:
         if not candidates:
             return []
         grid = self.grid(candidates)
-        hits = rules.evaluate(grid, self.config)
+        return self.outcomes(candidates, grid, rules.evaluate(grid, self.config, figures=False))
+
+    def outcomes(
+        self,
+        candidates: Sequence[Candidate],
+        grid: rules.DayGrid,
+        hits: Sequence[rules.Hit],
+        first: int = 0,
+    ) -> list[Outcome]:
+        """The candidates as the engine judged them: `grid` is `self.grid(candidates)` and
+        `hits` the engine's hits on it, candidate i being series `first + i`."""
         week = self.offset // WEEK
         flags: list[list[tuple[str, str]]] = [[] for _ in candidates]
         after: list[int] = [0] * len(candidates)
         after_all: list[int] = [0] * len(candidates)
         for h in hits:
+            i = h.series - first
             if h.week == week:
-                flags[h.series].append((h.code, h.severity))
+                flags[i].append((h.code, h.severity))
             elif h.code in FIXABLE:
-                after_all[h.series] += 1
-                after[h.series] += h.severity == "overuse"
+                after_all[i] += 1
+                after[i] += h.severity == "overuse"
         span = slice(self.offset, self.offset + WEEK)
         loads = grid.dose[:, span].sum(axis=1)
         loaded_days = grid.dose[:, span] >= self.norms["loaded_at"]
@@ -537,23 +586,27 @@ class WeekBlock:
     def balance(self, edits: Candidate) -> float:
         """Largest relative change of the week's working sets of any primary muscle."""
         after = Counter(self.muscles_before)
-        entries = self.context.entries
         for e in edits:
-            rows = self._lift_rows(e)
-            working = rows[self.rows.working[rows]] if e.kind != "reduce" else rows
-            if e.kind == "reduce":
-                for muscle in self.rows.muscle[working].tolist():
-                    after[muscle] -= 1
-            elif e.kind == "substitute" and e.to is not None:
-                new = entries[e.to][2]
-                for muscle in self.rows.muscle[working].tolist():
-                    after[muscle] -= 1
-                    after[new] += 1
+            after.update(self._muscle_change(e))
         worst_change = 0.0
         for muscle in self.muscles_before.keys() | after.keys():
             b, a = self.muscles_before.get(muscle, 0), after.get(muscle, 0)
             worst_change = max(worst_change, abs(a - b) / b if b > 0 else float(a != 0))
         return worst_change
+
+    def _muscle_change(self, e: Edit) -> Counter[str]:
+        """Working sets per primary muscle an edit adds (negative: takes away)."""
+        if e not in self._changes:
+            change: Counter[str] = Counter()
+            if e.kind in ("reduce", "substitute"):
+                rows = self._lift_rows(e)
+                working = rows if e.kind == "reduce" else rows[self.rows.working[rows]]
+                for muscle in self.rows.muscle[working].tolist():
+                    change[muscle] -= 1
+                    if e.kind == "substitute" and e.to is not None:
+                        change[self.context.entries[e.to][2]] += 1
+            self._changes[e] = change
+        return self._changes[e]
 
 
 # -- search ------------------------------------------------------------------------------------
@@ -573,15 +626,22 @@ class Search:
         )
         self.order = _VOLUME_ORDER if self.volume else _KIND_ORDER
         self.cache: dict[Candidate, Outcome] = {}
-        self.base = self._evaluate([()])[0]
+
+    def start(self) -> Steps[None]:
+        """Judge the week as logged (`base`)."""
+        self.base = (yield from self._evaluate([()]))[0]
         self.watch_only = self.base.overuse == 0
 
-    def _evaluate(self, candidates: Sequence[Candidate]) -> list[Outcome]:
+    def _evaluate(self, candidates: Sequence[Candidate]) -> Steps[list[Outcome]]:
+        """The outcomes of `candidates`: the ones not judged yet are handed to the driver
+        (`yield`), which judges them with other weeks' candidates in one engine pass."""
         wanted = list(dict.fromkeys(_normal(c) for c in candidates))
         budget = self.config.swap_max_evaluations + 1 - len(self.cache)
         new = [c for c in wanted if c not in self.cache][: max(budget, 0)]
-        for outcome in self.block.judge(new):
-            self.cache[outcome.edits] = outcome
+        if new:
+            judged = yield new
+            for outcome in judged:
+                self.cache[outcome.edits] = outcome
         return [self.cache[c] for c in wanted if c in self.cache]
 
     def accepts(self, o: Outcome) -> bool:
@@ -619,10 +679,10 @@ class Search:
     def badness(o: Outcome) -> tuple:
         return (o.overuse, len(o.fixable), o.next_overuse, o.loaded_days, round(o.load, 3))
 
-    def best(self, singles: Sequence[Edit]) -> Outcome | None:
+    def best(self, singles: Sequence[Edit]) -> Steps[Outcome | None]:
         """The best accepted candidate of 1, 2 or 3 edits (a clean week preferred to one left
         at watch within the same number of edits)."""
-        outcomes = self._evaluate([(e,) for e in singles])
+        outcomes = yield from self._evaluate([(e,) for e in singles])
         ranked = sorted(outcomes, key=lambda o: (self.badness(o), self.rank(o)))
         fallback: Outcome | None = None
         for size in range(1, self.config.swap_max_edits + 1):
@@ -633,7 +693,7 @@ class Search:
                     for c in itertools.combinations(top, size)
                     if not any(a.conflicts(b) for a, b in itertools.combinations(c, 2))
                 ]
-                outcomes = self._evaluate(combos)
+                outcomes = yield from self._evaluate(combos)
             accepted = [o for o in outcomes if self.accepts(o)]
             clean = [o for o in accepted if o.clean]
             if clean:
@@ -644,7 +704,7 @@ class Search:
                 return fallback
         return fallback
 
-    def most_useful(self, singles: Sequence[Edit]) -> Outcome | None:
+    def most_useful(self, singles: Sequence[Edit]) -> Steps[Outcome | None]:
         """The single edit that helps most when nothing within the edit limit clears the
         week (a reduction first: the change a coach makes when the week cannot be
         rearranged), or None when no single edit improves anything."""
@@ -652,7 +712,7 @@ class Search:
         # Only a change that clears a flag or lowers one from overuse is worth printing.
         options = [
             o
-            for o in self._evaluate([(e,) for e in singles])
+            for o in (yield from self._evaluate([(e,) for e in singles]))
             if (o.overuse < base.overuse or len(o.fixable) < len(base.fixable))
             and o.next_overuse <= base.next_overuse
         ]
@@ -689,27 +749,35 @@ def _after(o: Outcome, note: str = "", gap: float | None = None) -> AfterSwaps:
     )
 
 
-def search_week(block: WeekBlock, codes: Sequence[str]) -> tuple[Search, Outcome | None, bool]:
+def search_week(
+    block: WeekBlock, codes: Sequence[str]
+) -> Steps[tuple[Search, Outcome | None, bool]]:
     """(search, chosen outcome, whether it clears the week's fixable overuse/flags)."""
     search = Search(block, codes)
+    yield from search.start()
     if search.base.clean or not block.lifts:
         return search, None, False
     moves, subs, cuts = block.moves(), block.substitutions(), block.reductions(search.volume)
     # A spike or a return week keeps its lifts and its days: only volume changes.
     pools = [cuts] if search.volume else [moves, moves + subs, moves + subs + cuts]
     for pool in pools:
-        chosen = search.best(pool)
+        chosen = yield from search.best(pool)
         if chosen is not None:
             return search, chosen, True
-    return search, search.most_useful(cuts if search.volume else cuts + moves + subs), False
+    useful = yield from search.most_useful(cuts if search.volume else cuts + moves + subs)
+    return search, useful, False
 
 
-def suggest(block: WeekBlock, codes: Sequence[str]) -> tuple[tuple[Swap, ...], AfterSwaps | None]:
-    """Swaps for one athlete's flagged week (`codes`: the week's flag codes)."""
+Suggestion = tuple[tuple[Swap, ...], AfterSwaps | None]
+
+
+def suggestion(block: WeekBlock, codes: Sequence[str]) -> Steps[Suggestion]:
+    """Swaps for one athlete's flagged week (`codes`: the week's flag codes), as steps for
+    `suggest_many`."""
     fixable = tuple(dict.fromkeys(c for c in codes if c in FIXABLE))
     if not fixable:
         return (), None
-    search, chosen, clears_week = search_week(block, fixable)
+    search, chosen, clears_week = yield from search_week(block, fixable)
     if chosen is None:
         return (), None
     # A code is cleared when the change removes it or lowers it from overuse to watch.
@@ -747,3 +815,81 @@ def suggest(block: WeekBlock, codes: Sequence[str]) -> tuple[tuple[Swap, ...], A
     )
     gap = block.closest_gap(chosen.edits) if "hard_spacing" in fixable else None
     return swaps, _after(chosen, note, gap)
+
+
+def suggest(block: WeekBlock, codes: Sequence[str]) -> Suggestion:
+    """Swaps for one athlete's flagged week (`codes`: the week's flag codes)."""
+    return suggest_many([(block, codes)])[0]
+
+
+#: Candidate rows judged per engine pass (bounds the memory of one pass: ~6 arrays of
+#: rows x block days).
+ROWS_PER_PASS: Final = 8192
+
+
+def suggest_many(weeks: Sequence[tuple[WeekBlock, Sequence[str]]]) -> list[Suggestion]:
+    """Swaps for many flagged weeks at once. Each week's search runs as steps (generators
+    that hand over the candidates they need judged); every round, the candidates of all
+    waiting weeks are judged together in a few engine passes, so the engine's per-pass cost
+    is paid per round, not per week."""
+    steps = [suggestion(block, codes) for block, codes in weeks]
+    results: list[Suggestion | None] = [None] * len(steps)
+    waiting: dict[int, list[Candidate]] = {}
+
+    def advance(i: int, judged: list[Outcome] | None) -> None:
+        try:
+            waiting[i] = next(steps[i]) if judged is None else steps[i].send(judged)
+        except StopIteration as done:
+            results[i] = done.value
+
+    for i in range(len(steps)):
+        advance(i, None)
+    while waiting:
+        asked = list(waiting.items())
+        waiting.clear()
+        judged = judge_together([(weeks[i][0], candidates) for i, candidates in asked])
+        for (i, _), outcomes in zip(asked, judged, strict=True):
+            advance(i, outcomes)
+    return [r if r is not None else ((), None) for r in results]
+
+
+def judge_together(asks: Sequence[tuple[WeekBlock, Sequence[Candidate]]]) -> list[list[Outcome]]:
+    """Each block's candidates judged by the engine, blocks of equal width stacked into one
+    grid (up to ROWS_PER_PASS rows) per engine pass."""
+    out: list[list[Outcome]] = [[] for _ in asks]
+    by_width: dict[int, list[int]] = {}
+    grids = [block.grid(candidates) for block, candidates in asks]
+    for i, g in enumerate(grids):
+        by_width.setdefault(g.shape[1], []).append(i)
+    for members in by_width.values():
+        batch: list[int] = []
+        rows = 0
+        for i in [*members, -1]:
+            if i >= 0 and (not batch or rows + grids[i].shape[0] <= ROWS_PER_PASS):
+                batch.append(i)
+                rows += grids[i].shape[0]
+                continue
+            _judge_batch(asks, grids, batch, out)
+            batch, rows = ([i], grids[i].shape[0]) if i >= 0 else ([], 0)
+    return out
+
+
+def _judge_batch(
+    asks: Sequence[tuple[WeekBlock, Sequence[Candidate]]],
+    grids: Sequence[rules.DayGrid],
+    batch: Sequence[int],
+    out: list[list[Outcome]],
+) -> None:
+    if not batch:
+        return
+    config = asks[batch[0]][0].config
+    stacked = rules.DayGrid.stack([grids[i] for i in batch])
+    hits = rules.evaluate(stacked, config, figures=False)
+    first = np.cumsum([0, *(grids[i].shape[0] for i in batch)])
+    owner = np.searchsorted(first, [h.series for h in hits], side="right") - 1
+    mine: list[list[rules.Hit]] = [[] for _ in batch]
+    for h, k in zip(hits, owner.tolist(), strict=True):
+        mine[k].append(h)
+    for k, i in enumerate(batch):
+        block, candidates = asks[i]
+        out[i] = block.outcomes(candidates, grids[i], mine[k], int(first[k]))
