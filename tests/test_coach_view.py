@@ -21,8 +21,7 @@ from typer.testing import CliRunner
 from analyzer.analysis import analyze, analyze_sets
 from analyzer.cli import app
 from analyzer.errors import ConfigError
-from analyzer.render import pdf, terminal
-from analyzer.render import standing as st
+from analyzer.render import pdf, roster, terminal, wording
 from analyzer.render.progress import StageProgress
 from analyzer.results import Flag
 from tests.modelkit import DEADLIFT, LEG_PRESS, PRESS, ROW, SQUAT, tagged, week_of
@@ -69,7 +68,7 @@ def _headline_counts(text: str) -> dict[str, int]:
 def test_roster_shows_each_athletes_own_latest_week_and_counts_match_rows() -> None:
     analysis = analyze([ROSTER])
     results = [*analysis.athletes, _partial_athlete()]
-    lines = st.standings(results)
+    lines = roster.standings(results)
     text = "\n".join(_pages(pdf.roster_report(results, None, {})))
     assert "Roster: each athlete's latest logged week" in text
     for r in results:
@@ -92,16 +91,16 @@ def test_roster_shows_each_athletes_own_latest_week_and_counts_match_rows() -> N
 def test_a_week_in_progress_is_never_green_and_says_so() -> None:
     partial = _partial_athlete()
     assert partial.weeks[-1].in_progress and partial.weeks[-1].status == "ok"
-    (line,) = st.standings([partial])
+    (line,) = roster.standings([partial])
     assert line.status == partial.status == "overuse"
     assert line.decided_by_week_before is partial.weeks[-2]
-    assert st.progress_note(partial.weeks[-1]) == "week in progress, through Wed"
-    roster = " ".join(
+    assert wording.progress_note(partial.weeks[-1]) == "week in progress, through Wed"
+    page = " ".join(
         " ".join(
             _pages(pdf.roster_report([partial, *analyze([STRONG_ONE]).athletes], None, {}))
         ).split()
     )
-    row = roster[roster.index("Partial Pat") :]
+    row = page[page.index("Partial Pat") :]
     assert row.split()[2] == "OVERUSE", row  # name, "open report"... the status cell
     assert "week in progress, through Wed" in row
     report = " ".join(_pages(pdf.athlete_report(partial))[0].split())
@@ -127,9 +126,9 @@ STRONG_ONE = SAMPLES / "strong_lifter.csv"
 def test_no_recent_log_group_comes_last() -> None:
     analysis = analyze([ROSTER])
     old = _partial_athlete("Old Olga")  # ends in Sep 2026, roster logs run to Oct
-    newest = st.as_of([*analysis.athletes, old])
-    assert (newest - old.last_date).days >= st.NO_RECENT_DAYS
-    lines = st.standings([old, *analysis.athletes])
+    newest = roster.as_of([*analysis.athletes, old])
+    assert (newest - old.last_date).days >= roster.NO_RECENT_DAYS
+    lines = roster.standings([old, *analysis.athletes])
     assert lines[-1].athlete == "Old Olga" and lines[-1].stale
     text = "\n".join(_pages(pdf.roster_report([old, *analysis.athletes], None, {})))
     assert "No recent log" in text
@@ -202,7 +201,7 @@ def test_info_flags_are_notes_in_grey() -> None:
     note = Flag("pain_note", "info", (lifter.weeks[-1].start,), (), "Shoulder sore (a note).")
     last = dataclasses.replace(lifter.weeks[-1], flags=(note,))
     result = dataclasses.replace(lifter, weeks=(*lifter.weeks[:-1], last))
-    assert st.flag_labels(last.flags, {"pain_note": "pain noted"}) == "pain noted (note)"
+    assert wording.flag_labels(last.flags, {"pain_note": "pain noted"}) == "pain noted (note)"
     out = terminal.render(analyze([STRONG_ONE]), athletes=[result], weeks=1)
     assert "[info] Shoulder sore (a note)." in out
     assert "pain noted (note)" in out
@@ -235,7 +234,7 @@ def test_week_outside_every_log_is_exit_2_with_the_range(tmp_path: Path) -> None
     result = runner.invoke(app, ["report", str(ROSTER), "--week", "2031-W01", "--out", str(out)])
     assert result.exit_code == 2
     assert "outside every log" in result.output
-    span = st.log_range(analyze([ROSTER]).athletes)
+    span = roster.log_range(analyze([ROSTER]).athletes)
     assert f"{span[0]:%d %b %Y}" in result.output and f"{span[1]:%d %b %Y}" in result.output
     assert not out.exists()
     with pytest.raises(ConfigError):
@@ -309,7 +308,7 @@ def test_fifty_clients_fit_80_columns_worst_first(clients50: Path) -> None:
     assert counts["total"] == 50
     # The details follow the summary's worst-first order.
     analysis = analyze([clients50])
-    order = [ln.athlete for ln in st.standings(analysis.athletes)]
+    order = [ln.athlete for ln in roster.standings(analysis.athletes)]
     details = re.findall(r"^== (client_\d+):", out, flags=re.M)
     assert details == order
 
@@ -322,7 +321,7 @@ def test_terminal_wraps_to_the_width_given() -> None:
 
 
 def test_plurals() -> None:
-    assert st.plural(1, "day") == "1 day" and st.plural(2, "week") == "2 weeks"
+    assert wording.plural(1, "day") == "1 day" and wording.plural(2, "week") == "2 weeks"
     one = analyze_sets(tagged(week_of("2026-09-07", {0: [SQUAT]}), athlete="Solo"))
     text = terminal.render(one)
     assert "1 week," in text and "1 weeks" not in text

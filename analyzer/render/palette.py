@@ -1,4 +1,6 @@
-"""Colours and words shared by charts and PDFs, so a class or status looks the same everywhere.
+"""Colours shared by charts, PDFs and the xlsx table, so a class or status looks the same
+everywhere. (The words of the legends, `CLASS_WORDS` and `DOSE_UNIT`, are `wording`'s; they are
+also reachable here because the charts draw colour and legend word side by side.)
 
 Okabe-Ito colours (Okabe & Ito 2008): distinguishable with the common colour-vision
 deficiencies and in greyscale print, because each class also differs in lightness.
@@ -8,8 +10,23 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from analyzer.render.wording import CLASS_WORDS, DOSE_UNIT
 from analyzer.results import Week
-from analyzer.rules import RULES
+
+__all__ = [
+    "BAND_FILL",
+    "CLASS_COLOURS",
+    "CLASS_TEXT",
+    "CLASS_WORDS",
+    "DAY_CLASSES",
+    "DOSE_UNIT",
+    "FLAG_OUTLINE",
+    "INFO_GREY",
+    "LINE_BLUE",
+    "STATUS_COLOURS",
+    "colour_key",
+    "week_colour_key",
+]
 
 #: Day classes of the week calendar, strongest lower-back load first.
 DAY_CLASSES: tuple[str, ...] = ("direct", "indirect", "none", "rest")
@@ -20,13 +37,6 @@ CLASS_COLOURS: Mapping[str, str] = {
     "none": "#56B4E9",  # sky blue: trained, but nothing that loads the lower back
     "rest": "#EEEEEE",  # light grey: nothing logged
     "unknown": "#999999",
-}
-
-CLASS_WORDS: Mapping[str, str] = {
-    "direct": "direct lower-back load (deadlift, row, good morning...)",
-    "indirect": "indirect load (squat, standing press...)",
-    "none": "trained, lower back spared",
-    "rest": "rest / nothing logged",
 }
 
 #: Text colour that reads on each class fill.
@@ -53,12 +63,12 @@ FLAG_OUTLINE = "#000000"
 BAND_FILL = "#009E73"
 
 
-PLAIN_FLAG: Mapping[str, str] = {r.code: r.label for r in RULES}
-
-DOSE_UNIT = "dose (1 = one all-out deadlift set)"
+def colour_key(week: Week | None, status: str) -> str:
+    """The colour key of `status` shown for `week`: a week in progress that is ok so far is
+    grey ("no data"), never green."""
+    return "no data" if week is not None and week.in_progress and status == "ok" else status
 
 
 def week_colour_key(week: Week) -> str:
-    """The colour key of a week's status: a week in progress that is ok so far is grey
-    ("no data"), never green."""
-    return "no data" if week.in_progress and week.status == "ok" else week.status
+    """The colour key of a week's own status (`colour_key`)."""
+    return colour_key(week, week.status)

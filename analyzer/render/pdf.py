@@ -48,24 +48,18 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from analyzer.calendar import DAY_NAMES
 from analyzer.config import Config, load_config
 from analyzer.errors import ConfigError
 from analyzer.importers.units import AthleteSources, by_athlete, format_weight
 from analyzer.outputs import atomic_write_bytes
-from analyzer.render import charts, palette
-from analyzer.render import standing as st
+from analyzer.render import charts, palette, roster
+from analyzer.render import wording as wd
 from analyzer.render.jobs import RenderJob
 from analyzer.results import Analysis, AthleteResult, Flag, Week
-from analyzer.rules import RULES
 
 PAGE_W, PAGE_H = A4
 MARGIN = 1.8 * cm
 FRAME_W = PAGE_W - 2 * MARGIN
-FOOTER_TEXT = "Training guidance, not medical advice."
-PAIN_ADVICE = (
-    "see a physiotherapist or physician if it is sharp, present at rest, or lasts beyond 1-2 weeks."
-)
 PAIN_FONT_SIZE = 8.0
 #: Smallest size the boxed pain line is shrunk to; names are shortened to fit instead.
 PAIN_MIN_SIZE = 6.5
@@ -83,7 +77,6 @@ MOBILITY = (
     ("Fan stretch", "wide-legged stand, fold forward and let the upper body hang"),
     ("Cross-body arm stretch", "pull one arm across the chest with the other, then swap"),
 )
-ADVICE = {r.code: r.advice for r in RULES}
 _WEEK_RE = re.compile(r"^(\d{4})-W(\d{2})$")
 
 
@@ -181,16 +174,6 @@ def parse_week(label: str) -> dt.date:
         raise ConfigError(f"--week {label!r} is not an ISO week ({exc})") from None
 
 
-def week_label(monday: dt.date) -> str:
-    iso = monday.isocalendar()
-    return f"{iso.year}-W{iso.week:02d}"
-
-
-def _span(monday: dt.date) -> str:
-    sunday = monday + dt.timedelta(days=6)
-    return f"{monday:%d %b} to {sunday:%d %b %Y}"
-
-
 #: zlib level for chart pixels: level 3 takes half the time of the default 6 for ~8% more bytes.
 IMAGE_COMPRESSION = 3
 
@@ -253,10 +236,6 @@ def _figure_image(fig: Figure, width: float = FRAME_W, dpi: int = charts.DPI) ->
     return _Chart(rgb, size, width, width * h_in / w_in)
 
 
-def _days_text(days: Sequence[dt.date]) -> str:
-    return " ".join(DAY_NAMES[d.weekday()] for d in sorted(days)) or "none"
-
-
 def _status_box(text: str, status: str, styles: _Styles) -> Table:
     """A full-width band in the status colour (dark text on orange, white on the others)."""
     ink = colors.black if status in ("watch", "no data") else colors.white
@@ -275,58 +254,12 @@ def _status_box(text: str, status: str, styles: _Styles) -> Table:
     return table
 
 
-def swap_lines(week: Week) -> list[str]:
-    """Each proposed change in plain words, then its proven effect."""
-    lines = []
-    for s in week.swaps:
-        day = DAY_NAMES[s.day.weekday()]
-        if s.kind == "substitute":
-            lines.append(f"{day}: {s.from_} \u2192 {s.to}")
-        elif s.kind == "move" and s.move_to is not None:
-            lines.append(f"Move {s.from_} from {day} to {DAY_NAMES[s.move_to.weekday()]}")
-        else:
-            lines.append(f"{day}: {s.reason or f'fewer sets of {s.from_}'}")
-    effect = st.swap_effect(week)
-    if effect:
-        lines.append(f"Effect: {effect}")
-    return lines
-
-
-def _advice(week: Week) -> list[str]:
-    """What to change: the proven swaps when there are some, else advice per flag."""
-    if week.swaps:
-        return swap_lines(week)
-    return [ADVICE[code] for code in dict.fromkeys(f.code for f in week.flags) if code in ADVICE]
-
-
-def _shown_colour(week: Week | None, status: str) -> str:
-    """The colour key of a status: a week in progress that is ok so far is grey, never green."""
-    return "no data" if week is not None and week.in_progress and status == "ok" else status
-
-
-def _week_words(week: Week) -> str:
-    """'2026-W40 (28 Sep to 04 Oct 2026)', or for a week the log ends inside '2026-W40 (week in
-    progress, through Wed 30 Sep)'."""
-    if week.in_progress:
-        through = f" {week.through:%d %b %Y}" if week.through else ""
-        return f"{week.week} ({st.progress_note(week)}{through})"
-    return f"{week.week} ({_span(week.start)})"
-
-
 def _in_progress_note(
     result: AthleteResult, week: Week, status: str, styles: _Styles
 ) -> list[Flowable]:
     """For a week in progress: its status so far, and the week before when that decided."""
-    if not week.in_progress:
-        return []
-    before = st.previous_week(result, week)
-    text = f"This week so far: {week.status.upper()}."
-    if before is not None and status != week.status:
-        text += (
-            f" The week before ({before.week}) was {before.status.upper()}: until this "
-            "week is complete it is shown at the worse of the two."
-        )
-    return [_p(text, styles.body)]
+    text = wd.in_progress_words(result, week, status)
+    return [_p(text, styles.body)] if text else []
 
 
 def _flag_items(flags: Sequence[Flag], styles: _Styles, *, labels: bool = True) -> list[Flowable]:
@@ -337,7 +270,7 @@ def _flag_items(flags: Sequence[Flag], styles: _Styles, *, labels: bool = True) 
         style = styles.note if f.severity == "info" else styles.body
         head = ""
         if labels:
-            plain = palette.PLAIN_FLAG.get(f.code, f.code)
+            plain = wd.flag_name(f.code)
             head = f"<b>{escape(plain.capitalize())}</b> ({escape(f.severity)}): "
         elif f.severity == "info":
             head = "(note) "
@@ -346,14 +279,14 @@ def _flag_items(flags: Sequence[Flag], styles: _Styles, *, labels: bool = True) 
 
 
 def _flag_block(week: Week, styles: _Styles) -> list[Flowable]:
-    title = f"{week.week} ({_span(week.start)}): {week.status.upper()}"
+    title = f"{week.week} ({wd.span(week.start)}): {week.status.upper()}"
     if week.in_progress:
-        title = f"{_week_words(week)}: {week.status.upper()} so far"
+        title = f"{wd.week_words(week)}: {week.status.upper()} so far"
     items: list[Flowable] = [_p(title, styles.h2)]
     items.extend(_flag_items(week.flags, styles))
     if week.swaps:
         items.append(_p("Proposed changes:", styles.body))
-        items.extend(_p(line, styles.body) for line in swap_lines(week))
+        items.extend(_p(line, styles.body) for line in wd.swap_lines(week))
     return [KeepTogether(items)]
 
 
@@ -386,21 +319,20 @@ def _week_table(weeks: Sequence[Week], styles: _Styles) -> Table:
         ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
     ]
     for i, w in enumerate(weeks, start=1):
-        flags = st.flag_labels(w.flags, dict(palette.PLAIN_FLAG))
+        flags = wd.flag_labels(w.flags)
         if w.after_swaps is not None and w.swaps:
             flags += f" (fix \u2192 {w.after_swaps.status})"
         colour: str = w.status
-        status_text = w.status.upper()
+        status_text = wd.status_word(w.status, so_far=w.in_progress)
         if w.in_progress:
             # A week still being trained: its status so far, never a green cell.
-            status_text += " so far"
-            flags = ", ".join(x for x in (st.progress_note(w), flags) if x)
+            flags = ", ".join(x for x in (wd.progress_note(w), flags) if x)
             colour = "no data" if w.status == "ok" else w.status
         rows.append(
             [
                 _p(f"{w.week}  {w.start:%d %b}", styles.cell),
                 _p(status_text, styles.cell),
-                _p(_days_text(w.loaded_days), styles.cell),
+                _p(wd.days_text(w.loaded_days), styles.cell),
                 _p(f"{w.lower_back_load:.1f}", styles.cell),
                 _p("-" if w.acwr is None else f"{w.acwr:.2f}", styles.cell),
                 _p(flags, styles.cell),
@@ -433,19 +365,14 @@ def pain_text(names: Sequence[str]) -> str:
 
     if len(unique) == 1:
         for chars in (NAME_CHARS, 40, 24):
-            text = f"Pain was noted in {short_name(unique[0], chars)}'s log: {PAIN_ADVICE}"
+            text = wd.pain_line([short_name(unique[0], chars)])
             if fits(text):
                 return text
         return text
-    listed = (
-        ", ".join(short_name(n, 30) for n in unique[:-1]) + " and " + short_name(unique[-1], 30)
-    )
-    text = f"Pain was noted in the logs of {listed}: {PAIN_ADVICE}"
+    text = wd.pain_line([short_name(n, 30) for n in unique])
     if fits(text):
         return text
-    return (
-        f'Pain was noted in the logs of {len(unique)} athletes ("pain noted" below): {PAIN_ADVICE}'
-    )
+    return wd.pain_count_line(len(unique))
 
 
 def _pain_lines(text: str, font: str, size: float, room: float) -> list[str]:
@@ -472,7 +399,7 @@ def _footer(pain: PainLine) -> Callable[[Canvas, SimpleDocTemplate], None]:
         canvas.saveState()
         canvas.setFont(regular, 8)
         canvas.setFillColor(colors.HexColor("#444444"))
-        canvas.drawString(MARGIN, 1.0 * cm, FOOTER_TEXT)
+        canvas.drawString(MARGIN, 1.0 * cm, wd.DISCLAIMER)
         canvas.drawRightString(PAGE_W - MARGIN, 1.0 * cm, f"page {doc.page}")
         text = pain(doc.page)
         if text:
@@ -559,7 +486,7 @@ def athlete_story(
     story.append(
         _p(
             f"Log from {result.first_date:%d %b %Y} to {result.last_date:%d %b %Y}: "
-            f"{st.plural(len(weeks), 'week')}, {len(flagged)} flagged.",
+            f"{wd.plural(len(weeks), 'week')}, {len(flagged)} flagged.",
             styles.small,
         )
     )
@@ -569,12 +496,12 @@ def athlete_story(
         story.append(_p("No training weeks in this log.", styles.body))
         return story
     latest = weeks[-1]
-    status = st.week_status(result, latest)
+    status = roster.week_status(result, latest)
     story.append(
         _status_box(
-            f"Latest week {_week_words(latest)}: {status.upper()}"
+            f"Latest week {wd.week_words(latest)}: {status.upper()}"
             + (" so far" if latest.in_progress and status == "ok" else ""),
-            _shown_colour(latest, status),
+            palette.colour_key(latest, status),
             styles,
         )
     )
@@ -583,8 +510,8 @@ def athlete_story(
     run = f"{latest.longest_run} in a row" if latest.longest_run > 1 else "none in a row"
     story.append(
         _p(
-            f"Lower back loaded on {st.plural(len(latest.loaded_days), 'day')} "
-            f"({_days_text(latest.loaded_days)}; {run}); weekly lower-back dose "
+            f"Lower back loaded on {wd.plural(len(latest.loaded_days), 'day')} "
+            f"({wd.days_text(latest.loaded_days)}; {run}); weekly lower-back dose "
             f"{latest.lower_back_load:.1f}.",
             styles.body,
         )
@@ -599,7 +526,7 @@ def athlete_story(
             )
         )
     story.append(_p("What to change", styles.h2))
-    advice = _advice(latest)
+    advice = wd.what_to_change(latest)
     if advice:
         story.extend(Paragraph(escape(line), styles.body, bulletText="\u2022") for line in advice)
     elif flagged:
@@ -758,15 +685,15 @@ def _rest_week_items(result: AthleteResult, monday: dt.date, styles: _Styles) ->
     if sunday < result.first_date:
         items.append(_p(f"This log starts on {result.first_date:%a %d %b %Y}.", styles.body))
         return items
-    before = st.previous_week(result, monday)
+    before = roster.previous_week(result, monday)
     if before is not None and before.start == monday - dt.timedelta(weeks=1):
         if before.sets > 0:
             items.append(
                 _p(
-                    f"The week before, {before.week} ({_span(before.start)}): "
+                    f"The week before, {before.week} ({wd.span(before.start)}): "
                     f"{before.status.upper()}, lower back loaded on "
-                    f"{st.plural(len(before.loaded_days), 'day')} "
-                    f"({_days_text(before.loaded_days)}).",
+                    f"{wd.plural(len(before.loaded_days), 'day')} "
+                    f"({wd.days_text(before.loaded_days)}).",
                     styles.body,
                 )
             )
@@ -779,7 +706,7 @@ def _rest_week_items(result: AthleteResult, monday: dt.date, styles: _Styles) ->
         last = trained[-1]
         items.append(
             _p(
-                f"Last week with training: {last.week} ({_span(last.start)}), "
+                f"Last week with training: {last.week} ({wd.span(last.start)}), "
                 f"{last.status.upper()}.",
                 styles.body,
             )
@@ -794,8 +721,8 @@ def week_page(
 ) -> list[Flowable]:
     """One page for one athlete and one ISO week (kept to one page by shrinking if needed)."""
     items: list[Flowable] = [
-        _p(f"{short_name(result.athlete)}: week {week_label(monday)}", styles.title),
-        _p(_span(monday), styles.small),
+        _p(f"{short_name(result.athlete)}: week {wd.week_label(monday)}", styles.title),
+        _p(wd.span(monday), styles.small),
         *_reading_notes(about, styles),
         Spacer(1, 4),
     ]
@@ -803,14 +730,14 @@ def week_page(
     if week is None or week.sets == 0:
         items.extend(_rest_week_items(result, monday, styles))
         return [KeepInFrame(FRAME_W, PAGE_H - 4.5 * cm, items, mode="shrink"), PageBreak()]
-    status = st.week_status(result, week)
-    progress = f" ({st.progress_note(week)})" if week.in_progress else ""
+    status = roster.week_status(result, week)
+    progress = f" ({wd.progress_note(week)})" if week.in_progress else ""
     items.append(
         _status_box(
             f"{status.upper()}{progress}: lower back loaded on "
-            f"{st.plural(len(week.loaded_days), 'day')} "
-            f"({_days_text(week.loaded_days)})",
-            _shown_colour(week, status),
+            f"{wd.plural(len(week.loaded_days), 'day')} "
+            f"({wd.days_text(week.loaded_days)})",
+            palette.colour_key(week, status),
             styles,
         )
     )
@@ -827,7 +754,7 @@ def week_page(
     if week.flags:
         items.append(_p("Flags", styles.h2))
         for f in week.flags:
-            plain = palette.PLAIN_FLAG.get(f.code, f.code)
+            plain = wd.flag_name(f.code)
             style = styles.note if f.severity == "info" else styles.body
             note = " (note)" if f.severity == "info" else ""
             items.append(
@@ -837,7 +764,7 @@ def week_page(
                     bulletText="\u2022",
                 )
             )
-        advice = _advice(week)
+        advice = wd.what_to_change(week)
         if advice:
             items.append(_p("What to change", styles.h2))
             items.extend(
@@ -859,8 +786,8 @@ def _failed_page(
 ) -> list[Flowable]:
     """The page of an athlete whose page could not be drawn: the others are still written."""
     items: list[Flowable] = [
-        _p(f"{short_name(result.athlete)}: week {week_label(monday)}", styles.title),
-        _p(_span(monday), styles.small),
+        _p(f"{short_name(result.athlete)}: week {wd.week_label(monday)}", styles.title),
+        _p(wd.span(monday), styles.small),
         Spacer(1, 4),
         _status_box("This page could not be drawn", "no data", styles),
         Spacer(1, 6),
@@ -874,12 +801,7 @@ def _failed_page(
 
 
 def _pain_this_week(result: AthleteResult, monday: dt.date) -> bool:
-    return any(
-        f.code == "pain_note" and f.severity != "info"
-        for w in result.weeks
-        if w.start == monday
-        for f in w.flags
-    )
+    return roster.pain_in([w for w in result.weeks if w.start == monday])
 
 
 def weekly_report(
@@ -907,7 +829,7 @@ def weekly_report(
     if story and isinstance(story[-1], PageBreak):
         story.pop()
     pain: str | PainLine | None = pain_by_page.get if pain_by_page else None
-    return _build(story, f"Weekly lower-back report {week_label(monday)}", pain)
+    return _build(story, f"Weekly lower-back report {wd.week_label(monday)}", pain)
 
 
 # --- roster -----------------------------------------------------------------------------------
@@ -1001,17 +923,17 @@ def latest_week(results: Sequence[AthleteResult]) -> dt.date:
 def check_week(results: Sequence[AthleteResult], monday: dt.date) -> None:
     """ConfigError (exit 2) when the ISO week starting `monday` lies outside every log, with
     the span the logs cover."""
-    if st.week_in_any_log(results, monday):
+    if roster.week_in_any_log(results, monday):
         return
-    span = st.log_range(results)
+    span = roster.log_range(results)
     where = (
-        f"the logs run from {span[0]:%d %b %Y} ({week_label(span[0])}) to "
-        f"{span[1]:%d %b %Y} ({week_label(span[1])})"
+        f"the logs run from {span[0]:%d %b %Y} ({wd.week_label(span[0])}) to "
+        f"{span[1]:%d %b %Y} ({wd.week_label(span[1])})"
         if span
         else "no log holds a week"
     )
     raise ConfigError(
-        f"--week {week_label(monday)} is outside every log: {where}",
+        f"--week {wd.week_label(monday)} is outside every log: {where}",
         hint="choose a week inside that range",
     )
 
@@ -1021,7 +943,7 @@ ROSTER_WIDTHS = (4.3 * cm, 2.0 * cm, 3.0 * cm, 3.6 * cm, 1.6 * cm)
 CELL_PAD = 12
 
 
-def _latest_cell(line: st.Standing, monday: dt.date | None, styles: _Styles) -> list[Flowable]:
+def _latest_cell(line: roster.Standing, monday: dt.date | None, styles: _Styles) -> list[Flowable]:
     """Which week a roster row shows, whether it is still in progress, and the last logged day."""
     r, week = line.result, line.week
     parts: list[Flowable] = []
@@ -1030,14 +952,14 @@ def _latest_cell(line: st.Standing, monday: dt.date | None, styles: _Styles) -> 
             _p(
                 week.week
                 if monday is None
-                else f"loaded {st.plural(len(week.loaded_days), 'day')}",
+                else f"loaded {wd.plural(len(week.loaded_days), 'day')}",
                 styles.cell,
             )
         )
         if monday is not None and week.loaded_days:
-            parts.append(_p(_days_text(week.loaded_days), styles.cell_note))
+            parts.append(_p(wd.days_text(week.loaded_days), styles.cell_note))
         if week.in_progress:
-            parts.append(_p(st.progress_note(week), styles.cell_note))
+            parts.append(_p(wd.progress_note(week), styles.cell_note))
     else:
         parts.append(_p("nothing logged", styles.cell))
     if monday is None or r.last_date < monday:
@@ -1045,42 +967,19 @@ def _latest_cell(line: st.Standing, monday: dt.date | None, styles: _Styles) -> 
     return parts
 
 
-def _roster_flags(line: st.Standing) -> str:
-    labels = dict(palette.PLAIN_FLAG)
-    text = st.flag_labels(line.week.flags, labels) if line.week is not None else ""
-    before = line.decided_by_week_before
-    if before is not None:
-        text = ", ".join(
-            x
-            for x in (
-                text,
-                f"{before.week} {before.status}: {st.flag_labels(before.flags, labels)}",
-            )
-            if x
-        )
-    return text or "-"
-
-
-def _has_pain(line: st.Standing) -> bool:
-    weeks = [w for w in (line.week, line.decided_by_week_before) if w is not None]
-    return any(f.code == "pain_note" and f.severity != "info" for w in weeks for f in w.flags)
-
-
 def _roster_row(
-    line: st.Standing, monday: dt.date | None, target: str | None, styles: _Styles
+    line: roster.Standing, monday: dt.date | None, target: str | None, styles: _Styles
 ) -> list[object]:
     regular, bold = _fonts()
     name: list[Flowable] = [_name_paragraph(line.athlete, ROSTER_WIDTHS[0] - CELL_PAD, styles)]
     if target:
         name.append(_FileLink("open report", target, regular, size=7.5))
-    colour = _shown_colour(line.week, line.status)
-    ink = colors.HexColor("#000000" if colour in ("watch", st.NO_DATA) else "#FFFFFF")
+    colour = palette.colour_key(line.week, line.status)
+    ink = colors.HexColor("#000000" if colour in ("watch", roster.NO_DATA) else "#FFFFFF")
     status_style = ParagraphStyle(
         f"status-{colour}", parent=styles.cell, fontName=bold, fontSize=7.5, textColor=ink
     )
-    status = "NO LOG" if line.status == st.NO_DATA else line.status.upper()
-    if colour != line.status:
-        status += " so far"
+    status = wd.status_word(line.status, so_far=colour != line.status)
     end = monday if monday is not None else (line.week.start if line.week else None)
     spark = _figure_image(
         charts.sparkline(line.result, weeks=8, end=end),
@@ -1091,7 +990,7 @@ def _roster_row(
         name,
         Paragraph(escape(status), status_style),
         _latest_cell(line, monday, styles),
-        _p(_roster_flags(line), styles.cell),
+        _p(wd.standing_flags(line) or "-", styles.cell),
         _p(str(line.flagged_recent), styles.cell),
         spark,
     ]
@@ -1107,24 +1006,24 @@ def roster_report(
     logged nothing in the 2 weeks before the newest logged day come last ("no recent log").
     With `monday`, every athlete at that ISO week; who logged nothing then comes last."""
     styles = _styles()
-    lines = st.standings(results, monday)
-    newest = st.as_of(results)
+    lines = roster.standings(results, monday)
+    newest = roster.as_of(results)
     if monday is None:
         title = "Roster: each athlete's latest logged week"
         when = f"Newest log: {newest:%a %d %b %Y}. " if newest else ""
         rest = (
-            f"No recent log: nothing logged in the {st.NO_RECENT_DAYS // 7} weeks before "
+            f"No recent log: nothing logged in the {roster.NO_RECENT_DAYS // 7} weeks before "
             f"{newest:%a %d %b %Y}"
             if newest
             else "No recent log"
         )
     else:
-        title = f"Roster: week {week_label(monday)}"
-        when = f"{_span(monday)}. "
-        rest = f"No training logged in {week_label(monday)}"
+        title = f"Roster: week {wd.week_label(monday)}"
+        when = f"{wd.span(monday)}. "
+        rest = f"No training logged in {wd.week_label(monday)}"
     story: list[Flowable] = [
         _p(title, styles.title),
-        _p(f"{when}{st.headline(lines, chosen_week=monday is not None)} Worst first.", styles.body),
+        _p(f"{when}{wd.headline(lines, chosen_week=monday is not None)} Worst first.", styles.body),
         Spacer(1, 6),
     ]
     header = [
@@ -1143,7 +1042,7 @@ def roster_report(
     ]
     grouped = False
     for line in lines:
-        if (line.stale or line.status == st.NO_DATA) and not grouped:
+        if (line.stale or line.status == roster.NO_DATA) and not grouped:
             grouped = True
             rows.append([_p(rest, styles.h2), "", "", "", "", ""])
             i = len(rows) - 1
@@ -1156,7 +1055,7 @@ def roster_report(
             )
         try:
             row = _roster_row(line, monday, links.get(line.athlete), styles)
-            colour = _shown_colour(line.week, line.status)
+            colour = palette.colour_key(line.week, line.status)
         except Exception as exc:  # one athlete's row never breaks the roster
             row = [
                 _name_paragraph(line.athlete, ROSTER_WIDTHS[0] - CELL_PAD, styles),
@@ -1166,7 +1065,7 @@ def roster_report(
                 "",
                 "",
             ]
-            colour = st.NO_DATA
+            colour = roster.NO_DATA
         rows.append(row)
         i = len(rows) - 1
         style.append(
@@ -1176,8 +1075,8 @@ def roster_report(
     table = Table(rows, colWidths=widths, repeatRows=1)
     table.setStyle(TableStyle(style))
     story.append(table)
-    pain = [ln.athlete for ln in lines if _has_pain(ln)]
-    label = "latest weeks" if monday is None else week_label(monday)
+    pain = [ln.athlete for ln in lines if ln.pain_noted]
+    label = "latest weeks" if monday is None else wd.week_label(monday)
     return _build(story, f"Roster {label}", pain_text(pain) if pain else None)
 
 
@@ -1205,7 +1104,7 @@ def report_jobs(
     monday = parse_week(week) if week else None
     if monday is not None:
         check_week(results, monday)
-    label = week_label(monday) if monday is not None else ""
+    label = wd.week_label(monday) if monday is not None else ""
     jobs: list[RenderJob] = []
     links: dict[str, str] = {}
     for result in results:

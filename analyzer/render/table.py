@@ -2,7 +2,8 @@
 
 Every text cell that a spreadsheet could read as a formula (starting with = + - @, tab or
 carriage return) gets a leading single quote, so opening a file built from a client's log
-never runs anything. Files are written atomically.
+never runs anything. Files are written atomically. The words in the cells (days, swaps) are
+`wording`'s, as in the terminal and the PDFs; writing a table never loads reportlab.
 """
 
 from __future__ import annotations
@@ -12,11 +13,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from analyzer.calendar import DAY_NAMES
 from analyzer.errors import OutputError
 from analyzer.outputs import atomic_write_bytes, spreadsheet_safe
 from analyzer.render import palette
-from analyzer.render.pdf import swap_lines
+from analyzer.render.wording import days_text, swap_lines
 from analyzer.results import Analysis
 
 COLUMNS = [
@@ -77,7 +77,7 @@ def weekly_table(analysis: Analysis) -> pd.DataFrame:
                     "direct_sets": w.direct_sets,
                     "indirect_sets": w.indirect_sets,
                     "lower_back_load": w.lower_back_load,
-                    "loaded_days": " ".join(DAY_NAMES[d.weekday()] for d in w.loaded_days),
+                    "loaded_days": days_text(w.loaded_days, none=""),
                     "longest_run": w.longest_run,
                     "acwr": w.acwr,
                     "monotony": w.monotony,

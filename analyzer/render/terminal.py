@@ -3,7 +3,8 @@
 Returns strings; the CLI decides where they go. Colour is optional ANSI (off when not a TTY or
 when NO_COLOR is set). Every line fits `width` columns (default 80): long flag, fix and source
 lines are wrapped with a hanging indent. A run over several athletes starts with who needs
-attention, worst first (the same order and words as the roster PDF).
+attention, worst first (the same order and words as the roster PDF). Every phrase about the
+results comes from `wording`; this module lays them out.
 """
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ from pathlib import Path
 from typing import TextIO
 
 from analyzer.calendar import DAY_NAMES
-from analyzer.render import standing as st
+from analyzer.render import roster
+from analyzer.render import wording as wd
 from analyzer.results import Analysis, AthleteResult, Week
-from analyzer.rules import RULES
 
 DAY = DAY_NAMES
 COLOURS = {
@@ -29,7 +30,6 @@ COLOURS = {
     "info": "\x1b[90m",
 }
 RESET = "\x1b[0m"
-PLAIN_FLAG = {r.code: r.label for r in RULES}
 #: Widths the output is wrapped to: the terminal's (or COLUMNS), within these bounds.
 MIN_WIDTH, MAX_WIDTH = 40, 120
 #: Longest athlete name in the attention summary before it is cut with an ellipsis.
@@ -98,11 +98,11 @@ def sources_summary(analysis: Analysis, width: int = 80) -> list[str]:
         skipped = ""
         if s.skipped:
             reasons = ", ".join(f"{n} {r}" for r, n in s.skipped_reasons.items())
-            skipped = f"; skipped {st.plural(s.skipped, 'row')} ({reasons})"
+            skipped = f"; skipped {wd.plural(s.skipped, 'row')} ({reasons})"
         who = ", ".join(s.athletes[:5]) + (" ..." if len(s.athletes) > 5 else "")
         lines.extend(
             wrap(
-                f"Read {Path(s.path).name} [{s.format}]: {st.plural(s.sets, 'set')} "
+                f"Read {Path(s.path).name} [{s.format}]: {wd.plural(s.sets, 'set')} "
                 f"({s.warmup_sets} warm-up) for {who}{skipped}",
                 width,
                 indent=2,
@@ -119,22 +119,6 @@ def sources_summary(analysis: Analysis, width: int = 80) -> list[str]:
     for n in analysis.notes:
         lines.extend(wrap(f"Note: {n}", width, indent=2, first=0))
     return lines
-
-
-def _latest_words(result: AthleteResult) -> str:
-    """'OVERUSE' or, for a week in progress, 'OVERUSE (2026-W27: week in progress, through
-    Mon, ok so far; 2026-W26 overuse)'."""
-    if not result.weeks:
-        return "no weeks"
-    latest = result.weeks[-1]
-    status = st.week_status(result, latest)
-    if not latest.in_progress:
-        return f"{latest.week} {status.upper()}"
-    text = f"{latest.week} {status.upper()} ({st.progress_note(latest)}, {latest.status} so far"
-    before = st.previous_week(result, latest)
-    if before is not None and status != latest.status:
-        text += f"; {before.week} {before.status}"
-    return text + ")"
 
 
 #: Width of the week table's columns before the flags: "  2026-W35  OVERUSE MTWT...   4
@@ -157,8 +141,8 @@ def athlete_summary(
     lines = [""]
     lines.extend(
         wrap(
-            f"== {a.athlete}: {a.first_date} to {a.last_date}, {st.plural(len(a.weeks), 'week')}, "
-            f"{flagged_total} flagged. Latest week: {_latest_words(a)}",
+            f"== {a.athlete}: {a.first_date} to {a.last_date}, {wd.plural(len(a.weeks), 'week')}, "
+            f"{flagged_total} flagged. Latest week: {wd.latest_words(a)}",
             width,
             indent=3,
             first=0,
@@ -170,9 +154,9 @@ def athlete_summary(
     # Flags wrap under their own column; on a very narrow terminal under the week instead.
     hang = _TABLE_LEAD if width - _TABLE_LEAD >= 20 else 4
     for w in shown:
-        codes = st.flag_labels(w.flags, PLAIN_FLAG)
+        codes = wd.flag_labels(w.flags)
         if w.in_progress:
-            codes = ", ".join(x for x in (f"so far ({st.progress_note(w)})", codes) if x)
+            codes = ", ".join(x for x in (f"so far ({wd.progress_note(w)})", codes) if x)
         acwr = f"{w.acwr:.2f}" if w.acwr is not None else "-"
         lead = (
             f"  {w.week:<9} {w.status.upper():<7} {_days(w):<7} {w.longest_run:>3} "
@@ -206,8 +190,8 @@ def athlete_summary(
             lines.extend(body)
         if w.swaps:
             lines.extend(wrap(f"fix: {swap_line(w, width - 10)}", width, indent=9, first=4))
-        elif st.advice_without_swaps(w):
-            lines.extend(wrap(f"advice: {st.advice_without_swaps(w)}", width, indent=12, first=4))
+        elif wd.advice_without_swaps(w):
+            lines.extend(wrap(f"advice: {wd.advice_without_swaps(w)}", width, indent=12, first=4))
     return lines
 
 
@@ -217,8 +201,8 @@ def attention_summary(
     """For several athletes: who needs attention, worst first. Overuse and watch athletes one
     per line with their latest week, the ok ones by name, who noted pain, and who has no
     recent log (2+ weeks before the newest log), with their last status."""
-    lines_ = st.standings(results)
-    newest = st.as_of(results)
+    lines_ = roster.standings(results)
+    newest = roster.as_of(results)
     when = f" (newest log {newest:%a %d %b %Y})" if newest else ""
     out = [""]
     out.extend(
@@ -229,28 +213,17 @@ def attention_summary(
             first=0,
         )
     )
-    out.extend(wrap(st.headline(lines_, chosen_week=False), width, indent=3, first=3))
+    out.extend(wrap(wd.headline(lines_, chosen_week=False), width, indent=3, first=3))
     name_w = min(NAME_WIDTH, max((len(s.athlete) for s in lines_), default=4))
 
-    def row(s: st.Standing, indent: int) -> list[str]:
+    def row(s: roster.Standing, indent: int) -> list[str]:
         week = s.week
         words = ""
         if week is not None:
             words = week.week
             if week.in_progress:
-                words += f" ({st.progress_note(week)})"
-            flags = st.flag_labels(week.flags, PLAIN_FLAG)
-            before = s.decided_by_week_before
-            if before is not None:
-                flags = ", ".join(
-                    x
-                    for x in (
-                        flags,
-                        f"{before.week} {before.status}: "
-                        f"{st.flag_labels(before.flags, PLAIN_FLAG)}",
-                    )
-                    if x
-                )
+                words += f" ({wd.progress_note(week)})"
+            flags = wd.standing_flags(s)
             if s.stale:
                 words += f", last logged {s.result.last_date:%d %b %Y}"
             if flags:
@@ -274,7 +247,7 @@ def attention_summary(
     fine = [s.athlete for s in current if s.status not in ("overuse", "watch")]
     if fine:
         out.extend(wrap(f"ok: {', '.join(fine)}", width, indent=6, first=2))
-    pain = [s for s in lines_ if _pain(s)]
+    pain = [s for s in lines_ if s.pain_noted]
     if pain:
         out.extend(
             wrap(
@@ -286,7 +259,7 @@ def attention_summary(
             )
         )
     if stale:
-        days = st.NO_RECENT_DAYS // 7
+        days = roster.NO_RECENT_DAYS // 7
         out.extend(
             wrap(
                 f"no recent log (nothing in the {days} weeks before the newest log): {len(stale)}",
@@ -308,30 +281,12 @@ def attention_summary(
     return out
 
 
-def _pain(s: st.Standing) -> bool:
-    weeks = [w for w in (s.week, s.decided_by_week_before) if w is not None]
-    return any(f.code == "pain_note" and f.severity != "info" for w in weeks for f in w.flags)
-
-
 def swap_line(w: Week, width: int | None = None) -> str:
-    """'Tue Bent Over Row (Barbell) -> Chest Supported Row (Dumbbell); ... — Clears loaded
-    days in a row; the week would be ok.'. With `width`, each change is kept together for `wrap`."""
-    parts = []
-    for s in w.swaps:
-        day = DAY[s.day.weekday()]
-        if s.kind == "substitute":
-            parts.append(f"{day} {s.from_} -> {s.to}")
-        elif s.kind == "move" and s.move_to is not None:
-            parts.append(f"{day} {s.from_} -> move to {DAY[s.move_to.weekday()]}")
-        else:
-            parts.append(f"{day} {s.reason}")
-    if width is not None:
-        parts = [keep_together(part, width) for part in parts]
-    text = "; ".join(parts)
-    effect = st.swap_effect(w)
-    if effect:
-        text += f" — {effect}"
-    return text
+    """The week's fix line (`wording.fix_line`). With `width`, each change is kept together
+    for `wrap`."""
+    if width is None:
+        return wd.fix_line(w)
+    return wd.fix_line(w, keep=lambda step: keep_together(step, width))
 
 
 def plan_summary(
@@ -345,15 +300,11 @@ def plan_summary(
     width: int = 80,
 ) -> str:
     """`backlog plan`: the planned week's verdict, its flags and the fix."""
-    base = (
-        f"with {st.plural(history_weeks, 'week')} of history as the baseline"
-        if history_weeks
-        else "without history (no acute:chronic ratio)"
-    )
+    base = wd.baseline_words(history_weeks)
     head = wrap(
         f"Plan {plan_name} for {athlete}, week {week.week} ({base}): "
         f"{week.status.upper()}, lower back loaded "
-        f"{st.plural(len(week.loaded_days), 'day')} ({_days(week)}), longest run "
+        f"{wd.plural(len(week.loaded_days), 'day')} ({_days(week)}), longest run "
         f"{week.longest_run}",
         width,
         indent=2,
@@ -373,11 +324,11 @@ def plan_summary(
             lines.extend(
                 wrap(f"{DAY[s.day.weekday()]} {s.from_}: {s.reason}", width, indent=6, first=4)
             )
-    elif st.advice_without_swaps(week):
-        lines.extend(wrap(f"advice: {st.advice_without_swaps(week)}", width, indent=10, first=2))
+    elif wd.advice_without_swaps(week):
+        lines.extend(wrap(f"advice: {wd.advice_without_swaps(week)}", width, indent=10, first=2))
     if fixed_name:
         lines.extend(wrap(f"Fixed plan written to {fixed_name}", width, indent=2, first=0))
-    lines.append("Training guidance, not medical advice.")
+    lines.append(wd.DISCLAIMER)
     return "\n".join(lines)
 
 
@@ -385,7 +336,7 @@ def unknown_summary(analysis: Analysis, width: int = 80) -> list[str]:
     unknown = analysis.unknown_exercises
     if not unknown:
         return []
-    names = ", ".join(f"{e.name} ({st.plural(e.sets, 'set')})" for e in unknown[:15])
+    names = ", ".join(f"{e.name} ({wd.plural(e.sets, 'set')})" for e in unknown[:15])
     more = f" and {len(unknown) - 15} more" if len(unknown) > 15 else ""
     return [
         "",
@@ -421,18 +372,12 @@ def render(
     lines = sources_summary(analysis, width)
     if len(results) > 1:
         lines.extend(attention_summary(results, colour=colour, width=width))
-        results = [s.result for s in st.standings(results)]
+        results = [s.result for s in roster.standings(results)]
     for a in results:
         lines.extend(athlete_summary(a, weeks=weeks, colour=colour, details=details, width=width))
     lines.extend(unknown_summary(analysis, width))
     lines.append("")
-    lines.append("Training guidance, not medical advice.")
+    lines.append(wd.DISCLAIMER)
     if any(a.has_pain_note for a in analysis.athletes):
-        lines.extend(
-            wrap(
-                "Pain was noted in the log: see a physiotherapist or physician if it "
-                "is sharp, present at rest, or lasts beyond 1-2 weeks.",
-                width,
-            )
-        )
+        lines.extend(wrap(wd.PAIN_IN_LOG, width))
     return "\n".join(lines)

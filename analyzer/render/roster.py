@@ -1,9 +1,10 @@
 """Where each athlete stands, for the roster PDF and the terminal summary of a folder run.
 
-Pure Python over the typed results (no pandas, no model): which week of each athlete is shown,
-the status it gets (a week in progress never shows better than the week before it), whether the
-athlete still logs, and the worst-first order. The words shared by the terminal and the PDFs
-(plurals, "week in progress, through Wed") live here too, so both say the same thing.
+Pure Python over the typed results (no pandas, no model, no words): which week of each athlete
+is shown, the status it gets (a week in progress never shows better than the week before it),
+whether the athlete still logs, and the worst-first order. The terminal and the PDFs both sort
+and group by it, so they list athletes the same way; how a standing is said is
+`render/wording.py`'s.
 """
 
 from __future__ import annotations
@@ -12,42 +13,15 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from analyzer.calendar import DAY_NAMES
-from analyzer.results import SEVERITY_RANK, AthleteResult, Flag, Week, worst
-from analyzer.rules import BY_CODE, FIXABLE
+from analyzer.results import SEVERITY_RANK, AthleteResult, Week, worst
 
 #: An athlete whose last logged day is this many days (or more) before the newest logged day of
 #: the input has "no recent log": grouped at the end of the roster and the summary.
 NO_RECENT_DAYS = 14
 #: Flagged weeks counted in "flagged weeks (last 4)".
 RECENT_WEEKS = 4
+#: The status of a standing without a trained week (also the grey colour key of `palette`).
 NO_DATA = "no data"
-
-
-def plural(n: int, word: str, many: str | None = None) -> str:
-    """'1 day', '2 days', '0 weeks' ('many' for irregular plurals)."""
-    return f"{n} {word if n == 1 else (many or word + 's')}"
-
-
-def progress_note(week: Week) -> str:
-    """'week in progress, through Wed' for a week the log ends inside, else ''."""
-    if not week.in_progress:
-        return ""
-    if week.through is None:
-        return "week in progress"
-    return f"week in progress, through {DAY_NAMES[week.through.weekday()]}"
-
-
-def flag_label(flag: Flag, labels: dict[str, str] | None = None) -> str:
-    """A flag's plain label; an `info` flag (a note that does not change the status) says so."""
-    text = (labels or {}).get(flag.code, flag.code.replace("_", " "))
-    return f"{text} (note)" if flag.severity == "info" else text
-
-
-def flag_labels(flags: Sequence[Flag], labels: dict[str, str] | None = None) -> str:
-    """The distinct plain labels of some flags, comma-separated, the ones that count first."""
-    ordered = sorted(flags, key=lambda f: -SEVERITY_RANK.get(f.severity, 0))
-    return ", ".join(dict.fromkeys(flag_label(f, labels) for f in ordered))
 
 
 def week_status(result: AthleteResult, week: Week) -> str:
@@ -85,6 +59,16 @@ def week_in_any_log(results: Sequence[AthleteResult], monday: dt.date) -> bool:
     return any(r.first_date <= sunday and monday <= r.last_date for r in results if r.weeks)
 
 
+def pain_in(weeks: Sequence[Week | None]) -> bool:
+    """Whether any of `weeks` holds a pain note that counts (not the `info` kind)."""
+    return any(
+        f.code == "pain_note" and f.severity != "info"
+        for w in weeks
+        if w is not None
+        for f in w.flags
+    )
+
+
 @dataclass(frozen=True)
 class Standing:
     """One athlete's line in the roster and the summary."""
@@ -115,6 +99,12 @@ class Standing:
         if self.week is None or not self.week.in_progress or self.status == self.week.status:
             return None
         return previous_week(self.result, self.week)
+
+    @property
+    def pain_noted(self) -> bool:
+        """Pain was noted in the shown week or in the week before that decided its status
+        (the terminal's "pain noted" line and the roster's boxed pain line name them)."""
+        return pain_in([self.week, self.decided_by_week_before])
 
 
 def _standing(result: AthleteResult, week: Week | None, stale: bool) -> Standing:
@@ -167,65 +157,3 @@ def counts(lines: Sequence[Standing]) -> dict[str, int]:
     found = {status: sum(s.status == status for s in head) for status in ("overuse", "watch", "ok")}
     found["rest"] = len(lines) - len(head)
     return found
-
-
-def headline(lines: Sequence[Standing], *, chosen_week: bool) -> str:
-    """'12 athletes: 1 overuse, 0 watch, 0 ok; 11 with no recent log (listed last).'"""
-    c = counts(lines)
-    text = (
-        f"{plural(len(lines), 'athlete')}: {c['overuse']} overuse, {c['watch']} watch, {c['ok']} ok"
-    )
-    if c["rest"]:
-        what = "with no training logged this week" if chosen_week else "with no recent log"
-        text += f"; {c['rest']} {what} (listed last)"
-    return text + "."
-
-
-def swap_effect(week: Week) -> str:
-    """What the week's swaps achieve, in words shared by the terminal and the PDFs: the flags
-    they clear and the status the week would have, or, when they do not clear it, that this
-    is the single most useful change. '' without swaps."""
-    a = week.after_swaps
-    if a is None or not week.swaps:
-        return ""
-    cleared = [
-        BY_CODE[c].label if c in BY_CODE else c
-        for c in dict.fromkeys(c for s in week.swaps for c in s.clears)
-    ]
-    parts = []
-    if cleared:
-        parts.append("clears " + ", ".join(cleared))
-    spacing = next((f for f in week.flags if f.code == "hard_spacing"), None)
-    if spacing is not None and "gap_hours" in spacing.figures:
-        before = spacing.figures["gap_hours"]
-        after = (
-            "no two hard sessions close"
-            if a.closest_gap_hours is None
-            else (f"{a.closest_gap_hours:g} h")
-        )
-        parts.append(
-            f"hard sessions {after} apart instead of {before:g} h"
-            if a.closest_gap_hours is not None
-            else f"{after} (were {before:g} h apart)"
-        )
-    if a.longest_run != week.longest_run:
-        parts.append(
-            f"{plural(a.longest_run, 'loaded day')} in a row instead of {week.longest_run}"
-        )
-    if a.loaded_days != len(week.loaded_days):
-        parts.append(
-            f"lower back loaded {plural(a.loaded_days, 'day')} instead of {len(week.loaded_days)}"
-        )
-    parts.append(f"the week would be {a.status}")
-    text = "; ".join(parts)
-    return f"{a.note} {text[0].upper()}{text[1:]}." if a.note else f"{text[0].upper()}{text[1:]}."
-
-
-def advice_without_swaps(week: Week) -> str:
-    """For a flagged week without proposed swaps (older than the weeks searched, or nothing
-    helps): the advice of its worst schedule flag, from its rule; '' when it has none."""
-    fixable = [f for f in week.flags if f.code in FIXABLE]
-    if not fixable:
-        return ""
-    worst_flag = max(fixable, key=lambda f: SEVERITY_RANK[f.severity])
-    return BY_CODE[worst_flag.code].advice
