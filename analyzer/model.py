@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from pandas.api.indexers import BaseIndexer
 
+from analyzer import kernels
 from analyzer.calendar import DAY_NS
 from analyzer.config import Config
 from analyzer.pain import read_pain
@@ -37,78 +37,13 @@ def _lift_groups(tagged: pd.DataFrame) -> np.ndarray:
     exercise, exercises = _codes(tagged["exercise"])
     canonical, canonicals = _codes(tagged["canonical"])
     lift_of_name, lifts = pd.factorize(pd.Series(np.append(canonicals, exercises), dtype=object))
-    # Position len(...) - 1 (what code -1 picks) stands for a missing name.
+    # A -1 code (missing name) picks the -1 appended at the end.
     of_canonical = np.append(lift_of_name[: len(canonicals)], -1)
     of_exercise = np.append(lift_of_name[len(canonicals) :], -1)
-    lift = of_exercise[exercise]
-    del exercise
-    np.copyto(lift, of_canonical[canonical], where=canonical >= 0)
-    del canonical
-    group, _ = pd.factorize(tagged["athlete"])
-    missing = (group < 0) | (lift < 0)
-    group *= len(lifts)
-    group += lift
-    group[missing] = -1
-    return group
-
-
-class _Bounds(BaseIndexer):
-    """Rolling windows given as positions: rows start[i] to end[i] (exclusive) for row i."""
-
-    def __init__(self, start: np.ndarray, end: np.ndarray) -> None:
-        super().__init__()
-        self.start, self.end = start, end
-
-    def get_window_bounds(
-        self,
-        num_values: int = 0,
-        min_periods: int | None = None,
-        center: bool | None = None,
-        closed: str | None = None,
-        step: int | None = None,
-    ) -> tuple[np.ndarray, np.ndarray]:
-        return self.start, self.end
-
-
-def trailing_max(
-    values: np.ndarray, groups: np.ndarray, at: np.ndarray, window: np.timedelta64
-) -> np.ndarray:
-    """For each row, the max of `values` over the rows of its group that come at or before it
-    in (`at`, row) order with `at` no more than `window` before its own: what
-    `groupby(...).rolling(window, on=at, closed="both").max()` gives after a stable sort, from
-    one sort and position bounds instead of a time-based rolling per group."""
-    # Rank of each time among the distinct times (one hash pass; only the distinct are sorted).
-    rank, times = pd.factorize(at, sort=True)
-    rank = rank.astype("int64", copy=False)
-    # Group and time rank in one sortable int64 (ranks, not nanoseconds, cannot overflow).
-    key = groups.astype("int64")
-    key *= len(times) + 1
-    key += rank
-    # The key of the earliest time in each row's window: its own key moved back by the ranks
-    # the window spans (rank's array reused: every large temporary is fresh memory).
-    back = np.searchsorted(times, times - window) - np.arange(len(times))
-    earliest = np.take(back, rank, out=rank, mode="clip")
-    earliest += key
-    del rank, times, back
-    # A stable sort by group alone (small integers) is enough when each group's rows already
-    # come in time order, as in a log written in time order; else sort by the combined key.
-    # Both give lexsort((at, groups))'s order: ties keep table order.
-    order = np.argsort(groups, kind="stable")
-    spare = key
-    key = key[order]
-    if len(key) > 1 and not (key[1:] >= key[:-1]).all():
-        order = order[np.argsort(key, kind="stable")]
-        key.sort(kind="stable")
-    start = np.searchsorted(key, np.take(earliest, order, out=spare), side="left")
-    end = spare
-    end.fill(1)
-    np.cumsum(end, out=end)
-    ordered = np.take(values, order, out=earliest.view("float64"))
-    best = pd.Series(ordered, copy=False).rolling(_Bounds(start, end), min_periods=1).max()
-    del start, end, spare, ordered, earliest
-    out = key.view("float64")
-    out[order] = best.to_numpy()
-    return out
+    lift = np.where(canonical >= 0, of_canonical[canonical], of_exercise[exercise])
+    athlete, _ = pd.factorize(tagged["athlete"])
+    missing = (athlete < 0) | (lift < 0)
+    return np.where(missing, -1, athlete.astype("int64") * len(lifts) + lift)
 
 
 def set_effort(tagged: pd.DataFrame, config: Config) -> pd.Series:
@@ -120,47 +55,36 @@ def set_effort(tagged: pd.DataFrame, config: Config) -> pd.Series:
       then 1 - estimated_per_rir x RIR (a 15 kg row is an easy set for a 100 kg rower);
     - neither weight nor RPE (bodyweight drills, supermans): `bodyweight_effort`.
 
+    The best e1RM is over the same athlete's sets of the same lift from `e1rm_window_days`
+    before a set up to its own time, sets stamped with the same time included (apps that
+    stamp the workout's start): the estimate does not depend on the order of rows.
     Warm-ups are scaled by `warmup_fraction`, failure and drop sets by their factors."""
     weight = tagged["weight_kg"].to_numpy(dtype="float64", na_value=np.nan)
     reps = tagged["reps"].to_numpy(dtype="float64", na_value=np.nan)
-    e1rm = np.divide(reps, 30.0)
-    e1rm += 1.0
-    e1rm *= weight  # Epley: weight x (1 + reps / 30)
-    e1rm[~((weight > 0) & (reps > 0))] = np.nan
     at = tagged["performed_at"].to_numpy(dtype="datetime64[ns]")
-    rows = ~np.isnan(e1rm) & ~np.isnat(at)
-    effort = np.full(len(tagged), np.nan)  # from reps in reserve until RPE overrides it below
-    if rows.any():
+    e1rm = weight * (1.0 + reps / 30.0)  # Epley
+    estimable = (weight > 0) & (reps > 0) & ~np.isnat(at)
+    best = np.full(len(tagged), np.nan)
+    if estimable.any():
         groups = _lift_groups(tagged)
-        rows &= groups >= 0
+        rows = estimable & (groups >= 0)
         window = np.timedelta64(config.e1rm_window_days, "D")
-        e1rm = e1rm[rows]
-        best = trailing_max(e1rm, groups[rows], at[rows], window)
-        # Sets stamped with the same time (apps that stamp the workout's start) are one
-        # moment: each sees the best of all of them, whatever their row order.
-        best = pd.Series(best).groupby([groups[rows], at[rows]]).transform("max").to_numpy()
-        reserve = 30.0 * (best - e1rm) / weight[rows]
-        effort[rows] = 1.0 - config.estimated_per_rir * reserve
-        del groups
-    del e1rm, rows
+        best[rows] = kernels.trailing_max(e1rm[rows], groups[rows], at[rows], window)
+    reserve = 30.0 * (best - e1rm) / weight  # NaN where there is no best e1RM
+    effort = 1.0 - config.estimated_per_rir * reserve
 
     rpe = tagged["rpe"].to_numpy(dtype="float64", na_value=np.nan)
-    valid = (rpe >= 1) & (rpe <= 10)
-    np.subtract(10.0, rpe, where=valid, out=effort)
-    np.multiply(effort, config.per_rir, where=valid, out=effort)
-    np.subtract(1.0, effort, where=valid, out=effort)
-    unloaded = np.isnan(effort) & ~(weight > 0)
-    effort[unloaded] = config.bodyweight_effort
-    effort[np.isnan(effort)] = 1.0  # a weight without reps (a timed carry): a full set
-    np.clip(effort, config.floor, 1.0, out=effort)
+    effort = np.where((rpe >= 1) & (rpe <= 10), 1.0 - (10.0 - rpe) * config.per_rir, effort)
+    effort = np.where(np.isnan(effort) & ~(weight > 0), config.bodyweight_effort, effort)
+    effort = np.where(np.isnan(effort), 1.0, effort)  # a weight without reps (a timed carry)
+    effort = np.clip(effort, config.floor, 1.0)
     set_type = tagged["set_type"]
     for kind, scale in (
         ("warmup", config.warmup_fraction),
         ("failure", config.failure_factor),
         ("drop", config.drop_factor),
     ):
-        factor = set_type.eq(kind).to_numpy(dtype=bool)
-        effort[factor] *= scale
+        effort = np.where(set_type.eq(kind).to_numpy(dtype=bool), effort * scale, effort)
     return pd.Series(effort, index=tagged.index, dtype="float64")
 
 
@@ -183,8 +107,8 @@ def dose_units(tagged: pd.DataFrame, config: Config) -> np.ndarray:
 
 
 def set_doses(tagged: pd.DataFrame, config: Config) -> pd.DataFrame:
-    """The tagged set table with `effort` and `dose` (= coefficient x effort x dose units; 0
-    for `none` and `unknown` classes) added."""
+    """The tagged set table with `effort` and `dose` (= coefficient x effort x dose units,
+    not below 0; 0 for `none` and `unknown` classes) added."""
     out = tagged.copy(deep=False)
     effort = set_effort(tagged, config)
     out["effort"] = effort
@@ -192,12 +116,10 @@ def set_doses(tagged: pd.DataFrame, config: Config) -> pd.DataFrame:
     loading = np.zeros(len(tagged), dtype=bool)
     for name in LOADING_CLASSES:
         loading |= load_class.eq(name).to_numpy(dtype=bool, na_value=False)
-    dose = tagged["coefficient"].to_numpy(dtype="float64", na_value=np.nan, copy=True)
-    dose[~loading | np.isnan(dose)] = 0.0
-    dose *= effort.to_numpy()
-    dose *= dose_units(tagged, config)
-    dose[dose < 0.0] = 0.0
-    out["dose"] = pd.Series(dose, index=tagged.index, dtype="float64")
+    coefficient = tagged["coefficient"].to_numpy(dtype="float64", na_value=np.nan)
+    coefficient = np.where(loading & ~np.isnan(coefficient), coefficient, 0.0)
+    dose = coefficient * effort.to_numpy(dtype="float64") * dose_units(tagged, config)
+    out["dose"] = pd.Series(np.clip(dose, 0.0, None), index=tagged.index, dtype="float64")
     return out
 
 
@@ -210,9 +132,7 @@ class _Calendar:
         date = dosed["date"].to_numpy(dtype="datetime64[ns]")
         codes[np.isnat(date)] = -1
         known = codes >= 0
-        ns = date.view("int64")
         bounds = pd.Series(date[known]).groupby(codes[known], sort=True).agg(["min", "max"])
-        del known
         start = bounds["min"] - pd.to_timedelta(bounds["min"].dt.day_of_week, unit="D")
         end = bounds["max"] + pd.to_timedelta(6 - bounds["max"].dt.day_of_week, unit="D")
         n = ((end - start).dt.days + 1).to_numpy(dtype="int64")
@@ -220,39 +140,19 @@ class _Calendar:
         #: athletes with at least one dated set, in name order, and their first calendar row.
         self.names = np.asarray(names, dtype=object)[present]
         self.first = np.cumsum(n) - n
-        self.length = n
         self.size = int(n.sum())
         self.code = np.repeat(np.arange(len(n)), n)
         self.position = np.arange(self.size) - np.repeat(self.first, n)
-        start_ns = start.to_numpy(dtype="datetime64[ns]").view("int64")
-        self.dates = (np.repeat(start_ns, n) + self.position * DAY_NS).view("datetime64[ns]")
-        # Calendar row of each set (-1: no athlete or date, or a date off the daily grid);
-        # row-sized arrays are updated in place. Code -1 picks the last (sentinel) entry.
+        start_ns = start.to_numpy(dtype="datetime64[ns]").astype("int64")
+        self.dates = (np.repeat(start_ns, n) + self.position * DAY_NS).astype("datetime64[ns]")
+        # Calendar row of each set: -1 without an athlete or a date, or with a date off the
+        # daily grid (a time of day in it). A -1 code picks the entry appended at the end.
         slot = np.full(len(names) + 1, -1, dtype="int64")
         slot[present] = np.arange(len(present))
         athlete = slot[codes]
-        del codes
-        offset = np.append(start_ns, 0)[athlete]
-        np.subtract(ns, offset, out=offset)
-        off_grid = athlete < 0
-        off_grid |= offset % DAY_NS != 0
-        row = offset
-        row //= DAY_NS
-        row += np.append(self.first, 0)[athlete]
-        row[off_grid] = -1
-        self.row, self.athlete, self.ns = row, athlete, ns
-
-    def group_key(self) -> np.ndarray:
-        """Per set, its calendar row; a date off the daily grid gets its own key past the
-        calendar, ordered by (athlete, date); no athlete or date: NaN (left out, as groupby
-        leaves them out)."""
-        key = self.row.astype("float64")
-        off = (self.row < 0) & (self.athlete >= 0)
-        if off.any():
-            pairs = pd.DataFrame({"a": self.athlete[off], "d": self.ns[off]})
-            key[off] = self.size + pairs.groupby(["a", "d"], sort=True).ngroup().to_numpy()
-        key[(self.row < 0) & ~off] = np.nan
-        return key
+        offset = date.astype("int64") - np.append(start_ns, 0)[athlete]
+        on_grid = (athlete >= 0) & (offset % DAY_NS == 0)
+        self.row = np.where(on_grid, np.append(self.first, 0)[athlete] + offset // DAY_NS, -1)
 
     def frame(self) -> pd.DataFrame:
         return pd.DataFrame(
@@ -262,6 +162,15 @@ class _Calendar:
             }
         )
 
+    def per_day(self, values: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        """Per calendar day, the sum of `values` over the sets where `mask` holds (sets off
+        the grid count nowhere)."""
+        return kernels.group_sums(np.where(mask, self.row, -1), values, self.size)
+
+    def count(self, mask: np.ndarray) -> np.ndarray:
+        """Per calendar day, the number of sets where `mask` holds (off the grid: nowhere)."""
+        return np.bincount(self.row[mask & (self.row >= 0)], minlength=self.size)
+
     def shift(self, values: np.ndarray, periods: int, fill: float) -> np.ndarray:
         """`values` shifted down by `periods` rows within each athlete."""
         out = np.full(len(values), fill, dtype="float64")
@@ -269,20 +178,9 @@ class _Calendar:
         out[self.position < periods] = fill
         return out
 
-    def ewm(self, values: np.ndarray, alpha: float) -> np.ndarray:
-        """Per-athlete `ewm(alpha, adjust=False).mean()` (pandas' cythonised groupby; each
-        athlete's days are contiguous and in code order, so its result is in row order)."""
-        out = pd.Series(values).groupby(self.code, sort=False).ewm(alpha=alpha, adjust=False)
-        return out.mean().to_numpy()
-
     def decayed_sum(self, values: np.ndarray, decay: float) -> np.ndarray:
-        """R_t = decay * R_(t-1) + x_t per athlete (R before the first day = 0), via pandas' EWM:
-        with alpha = 1 - decay, ewm(adjust=False) gives y_t with alpha*R_t = y_t - decay^(t+1) x_0.
-        """
-        alpha = 1.0 - decay
-        y = self.ewm(values, alpha)
-        first = values[np.repeat(self.first, self.length)]
-        return (y - np.power(decay, self.position + 1) * first) / alpha
+        """R_t = decay x R_(t-1) + x_t per athlete (R before the first day = 0)."""
+        return kernels.decayed_sum(values, self.code, decay)
 
     def bias_corrected_ewm(self, values: np.ndarray, history: np.ndarray, span: int) -> np.ndarray:
         """EWMA with lambda = 2 / (span + 1) (Williams 2017), started from zero and divided by
@@ -294,48 +192,24 @@ class _Calendar:
         return raw / np.where(weight > 0, weight, np.nan)
 
 
-def _daily_sums(cal: _Calendar, dosed: pd.DataFrame, config: Config) -> dict[str, np.ndarray]:
-    """Per calendar day: dose and direct dose of the working sets (warm-up doses added to days
-    that have working sets), and the counts of working, direct and indirect sets."""
+def _daily_sums(cal: _Calendar, dosed: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Per calendar day t: D(t), the dose of the working sets, plus that of the warm-ups on a
+    day with working sets (a warm-up's dose is 0 unless `warmup_fraction` > 0); Ddir(t), the
+    dose of the direct working sets; and the counts of working, direct and indirect sets."""
     warmup = dosed["set_type"].eq("warmup").to_numpy(dtype=bool)
     direct = dosed["load_class"].eq("direct").to_numpy(dtype=bool)
     indirect = dosed["load_class"].eq("indirect").to_numpy(dtype=bool)
     dose = dosed["dose"].to_numpy(dtype="float64")
-    row = cal.row
-    working = ~warmup & (row >= 0)
-    # The float sums go through pandas' groupby with the group order a groupby on
-    # (athlete, date) would have: pandas adds contiguous groups with `reduceat` and others
-    # with a compensated sum, so the same order keeps the daily doses bit-identical.
-    # Both columns of the working sets in one block, as a two-column frame filtered by rows
-    # holds them (pandas picks the summation for the whole block), built in place.
-    key = cal.group_key()
-    kept = ~warmup
-    block = np.empty((2, int(kept.sum())), dtype="float64")
-    np.compress(kept, dose, out=block[0])
-    np.copyto(block[1], block[0])
-    block[1][~direct[kept]] = 0.0
-    sums = (
-        pd.DataFrame(block.T, columns=["dose", "direct_dose"], copy=False)
-        .groupby(key[kept], sort=False)
-        .sum()
-    )
-    del block
-    sums = sums[sums.index < cal.size]
-    at = sums.index.to_numpy(dtype="int64")
-    out = {name: np.zeros(cal.size, dtype="float64") for name in ("dose", "direct_dose")}
-    out["direct_dose"][at] = sums["direct_dose"].to_numpy()
-    day_dose = sums["dose"].to_numpy()
-    if warmup.any() and config.warmup_fraction > 0:
-        extra = np.zeros(cal.size, dtype="float64")
-        warm_sums = pd.Series(dose[warmup]).groupby(key[warmup], sort=True).sum()
-        warm_sums = warm_sums[warm_sums.index < cal.size]
-        extra[warm_sums.index.to_numpy(dtype="int64")] = warm_sums.to_numpy()
-        day_dose = day_dose + extra[at]
-    out["dose"][at] = day_dose
-    out["direct_sets"] = np.bincount(row[working & direct], minlength=cal.size)
-    out["indirect_sets"] = np.bincount(row[working & indirect], minlength=cal.size)
-    out["sets"] = np.bincount(row[working], minlength=cal.size)
-    return out
+    working = ~warmup
+    sets = cal.count(working)
+    warmups = cal.per_day(dose, warmup)
+    return {
+        "dose": cal.per_day(dose, working) + np.where(sets > 0, warmups, 0.0),
+        "direct_dose": cal.per_day(dose, working & direct),
+        "direct_sets": cal.count(working & direct),
+        "indirect_sets": cal.count(working & indirect),
+        "sets": sets,
+    }
 
 
 NORM_COLUMNS = ("typical_day", "typical_direct", "usual_week", "loaded_at", "hard_at", "heavy_at")
@@ -424,13 +298,8 @@ def _pain_days(
     """Per calendar day: a note names the lower back (or pain without a body part); a note
     names pain elsewhere only (analyzer/pain.py)."""
     region = read_pain(dosed["notes"], config)["region"].to_numpy(dtype=object)
-    on_grid = cal.row >= 0
-    back = on_grid & ((region == "lower_back") | (region == "unspecified"))
-    other = on_grid & (region == "other")
-    return (
-        np.bincount(cal.row[back], minlength=cal.size) > 0,
-        np.bincount(cal.row[other], minlength=cal.size) > 0,
-    )
+    back = (region == "lower_back") | (region == "unspecified")
+    return cal.count(back) > 0, cal.count(region == "other") > 0
 
 
 def daily_series(dosed: pd.DataFrame, config: Config) -> pd.DataFrame:
@@ -438,7 +307,7 @@ def daily_series(dosed: pd.DataFrame, config: Config) -> pd.DataFrame:
     with each athlete's norms (`athlete_norms`) repeated on every day."""
     cal = _Calendar(dosed)
     days = cal.frame()
-    sums = _daily_sums(cal, dosed, config)
+    sums = _daily_sums(cal, dosed)
     for col in ("dose", "direct_dose", "direct_sets", "indirect_sets", "sets"):
         days[col] = sums[col].astype("int64" if col.endswith("sets") else "float64")
     dose, direct_dose = sums["dose"], sums["direct_dose"]
@@ -458,10 +327,13 @@ def daily_series(dosed: pd.DataFrame, config: Config) -> pd.DataFrame:
 
     # Days since each athlete's first day with any dose (NaN for an athlete without one).
     positive = dose > 0
-    first_loaded = np.full(len(cal.names), np.nan)
-    first_rows = cal.position[positive]
-    starts = np.flatnonzero(np.diff(np.append(-1, cal.code[positive])))
-    first_loaded[cal.code[positive][starts]] = first_rows[starts]
+    first_loaded = (
+        pd.Series(cal.position[positive], dtype="float64")
+        .groupby(cal.code[positive])
+        .min()
+        .reindex(pd.RangeIndex(len(cal.names)))
+        .to_numpy(dtype="float64")
+    )
     history = cal.position - first_loaded[cal.code] + 1
     n = np.where(np.isnan(history), 0, np.clip(history, 0, None))
     acute = cal.bias_corrected_ewm(dose, n, config.acute_days)

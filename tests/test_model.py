@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from analyzer.config import load_config
-from analyzer.model import iso_week_label, set_doses, set_effort, trailing_max
+from analyzer.model import iso_week_label, set_doses, set_effort
 from tests.modelkit import DEADLIFT, LEG_PRESS, ROW, SQUAT, run, tagged
 
 CONFIG = load_config()
@@ -88,25 +89,81 @@ def test_best_e1rm_is_per_lift_by_catalog_name_and_window_ends_are_included() ->
     assert effort.tolist() == pytest.approx([1.0, 0.5625, 1.0, 1.0])
 
 
-@pytest.mark.parametrize("time_ordered", [False, True])
-def test_trailing_max_equals_the_time_based_groupby_rolling_max(time_ordered: bool) -> None:
-    rng = np.random.default_rng(7)
-    n = 400
-    groups = rng.integers(0, 5, n)
-    # Half-day steps: ties and rows exactly one window apart both occur.
-    steps = rng.integers(0, 120, n)
-    if time_ordered:  # a log written in time order: each group's rows already sorted
-        steps.sort()
-    at = np.datetime64("2026-01-01T00:00", "ns") + (steps * 12).astype("timedelta64[h]")
-    values = rng.choice([50.0, 80.0, 100.0, 120.5, 140.0], n)
-    frame = pd.DataFrame({"g": groups, "at": at, "v": values}).sort_values(
-        ["g", "at"], kind="stable"
+@pytest.mark.parametrize("order", [[0, 1, 2, 3], [3, 2, 1, 0], [2, 0, 3, 1]])
+def test_sets_stamped_at_one_time_share_the_best_e1rm_whatever_their_row_order(
+    order: list[int],
+) -> None:
+    # An app that stamps the workout's start: four deadlift sets at one time, no RPE.
+    table = tagged([("2026-09-07", *DEADLIFT, 4, np.nan)])
+    weights = np.array([60.0, 150.0, 120.0, 90.0])  # x 5 reps: e1RM 70, 175, 140, 105
+    table["weight_kg"] = weights
+    effort = set_effort(table.iloc[order].reset_index(drop=True), CONFIG).to_numpy()
+    want = [rir_effort(175.0, w, 5.0) for w in weights[order]]
+    np.testing.assert_allclose(effort, want, rtol=1e-12)
+
+
+def random_log(seed: int) -> pd.DataFrame:
+    """Three athletes, 60 days, random lifts, set types, RPEs and weights (some missing)."""
+    rng = np.random.default_rng(seed)
+    lifts = [DEADLIFT, SQUAT, ROW, LEG_PRESS]
+    tables = []
+    for athlete in ("A", "B", "C"):
+        sessions = [
+            (
+                pd.Timestamp("2026-03-02") + pd.Timedelta(days=int(day)),
+                *lifts[rng.integers(len(lifts))],
+                int(rng.integers(1, 5)),
+                rng.choice([np.nan, 7.0, 8.5, 10.0]),
+            )
+            for day in np.sort(rng.choice(60, size=25))
+        ]
+        tables.append(tagged(sessions, athlete=athlete))
+    table = pd.concat(tables, ignore_index=True)
+    n = len(table)
+    table["weight_kg"] = rng.choice([np.nan, 40.0, 100.0, 142.5], n)
+    table["reps"] = rng.choice([np.nan, 3.0, 5.0, 12.0], n)
+    kinds = np.asarray(table["set_type"].cat.categories)
+    table["set_type"] = pd.Categorical(
+        rng.choice(["normal", "normal", "warmup", "failure"], n), categories=kinds
     )
-    expected = frame.groupby("g", sort=False).rolling("10D", on="at", closed="both")["v"].max()
-    want = pd.Series(expected.to_numpy(), index=frame.index).sort_index().to_numpy()
-    got = trailing_max(values, groups, at, np.timedelta64(10, "D"))
-    assert np.array_equal(got, want)
-    assert (got >= values).all()
+    return table
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_daily_series_equals_plain_pandas_on_a_random_log(seed: int) -> None:
+    """The daily table against its formulas computed the plain way: D and Ddir as a groupby
+    sum over (athlete, date) of the working sets (plus the warm-ups of days with working
+    sets), the recovery state as its recursion day by day."""
+    config = replace(CONFIG, warmup_fraction=0.5)
+    dosed, days, _, _ = run(random_log(seed), config)
+    working = dosed["set_type"] != "warmup"
+    key = [dosed["athlete"], dosed["date"]]
+    per_day = (
+        pd.DataFrame(
+            {
+                "dose": dosed["dose"].where(working, 0.0),
+                "direct_dose": dosed["dose"].where(
+                    working & (dosed["load_class"] == "direct"), 0.0
+                ),
+                "warmups": dosed["dose"].where(~working, 0.0),
+                "sets": working.astype("int64"),
+            }
+        )
+        .groupby(key)
+        .sum()
+    )
+    per_day["dose"] += per_day["warmups"].where(per_day["sets"] > 0, 0.0)
+    got = days.set_index(["athlete", "date"])
+    want = per_day.reindex(got.index, fill_value=0.0)
+    for col in ("dose", "direct_dose"):
+        np.testing.assert_allclose(got[col], want[col], rtol=1e-12, atol=0.0)
+    np.testing.assert_array_equal(got["sets"], want["sets"])
+    for athlete, own in days.groupby("athlete"):
+        state, states = 0.0, []
+        for dose in own["dose"].tolist():
+            state = config.daily_decay * state + dose
+            states.append(state)
+        np.testing.assert_allclose(own["recovery_state"], states, rtol=1e-12, err_msg=athlete)
 
 
 def test_daily_dose_is_coefficient_times_effort_summed() -> None:
