@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from analyzer import flags as flagging
-from analyzer import model, swaps
+from analyzer import kernels, model, swaps
 from analyzer.config import Config, load_config
 from analyzer.importers import Inputs, read_inputs
 from analyzer.importers.base import ImportOptions, SourceReport
@@ -167,7 +167,7 @@ def _loaded_days_by_week(days: _ByAthlete) -> dict[_WeekKey, tuple[dt.date, ...]
     # Monday of each day's week (1970-01-01, day 0, was a Thursday).
     week_ns = date_ns - ((date_ns // model.DAY_NS + 3) % 7) * model.DAY_NS
     athlete = days.codes[loaded]
-    bounds = flagging.group_bounds([athlete, week_ns])
+    bounds = kernels.group_bounds([athlete, week_ns])
     dates = date_ns.view("datetime64[ns]").astype("datetime64[D]").tolist()
     return {
         (days.names[athlete[lo]], int(week_ns[lo])): tuple(dates[lo:hi])

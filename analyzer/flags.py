@@ -8,7 +8,6 @@ since each athlete's first Monday); only the hits themselves are worded one by o
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from typing import cast
 
 import numpy as np
@@ -35,18 +34,6 @@ LIFTS_PER_DAY = 3
 #: Characters of a note quoted in a message.
 NOTE_CHARS = 80
 _DAY_OFFSET = 1 << 22  # keeps day numbers of any datetime64[ns] date positive
-
-
-def group_bounds(keys: Sequence[np.ndarray]) -> np.ndarray:
-    """Start positions of the runs of equal rows over `keys` (arrays of the same length,
-    rows already grouped), plus the total length at the end."""
-    n = len(keys[0])
-    change = np.zeros(n, dtype=bool)
-    if n:
-        change[0] = True
-    for key in keys:
-        change[1:] |= key[1:] != key[:-1]
-    return np.append(np.flatnonzero(change), n)
 
 
 class AthleteGrid:
