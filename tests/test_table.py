@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import subprocess
+import sys
 from pathlib import Path
 
 import openpyxl
@@ -128,3 +130,23 @@ def test_xlsx_is_formatted_for_reading(tmp_path: Path) -> None:
         colour = palette.STATUS_COLOURS[status].lstrip("#").upper()
         assert row[3].fill.fgColor.rgb.endswith(colour)
     assert {"overuse", "ok"} <= seen
+
+
+def test_writing_a_csv_table_loads_neither_the_pdf_renderer_nor_reportlab(tmp_path: Path) -> None:
+    """The table takes its words (days, swaps) from render.wording, not from render.pdf: a CSV
+    export must not pay for importing reportlab (checked in a fresh interpreter, since this
+    test session has loaded everything already)."""
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from analyzer.analysis import analyze\n"
+        "from analyzer.render.table import write_table\n"
+        f"write_table(analyze([Path({str(STRONG)!r})]), Path({str(tmp_path / 't.csv')!r}))\n"
+        "print(sorted(m for m in ('reportlab', 'analyzer.render.pdf') if m in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+    assert (tmp_path / "t.csv").read_text(encoding="utf-8-sig").startswith("athlete,week,")
