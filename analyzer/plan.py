@@ -260,7 +260,9 @@ def plan_sets(
 def fixed_plan(plan: pd.DataFrame, week: Week) -> pd.DataFrame:
     """The plan with the week's swaps applied: substituted lifts renamed (weight left blank:
     choose a load for the same RPE), moved sessions on their new day, reduced lifts with fewer
-    sets; `change` says what changed."""
+    sets; `change` says what changed (in `render.wording`'s words, as the terminal and PDFs)."""
+    from analyzer.render import wording
+
     out = plan.copy()
     out["change"] = ""
     out["weight"] = out["weight"].astype("object")
@@ -270,22 +272,22 @@ def fixed_plan(plan: pd.DataFrame, week: Week) -> pd.DataFrame:
         on_day = dates.eq(s.day)
         if s.kind == "substitute":
             rows = on_day & out["exercise"].eq(s.from_)
-            out.loc[rows, "change"] = f"was {s.from_}: {s.reason}"
+            out.loc[rows, "change"] = wording.change_substituted(s)
             out.loc[rows, "exercise"] = s.to
             out.loc[rows, "weight"] = ""
         elif s.kind == "reduce":
             rows = on_day & out["exercise"].eq(s.from_)
             keep = s.sets_after if s.sets_after is not None else int(out.loc[rows, "sets"].iloc[0])
-            out.loc[rows, "change"] = f"was {int(out.loc[rows, 'sets'].iloc[0])} sets"
+            out.loc[rows, "change"] = wording.change_reduced(int(out.loc[rows, "sets"].iloc[0]))
             out.loc[rows, "sets"] = float(keep)
     for s in week.swaps:
         if s.kind == "move" and s.move_to is not None:
             rows = dates.eq(s.day) & out["exercise"].eq(s.from_)
             label = s.move_to.isoformat() if uses_dates else DAY_LABELS[s.move_to.weekday()]
             was = DAY_LABELS[s.day.weekday()]
-            out.loc[rows, "change"] = (out.loc[rows, "change"] + f"; moved from {was}").str.lstrip(
-                "; "
-            )
+            out.loc[rows, "change"] = (
+                out.loc[rows, "change"] + "; " + wording.change_moved(was)
+            ).str.lstrip("; ")
             out.loc[rows, "day"] = label
             out.loc[rows, "date"] = pd.Timestamp(s.move_to)
     out = out.sort_values(["date", "row"], kind="stable")
