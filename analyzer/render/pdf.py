@@ -6,6 +6,8 @@ paginates and links properly; the charts from `charts.py` are embedded as images
 from their Agg pixels (no PNG in between).
 Output is byte-reproducible: reportlab's `invariant` mode pins dates and document ids, fonts
 are the DejaVu files shipped with matplotlib, and athletes are processed in sorted order.
+Every phrase about the results (statuses, weeks, flags, swaps, pain, the disclaimer) comes
+from `wording`, so the PDFs say what the terminal and the table say; this module lays it out.
 """
 
 from __future__ import annotations
