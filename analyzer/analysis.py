@@ -20,14 +20,14 @@ import pandas as pd
 from analyzer import flags as flagging
 from analyzer import kernels, model, swaps
 from analyzer.config import Config, load_config
-from analyzer.importers import Inputs, read_inputs
-from analyzer.importers.base import ImportOptions, SourceReport
+from analyzer.importers import ImportOptions, Inputs, read_inputs
 from analyzer.merging import merge_sources
 from analyzer.results import (
     Analysis,
     AthleteResult,
     ExerciseSummary,
     Flag,
+    SourceReport,
     Week,
     worst,
 )

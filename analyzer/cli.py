@@ -236,7 +236,7 @@ def _import_options(
     max_rows: int = 20_000_000,
     tz: str | None = None,
 ) -> Any:
-    from analyzer.importers.base import ImportOptions
+    from analyzer.importers import ImportOptions
 
     if units is not None and units.lower() not in ("kg", "lb", "lbs"):
         raise ConfigError(f"--units must be kg or lb, not {units!r}")

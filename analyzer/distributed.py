@@ -27,11 +27,10 @@ import pandas as pd
 from analyzer.analysis import AnalyzeOptions, exercise_summaries, judge, path_list
 from analyzer.config import Config
 from analyzer.errors import BacklogError, ConfigError, EmptyLogError, InputNotFoundError
-from analyzer.importers import Inputs, SkippedFile, read_log
-from analyzer.importers.base import ImportOptions, ImportResult, SourceReport
+from analyzer.importers import ImportOptions, ImportResult, Inputs, SkippedFile, read_log
 from analyzer.merging import merge_sources
 from analyzer.parallel import folder_logs
-from analyzer.results import Analysis, AthleteResult
+from analyzer.results import Analysis, AthleteResult, SourceReport
 from analyzer.schema import COLUMNS
 from analyzer.tagging import Tagger, load_tagger
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analyzer.importers.base import ImportResult
+from analyzer.importers import ImportResult
 
 #: Two single-athlete files sharing at least this share of the smaller one's sets are taken
 #: as two exports of the same lifter and merged.

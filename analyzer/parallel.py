@@ -30,8 +30,15 @@ from analyzer.analysis import AnalyzeOptions, analyze_sets, judge, path_list, wi
 from analyzer.analysis import analyze as analyze_sequential
 from analyzer.config import Config
 from analyzer.errors import BacklogError, EmptyLogError, InputNotFoundError
-from analyzer.importers import Inputs, SkippedFile, check_link, folder_files, read_log
-from analyzer.importers.base import ImportOptions, ImportResult
+from analyzer.importers import (
+    ImportOptions,
+    ImportResult,
+    Inputs,
+    SkippedFile,
+    check_link,
+    folder_files,
+    read_log,
+)
 from analyzer.merging import merge_sources
 from analyzer.render.jobs import JobFailure, run_job
 from analyzer.results import Analysis, AthleteResult

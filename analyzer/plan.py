@@ -33,12 +33,17 @@ from analyzer.analysis import AnalyzeOptions, analyze_sets
 from analyzer.calendar import DAY_NAMES as WEEKDAYS
 from analyzer.config import Config
 from analyzer.errors import ConfigError, EmptyLogError, OutputError, UnsupportedLayoutError
-from analyzer.importers import check_link, read_inputs
-from analyzer.importers.base import MAX_REPS, MAX_WEIGHT_KG, ImportOptions, Units
-from analyzer.importers.cells import as_text, parse_dates, parse_numbers, to_kg
-from analyzer.importers.generic import tables
-from analyzer.importers.headers import find_header
-from analyzer.importers.loading import load_document
+from analyzer.importers import (
+    MAX_REPS,
+    MAX_WEIGHT_KG,
+    ImportOptions,
+    Units,
+    check_link,
+    find_header,
+    read_grids,
+    read_inputs,
+)
+from analyzer.importers.tabular import as_text, parse_dates, parse_numbers, to_kg
 from analyzer.merging import merge_sources
 from analyzer.outputs import atomic_write
 from analyzer.results import AthleteResult, Week
@@ -121,10 +126,9 @@ def read_plan(
     1970-2200) are left out; `skipped_rows(plan)` lists them. `plan_format(plan)` is "xlsx"
     for a workbook, else "csv"."""
     check_link(path)
-    doc = load_document(path, ImportOptions())
-    fmt: PlanFormat = "xlsx" if doc.sheets is not None else "csv"
-    grids, _ = tables(doc)
-    for table in grids:
+    read = read_grids(path)
+    fmt: PlanFormat = "xlsx" if read.workbook else "csv"
+    for table in read.grids:
         found = find_header(table.cells)
         if found is None or not {"date", "exercise"} <= set(found[1]):
             continue

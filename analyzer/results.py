@@ -12,7 +12,35 @@ from typing import Literal
 
 import pandas as pd
 
-from analyzer.importers.base import SourceReport
+
+@dataclass(frozen=True)
+class Problem:
+    """One row-level problem in an input file: the row (as in the file, header = row 1) and
+    what is wrong with it."""
+
+    row: int
+    message: str
+
+
+@dataclass(frozen=True)
+class SourceReport:
+    """What reading one file produced; mirrors `sources[]` in the JSON contract. The
+    importers build it (`importers.canonical.finish`); renderers and the analysis read it."""
+
+    path: str
+    format: str
+    athletes: tuple[str, ...]
+    rows: int  # data records read (header and blank lines excluded)
+    sets: int  # set rows kept, warm-ups included
+    warmup_sets: int
+    skipped: int
+    skipped_reasons: Mapping[str, int]
+    problems: tuple[Problem, ...]
+    notes: tuple[str, ...] = ()  # assumptions worth telling the user (units, date order)
+    #: The unit the lifter logs weights in, for showing them ("kg" or "lb"; None when the
+    #: file has no weights). `weight_kg` stays kilograms; see `importers.units`.
+    weight_unit: str | None = None
+
 
 #: `info` is a note that never changes a week's status (a pain note about another body part).
 Severity = Literal["info", "watch", "overuse"]

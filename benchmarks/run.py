@@ -76,7 +76,7 @@ def measure(path: Path, swaps: bool) -> dict[str, float]:
     import pandas as pd
 
     from analyzer.analysis import AnalyzeOptions, analyze
-    from analyzer.importers.base import ImportOptions
+    from analyzer.importers import ImportOptions
     from analyzer.render.json_out import to_json
     from analyzer.tagging import load_tagger
 

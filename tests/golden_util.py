@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analyzer.importers.base import Document, ImportOptions, ImportResult
+from analyzer.importers import Document, ImportOptions, ImportResult
 from analyzer.importers.loading import load_document
 from analyzer.schema import COLUMNS, conform
 

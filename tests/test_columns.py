@@ -13,9 +13,8 @@ import pytest
 from typer.testing import CliRunner
 
 from analyzer.cli import app
-from analyzer.importers import read_log
-from analyzer.importers.base import ImportOptions
-from analyzer.importers.generic import IMPORTER as GENERIC
+from analyzer.importers import ImportOptions, read_log
+from analyzer.importers.coach.generic import IMPORTER as GENERIC
 from analyzer.importers.headers import match_cell
 from tests.golden_util import GOLDEN, assert_matches
 
@@ -150,7 +149,7 @@ def test_the_guess_judges_a_bounded_number_of_distinct_columns(
     first columns give; named headers are matched in every column."""
     import pandas as pd
 
-    from analyzer.importers import mapping
+    from analyzer.importers.coach import mapping
 
     calls: list[int] = []
     real = mapping._column_shares
@@ -183,7 +182,7 @@ def test_a_repeated_column_gives_the_first_copy() -> None:
     """Columns are judged once per distinct cells; of two equal columns the first is taken."""
     import pandas as pd
 
-    from analyzer.importers.mapping import guess_columns
+    from analyzer.importers.coach.mapping import guess_columns
 
     head = pd.DataFrame(
         [

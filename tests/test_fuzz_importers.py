@@ -19,8 +19,7 @@ from analyzer import model
 from analyzer.analysis import analyze_sets
 from analyzer.config import load_config
 from analyzer.errors import BacklogError
-from analyzer.importers import format_names, read_log
-from analyzer.importers.base import ImportOptions
+from analyzer.importers import ImportOptions, format_names, read_log
 from analyzer.schema import SET_TYPES, conform, is_canonical
 from analyzer.tagging import load_tagger, tag_sets
 

@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 
 from analyzer.errors import UnsupportedLayoutError
-from analyzer.importers import fitbod, fitnotes, hevy, strong
-from analyzer.importers.base import Document, Importer, ImportOptions, ImportResult
-from analyzer.importers.csvtext import read_table, repair_extra_fields, row_unit_factors
+from analyzer.importers import Document, Importer, ImportOptions, ImportResult
+from analyzer.importers.apps import fitbod, fitnotes, hevy, strong
+from analyzer.importers.tabular import read_table, repair_extra_fields, row_unit_factors
 from analyzer.schema import LB_TO_KG, is_canonical
 from tests.golden_util import GOLDEN, load, read_golden
 from tests.reallogs import REAL_LOGS as REAL

@@ -11,11 +11,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analyzer.importers.alpha import IMPORTER as ALPHA
-from analyzer.importers.base import ImportOptions, ImportResult
-from analyzer.importers.generic import IMPORTER as GENERIC
-from analyzer.importers.jefit import IMPORTER as JEFIT
-from analyzer.importers.wide import IMPORTER as WIDE
+from analyzer.importers import ImportOptions, ImportResult
+from analyzer.importers.apps.alpha import IMPORTER as ALPHA
+from analyzer.importers.apps.jefit import IMPORTER as JEFIT
+from analyzer.importers.coach.generic import IMPORTER as GENERIC
+from analyzer.importers.coach.wide import IMPORTER as WIDE
 from analyzer.schema import LB_TO_KG, is_canonical
 from tests.golden_util import GOLDEN, load, read_golden
 from tests.reallogs import REAL_LOGS as REAL

@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 
 from analyzer.errors import ConfigError, UnsupportedLayoutError
-from analyzer.importers.base import ImportOptions, ImportResult
-from analyzer.importers.generic import IMPORTER
+from analyzer.importers import ImportOptions, ImportResult
+from analyzer.importers.coach.generic import IMPORTER
 from analyzer.importers.headers import match_cell
 from analyzer.schema import LB_TO_KG, is_canonical
 from tests.golden_util import GOLDEN, load, read_golden

@@ -11,11 +11,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import analyzer.importers.cells as cells
 import analyzer.importers.loading as loading
-from analyzer.importers import read_log
-from analyzer.importers.base import ImportOptions, ImportResult, Problem
-from analyzer.importers.cells import code_cells, parse_dates
+import analyzer.importers.tabular.grid as tabular_grid
+from analyzer.importers import ImportOptions, ImportResult, read_log
+from analyzer.importers.tabular import code_cells, parse_dates
+from analyzer.results import Problem
 from analyzer.schema import LB_TO_KG, is_canonical
 
 HEADER = "athlete,date,workout,exercise,set,reps,weight_kg,rpe,notes"
@@ -62,7 +62,7 @@ def test_bytes_text_and_csv_module_paths_agree(
     on_bytes = _read(big_csv)
     monkeypatch.setattr(loading, "KEEP_BYTES_FROM", 1 << 60)
     on_text = _read(big_csv)
-    monkeypatch.setattr(cells, "FAST_GRID_CHARS", 1 << 60)
+    monkeypatch.setattr(tabular_grid, "FAST_GRID_CHARS", 1 << 60)
     on_csv_module = _read(big_csv)
     for other in (on_text, on_csv_module):
         assert on_bytes.sets.equals(other.sets)
@@ -135,13 +135,13 @@ def test_quote_free_file_in_many_arrow_blocks_agrees_with_csv_module(
     path = tmp_path / "roster.csv"
     rows = _rows()
     path.write_text("\n".join([HEADER, *rows]) + "\n", encoding="utf-8")
-    monkeypatch.setattr(cells, "ARROW_BLOCK_BYTES", 1 << 16)
-    grid = cells.bytes_grid(path.read_bytes(), ",")
+    monkeypatch.setattr(tabular_grid, "ARROW_BLOCK_BYTES", 1 << 16)
+    grid = tabular_grid.bytes_grid(path.read_bytes(), ",")
     assert grid is not None
-    assert np.array_equal(grid.lines, np.arange(1, len(rows) + 2))
+    assert np.array_equal(grid.rows, np.arange(1, len(rows) + 2))
     on_bytes = _read(path)
     monkeypatch.setattr(loading, "KEEP_BYTES_FROM", 1 << 60)
-    monkeypatch.setattr(cells, "FAST_GRID_CHARS", 1 << 60)
+    monkeypatch.setattr(tabular_grid, "FAST_GRID_CHARS", 1 << 60)
     on_csv_module = _read(path)
     assert on_bytes.sets.equals(on_csv_module.sets)
     assert on_bytes.report == on_csv_module.report
@@ -154,7 +154,7 @@ def test_byte_order_mark_found_after_many_other_0xef_bytes(
     """A header pasted mid-file with its byte order mark is still a repeated header when
     fullwidth characters (UTF-8 0xEF ...) come before it, also once the one-byte probes
     give way to the three-byte search."""
-    import analyzer.importers.base as base
+    import analyzer.importers.tabular.records as records
 
     rows = [r.replace("Lower", "Lower（A）") for r in _rows()]
     path = tmp_path / "two_exports.csv"
@@ -162,9 +162,9 @@ def test_byte_order_mark_found_after_many_other_0xef_bytes(
     data = path.read_bytes()
     without = data.replace("\ufeff".encode(), b"")
     assert without.count(b"\xef") == 4 * len(rows)  # （ and ） in both copies
-    for probes in (base._BOM_PROBES, 3):
-        monkeypatch.setattr(base, "_BOM_PROBES", probes)
-        assert base._holds_bom(data) and not base._holds_bom(without)
+    for probes in (records._BOM_PROBES, 3):
+        monkeypatch.setattr(records, "_BOM_PROBES", probes)
+        assert records._holds_bom(data) and not records._holds_bom(without)
         doc = loading.load_document(path, ImportOptions())
-        assert base.repeated_header_lines(doc).tolist() == [len(rows) + 2]
+        assert records.repeated_header_lines(doc.source).tolist() == [len(rows) + 2]
         assert _read(path).report.skipped_reasons["repeated header row"] == 1

@@ -9,8 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analyzer.importers.base import ImportOptions, ImportResult
-from analyzer.importers.strong import IMPORTER
+from analyzer.importers import ImportOptions, ImportResult
+from analyzer.importers.apps.strong import IMPORTER
 from analyzer.schema import LB_TO_KG, is_canonical
 from tests.golden_util import GOLDEN, load, read_golden
 from tests.reallogs import REAL_LOGS, needs_real

@@ -20,10 +20,9 @@ from typer.testing import CliRunner
 
 from analyzer.cli import app
 from analyzer.errors import UnsupportedLayoutError
-from analyzer.importers import read_log
-from analyzer.importers.base import ImportOptions, ImportResult
+from analyzer.importers import ImportOptions, ImportResult, read_log
+from analyzer.importers.apps.strong import IMPORTER as STRONG
 from analyzer.importers.headers import match_cell
-from analyzer.importers.strong import IMPORTER as STRONG
 from analyzer.schema import is_canonical
 from tests.golden_util import GOLDEN, load
 from tests.reallogs import REAL_LOGS, SKIP_REASON

@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 
 from analyzer import merging
-from analyzer.importers import read_log
-from analyzer.importers.base import ImportResult
+from analyzer.importers import ImportResult, read_log
 
 
 def _client(path: Path, weeks: range, weight: float, lifts: tuple[str, ...]) -> Path:

@@ -116,7 +116,7 @@ def test_errors_as_sequential(tmp_path: Path) -> None:
 
 
 def load_options():  # noqa: ANN201 - tiny helper
-    from analyzer.importers.base import ImportOptions
+    from analyzer.importers import ImportOptions
 
     return ImportOptions()
 

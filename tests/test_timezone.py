@@ -17,8 +17,8 @@ from typer.testing import CliRunner
 
 from analyzer.cli import app
 from analyzer.errors import ConfigError
-from analyzer.importers import fitbod, read_log
-from analyzer.importers.base import ImportOptions, ImportResult
+from analyzer.importers import ImportOptions, ImportResult, read_log
+from analyzer.importers.apps import fitbod
 from analyzer.importers.timezone import resolve_zone, split_offsets, system_zone, to_local
 from tests.golden_util import load
 from tests.reallogs import REAL_LOGS, needs_real

@@ -12,9 +12,8 @@ import pytest
 from typer.testing import CliRunner
 
 from analyzer.cli import app
-from analyzer.importers import read_log
-from analyzer.importers.base import ImportOptions
-from analyzer.importers.strong import IMPORTER as STRONG
+from analyzer.importers import ImportOptions, read_log
+from analyzer.importers.apps.strong import IMPORTER as STRONG
 from analyzer.importers.units import (
     AthleteSources,
     by_athlete,
@@ -116,7 +115,7 @@ def test_format_weight() -> None:
 
 
 def test_by_athlete_takes_the_biggest_files_unit_and_every_note() -> None:
-    from analyzer.importers.base import SourceReport
+    from analyzer.results import SourceReport
 
     def report(path: str, sets: int, unit: str, notes: tuple[str, ...]) -> SourceReport:
         return SourceReport(

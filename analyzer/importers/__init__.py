@@ -1,13 +1,32 @@
 """Importers: every supported export format read into the canonical set table.
 
 `read_log(path)` detects the format from the content (never the file name) and returns an
-`ImportResult`; `read_inputs(path)` does the same for a file or every log in a folder.
+`ImportResult`; `read_inputs(paths)` does the same for files and every log in a folder
+(`list_logs(folder)`). `read_grids(path)` reads any table file (a plan) as grids of raw cells
+for readers of tables that are not logs.
+
+Layout of the package:
+
+- here: the registry (`FORMAT_MODULES`), detection, `read_log`, `read_inputs`, `read_grids`.
+- `contract`: `ImportOptions`, `ImportResult`, the `Importer` protocol a format follows.
+- `document`, `loading`: a file read once from disk into a `Document` (limits, decoding).
+- `folders`: which files of a folder are logs; links out of a folder are never followed.
+- `tabular/`: grids of cells, header-named tables, and cell values (numbers, units, dates).
+- `headers`: header names matched to canonical fields (synonym table).
+- `apps/`: one module per app export (strong, hevy, fitnotes, fitbod, alpha, jefit).
+- `coach/`: layouts people keep in spreadsheets: `generic` (any table with a date and an
+  exercise column), `wide` (a column pair per session), `mapping` (`--columns`).
+- `problems`, `canonical`: skipped rows, and `finish`, which every format ends with.
+- `units`, `timezone`: the unit of a file that states none; timestamps with a UTC offset.
+
+To add a format: a module in `apps/` (or `coach/`) defining `IMPORTER`, listed in
+`FORMAT_MODULES` below, with a golden file under tests/golden and a test in
+tests/test_import_apps.py.
 """
 
 from __future__ import annotations
 
 import importlib
-import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -15,32 +34,66 @@ from analyzer.errors import (
     BacklogError,
     EmptyLogError,
     InputNotFoundError,
-    NotALogError,
     UnsupportedLayoutError,
 )
-from analyzer.importers.base import Document, Importer, ImportOptions, ImportResult
+from analyzer.importers.canonical import MAX_REPS, MAX_WEIGHT_KG
+from analyzer.importers.coach.mapping import columns_hint, columns_importer
+from analyzer.importers.contract import Importer, ImportOptions, ImportResult, Units
+from analyzer.importers.document import Document
+from analyzer.importers.folders import (
+    LOG_SUFFIXES,
+    SkippedFile,
+    check_link,
+    folder_files,
+    list_logs,
+)
+from analyzer.importers.headers import Column, find_header
 from analyzer.importers.loading import load_document, single_sheet_as_text
-from analyzer.importers.mapping import columns_hint, columns_importer
+from analyzer.importers.tabular import Grid, document_grids
 
-#: Format modules, most specific first; each defines `IMPORTER`. `generic` comes last: it
-#: accepts any table whose header names a date and an exercise.
+__all__ = [
+    "FORMAT_MODULES",
+    "LOG_SUFFIXES",
+    "MAX_REPS",
+    "MAX_WEIGHT_KG",
+    "SPREADSHEET_FORMATS",
+    "Column",
+    "Document",
+    "GridFile",
+    "ImportOptions",
+    "ImportResult",
+    "Importer",
+    "Inputs",
+    "SkippedFile",
+    "Units",
+    "check_link",
+    "detect",
+    "find_header",
+    "folder_files",
+    "format_names",
+    "list_logs",
+    "read_grids",
+    "read_inputs",
+    "read_log",
+    "registry",
+]
+
+#: Format modules (under `analyzer.importers`), most specific first; each defines `IMPORTER`.
+#: `coach.generic` comes last: it accepts any table whose header names a date and an exercise.
 FORMAT_MODULES: tuple[str, ...] = (
-    "strong",
-    "hevy",
-    "fitnotes",
-    "fitbod",
-    "alpha",
-    "jefit",
-    "wide",
-    "generic",
+    "apps.strong",
+    "apps.hevy",
+    "apps.fitnotes",
+    "apps.fitbod",
+    "apps.alpha",
+    "apps.jefit",
+    "coach.wide",
+    "coach.generic",
 )
 
 #: Formats that read a table laid out for people rather than an app's export; a workbook
 #: goes to them unless an app importer recognises its one sheet.
 SPREADSHEET_FORMATS: frozenset[str] = frozenset({"generic", "wide"})
-
-#: File endings a folder scan considers (content still decides the format).
-LOG_SUFFIXES = {".csv", ".tsv", ".txt", ".xlsx", ".xlsm"}
 
 
 def registry() -> list[Importer]:
@@ -136,76 +189,6 @@ def _app_export_sheet(doc: Document, options: ImportOptions) -> tuple[str, Docum
     return as_text if any(imp.detect(as_text[1]) > 0 for imp in apps) else None
 
 
-@dataclass(frozen=True)
-class SkippedFile:
-    """A file in a folder that was not read, and why."""
-
-    path: str
-    reason: str
-
-
-def _outside(link: Path, root: Path) -> Path | None:
-    """Where the symlink `link` leads when that is outside the folder `root`, else None."""
-    real = Path(os.path.realpath(link))
-    base = Path(os.path.realpath(root))
-    return None if real == base or base in real.parents else real
-
-
-def check_link(path: Path, root: Path | None = None) -> None:
-    """Refuse a symbolic link that leads out of `root` (default: the folder holding the link):
-    a file sent by a client may be a link to `/etc/passwd` or to another client's log, and
-    neither is read nor quoted in a message."""
-    if not path.is_symlink():
-        return
-    real = _outside(path, root if root is not None else path.absolute().parent)
-    if real is not None:
-        raise NotALogError(
-            f"is a symbolic link to {real}, outside its folder; not followed",
-            path=path,
-            hint="pass the file itself, not a link to it",
-        )
-
-
-def folder_files(folder: Path) -> tuple[list[Path], list[SkippedFile]]:
-    """The files a folder scan reads (log endings, no hidden files or folders, sorted), and
-    what it passes over with a reason: subfolders it cannot list, links that lead out of the
-    folder, and names with a log ending that are not regular files (FIFOs, devices, broken
-    links). Links to folders are not followed."""
-    files: list[Path] = []
-    skipped: list[SkippedFile] = []
-
-    def unreadable(exc: OSError) -> None:
-        skipped.append(
-            SkippedFile(
-                str(exc.filename or folder), f"folder cannot be read ({exc.strerror or exc})"
-            )
-        )
-
-    for top, dirs, names in os.walk(folder, onerror=unreadable):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in names:
-            if name.startswith(".") or Path(name).suffix.lower() not in LOG_SUFFIXES:
-                continue
-            path = Path(top) / name
-            real = _outside(path, folder) if path.is_symlink() else None
-            if real is not None:
-                skipped.append(
-                    SkippedFile(
-                        str(path), f"symbolic link to {real}, outside the folder; not followed"
-                    )
-                )
-            elif not path.is_file():
-                skipped.append(
-                    SkippedFile(
-                        str(path),
-                        "not a regular file (a device, pipe, socket or broken link); not read",
-                    )
-                )
-            else:
-                files.append(path)
-    return sorted(files), skipped
-
-
 @dataclass(frozen=True, eq=False)
 class Inputs:
     """Everything read from the paths given on the command line."""
@@ -227,7 +210,7 @@ def read_inputs(paths: list[Path] | Path, options: ImportOptions | None = None) 
         if not path.exists():
             raise InputNotFoundError("file or folder not found", path=path, hint="check the path")
         if path.is_dir():
-            files, passed_over = folder_files(path)
+            files, passed_over = folder_files(path)  # list_logs, with what it passed over
             skipped.extend(passed_over)
             folder_opts = replace(options, athlete=None)
             found = 0
@@ -247,3 +230,19 @@ def read_inputs(paths: list[Path] | Path, options: ImportOptions | None = None) 
             check_link(path)
             results.append(read_log(path, options))
     return Inputs(results=tuple(results), skipped_files=tuple(skipped))
+
+
+@dataclass(frozen=True, eq=False)
+class GridFile:
+    """A table file read as grids of raw cells (see `tabular.Grid`), for readers of tables
+    that are not logs (a plan): locate a header in each with `find_header`."""
+
+    grids: tuple[Grid, ...]
+    workbook: bool  # the file is an .xlsx workbook (else delimited text)
+
+
+def read_grids(path: Path) -> GridFile:
+    """Every grid of the file at `path` (a workbook's sheets, or the text), loaded with the
+    same limits and decoding as a log."""
+    doc = load_document(path, ImportOptions())
+    return GridFile(tuple(document_grids(doc)), workbook=doc.sheets is not None)

@@ -22,7 +22,7 @@ from typing import Final
 import pandas as pd
 
 from analyzer.errors import ConfigError
-from analyzer.importers.cells import UNIT_WORDS
+from analyzer.importers.tabular import UNIT_WORDS
 
 _UNIT_RE: Final = re.compile(
     r"[\(\[]?\b(kgs?|kilos?|kilograms?|lbs?|pounds?)\b[\)\]]?", re.IGNORECASE

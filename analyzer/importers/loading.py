@@ -26,8 +26,9 @@ from analyzer.errors import (
     NotALogError,
     TooLargeError,
 )
-from analyzer.importers.base import Document, ImportOptions
-from analyzer.importers.csvtext import sniff_delimiter
+from analyzer.importers.contract import ImportOptions
+from analyzer.importers.document import Document
+from analyzer.importers.tabular import HEADER_DELIMITERS, header_delimiter
 
 XLSX_MAGIC = b"PK\x03\x04"
 MAX_XLSX_UNCOMPRESSED = 100 * 1024 * 1024
@@ -268,7 +269,7 @@ def check_quoting(text: str, path: Path) -> None:
     if text.count('"') % 2 == 0:
         return
     first = next((line for line in text.split("\n") if line.strip()), "")
-    delimiter = sniff_delimiter(first)
+    delimiter = header_delimiter(first)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     last: list[str] = []
     start = end = 0
@@ -282,7 +283,7 @@ def check_quoting(text: str, path: Path) -> None:
             hint="export the log again as CSV",
         ) from exc
     tail = last[-1].split("\n", 1)[1] if last and "\n" in last[-1] else ""
-    if any(d in tail for d in (",", ";", "\t")):
+    if any(d in tail for d in HEADER_DELIMITERS):
         raise NotALogError(
             f"broken quoting: the quote opened on line {start} is never closed, so lines "
             f"{start}-{end} would be read as one cell",

@@ -28,7 +28,7 @@ import pandas as pd
 from analyzer.schema import LB_TO_KG
 
 if TYPE_CHECKING:
-    from analyzer.importers.base import SourceReport
+    from analyzer.results import SourceReport
 
 Unit = Literal["kg", "lb"]
 

@@ -10,9 +10,8 @@ from typing import Any, cast
 
 import pandas as pd
 
-from analyzer.importers.base import SourceReport
 from analyzer.importers.units import AthleteSources, by_athlete
-from analyzer.results import AfterSwaps, Analysis, AthleteResult, Flag, Swap, Week
+from analyzer.results import AfterSwaps, Analysis, AthleteResult, Flag, SourceReport, Swap, Week
 
 SCHEMA_VERSION = 1
 

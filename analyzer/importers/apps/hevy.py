@@ -25,13 +25,16 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analyzer.importers.base import Document, ImportOptions, ImportResult, RowProblems, finish
-from analyzer.importers.csvtext import (
+from analyzer.importers.canonical import finish
+from analyzer.importers.contract import ImportOptions, ImportResult
+from analyzer.importers.document import Document
+from analyzer.importers.problems import RowProblems
+from analyzer.importers.tabular import (
     DISTANCE_M,
     distance_unit_from_header,
     header_fields,
     join_text,
-    parse_dates,
+    parse_dates_with,
     read_table,
     require,
     to_number,
@@ -141,10 +144,10 @@ class HevyImporter:
 
         start = table.column("start_time")
         stamps = split_offsets(start)
-        performed_at, fmt = parse_dates(stamps.wall, list(DATE_VARIANTS))
+        performed_at, fmt = parse_dates_with(stamps.wall, list(DATE_VARIANTS))
         if performed_at.isna().sum() > (start.str.strip() == "").sum():
             english = english_months(stamps.wall)
-            retry, retry_fmt = parse_dates(english, list(DATE_VARIANTS))
+            retry, retry_fmt = parse_dates_with(english, list(DATE_VARIANTS))
             if retry.notna().sum() > performed_at.notna().sum():
                 performed_at, fmt = retry, retry_fmt
         performed_at, zone_notes = to_local(performed_at, stamps, options.tz)

@@ -25,9 +25,13 @@ import numpy as np
 import pandas as pd
 
 from analyzer.errors import UnsupportedLayoutError
-from analyzer.importers.base import Document, ImportOptions, ImportResult, RowProblems, finish
-from analyzer.importers.cells import STR_OBJ, as_text, parse_numbers, text_grid, to_kg
+from analyzer.importers.canonical import finish
+from analyzer.importers.contract import ImportOptions, ImportResult
+from analyzer.importers.document import Document
+from analyzer.importers.problems import RowProblems
+from analyzer.importers.tabular import as_text, parse_numbers, text_grid, to_kg
 from analyzer.importers.units import unstated_unit
+from analyzer.schema import STR
 
 NAME: Final = "jefit"
 SECTION_RE: Final = re.compile(r"^#{3}\s*([A-Za-z][A-Za-z _]*?)\s*#*\s*$")
@@ -38,7 +42,7 @@ REQUIRED: Final = ("mydate", "ename", "logs")
 def log_section(text: str) -> tuple[int, str] | None:
     """(physical line number of its first line, text) of the exercise-logs section, with
     `#`-only separator lines blanked; None when the file has no such section."""
-    lines = pd.Series(text.splitlines(), dtype=STR_OBJ)
+    lines = pd.Series(text.splitlines(), dtype=STR)
     names = lines.str.strip().str.extract(SECTION_RE)[0].str.strip().str.upper()
     marker = names.notna()
     inside = (names.ffill() == LOG_SECTION) & ~marker
@@ -74,7 +78,7 @@ class JefitImporter:
         first_line, section = found
         grid = text_grid(section, delimiter=",")
         cells = grid.cells
-        line_numbers = pd.Series(grid.lines + first_line - 1, index=cells.index)
+        line_numbers = pd.Series(grid.rows + first_line - 1, index=cells.index)
         texts = cells.apply(as_text)
         nonblank = texts.notna().any(axis=1)
         header_at = int(np.argmax(nonblank.to_numpy())) if nonblank.any() else 0

@@ -37,20 +37,18 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analyzer.importers.base import (
-    Document,
-    ImportOptions,
-    ImportResult,
-    RowProblems,
-    finish,
-)
-from analyzer.importers.csvtext import (
+from analyzer.importers.canonical import finish
+from analyzer.importers.contract import ImportOptions, ImportResult
+from analyzer.importers.document import Document
+from analyzer.importers.headers import match_row
+from analyzer.importers.problems import RowProblems
+from analyzer.importers.tabular import (
     DISTANCE_M,
     Table,
     distance_unit_from_header,
     header_fields,
     join_text,
-    parse_dates,
+    parse_dates_with,
     read_table,
     require,
     row_distance_factors,
@@ -60,7 +58,6 @@ from analyzer.importers.csvtext import (
     unit_from_header,
     zero_to_nan,
 )
-from analyzer.importers.headers import match_row
 from analyzer.importers.timezone import split_offsets, to_local
 from analyzer.importers.units import unstated_unit
 from analyzer.schema import SET_TYPE_WORDS
@@ -259,7 +256,7 @@ class StrongImporter:
 
         when = table.column("Date").str.replace("[\u202f\u00a0]", " ", regex=True)
         stamps = split_offsets(when)
-        performed_at, _fmt = parse_dates(stamps.wall, DATE_FORMATS)
+        performed_at, _fmt = parse_dates_with(stamps.wall, DATE_FORMATS)
         performed_at, zone_notes = to_local(performed_at, stamps, options.tz)
         notes.extend(zone_notes)
         frame = pd.DataFrame(

@@ -20,10 +20,13 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analyzer.importers.base import Document, ImportOptions, ImportResult, RowProblems, finish
-from analyzer.importers.csvtext import (
+from analyzer.importers.canonical import finish
+from analyzer.importers.contract import ImportOptions, ImportResult
+from analyzer.importers.document import Document
+from analyzer.importers.problems import RowProblems
+from analyzer.importers.tabular import (
     header_fields,
-    parse_dates,
+    parse_dates_with,
     read_table,
     repair_extra_fields,
     require,
@@ -103,7 +106,7 @@ class FitNotesImporter:
         keep = ~(bad_weight | bad_reps)
 
         stamps = split_offsets(table.column("Date"))
-        performed_at, _ = parse_dates(stamps.wall, DATE_FORMATS)
+        performed_at, _ = parse_dates_with(stamps.wall, DATE_FORMATS)
         performed_at, zone_notes = to_local(performed_at, stamps, options.tz)
         notes.extend(zone_notes)
         comment = table.find("Comment", "Comments", "Notes", "Note")

@@ -15,9 +15,10 @@ from typing import Final
 import pandas as pd
 
 from analyzer.errors import UnsupportedLayoutError
-from analyzer.importers.base import Document, Importer
-from analyzer.importers.cells import as_text, number_cells, parse_dates
+from analyzer.importers.contract import Importer
+from analyzer.importers.document import Document
 from analyzer.importers.headers import match_row, normalise
+from analyzer.importers.tabular import as_text, document_grids, number_cells, parse_dates
 
 #: Headers listed in a message, at most.
 LISTED: Final = 20
@@ -38,7 +39,7 @@ def columns_importer(
     """The importer for a file read with `--columns`: the generic reader when the file's
     header holds every named header and, with them, a date and an exercise; otherwise
     `detect(doc)`. When neither reads it, the error names the headers the mapping lacks."""
-    from analyzer.importers.generic import IMPORTER as GENERIC
+    from analyzer.importers.coach.generic import IMPORTER as GENERIC
 
     if GENERIC.fits_columns(doc, columns):
         return GENERIC
@@ -64,9 +65,7 @@ def columns_importer(
 def _head(doc: Document) -> pd.DataFrame:
     """The first rows of the document's first non-empty grid, from its first non-empty row
     (the likely header) on."""
-    from analyzer.importers.generic import tables
-
-    for table in tables(doc, head=SAMPLE_ROWS)[0]:
+    for table in document_grids(doc, head=SAMPLE_ROWS):
         filled = table.cells.dropna(how="all")
         if not filled.empty:
             return filled.reset_index(drop=True)

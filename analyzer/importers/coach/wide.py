@@ -19,16 +19,20 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-from analyzer.importers.base import (
-    Document,
-    ImportOptions,
-    ImportResult,
-    RowProblems,
-    finish,
-    head_of,
+from analyzer.importers.canonical import finish
+from analyzer.importers.contract import ImportOptions, ImportResult
+from analyzer.importers.document import Document, head_of
+from analyzer.importers.problems import RowProblems
+from analyzer.importers.tabular import (
+    Grid,
+    as_text,
+    document_grids,
+    is_default_sheet_name,
+    parse_dates,
+    parse_numbers,
+    text_grid,
+    to_kg,
 )
-from analyzer.importers.cells import as_text, parse_dates, parse_numbers, text_grid, to_kg
-from analyzer.importers.generic import is_default_sheet_name
 from analyzer.importers.units import unstated_unit
 
 NAME: Final = "wide"
@@ -64,14 +68,11 @@ def find_layout(cells: pd.DataFrame) -> Layout | None:
     return None
 
 
-def _grids(doc: Document) -> tuple[list[tuple[str | None, pd.DataFrame, np.ndarray]], str]:
+def _grids(doc: Document) -> tuple[list[Grid], str]:
+    """The grids a wide layout may be in (every sheet, or the text), and the variant."""
     if doc.sheets is not None:
-        return [
-            (name, cells, np.arange(1, len(cells) + 1, dtype=np.int64))
-            for name, cells in doc.sheets.items()
-        ], "wide-xlsx"
-    grid = text_grid(doc.text or "")
-    return [(None, grid.cells, grid.lines)], "wide-csv"
+        return document_grids(doc), "wide-xlsx"
+    return [text_grid(doc.text or "")], "wide-csv"
 
 
 class WideImporter:
@@ -100,14 +101,15 @@ class WideImporter:
         frames: list[pd.DataFrame] = []
         rows = 0
         notes: list[str] = []
-        for sheet, cells, line_numbers in grids:
-            layout = find_layout(cells)
+        for grid in grids:
+            layout = find_layout(grid.cells)
             if layout is None:
                 continue
             frame, n_rows, date_notes = read_grid(
-                cells, line_numbers, layout, problems, tz=options.tz
+                grid.cells, grid.rows, layout, problems, tz=options.tz
             )
             notes.extend(date_notes)
+            sheet = grid.name
             frame["workout"] = sheet if sheet and not is_default_sheet_name(sheet) else ""
             frames.append(frame)
             rows += n_rows

@@ -21,8 +21,11 @@ from typing import Final, cast
 import numpy as np
 import pandas as pd
 
-from analyzer.importers.base import Document, ImportOptions, ImportResult, RowProblems, finish
-from analyzer.importers.cells import as_text, parse_numbers, text_grid, to_kg
+from analyzer.importers.canonical import finish
+from analyzer.importers.contract import ImportOptions, ImportResult
+from analyzer.importers.document import Document
+from analyzer.importers.problems import RowProblems
+from analyzer.importers.tabular import as_text, parse_numbers, text_grid, to_kg
 
 NAME: Final = "alpha-progression"
 START_RE: Final = r"^\d{4}-\d{2}-\d{2} \d{1,2}:\d{2} ?[AaPp][Mm]$"
@@ -47,7 +50,7 @@ class AlphaImporter:
     def read(self, doc: Document, options: ImportOptions) -> ImportResult:
         grid = text_grid((doc.text or "").replace("\xa0", " "), delimiter=",")
         cells = grid.cells.reindex(columns=range(max(grid.cells.shape[1], 3)))
-        lines = pd.Series(grid.lines, index=cells.index)
+        lines = pd.Series(grid.rows, index=cells.index)
         first = as_text(cells[0])
         start = first.str.fullmatch(START_RE).fillna(False).astype(bool)
         exercise = first.str.extract(EXERCISE_RE)[0]
