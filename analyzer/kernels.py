@@ -80,8 +80,8 @@ def trailing_max(
 ) -> np.ndarray:
     """best[i] = max of `values[j]` over the rows j with groups[j] = groups[i] and
     at[i] - window <= at[j] <= at[i] (rows stamped with the same time see each other; NaN
-    values are skipped, NaN where all are NaN). `groups`: non-negative integer codes; `at`:
-    datetime64 without NaT.
+    values are skipped, NaN where all are NaN). `groups`: non-negative integer codes (the
+    largest code x the number of distinct times must fit in int64); `at`: datetime64, no NaT.
 
     One sort by (group, time rank); each row's window is then a run of positions, from the
     first row of its group at or after at[i] - window to the last row at at[i], and one
