@@ -216,11 +216,12 @@ def judge(
     week_ns = _ns(weeks["week_start"]).tolist()
     context = swaps.SwapContext(catalog=tagger.catalog, config=config)
     swapped = (
-        _swaps_by_week(
-            list(zip(week_athlete, week_ns, strict=True)),
-            _texts(weeks["week"]),
-            flag_objs_by_week,
-            sets_by_athlete,
+        swaps.for_weeks(
+            list(zip(week_athlete, week_ns, _texts(weeks["week"]), strict=True)),
+            {k: [f.code for f in v] for k, v in flag_objs_by_week.items()},
+            swaps.AthleteSets(
+                sets_by_athlete.ordered, sets_by_athlete.bounds, sets_by_athlete.names
+            ),
             grid,
             context,
         )
@@ -237,61 +238,6 @@ def judge(
             _ByAthlete(days),
             sets_by_athlete,
         )
-
-
-def _swaps_by_week(
-    week_keys: list[_WeekKey],
-    labels: list[str],
-    flag_objs_by_week: dict[_WeekKey, tuple[Flag, ...]],
-    sets_by_athlete: _ByAthlete,
-    grid: flagging.AthleteGrid,
-    context: swaps.SwapContext,
-) -> dict[_WeekKey, tuple]:
-    """(athlete, week start) -> (swaps, after swaps) of every flagged week with a fixable
-    flag among each athlete's latest `swap_recent_weeks` weeks (0: all weeks) or labelled
-    `swap_also_week` (`labels`: each week's ISO label)."""
-    recent = context.config.swap_recent_weeks
-    latest: dict[str, int] = {}
-    for athlete, start_ns in week_keys:
-        latest[athlete] = max(latest.get(athlete, start_ns), start_ns)
-    week_ns = 7 * model.DAY_NS
-    set_index = {name: i for i, name in enumerate(sets_by_athlete.names)}
-    chronic = grid.chronic(context.config) if flag_objs_by_week else None
-    date = _ns(sets_by_athlete.ordered["date"]) if flag_objs_by_week else None
-    picked: list[tuple[_WeekKey, list[str], np.ndarray]] = []
-    for key, label in zip(week_keys, labels, strict=True):
-        flag_objs = flag_objs_by_week.get(key, ())
-        codes = [f.code for f in flag_objs if f.code in swaps.FIXABLE]
-        athlete, start_ns = key
-        asked = context.config.swap_also_week
-        old = bool(recent) and latest[athlete] - start_ns >= recent * week_ns
-        if not codes or (old and label != asked):
-            continue
-        assert date is not None
-        i = set_index[athlete]
-        lo, hi = int(sets_by_athlete.bounds[i]), int(sets_by_athlete.bounds[i + 1])
-        mine = date[lo:hi]
-        picked.append(
-            (key, codes, lo + np.flatnonzero((mine >= start_ns) & (mine < start_ns + week_ns)))
-        )
-    if not picked:
-        return {}
-    assert chronic is not None
-    # Only the picked weeks' sets are converted to arrays.
-    arrays = swaps.SetArrays.of(
-        sets_by_athlete.ordered.take(np.concatenate([rows for _, _, rows in picked]))
-    )
-    ends = np.cumsum([len(rows) for _, _, rows in picked]).tolist()
-    asks = []
-    for (key, codes, rows), end in zip(picked, ends, strict=True):
-        start = pd.Timestamp(key[1])
-        series, week = grid.week_index(key[0], start.date())
-        in_week = arrays.week(np.arange(end - len(rows), end), start)
-        asks.append(
-            (swaps.WeekBlock(grid.grid, chronic, series, week, in_week, start, context), codes)
-        )
-    found = swaps.suggest_many(asks)
-    return {key: suggestion for (key, _, _), suggestion in zip(picked, found, strict=True)}
 
 
 def _results(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import os
 import sys
+import textwrap
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -363,8 +364,16 @@ def analyze(
     json_out: JsonOpt = None,
     out: OutOpt = Path("reports"),
     no_charts: Annotated[
-        bool, typer.Option("--no-charts", help="Do not write PNG charts.")
+        bool, typer.Option("--no-charts", help="Do not write PNG charts (= --charts none).")
     ] = False,
+    charts_for: Annotated[
+        str,
+        typer.Option(
+            "--charts",
+            help="Athletes that get PNG charts: attention (every athlete of an input of "
+            "up to 10, else those at overuse or watch in their latest week), all, or none.",
+        ),
+    ] = "attention",
     athlete: AthleteOpt = None,
     units: UnitsOpt = None,
     fmt: FormatOpt = None,
@@ -416,7 +425,9 @@ def analyze(
     from analyzer.outputs import prepare_out_dir, stream_target
     from analyzer.render import json_out as json_render
     from analyzer.render import terminal
+    from analyzer.render.roster import check_chart_choice
 
+    check_chart_choice("none" if no_charts else charts_for)
     _option_file(config, "--config")
     _protect(paths, exercise_map, config)
     _check_output(json_out, "--json")
@@ -452,12 +463,15 @@ def analyze(
             _write_json(target, text + "\n")
             if not quiet and not stream_target(target):
                 typer.echo(f"JSON written to {target}")
-    if not no_charts:
+    if no_charts:
+        charts_for = "none"
+    from analyzer.render import charts
+
+    chart_jobs = charts.chart_jobs(result, out, config=options.config(), which=charts_for)
+    if chart_jobs:
         from analyzer.parallel import run_report_jobs
-        from analyzer.render import charts
 
         prepare_out_dir(out)
-        chart_jobs = charts.chart_jobs(result, out, config=options.config())
         chart_failures: list[Any] = []
         written: list[Path] = []
         with progress.stage("Writing charts", total=len(chart_jobs)) as advance:
@@ -467,6 +481,16 @@ def analyze(
         if not quiet and not to_stdout and written:
             typer.echo(f"{len(written)} charts written under {out}/")
         _fail_jobs(chart_failures, "charts")
+    if not quiet and not to_stdout and charts_for == "attention":
+        athletes = sum(bool(a.weeks) for a in result.athletes)
+        if len(chart_jobs) < athletes:
+            typer.echo(
+                textwrap.fill(
+                    f"Charts for {len(chart_jobs)} of {athletes} athletes: those at overuse "
+                    "or watch in their latest week (--charts all: every athlete).",
+                    width=min(terminal.terminal_width(), 80),
+                )
+            )
     if table is not None:
         from analyzer.render.table import write_table
 

@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from analyzer import calendar, model, rules
+from analyzer import flags as flagging
 from analyzer.config import Config
 from analyzer.results import AfterSwaps, Swap, worst
 
@@ -893,3 +894,67 @@ def _judge_batch(
     for k, i in enumerate(batch):
         block, candidates = asks[i]
         out[i] = block.outcomes(candidates, grids[i], mine[k], int(first[k]))
+
+
+# -- which weeks -------------------------------------------------------------------------------
+
+#: (athlete, week start as nanoseconds since the epoch)
+WeekKey = tuple[str, int]
+
+
+@dataclass(frozen=True)
+class AthleteSets:
+    """A dosed set table grouped by athlete: athlete i's rows are
+    `ordered.iloc[bounds[i]:bounds[i + 1]]`, `names[i]` their name."""
+
+    ordered: pd.DataFrame
+    bounds: np.ndarray
+    names: Sequence[str]
+
+
+def for_weeks(
+    weeks: Sequence[tuple[str, int, str]],
+    codes_by_week: dict[WeekKey, list[str]],
+    sets: AthleteSets,
+    grid: flagging.AthleteGrid,
+    context: SwapContext,
+) -> dict[WeekKey, Suggestion]:
+    """(athlete, week start) -> swaps of every flagged week with a fixable flag among each
+    athlete's latest `swap_recent_weeks` weeks (0: all weeks), and of the week labelled
+    `swap_also_week`. `weeks`: (athlete, week start ns, ISO label) of every week;
+    `codes_by_week`: the flag codes of each flagged week."""
+    config = context.config
+    recent, asked = config.swap_recent_weeks, config.swap_also_week
+    latest: dict[str, int] = {}
+    for athlete, start_ns, _ in weeks:
+        latest[athlete] = max(latest.get(athlete, start_ns), start_ns)
+    week_ns = WEEK * calendar.DAY_NS
+    set_index = {name: i for i, name in enumerate(sets.names)}
+    picked: list[tuple[WeekKey, list[str], np.ndarray]] = []
+    date: np.ndarray | None = None
+    for athlete, start_ns, label in weeks:
+        codes = [c for c in codes_by_week.get((athlete, start_ns), ()) if c in FIXABLE]
+        old = bool(recent) and latest[athlete] - start_ns >= recent * week_ns
+        if not codes or (old and label != asked):
+            continue
+        if date is None:
+            date = sets.ordered["date"].to_numpy(dtype="datetime64[ns]").view("int64")
+        i = set_index[athlete]
+        lo, hi = int(sets.bounds[i]), int(sets.bounds[i + 1])
+        mine = date[lo:hi]
+        rows = lo + np.flatnonzero((mine >= start_ns) & (mine < start_ns + week_ns))
+        picked.append(((athlete, start_ns), codes, rows))
+    if not picked:
+        return {}
+    chronic = grid.chronic(config)
+    # Only the picked weeks' sets are converted to arrays.
+    arrays = SetArrays.of(sets.ordered.take(np.concatenate([rows for _, _, rows in picked])))
+    ends = np.cumsum([len(rows) for _, _, rows in picked]).tolist()
+    asks = []
+    for ((athlete, start_ns), codes, taken), end in zip(picked, ends, strict=True):
+        start = pd.Timestamp(start_ns)
+        series, week = grid.week_index(athlete, start.date())
+        week_rows = arrays.week(np.arange(end - len(taken), end), start)
+        asks.append((WeekBlock(grid.grid, chronic, series, week, week_rows, start, context), codes))
+    found = suggest_many(asks)
+    return {key: suggestion for (key, _, _), suggestion in zip(picked, found, strict=True)}

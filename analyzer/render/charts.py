@@ -36,6 +36,7 @@ from analyzer.config import Config, load_config  # noqa: E402
 from analyzer.outputs import atomic_write_bytes, inside, safe_name  # noqa: E402
 from analyzer.render import palette  # noqa: E402
 from analyzer.render.jobs import RenderJob  # noqa: E402
+from analyzer.render.roster import charted_athletes  # noqa: E402
 from analyzer.results import Analysis, AthleteResult  # noqa: E402
 
 #: Weeks shown by default: enough to see a pattern, few enough to read the cells.
@@ -789,10 +790,14 @@ def athlete_folders(analysis: Analysis, out_dir: Path) -> dict[str, Path]:
 
 
 def chart_jobs(
-    analysis: Analysis, out_dir: Path, *, config: Config | None = None
+    analysis: Analysis,
+    out_dir: Path,
+    *,
+    config: Config | None = None,
+    which: str = "all",
 ) -> list[RenderJob]:
-    """One job per athlete with weeks: write their charts as PNG into
-    `out_dir/<safe athlete name>/` (run them with `parallel.run_report_jobs`)."""
+    """One job per charted athlete (`charted_athletes(analysis, which)`): write their charts
+    as PNG into `out_dir/<safe athlete name>/` (run them with `parallel.run_report_jobs`)."""
     config = config or load_config()
     folders = athlete_folders(analysis, out_dir)
 
@@ -806,7 +811,7 @@ def chart_jobs(
 
         return RenderJob(result.athlete, run)
 
-    return [job(r) for r in sorted(analysis.athletes, key=lambda a: a.athlete) if r.weeks]
+    return [job(r) for r in charted_athletes(analysis, which)]
 
 
 def write_all(analysis: Analysis, out_dir: Path, *, config: Config | None = None) -> list[Path]:

@@ -13,7 +13,8 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from analyzer.results import SEVERITY_RANK, AthleteResult, Week, worst
+from analyzer.errors import ConfigError
+from analyzer.results import SEVERITY_RANK, Analysis, AthleteResult, Week, worst
 
 #: An athlete whose last logged day is this many days (or more) before the newest logged day of
 #: the input has "no recent log": grouped at the end of the roster and the summary.
@@ -157,3 +158,33 @@ def counts(lines: Sequence[Standing]) -> dict[str, int]:
     found = {status: sum(s.status == status for s in head) for status in ("overuse", "watch", "ok")}
     found["rest"] = len(lines) - len(head)
     return found
+
+
+#: Which athletes get charts (`backlog analyze --charts`).
+CHART_CHOICES = ("attention", "all", "none")
+#: With `--charts attention`, an input of at most this many athletes charts every one of them.
+CHART_EVERY_ATHLETE_UP_TO = 10
+
+
+def check_chart_choice(which: str) -> None:
+    """Raise ConfigError unless `which` is one of CHART_CHOICES."""
+    if which not in CHART_CHOICES:
+        raise ConfigError(f"--charts must be one of {', '.join(CHART_CHOICES)}, not {which!r}")
+
+
+def charted_athletes(analysis: Analysis, which: str = "attention") -> list[AthleteResult]:
+    """The athletes whose charts are written, in name order. `all`: every athlete with weeks;
+    `none`: nobody; `attention` (the default): everyone when the input holds at most
+    CHART_EVERY_ATHLETE_UP_TO athletes, otherwise those a coach reads first: still logging
+    and at overuse or watch in their latest week (`standings`). Charts cost
+    about a second per athlete, so a roster of hundreds is charted only where it is read."""
+    check_chart_choice(which)
+    with_weeks = sorted((r for r in analysis.athletes if r.weeks), key=lambda a: a.athlete)
+    if which == "none":
+        return []
+    if which == "all" or len(with_weeks) <= CHART_EVERY_ATHLETE_UP_TO:
+        return with_weeks
+    wanted = {
+        s.athlete for s in standings(with_weeks) if not s.stale and s.status in ("overuse", "watch")
+    }
+    return [r for r in with_weeks if r.athlete in wanted]
