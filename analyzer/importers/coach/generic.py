@@ -55,7 +55,7 @@ NAME: Final = "generic"
 DETECT_SCORE: Final = 0.2
 
 
-def _variant(doc: Document, grids: list[Grid]) -> str:
+def _generic_variant(doc: Document, grids: list[Grid]) -> str:
     """The format variant a generic file is reported as: by workbook, else by delimiter."""
     if doc.sheets is not None:
         return "generic-xlsx"
@@ -99,7 +99,7 @@ class GenericImporter:
     def read(self, doc: Document, options: ImportOptions) -> ImportResult:
         check_columns_option(options.columns)
         grids = document_grids(doc)
-        variant = _variant(doc, grids)
+        variant = _generic_variant(doc, grids)
         located = [(t, find_header(t.cells, options.columns)) for t in grids]
         usable = [
             (t, hdr[0], hdr[1])

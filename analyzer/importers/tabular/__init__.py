@@ -43,8 +43,8 @@ from analyzer.importers.tabular.table import (
 )
 from analyzer.importers.tabular.values import (
     BODYWEIGHT_WORDS,
-    DATE_FORMATS,
     DISTANCE_M,
+    GUESSED_DATE_FORMATS,
     UNIT_WORDS,
     Numbers,
     ParsedDates,
@@ -67,7 +67,7 @@ from analyzer.importers.tabular.values import (
 
 __all__ = [
     "BODYWEIGHT_WORDS",
-    "DATE_FORMATS",
+    "GUESSED_DATE_FORMATS",
     "DELIMITERS",
     "DISTANCE_M",
     "HEADER_DELIMITERS",

@@ -238,7 +238,7 @@ def bytes_grid(data: bytes, delimiter: str) -> Grid | None:
 
 
 #: Arrow's CSV block: larger than its 1 MB default so a big file is fewer chunks (each has its
-#: own dictionary for `_categorical` to merge), not so large that Arrow's buffers for a block
+#: own dictionary for `_arrow_categorical` to merge), not so large that Arrow's buffers for a block
 #: come fresh from the kernel (16 MB took ~1.6x the page faults of 4 MB for the same time).
 ARROW_BLOCK_BYTES: Final = 4 << 20
 
@@ -274,10 +274,12 @@ def _arrow_table(data: bytes, delimiter: str, width: int, *, empty_lines: bool) 
 
 def _grid_cells(table: pa.Table, at: np.ndarray | None) -> pd.DataFrame:
     """An Arrow table from `_arrow_table` as a frame of categorical columns 0, 1, ..."""
-    return pd.DataFrame({i: _categorical(table.column(i), at) for i in range(table.num_columns)})
+    return pd.DataFrame(
+        {i: _arrow_categorical(table.column(i), at) for i in range(table.num_columns)}
+    )
 
 
-def _categorical(column: pa.ChunkedArray, at: np.ndarray | None) -> pd.Categorical:
+def _arrow_categorical(column: pa.ChunkedArray, at: np.ndarray | None) -> pd.Categorical:
     """One dictionary-encoded Arrow column (a dictionary per chunk) as a pandas Categorical
     with string categories; `at` places the rows (-1: an empty line, NaN).
 

@@ -16,8 +16,9 @@ import pandas as pd
 
 #: Delimiters a text file may use, in tie-break order (`sniff_delimiter`, `header_delimiter`).
 DELIMITERS: Final[tuple[str, ...]] = (",", ";", "\t", "|")
-#: The delimiters a header line of a real export is written with: a line holding two of one
-#: is a table header (`|` also occurs inside names and titles, so it is no evidence).
+#: The delimiters whose presence marks a line as a table row: a header line holds two of
+#: one, and a line swallowed by an unclosed quote that holds one looked like a record
+#: (`|` also occurs inside names and titles, so it is no evidence).
 HEADER_DELIMITERS: Final[tuple[str, ...]] = DELIMITERS[:3]
 
 _QUOTE: Final = ord('"')

@@ -111,22 +111,6 @@ def row_distance_factors(units: pd.Series, default: float = np.nan) -> pd.Series
     return mapped.fillna(default)
 
 
-def to_number(cells: pd.Series, *, decimal_comma: bool = False) -> tuple[pd.Series, pd.Series]:
-    """Cells as float64 (surrounding spaces ignored; empty -> NaN) and a mask of cells that
-    hold text that is not a number (those are row problems, not silent NaNs)."""
-    text = cells.astype(STR).fillna("").str.strip()
-    if decimal_comma:
-        text = text.str.replace(",", ".", regex=False)
-    values = pd.to_numeric(text.where(text != ""), errors="coerce").astype("float64")
-    bad = values.isna() & (text != "")
-    return values, bad
-
-
-def zero_to_nan(values: pd.Series) -> pd.Series:
-    """NaN where a value is 0: for formats that write 0 for "not used" (bodyweight, cardio)."""
-    return values.mask(values == 0)
-
-
 # --- numbers -----------------------------------------------------------------------------
 
 
@@ -251,6 +235,22 @@ def _parse_worded(text: pd.Series, *, allow_units: bool, allow_bodyweight: bool)
     return Numbers(value=value, bad=bad.fillna(False).astype(bool), unit=unit)
 
 
+def to_number(cells: pd.Series, *, decimal_comma: bool = False) -> tuple[pd.Series, pd.Series]:
+    """Cells as float64 (surrounding spaces ignored; empty -> NaN) and a mask of cells that
+    hold text that is not a number (those are row problems, not silent NaNs)."""
+    text = cells.astype(STR).fillna("").str.strip()
+    if decimal_comma:
+        text = text.str.replace(",", ".", regex=False)
+    values = pd.to_numeric(text.where(text != ""), errors="coerce").astype("float64")
+    bad = values.isna() & (text != "")
+    return values, bad
+
+
+def zero_to_nan(values: pd.Series) -> pd.Series:
+    """NaN where a value is 0: for formats that write 0 for "not used" (bodyweight, cardio)."""
+    return values.mask(values == 0)
+
+
 def to_kg(weight: pd.Series, unit: pd.Series) -> pd.Series:
     """Weights in kg given a per-row unit ("kg"/"lb"); unknown units are taken as kg."""
     return weight.where(unit.fillna("kg") != "lb", weight * LB_TO_KG)
@@ -260,7 +260,7 @@ def to_kg(weight: pd.Series, unit: pd.Series) -> pd.Series:
 
 #: Explicit date formats tried on text cells, in order of preference on a tie. Day-first and
 #: month-first slash formats are both listed; the data decides (see `parse_dates`).
-DATE_FORMATS: Final[tuple[str, ...]] = (
+GUESSED_DATE_FORMATS: Final[tuple[str, ...]] = (
     "%Y-%m-%d",
     "%Y-%m-%d %H:%M",
     "%Y-%m-%d %H:%M:%S",
@@ -311,7 +311,7 @@ def parse_dates(
     """Parse a date column with one explicit format chosen for the whole file.
 
     Workbook datetime cells and ISO strings read as ISO; Excel serial numbers by the 1900
-    epoch; other text with the format from `DATE_FORMATS` that reads the most cells. When
+    epoch; other text with the format from `GUESSED_DATE_FORMATS` that reads the most cells. When
     day-first and month-first read the same cells (no day above 12), day-first is used and a
     note says so. `weights` (one per cell) counts a cell as that many cells when formats are
     scored, so the distinct cells of a column, weighted by their rows, read as the column.
@@ -348,9 +348,9 @@ def parse_dates(
                     pd.to_datetime(rest, format=fmt, errors="coerce").notna().to_numpy(bool)
                 ].sum()
             )
-            for fmt in DATE_FORMATS
+            for fmt in GUESSED_DATE_FORMATS
         }
-        best = max(DATE_FORMATS, key=lambda f: scores[f])
+        best = max(GUESSED_DATE_FORMATS, key=lambda f: scores[f])
         if scores[best] > 0:
             swapped = _SWAPPED.get(best)
             if swapped and scores[swapped] == scores[best]:
