@@ -205,11 +205,15 @@ def _hard_spacing(d: Derived) -> list[Hit]:
     # more)? A standing press between rows and deadlifts keeps it working every day.
     worked = np.cumsum(np.pad(g.valid & (g.dose >= cfg.rest_dose), ((0, 0), (1, 0))), axis=1)
     no_rest = (c2 - c1 > 1) & (worked[s, c2] - worked[s, c1 + 1] == c2 - c1 - 1)
-    watch = ~over & (gap < cfg.spacing_watch_hours) & (d.heavy[s, c1] | no_rest)
+    # A chain: this session is the third (or later) hard one in a row with less than the watch
+    # window between each (hinges every 48 h, Mon/Wed/Fri, never 72 h of rest).
+    short = gap < cfg.spacing_watch_hours
+    chained = short & np.r_[False, short[:-1] & (s[1:] == s[:-1]) & (c1[1:] == c2[:-1])]
+    watch = ~over & short & (d.heavy[s, c1] | no_rest | chained)
     week = c2 // WEEK
     keep = (over | watch) & g.judged[s, week]
     s, c1, c2, gap, over, week = s[keep], c1[keep], c2[keep], gap[keep], over[keep], week[keep]
-    no_rest = no_rest[keep]
+    no_rest, chained = no_rest[keep], chained[keep]
     if not d.figures:
         return _brief(s, week, over, "hard_spacing")
     hits = []
@@ -241,6 +245,7 @@ def _hard_spacing(d: Derived) -> list[Hit]:
                     ),
                     "close_pairs": len(idx),
                     "rest_between": not bool(no_rest[k]),
+                    "chained": bool(chained[k]),
                 },
             )
         )
@@ -466,6 +471,11 @@ def _spacing_message(f: Mapping[str, Any], t: DayText, s: int) -> str:
         need = "allow about 48 h between hard hinge sessions"
     elif not f["rest_between"]:
         need = "the lower back had no day off between them; allow about 72 h or a rest day"
+    elif f.get("chained"):
+        need = (
+            "the third hard hinge session in a row without 72 h between them; allow about "
+            "72 h once, or make one of them light"
+        )
     else:
         need = "after a heavy hinge session allow about 72 h"
     return (
@@ -550,7 +560,12 @@ def _holds_spacing(h: Hit, c: Config) -> bool:
         and f["first_dose"] >= f["hard_at"]
         and f["second_dose"] >= f["hard_at"]
         and f["second_day"] > f["first_day"]
-        and (h.severity == "overuse" or f["first_dose"] >= f["heavy_at"] or not f["rest_between"])
+        and (
+            h.severity == "overuse"
+            or f["first_dose"] >= f["heavy_at"]
+            or not f["rest_between"]
+            or f["chained"]
+        )
     )
 
 

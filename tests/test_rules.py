@@ -88,6 +88,28 @@ def test_spacing_is_measured_in_hours_of_local_time() -> None:
     assert by_week(found, "2026-02-02")["hard_spacing"] == "overuse"
 
 
+def test_a_chain_of_hard_sessions_48_h_apart_is_watch_and_72_h_apart_is_not() -> None:
+    """Hinges every 48 h (Mon/Wed/Fri), none heavy, rest days between: the third session in a
+    row without 72 h of rest is watch (chrsilvi 2020-W39, coach: watch); every 72 h (Mon/Thu/
+    Sun, placy2 2023-W04, coach: ok) is not flagged."""
+    base = typical_weeks(4)
+    monday = dt.date(2026, 2, 2)
+    every_48 = [(monday + dt.timedelta(days=d), *DEADLIFT, 2) for d in (0, 2, 4)]
+    _, _, _, found = run(tagged(base + every_48))
+    spacing = found[
+        (found["code"] == "hard_spacing") & (found["week_start"] == pd.Timestamp(monday))
+    ]
+    assert spacing["severity"].tolist() == ["watch"]
+    figures = spacing["figures"].iloc[0]
+    assert figures["chained"] and figures["rest_between"]
+    assert figures["first_dose"] < figures["heavy_at"]  # not the heavy-session case
+    assert figures["second_day"] == "2026-02-06"
+    assert "third hard hinge session in a row" in spacing["message"].iloc[0]
+    every_72 = [(monday + dt.timedelta(days=d), *DEADLIFT, 2) for d in (0, 3, 6)]
+    _, _, _, found = run(tagged(base + every_72))
+    assert "hard_spacing" not in by_week(found, str(monday))
+
+
 def test_bodyweight_supermans_neither_load_a_day_nor_make_a_hard_session() -> None:
     sessions = typical_weeks(4)
     monday = dt.date(2026, 2, 2)
