@@ -101,6 +101,7 @@ class _Text:
         self, grid: AthleteGrid, dosed: pd.DataFrame, config: Config, wanted: set[tuple[int, int]]
     ) -> None:
         self.grid = grid
+        self._days: dict[tuple[int, int], str] = {}
         index = {name: i for i, name in enumerate(grid.names)}
         # Each distinct name looked up once, then by code (a per-row map of strings is slow).
         codes, uniques = pd.factorize(dosed["athlete"])
@@ -157,8 +158,11 @@ class _Text:
         return series * _DAY_OFFSET * 2 + column + _DAY_OFFSET
 
     def day(self, series: int, column: int) -> str:
-        d = self.grid.date(series, column)
-        return f"{DAY_NAMES[d.weekday()]} {d:%Y-%m-%d}"
+        key = (series, column)
+        if key not in self._days:
+            d = self.grid.date(series, column)
+            self._days[key] = f"{DAY_NAMES[d.weekday()]} {d.isoformat()}"
+        return self._days[key]
 
     def lift_names(self, series: int, column: int) -> list[str]:
         return self._lifts.get(self._key(series, column), [])

@@ -666,7 +666,8 @@ def evaluate(grid: DayGrid, config: Config, *, figures: bool = True) -> list[Hit
     only the verdicts)."""
     derived = Derived(grid, config, figures)
     hits = [h for rule in RULES for h in rule.detect(derived)]
-    hits.sort(key=lambda h: (h.series, h.week, ORDER[h.code]))
+    if figures:
+        hits.sort(key=lambda h: (h.series, h.week, ORDER[h.code]))
     return hits
 
 

@@ -454,10 +454,11 @@ class WeekBlock:
 
     def lift_dose(self, e: Edit) -> float:
         """The week's dose of the lift an edit addresses."""
-        return next(
-            (lift.dose for lift in self.lifts if (lift.day, lift.exercise) == (e.day, e.exercise)),
-            0.0,
-        )
+        return self._doses.get((e.day, e.exercise), 0.0)
+
+    @cached_property
+    def _doses(self) -> dict[tuple[int, str], float]:
+        return {(lift.day, lift.exercise): lift.dose for lift in self.lifts}
 
     def _lift_rows(self, e: Edit) -> np.ndarray:
         for lift in self.lifts:
@@ -585,14 +586,17 @@ class WeekBlock:
         return rules.shown_below(min(gaps)) if gaps else None
 
     def balance(self, edits: Candidate) -> float:
-        """Largest relative change of the week's working sets of any primary muscle."""
-        after = Counter(self.muscles_before)
+        """Largest relative change of the week's working sets of any primary muscle (a muscle
+        the week did not train counts 1 when an edit adds it)."""
+        change: dict[str, int] = {}
         for e in edits:
-            after.update(self._muscle_change(e))
+            for muscle, n in self._muscle_change(e).items():
+                change[muscle] = change.get(muscle, 0) + n
         worst_change = 0.0
-        for muscle in self.muscles_before.keys() | after.keys():
-            b, a = self.muscles_before.get(muscle, 0), after.get(muscle, 0)
-            worst_change = max(worst_change, abs(a - b) / b if b > 0 else float(a != 0))
+        for muscle, n in change.items():
+            if n:
+                before = self.muscles_before.get(muscle, 0)
+                worst_change = max(worst_change, abs(n) / before if before > 0 else 1.0)
         return worst_change
 
     def _muscle_change(self, e: Edit) -> Counter[str]:
