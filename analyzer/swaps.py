@@ -369,11 +369,12 @@ class WeekBlock:
     # -- candidates ------------------------------------------------------------------------
 
     def moves(self) -> list[Edit]:
-        """Each lift to every other day of the week."""
+        """Each lift to every other day of the week that does not already have it (moving a
+        lift onto its own second session doubles that session; it is not a move)."""
         out = []
         for lift in self.lifts:
             for target in range(WEEK):
-                if target != lift.day:
+                if target != lift.day and (target, lift.exercise) not in self._doses:
                     out.append(
                         Edit(
                             "move",

@@ -90,6 +90,56 @@ def test_a_protected_deadlift_is_not_moved_away_from_its_lifts_when_keep_names_i
     )
 
 
+def _lifts(*names: str) -> list[tuple[str, str, float]]:
+    """Lifts by catalog name (class and coefficient come from the catalog when tagged)."""
+    return [(name, "direct", 0.5) for name in names]
+
+
+def test_a_weightlifters_week_keeps_the_competition_lifts_and_their_patterns() -> None:
+    # Three spaced weeks set the norms, then a 5-day block: every day a pull from the floor.
+    monday = dt.date(2026, 1, 5)
+    sessions: list = []
+    for k in range(4):
+        sessions += week_of(
+            str(monday + dt.timedelta(weeks=k)),
+            {
+                0: _lifts("Snatch (Barbell)", "Front Squat (Barbell)"),
+                2: _lifts("Clean and Jerk (Barbell)", "Clean Pull (Barbell)"),
+                4: _lifts("Snatch Pull (Barbell)", "Squat (Barbell)"),
+            },
+        )
+    sessions += week_of(
+        "2026-02-02",
+        {
+            0: _lifts("Snatch (Barbell)", "Clean Pull (Barbell)"),
+            1: _lifts("Clean and Jerk (Barbell)", "Front Squat (Barbell)"),
+            2: _lifts("Power Clean", "Snatch Pull (Barbell)"),
+            3: _lifts("Snatch (Barbell)", "Squat (Barbell)"),
+            4: _lifts("Clean and Jerk (Barbell)", "Clean Pull (Barbell)"),
+        },
+    )
+    table = catalog_table(sessions)
+    assert table["canonical"].notna().all()
+    lifter = dataclasses.replace(CONFIG, sport="weightlifting")
+    week = latest(analyze_sets(table, config=lifter))
+    assert week.status != "ok" and week.swaps
+    assert len(week.swaps) <= CONFIG.swap_max_edits
+    # Competition lifts and their pulls are moved or cut, never replaced.
+    assert {s.kind for s in week.swaps} <= {"move", "reduce"}
+    assert week.after_swaps is not None and week.swaps[0].clears
+    # As a general lifter, a substitute keeps the lift's pattern and primary muscle and is
+    # never a hip thrust or a drill.
+    general = latest(analyze_sets(table))
+    for s in general.swaps:
+        if s.kind == "substitute":
+            assert s.to not in ("Hip Thrust (Barbell)", "Bird Dog", "Dead Hang")
+            old, new = CATALOG.loc[s.from_], CATALOG.loc[s.to]
+            assert (old["pattern"], old["primary_muscle"]) == (
+                new["pattern"],
+                new["primary_muscle"],
+            )
+
+
 def test_a_return_week_keeps_its_lifts_and_cuts_sets() -> None:
     sessions = spaced_weeks(6)
     heavy = [("2026-03-09", *DEADLIFT, 6), ("2026-03-11", *SQUAT, 6), ("2026-03-13", *ROW, 6)]
