@@ -118,13 +118,14 @@ class _Text:
         wanted_keys = np.array(
             [s * _DAY_OFFSET * 2 + c + _DAY_OFFSET for s, c in wanted], dtype="int64"
         )
-        rows = known & np.isin(key, wanted_keys)
+        rows = np.flatnonzero(known & np.isin(key, wanted_keys))
+        # Only the wanted rows' texts are converted (a text column of the whole log is slow).
         part = pd.DataFrame(
             {
                 "key": key[rows],
-                "exercise": dosed["exercise"].to_numpy(dtype=object)[rows],
+                "exercise": dosed["exercise"].take(rows).to_numpy(dtype=object),
                 "dose": dosed["dose"].to_numpy(dtype="float64")[rows],
-                "notes": dosed["notes"].to_numpy(dtype=object)[rows],
+                "notes": dosed["notes"].take(rows).to_numpy(dtype=object),
             }
         )
         loading = part[part["dose"] > 0]
