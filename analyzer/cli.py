@@ -296,7 +296,7 @@ def _input_files(paths: list[Path]) -> list[Path]:
 def _protect(paths: list[Path], *options: Path | None) -> None:
     """Register the run's inputs (only this run's), so that no output is ever written over
     one of them."""
-    from analyzer.outputs import clear_protected, protect_inputs
+    from analyzer.safe_write import clear_protected, protect_inputs
 
     clear_protected()
     protect_inputs(_input_files([*paths, *(o for o in options if o is not None)]))
@@ -306,7 +306,7 @@ def _check_output(target: Path | str | None, option: str) -> None:
     """Refuse (exit 2, before any work) an output path that is one of the run's inputs."""
     if target is None or str(target) == "-":
         return
-    from analyzer.outputs import check_not_input
+    from analyzer.safe_write import check_not_input
 
     check_not_input(Path(target), option)
 
@@ -315,7 +315,7 @@ def _jobs(workers: int | None) -> int | None:
     """--jobs capped at the cores this process may use, with a note when it was lowered."""
     if workers is None:
         return None
-    from analyzer.parallel import cap_jobs
+    from analyzer.engines.pool import cap_jobs
 
     capped = cap_jobs(workers)
     if capped != workers:
@@ -329,7 +329,7 @@ def _jobs(workers: int | None) -> int | None:
 
 def _write_json(target: Path, text: str) -> None:
     """Write JSON to a file (atomically), or straight into a device, FIFO or /dev/stdout."""
-    from analyzer.outputs import atomic_write_text, prepare_out_dir, stream_target
+    from analyzer.safe_write import atomic_write_text, prepare_out_dir, stream_target
 
     if not stream_target(target):
         prepare_out_dir(target.parent if str(target.parent) else Path("."), create=True)
@@ -343,18 +343,20 @@ def _run(
     engine: str = "pandas",
     scheduler: str | None = None,
 ) -> Any:
-    """The analysis on the chosen engine: this machine's cores, or a Dask cluster."""
+    """The pipeline on the chosen engine: this machine (`engines.for_jobs`: a process pool
+    where it is faster, else this process), or a Dask cluster."""
     if engine == "dask":
-        from analyzer.distributed import analyze_dask
+        from analyzer.engines.dask import analyze_dask
 
         return analyze_dask(paths, options, scheduler=scheduler)
     if engine != "pandas":
         raise ConfigError(f"--engine must be pandas or dask, not {engine!r}")
     if scheduler is not None:
         raise ConfigError("--scheduler needs --engine dask")
-    from analyzer.parallel import analyze as run
+    from analyzer.engines import for_jobs
+    from analyzer.pipeline import analyze as run
 
-    return run(paths, options, jobs=workers)
+    return run(paths, options, engine=for_jobs(workers))
 
 
 @app.command()
@@ -371,7 +373,7 @@ def analyze(
         typer.Option(
             "--charts",
             help="Athletes that get PNG charts: attention (every athlete of an input of "
-            "up to 10, else those at overuse or watch in their latest week), all, or none.",
+            "up to 10, else those still logging at overuse in their latest week), all, or none.",
         ),
     ] = "attention",
     athlete: AthleteOpt = None,
@@ -421,11 +423,11 @@ def analyze(
     ] = None,
 ) -> None:
     """Analyse workout logs: week by week, is the lower back given time to recover?"""
-    from analyzer.analysis import AnalyzeOptions
-    from analyzer.outputs import prepare_out_dir, stream_target
+    from analyzer.pipeline import AnalyzeOptions
     from analyzer.render import json_out as json_render
     from analyzer.render import terminal
     from analyzer.render.roster import check_chart_choice
+    from analyzer.safe_write import prepare_out_dir, stream_target
 
     check_chart_choice("none" if no_charts else charts_for)
     _option_file(config, "--config")
@@ -469,7 +471,7 @@ def analyze(
 
     chart_jobs = charts.chart_jobs(result, out, config=options.config(), which=charts_for)
     if chart_jobs:
-        from analyzer.parallel import run_report_jobs
+        from analyzer.engines.pool import run_report_jobs
 
         prepare_out_dir(out)
         chart_failures: list[Any] = []
@@ -486,8 +488,9 @@ def analyze(
         if len(chart_jobs) < athletes:
             typer.echo(
                 textwrap.fill(
-                    f"Charts for {len(chart_jobs)} of {athletes} athletes: those at overuse "
-                    "or watch in their latest week (--charts all: every athlete).",
+                    f"Charts for {len(chart_jobs)} of {athletes} athletes: those still "
+                    "logging and at overuse in their latest week (--charts all: every "
+                    "athlete).",
                     width=min(terminal.terminal_width(), 80),
                 )
             )
@@ -530,10 +533,10 @@ def report(
     swaps: SwapsOpt = "recent",
 ) -> None:
     """Write PDF reports: one per athlete (or one page per athlete for --week), and a roster worst first when the input holds several athletes."""  # noqa: E501 (one paragraph for --help)
-    from analyzer.analysis import AnalyzeOptions
-    from analyzer.outputs import prepare_out_dir
-    from analyzer.parallel import run_report_jobs
+    from analyzer.engines.pool import run_report_jobs
+    from analyzer.pipeline import AnalyzeOptions
     from analyzer.render import pdf
+    from analyzer.safe_write import prepare_out_dir
 
     if week is not None:
         pdf.parse_week(week)  # a bad --week fails before any work
@@ -599,7 +602,7 @@ def exercises(
         return
     counts = None
     if from_log:
-        from analyzer.analysis import exercise_counts
+        from analyzer.pipeline import exercise_counts
 
         counts = exercise_counts(
             from_log, _import_options(None, units, fmt, columns, max_mb, tz=tz)
@@ -666,7 +669,7 @@ def plan(
     import datetime as dt
     import json
 
-    from analyzer.analysis import AnalyzeOptions
+    from analyzer.pipeline import AnalyzeOptions
     from analyzer.plan import check_plan, write_fixed
     from analyzer.render import json_out as json_render
     from analyzer.render import terminal

@@ -28,8 +28,7 @@ from typing import Final, Literal
 import numpy as np
 import pandas as pd
 
-from analyzer import outputs
-from analyzer.analysis import AnalyzeOptions, analyze_sets
+from analyzer import safe_write
 from analyzer.calendar import DAY_NAMES as WEEKDAYS
 from analyzer.config import Config
 from analyzer.errors import ConfigError, EmptyLogError, OutputError, UnsupportedLayoutError
@@ -45,8 +44,9 @@ from analyzer.importers import (
 )
 from analyzer.importers.tabular import as_text, parse_dates, parse_numbers, to_kg
 from analyzer.merging import merge_sources
-from analyzer.outputs import atomic_write
+from analyzer.pipeline import AnalyzeOptions, analyze_sets
 from analyzer.results import AthleteResult, Week
+from analyzer.safe_write import atomic_write
 from analyzer.schema import LB_TO_KG, conform
 from analyzer.tagging import Tagger, load_tagger
 
@@ -403,7 +403,7 @@ def escape_cell(value: object) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(outputs.escape_cell(str(value)))
+    return str(safe_write.escape_cell(str(value)))
 
 
 #: Names tried for the fixed plan before giving up (`PLAN.fixed.csv`, `PLAN.fixed-2.csv`, ...).
@@ -468,7 +468,7 @@ def _xlsx_value(column: str, value: object) -> str | float | dt.date | None:
     if column == "day" and (iso := _ISO_DAY.match(text)):
         with contextlib.suppress(ValueError):
             return dt.date.fromisoformat(iso.group(1))
-    return str(outputs.escape_cell(text))
+    return str(safe_write.escape_cell(text))
 
 
 def _xlsx_bytes(check: PlanCheck) -> bytes:

@@ -14,7 +14,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from analyzer.analysis import AnalyzeOptions, analyze
+from analyzer.pipeline import AnalyzeOptions, analyze
 
 
 def main(folder: Path) -> None:

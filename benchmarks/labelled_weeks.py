@@ -11,7 +11,7 @@ import os
 import sys
 from pathlib import Path
 
-from analyzer.analysis import AnalyzeOptions, analyze
+from analyzer.pipeline import AnalyzeOptions, analyze
 
 #: (file below the real-logs folder, ISO week, the coach's verdict). "flag" = watch or overuse.
 LABELS: tuple[tuple[str, str, str], ...] = (

@@ -75,8 +75,8 @@ def measure(path: Path, swaps: bool) -> dict[str, float]:
     time and its own peak (the high-water mark is reset in between where Linux allows)."""
     import pandas as pd
 
-    from analyzer.analysis import AnalyzeOptions, analyze
     from analyzer.importers import ImportOptions
+    from analyzer.pipeline import AnalyzeOptions, analyze
     from analyzer.render.json_out import to_json
     from analyzer.tagging import load_tagger
 
@@ -211,8 +211,8 @@ def bench_tagging() -> float:
 
 
 def bench_pdf() -> float:
-    from analyzer.analysis import analyze
     from analyzer.config import load_config
+    from analyzer.pipeline import analyze
     from analyzer.render import pdf
 
     result = analyze(ROOT / "sample_logs" / "strong_lifter.csv")
@@ -428,7 +428,7 @@ def main() -> None:
         print(f"written to {write_results(json.loads(args.render.read_text(encoding='utf-8')))}")
         return
 
-    from analyzer.parallel import default_jobs
+    from analyzer.engines.pool import default_jobs
 
     skip = set(filter(None, args.skip.split(",")))
     labels = [s for s in args.sizes.split(",") if s]

@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from analyzer.analysis import analyze
 from analyzer.cli import app
 from analyzer.errors import ConfigError
+from analyzer.pipeline import analyze
 from analyzer.render import roster
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_logs"
@@ -50,7 +50,7 @@ def test_a_small_input_charts_every_athlete() -> None:
 def test_a_large_input_charts_the_athletes_needing_attention(clients12: Path) -> None:
     analysis = analyze(clients12)
     standings = roster.standings(analysis.athletes)
-    attention = {s.athlete for s in standings if not s.stale and s.status in ("overuse", "watch")}
+    attention = {s.athlete for s in standings if not s.stale and s.status == "overuse"}
     calm = {s.athlete for s in standings} - attention
     assert attention == {f"Flagged {i}" for i in range(6)}
     assert calm == {f"Calm {i}" for i in range(6)}

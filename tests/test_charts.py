@@ -14,8 +14,8 @@ from matplotlib.dates import date2num
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
-from analyzer.analysis import analyze, analyze_sets
 from analyzer.config import load_config
+from analyzer.pipeline import analyze, analyze_sets
 from analyzer.render import charts, palette
 from tests.modelkit import DEADLIFT, ROW, SQUAT, tagged, week_of
 

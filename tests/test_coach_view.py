@@ -18,9 +18,9 @@ from pypdf import PdfReader
 from rich.console import Console
 from typer.testing import CliRunner
 
-from analyzer.analysis import analyze, analyze_sets
 from analyzer.cli import app
 from analyzer.errors import ConfigError
+from analyzer.pipeline import analyze, analyze_sets
 from analyzer.render import pdf, roster, terminal, wording
 from analyzer.render.progress import StageProgress
 from analyzer.results import Flag

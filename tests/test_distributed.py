@@ -1,4 +1,4 @@
-"""The Dask path gives the pandas path's JSON, byte for byte, on a local two-worker cluster:
+"""The Dask engine gives the in-process engine's JSON, byte for byte, on a local two-worker cluster:
 for the sample logs (files read on the workers, sources merged, athletes shuffled into
 partitions and judged there) and for the same sets stored as a canonical Parquet dataset."""
 
@@ -10,14 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from analyzer.analysis import analyze
+from analyzer.errors import EmptyLogError
+from analyzer.pipeline import analyze
 from analyzer.render.json_out import to_json
 from analyzer.schema import COLUMNS
 
 dask = pytest.importorskip("dask")
 distributed = pytest.importorskip("distributed")
 
-from analyzer.distributed import analyze_dask  # noqa: E402
+from analyzer.engines.dask import analyze_dask  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "sample_logs"
@@ -61,3 +62,16 @@ def test_parquet_dataset_same_athletes(client: object, tmp_path: Path) -> None:
     assert have["athletes"] == want["athletes"]
     assert have["exercises"] == want["exercises"]
     assert have["sources"][0]["sets"] == len(sets)
+
+
+def test_empty_folder_fails_as_in_process(client: object, tmp_path: Path) -> None:
+    """A folder without a log fails with the in-process engine's error, files or none."""
+    (tmp_path / "nothing").mkdir()
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "x.txt").write_text("nothing\n", encoding="utf-8")
+    for folder in (tmp_path / "nothing", tmp_path / "notes"):
+        with pytest.raises(EmptyLogError) as local:
+            analyze(folder)
+        with pytest.raises(EmptyLogError) as on_dask:
+            analyze_dask(folder, client=client)
+        assert on_dask.value.one_line() == local.value.one_line()

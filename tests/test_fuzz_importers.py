@@ -16,10 +16,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from analyzer import model
-from analyzer.analysis import analyze_sets
 from analyzer.config import load_config
 from analyzer.errors import BacklogError
 from analyzer.importers import ImportOptions, format_names, read_log
+from analyzer.pipeline import analyze_sets
 from analyzer.schema import SET_TYPES, conform, is_canonical
 from analyzer.tagging import load_tagger, tag_sets
 

@@ -24,10 +24,10 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from analyzer import outputs
+from analyzer import safe_write
 from analyzer.cli import app
 from analyzer.errors import OutputError
-from analyzer.outputs import atomic_write, inside, prepare_out_dir, safe_name, spreadsheet_safe
+from analyzer.safe_write import atomic_write, inside, prepare_out_dir, safe_name, spreadsheet_safe
 
 SAMPLE = Path(__file__).parent.parent / "sample_logs" / "strong_lifter.csv"
 
@@ -75,7 +75,7 @@ def test_cli_json_write_failing_midway_keeps_earlier_report(
     def broken_fsync(fd: int) -> None:
         raise OSError(5, "Input/output error")
 
-    monkeypatch.setattr(outputs.os, "fsync", broken_fsync)
+    monkeypatch.setattr(safe_write.os, "fsync", broken_fsync)
     code, text = run_cli("analyze", str(SAMPLE), "--no-charts", "--json", str(target), "-q")
     assert code == 2
     assert re.search(r"report\.json: cannot write file \(Input/output error\)", text)
@@ -133,7 +133,9 @@ def test_out_that_is_a_file_exits_2(tmp_path: Path) -> None:
 def test_read_only_folder_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     real_access = os.access
     monkeypatch.setattr(
-        outputs.os, "access", lambda path, mode: Path(path) != tmp_path and real_access(path, mode)
+        safe_write.os,
+        "access",
+        lambda path, mode: Path(path) != tmp_path and real_access(path, mode),
     )
     with pytest.raises(OutputError, match="not writable"):
         prepare_out_dir(tmp_path)
@@ -151,7 +153,7 @@ def test_temp_file_creation_failure_is_an_output_error(
     def no_space(*args: object, **kwargs: object) -> tuple[int, str]:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(outputs.tempfile, "mkstemp", no_space)
+    monkeypatch.setattr(safe_write.tempfile, "mkstemp", no_space)
     with pytest.raises(OutputError, match="No space left"):
         atomic_write(tmp_path / "a.json", lambda h: h.write(b"{}"))
 
@@ -181,7 +183,7 @@ def test_safe_name_is_one_plain_path_part(name: str) -> None:
     assert safe and "/" not in safe and "\\" not in safe and ".." not in safe
     assert not any(ord(ch) < 32 for ch in safe)
     assert safe.split(".")[0].casefold() not in {"con", "prn", "aux", "nul"}
-    assert len(safe) <= outputs.MAX_NAME and len(safe.encode()) <= outputs.MAX_NAME_BYTES
+    assert len(safe) <= safe_write.MAX_NAME and len(safe.encode()) <= safe_write.MAX_NAME_BYTES
     assert not safe.startswith(".") and safe == safe.strip()
 
 
@@ -190,7 +192,7 @@ def test_safe_name_collisions_get_suffixes() -> None:
     names = [
         safe_name(n, taken=taken) for n in ["Anna/B", "Anna_B", "anna_b", "a" * 300, "a" * 301]
     ]
-    h = outputs.name_hash
+    h = safe_write.name_hash
     # Sanitised or case-colliding names carry a hash of the exact name, never a run number.
     assert names[:3] == [f"Anna_B-{h('Anna/B')}", "Anna_B", f"anna_b-{h('anna_b')}"]
     assert names[3] == "a" * 73 + f"-{h('a' * 300)}" and names[4] == "a" * 73 + f"-{h('a' * 301)}"
@@ -219,7 +221,7 @@ def test_folder_names_are_stable_per_athlete() -> None:
 )
 def test_athlete_names_never_take_a_report_file_name(name: str) -> None:
     safe = safe_name(name)
-    assert not safe.casefold().endswith(outputs.OUTPUT_SUFFIXES), safe
+    assert not safe.casefold().endswith(safe_write.OUTPUT_SUFFIXES), safe
 
 
 def test_inside_refuses_escapes(tmp_path: Path) -> None:
@@ -254,7 +256,7 @@ def test_hostile_athlete_names_stay_inside_out(tmp_path: Path) -> None:
         assert inside_out or path in out.parents, path  # only out's own parents are made
     folders = sorted(p.name for p in out.iterdir() if p.is_dir())
     assert len(folders) == len(names)  # "Anna/B" and "Anna_B" did not collide
-    assert all(".." not in f and len(f) <= outputs.MAX_NAME for f in folders)
+    assert all(".." not in f and len(f) <= safe_write.MAX_NAME for f in folders)
 
 
 # --- spreadsheet safety -----------------------------------------------------------------
@@ -432,12 +434,12 @@ def test_outputs_that_are_inputs_are_refused(tmp_path: Path) -> None:
 
 def test_atomic_write_refuses_a_protected_input(tmp_path: Path) -> None:
     log = _log(tmp_path)
-    outputs.protect_inputs([log])
+    safe_write.protect_inputs([log])
     try:
         with pytest.raises(OutputError, match="would overwrite the input file"):
             atomic_write(tmp_path / "x" / ".." / "a.csv", lambda h: h.write(b"x"))
     finally:
-        outputs.clear_protected()
+        safe_write.clear_protected()
     assert log.read_bytes() == SAMPLE.read_bytes()
 
 
@@ -522,7 +524,7 @@ def test_athletes_named_like_report_files(tmp_path: Path) -> None:
 
 
 def test_jobs_are_capped_at_the_cores(tmp_path: Path) -> None:
-    from analyzer.parallel import cap_jobs, default_jobs
+    from analyzer.engines.pool import cap_jobs, default_jobs
 
     assert cap_jobs(10_000) == default_jobs() and cap_jobs(0) == 1 and cap_jobs(None) >= 1
     result = CliRunner().invoke(

@@ -1,5 +1,5 @@
-"""The process-pool path gives exactly what the sequential path gives: the same JSON for a
-folder of client exports (merged lifters, duplicates, skipped files included), the same
+"""The process-pool engine gives exactly what the in-process engine gives: the same JSON for
+a folder of client exports (merged lifters, duplicates, skipped files included), the same
 judged athletes, and byte-identical report PDFs."""
 
 from __future__ import annotations
@@ -10,11 +10,14 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from analyzer import parallel
-from analyzer.analysis import analyze, judge
+from analyzer import assemble, pipeline
 from analyzer.cli import app
 from analyzer.config import load_config
+from analyzer.engines import for_jobs
+from analyzer.engines import pool as parallel
+from analyzer.engines.local import Local
 from analyzer.errors import EmptyLogError, InputNotFoundError
+from analyzer.pipeline import analyze
 from analyzer.render import pdf
 from analyzer.render.json_out import to_json
 from analyzer.tagging import load_tagger
@@ -47,44 +50,68 @@ def clients(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
+def pooled(paths: object, jobs: int = 2, **kw: object) -> object:
+    """`analyze` with the pool engine (reading from 2 files, judging from 2 athletes on)."""
+    engine = parallel.Pool(jobs, min_files=2, min_athletes=2, **kw)  # type: ignore[arg-type]
+    return analyze(paths, engine=engine)  # type: ignore[arg-type]
+
+
 def test_folder_json_identical_to_sequential(clients: Path) -> None:
     sequential = analyze(clients)
-    pooled = parallel.analyze(clients, jobs=2)
+    pooled_result = analyze(clients, engine=parallel.Pool(2))  # files in the pool
     assert len(sequential.athletes) == 8  # the second export merged into client_0
     assert sequential.duplicate_sets > 0
     assert [p for p, _ in sequential.skipped_files] == [str(clients / "readme.txt")]
-    assert to_json(pooled, daily=True) == to_json(sequential, daily=True)
+    assert to_json(pooled_result, daily=True) == to_json(sequential, daily=True)
 
 
-def test_many_athletes_judged_in_the_pool(clients: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(parallel, "MIN_ATHLETES", 2)
-    monkeypatch.setattr(parallel, "MIN_FILES", 2)
+def test_many_athletes_judged_in_the_pool(clients: Path) -> None:
     paths = [clients, ROSTER, GENERIC]
-    assert to_json(parallel.analyze(paths, jobs=2), daily=True) == to_json(
+    assert to_json(pooled(paths, judge_in_pool=True), daily=True) == to_json(
         analyze(paths), daily=True
     )
 
 
 def test_chunks_balance_sets_and_cover_every_athlete() -> None:
     sets = pd.DataFrame({"athlete": ["a"] * 50 + ["b"] * 30 + ["c"] * 20 + ["d"] * 10})
-    codes, chunks = parallel.athlete_chunks(sets, 2)
-    assert sorted(c for chunk in chunks for c in chunk) == [0, 1, 2, 3]
-    load = [int(codes.isin(chunk).sum()) for chunk in chunks]
-    assert sorted(load) == [50, 60]  # a alone; b + c + d
+    chunks = parallel.athlete_chunks(sets, 2)
+    assert sorted(r for rows in chunks for r in rows.tolist()) == list(range(110))
+    assert sorted(len(rows) for rows in chunks) == [50, 60]  # a + d (the tie); b + c
+    athletes = [set(sets["athlete"].take(rows)) for rows in chunks]
+    assert not athletes[0] & athletes[1]  # whole athletes
+    for rows in chunks:  # rows in table order
+        assert (rows[1:] > rows[:-1]).all()
 
 
-def test_judge_parallel_equals_judge() -> None:
+def test_judged_chunks_combine_to_judging_all_at_once() -> None:
+    """Judging groups of athletes apart and combining the parts gives the typed results of
+    judging them together (the categorical tag columns included)."""
     result = analyze([ROSTER, GENERIC])
-    sets = pd.concat([a.sets for a in result.athletes], ignore_index=True)
-    sets = sets[[c for c in sets.columns if c in result.athletes[0].sets.columns]]
     from analyzer.schema import COLUMNS
 
-    sets = sets[list(COLUMNS)]
+    sets = pd.concat([a.sets[list(COLUMNS)] for a in result.athletes], ignore_index=True)
     tagger, config = load_tagger(), load_config()
-    one = judge(sets, tagger, config)
-    many = parallel.judge_parallel(sets, tagger, config, jobs=2)
+    one = assemble.athlete_results(pipeline.judge(sets, tagger, config))
+    stage = pipeline.JudgeStage(tagger, config, with_swaps=True, exercise_map=None)
+    engine = parallel.Pool(2, min_athletes=2, judge_in_pool=True)
+    parts = engine.map_athletes(stage, sets)
+    assert len(parts) == 4  # one per athlete: fewer athletes than chunks
+    many = assemble.athlete_results(pipeline.combine(parts))
     assert [a.athlete for a in many] == [a.athlete for a in one]
     assert [a.weeks for a in many] == [a.weeks for a in one]
+    for a, b in zip(many, one, strict=True):
+        pd.testing.assert_frame_equal(a.sets, b.sets)
+        pd.testing.assert_frame_equal(a.days, b.days)
+
+
+def test_default_engine_judges_in_this_process_on_few_cores() -> None:
+    """On fewer than `MIN_JOBS_TO_JUDGE` workers the pool judges in this process (judging
+    in the pool was measured slower there); files are still read in the pool."""
+    engine = parallel.Pool(2)
+    assert engine.judge_in_pool is (parallel.cap_jobs(2) >= parallel.MIN_JOBS_TO_JUDGE)
+    assert isinstance(for_jobs(1), Local)
+    if parallel.cap_jobs(None) > 1:
+        assert isinstance(for_jobs(None), parallel.Pool)
 
 
 def test_bounded_map_keeps_order() -> None:
@@ -108,11 +135,17 @@ def test_report_pdfs_byte_identical(tmp_path: Path) -> None:
 
 def test_errors_as_sequential(tmp_path: Path) -> None:
     with pytest.raises(InputNotFoundError):
-        parallel.analyze(tmp_path / "missing", jobs=2)
+        pooled(tmp_path / "missing")
     (tmp_path / "empty").mkdir()
     (tmp_path / "empty" / "x.txt").write_text("nothing\n", encoding="utf-8")
-    with pytest.raises(EmptyLogError):
-        parallel.read_inputs([tmp_path / "empty"], load_options(), 2)
+    (tmp_path / "empty" / "y.txt").write_text("nothing\n", encoding="utf-8")
+    with pytest.raises(EmptyLogError) as error:
+        pooled(tmp_path / "empty")
+    assert "among 2 file(s)" in error.value.message
+    (tmp_path / "nothing").mkdir()
+    with pytest.raises(EmptyLogError) as error:
+        pooled(tmp_path / "nothing")
+    assert "among 0 file(s)" in error.value.message
 
 
 def load_options():  # noqa: ANN201 - tiny helper
@@ -159,15 +192,15 @@ def test_a_named_file_that_fails_is_read_once(
     with pytest.raises(BacklogError) as sequential:
         read_sequential([bad], load_options())
     reads: list[Path] = []
-    real_read_log = parallel.read_log
+    real_read_log = pipeline.read_log
 
     def counting(path: Path, options: object) -> object:
         reads.append(path)
         return real_read_log(path, options)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(parallel, "read_log", counting)
+    monkeypatch.setattr(pipeline, "read_log", counting)
     with pytest.raises(BacklogError) as in_process:
-        parallel.read_inputs([bad], load_options(), 1)
+        analyze([bad], engine=parallel.Pool(1))
     assert reads == [bad]
     assert type(in_process.value) is type(sequential.value)
     assert in_process.value.one_line() == sequential.value.one_line()
@@ -178,9 +211,9 @@ def test_a_named_file_that_fails_is_read_once(
         good.append(tmp_path / f"client_{i}.csv")
         good[-1].write_text(shifted_strong(-10 * i), encoding="utf-8")
     reads.clear()
-    with pytest.raises(BacklogError) as pooled:
-        parallel.read_inputs([*good, bad], load_options(), 2)
+    with pytest.raises(BacklogError) as in_pool:
+        analyze([*good, bad], engine=parallel.Pool(2))
     assert reads == []  # every read happened in a worker, none again here
-    assert type(pooled.value) is type(sequential.value)
-    assert pooled.value.one_line() == sequential.value.one_line()
-    assert pooled.value.path == str(bad) and pooled.value.hint == sequential.value.hint
+    assert type(in_pool.value) is type(sequential.value)
+    assert in_pool.value.one_line() == sequential.value.one_line()
+    assert in_pool.value.path == str(bad) and in_pool.value.hint == sequential.value.hint

@@ -13,9 +13,9 @@ from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from analyzer import calendar, rules
-from analyzer.analysis import analyze, analyze_sets
 from analyzer.cli import app
 from analyzer.errors import ConfigError
+from analyzer.pipeline import analyze, analyze_sets
 from analyzer.render import charts, pdf
 from tests.modelkit import DEADLIFT, PRESS, ROW, SQUAT, tagged, week_of
 

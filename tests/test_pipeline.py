@@ -10,9 +10,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analyzer.analysis import AnalyzeOptions, analyze
 from analyzer.importers import read_log
 from analyzer.merging import merge_sources
+from analyzer.pipeline import AnalyzeOptions, analyze
 from analyzer.render.json_out import to_json
 from analyzer.rules import FIXABLE
 from tests.reallogs import REAL_LOGS, needs_real

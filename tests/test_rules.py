@@ -18,8 +18,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analyzer import flags, model, rules
-from analyzer.analysis import AnalyzeOptions, analyze, analyze_sets
 from analyzer.config import Config, load_config
+from analyzer.pipeline import AnalyzeOptions, analyze, analyze_sets
 from analyzer.results import Analysis
 from tests.modelkit import DEADLIFT, PRESS, ROW, SQUAT, run, tagged, week_of
 
@@ -368,7 +368,7 @@ def test_the_seed_week_is_overuse_in_hevy_form_too(tmp_path: Path) -> None:
 
 
 def test_a_threshold_moves_the_plan_verdict_too(tmp_path: Path) -> None:
-    from analyzer.analysis import AnalyzeOptions as Options
+    from analyzer.pipeline import AnalyzeOptions as Options
     from analyzer.plan import check_plan
 
     plan = tmp_path / "plan.csv"

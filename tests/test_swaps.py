@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 
 from analyzer import flags, model, swaps
-from analyzer.analysis import AnalyzeOptions, analyze, analyze_sets
 from analyzer.catalog import load_catalog
 from analyzer.config import load_config
+from analyzer.pipeline import AnalyzeOptions, analyze, analyze_sets
 from analyzer.results import Analysis, Week
 from analyzer.tagging import load_tagger, tag_sets
 from tests.modelkit import DEADLIFT, PRESS, ROW, SQUAT, tagged, week_of

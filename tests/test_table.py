@@ -11,11 +11,11 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from analyzer.analysis import analyze, analyze_sets
 from analyzer.cli import app
 from analyzer.errors import OutputError
-from analyzer.outputs import escape_cell
+from analyzer.pipeline import analyze, analyze_sets
 from analyzer.render.table import COLUMNS, weekly_table, write_table
+from analyzer.safe_write import escape_cell
 from tests.modelkit import tagged, week_of
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -139,7 +139,7 @@ def test_writing_a_csv_table_loads_neither_the_pdf_renderer_nor_reportlab(tmp_pa
     code = (
         "import sys\n"
         "from pathlib import Path\n"
-        "from analyzer.analysis import analyze\n"
+        "from analyzer.pipeline import analyze\n"
         "from analyzer.render.table import write_table\n"
         f"write_table(analyze([Path({str(STRONG)!r})]), Path({str(tmp_path / 't.csv')!r}))\n"
         "print(sorted(m for m in ('reportlab', 'analyzer.render.pdf') if m in sys.modules))\n"

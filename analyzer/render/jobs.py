@@ -1,5 +1,5 @@
 """A unit of output writing (one athlete's charts or PDF, the roster), run in this process or
-in the pool by `analyzer.parallel.run_report_jobs`, which shows progress per job."""
+in the pool by `analyzer.engines.pool.run_report_jobs`, which shows progress per job."""
 
 from __future__ import annotations
 

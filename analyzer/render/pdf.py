@@ -53,11 +53,11 @@ from reportlab.platypus import (
 from analyzer.config import Config, load_config
 from analyzer.errors import ConfigError
 from analyzer.importers.units import AthleteSources, by_athlete, format_weight
-from analyzer.outputs import atomic_write_bytes
 from analyzer.render import charts, palette, roster
 from analyzer.render import wording as wd
 from analyzer.render.jobs import RenderJob
 from analyzer.results import Analysis, AthleteResult, Flag, Week
+from analyzer.safe_write import atomic_write_bytes
 
 PAGE_W, PAGE_H = A4
 MARGIN = 1.8 * cm

@@ -14,10 +14,10 @@ from pathlib import Path
 import pandas as pd
 
 from analyzer.errors import OutputError
-from analyzer.outputs import atomic_write_bytes, spreadsheet_safe
 from analyzer.render import palette
 from analyzer.render.wording import days_text, swap_lines
 from analyzer.results import Analysis
+from analyzer.safe_write import atomic_write_bytes, spreadsheet_safe
 
 COLUMNS = [
     "athlete",
