@@ -175,16 +175,15 @@ def check_chart_choice(which: str) -> None:
 def charted_athletes(analysis: Analysis, which: str = "attention") -> list[AthleteResult]:
     """The athletes whose charts are written, in name order. `all`: every athlete with weeks;
     `none`: nobody; `attention` (the default): everyone when the input holds at most
-    CHART_EVERY_ATHLETE_UP_TO athletes, otherwise those a coach reads first: still logging
-    and at overuse or watch in their latest week (`standings`). Charts cost
-    about a second per athlete, so a roster of hundreds is charted only where it is read."""
+    CHART_EVERY_ATHLETE_UP_TO athletes, otherwise those a coach acts on first: still logging
+    and at overuse in their latest week (`standings`). Charts cost about half a second per
+    athlete, so a roster of hundreds is charted where it is read, and the terminal says how
+    to get the rest."""
     check_chart_choice(which)
     with_weeks = sorted((r for r in analysis.athletes if r.weeks), key=lambda a: a.athlete)
     if which == "none":
         return []
     if which == "all" or len(with_weeks) <= CHART_EVERY_ATHLETE_UP_TO:
         return with_weeks
-    wanted = {
-        s.athlete for s in standings(with_weeks) if not s.stale and s.status in ("overuse", "watch")
-    }
+    wanted = {s.athlete for s in standings(with_weeks) if not s.stale and s.status == "overuse"}
     return [r for r in with_weeks if r.athlete in wanted]
