@@ -22,6 +22,13 @@ SKIP_REASON: Final = f"{SKIP_PREFIX} at {REAL_LOGS} (set {ENV_VAR} to their fold
 
 needs_real = pytest.mark.skipif(not REAL_LOGS.is_dir(), reason=SKIP_REASON)
 
+#: Every export in the folder (.csv and .xlsx, in path order); empty when it is missing.
+REAL_LOG_FILES: Final = (
+    sorted(p for p in REAL_LOGS.rglob("*") if p.suffix in (".csv", ".xlsx"))
+    if REAL_LOGS.is_dir()
+    else []
+)
+
 
 def skip_without_real() -> None:
     """Skip the running test when the real-logs folder is missing (for parametrised tests

@@ -26,28 +26,11 @@ from typing import Any
 
 import openpyxl
 import pytest
-from typer.testing import CliRunner
 
-from analyzer.cli import app
+from tests.common import GOLDEN, Outcome, run_cli
 
-GOLDEN = Path(__file__).parent / "golden"
 TEXT_FORMATS = sorted(p for p in GOLDEN.glob("*.csv") if not p.name.endswith(".expected.csv"))
 TOMORROW_PLUS = date.today() + timedelta(days=3)
-
-
-@dataclass(frozen=True)
-class Outcome:
-    code: int
-    output: str
-
-
-def run_cli(*args: str) -> Outcome:
-    result = CliRunner().invoke(app, list(args))
-    text = result.output
-    stderr = getattr(result, "stderr", "")
-    if stderr and stderr not in text:
-        text += stderr
-    return Outcome(result.exit_code, text)
 
 
 def flat(text: str) -> str:
@@ -450,7 +433,23 @@ CASES: list[Case] = [
 ]
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+# Megabytes of cells or fields: seconds each, in the slow suite.
+SLOW_CASES = {
+    "field_2mb_quoted.csv",
+    "field_2mb_unquoted.csv",
+    "columns_5000_unknown.csv",
+    "columns_5000.csv",
+    "exercise_name_2mb.csv",
+}
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        pytest.param(c, id=c.name, marks=[pytest.mark.slow] if c.name in SLOW_CASES else [])
+        for c in CASES
+    ],
+)
 def test_bad_file(case: Case, tmp_path: Path) -> None:
     path = tmp_path / case.name
     path.write_bytes(case.build())

@@ -11,10 +11,8 @@ from typer.testing import CliRunner
 
 from analyzer.cli import app
 from analyzer.errors import ConfigError
-from analyzer.pipeline import analyze
 from analyzer.render import roster
-
-SAMPLES = Path(__file__).resolve().parents[1] / "sample_logs"
+from tests.common import SAMPLES
 
 runner = CliRunner()
 
@@ -39,16 +37,16 @@ def _charted(out: Path) -> set[str]:
     return {p.parent.name for p in out.glob("*/*.png")}
 
 
-def test_a_small_input_charts_every_athlete() -> None:
-    analysis = analyze(SAMPLES)
+def test_a_small_input_charts_every_athlete(analysed) -> None:
+    analysis = analysed(SAMPLES)
     athletes = [a for a in analysis.athletes if a.weeks]
     assert 1 < len(athletes) <= roster.CHART_EVERY_ATHLETE_UP_TO
     assert roster.charted_athletes(analysis) == sorted(athletes, key=lambda a: a.athlete)
     assert roster.charted_athletes(analysis, "none") == []
 
 
-def test_a_large_input_charts_the_athletes_needing_attention(clients12: Path) -> None:
-    analysis = analyze(clients12)
+def test_a_large_input_charts_the_athletes_needing_attention(clients12: Path, analysed) -> None:
+    analysis = analysed(clients12)
     standings = roster.standings(analysis.athletes)
     attention = {s.athlete for s in standings if not s.stale and s.status == "overuse"}
     calm = {s.athlete for s in standings} - attention
@@ -59,10 +57,11 @@ def test_a_large_input_charts_the_athletes_needing_attention(clients12: Path) ->
     assert len(roster.charted_athletes(analysis, "all")) == 12
 
 
+@pytest.mark.slow  # charts for 18 athletes: seconds of matplotlib
 def test_cli_charts_attention_by_default_and_all_on_request(
-    clients12: Path, tmp_path: Path
+    clients12: Path, tmp_path: Path, analysed
 ) -> None:
-    analysis = analyze(clients12)
+    analysis = analysed(clients12)
     wanted = {a.athlete for a in roster.charted_athletes(analysis)}
     default = runner.invoke(app, ["analyze", str(clients12), "--out", str(tmp_path / "a")])
     assert default.exit_code == 0, default.output

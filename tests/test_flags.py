@@ -103,7 +103,7 @@ def schedule(spec: list[tuple[int, int, int]], start: str = "2026-06-01") -> lis
     return out
 
 
-@settings(max_examples=30, deadline=None)
+@settings(deadline=None)
 @given(sessions_strategy, sessions_strategy, st.integers(-40, 40))
 def test_each_athlete_is_flagged_as_if_analysed_alone(spec_a, spec_b, offset) -> None:
     # Athletes share one grid, padded to the longest calendar: the padding and the other
@@ -229,7 +229,7 @@ def test_a_pain_flag_names_the_lift_with_the_note_and_quotes_it_short() -> None:
 # -- properties ---------------------------------------------------------------------------------
 
 
-@settings(max_examples=60, deadline=None)
+@settings(deadline=None)
 @given(sessions_strategy, st.integers(0, 24))
 def test_adding_a_none_exercise_changes_no_lower_back_figure(spec, where) -> None:
     base = schedule(spec)
@@ -267,7 +267,7 @@ def test_adding_a_none_exercise_changes_no_lower_back_figure(spec, where) -> Non
                 assert value == fb[key], key
 
 
-@settings(max_examples=40, deadline=None)
+@settings(deadline=None)
 @given(
     sessions_strategy,
     st.lists(st.one_of(st.just(float("nan")), st.floats(1, 10)), min_size=1, max_size=5),

@@ -52,8 +52,8 @@ NASTY = [
     "W",
     "Rest Timer",
 ]
+# Examples: the hypothesis profile's (tests/conftest.py).
 FUZZ = settings(
-    max_examples=50,
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
@@ -127,9 +127,7 @@ def test_mutated_exports_raise_only_backlog_errors(case: tuple[str, bytes]) -> N
     read_bytes_as_log(*case)
 
 
-@settings(
-    max_examples=30, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
-)
+@settings(deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(mutated(), st.sampled_from(format_names()))
 def test_forced_format_on_mutated_exports(case: tuple[str, bytes], fmt: str) -> None:
     read_bytes_as_log(case[0], case[1], fmt)
@@ -184,9 +182,7 @@ TAGGER = load_tagger()
 CONFIG = load_config()
 
 
-@settings(
-    max_examples=30, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
-)
+@settings(deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(set_tables())
 def test_model_invariants_on_random_tables(sets: pd.DataFrame) -> None:
     dosed = model.set_doses(tag_sets(sets, TAGGER), CONFIG)

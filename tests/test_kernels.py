@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from analyzer import kernels
 
 RTOL = 1e-12
-SETTINGS = settings(max_examples=150, deadline=None)
+SETTINGS = settings(deadline=None)  # examples: the profile's (tests/conftest.py)
 
 #: Doses: 0 or from 1e-6 to 1e3 (no subnormals: no dose is that small), with ties.
 doses = st.one_of(

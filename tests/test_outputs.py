@@ -28,18 +28,8 @@ from analyzer import safe_write
 from analyzer.cli import app
 from analyzer.errors import OutputError
 from analyzer.safe_write import atomic_write, inside, prepare_out_dir, safe_name, spreadsheet_safe
-
-SAMPLE = Path(__file__).parent.parent / "sample_logs" / "strong_lifter.csv"
-
-
-def run_cli(*args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(app, list(args))
-    text = result.output
-    stderr = getattr(result, "stderr", "")
-    if stderr and stderr not in text:
-        text += stderr
-    assert "Traceback" not in text
-    return result.exit_code, text
+from tests.common import STRONG as SAMPLE
+from tests.common import run_cli
 
 
 def leftovers(folder: Path) -> list[str]:
@@ -279,20 +269,9 @@ def test_spreadsheet_safe_prefixes_formula_text() -> None:
     assert out[-3:] == [5, -3.0, "-4"]
 
 
-def _table_command() -> list[str] | None:
-    """The command that takes --table (issue 8 adds it), or None while it does not exist."""
-    for command in ("analyze", "report"):
-        result = CliRunner().invoke(app, [command, "--help"])
-        if result.exit_code == 0 and "--table" in result.output:
-            return [command]
-    return None
-
-
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
 def test_table_output_escapes_formula_exercise_names(tmp_path: Path, suffix: str) -> None:
-    command = _table_command()
-    if command is None:
-        pytest.xfail("--table (analyzer/render/table.py) is not in the CLI yet")
+    command = ["analyze"]
     log = tmp_path / "log.csv"
     rows = "".join(
         f"2026-09-0{d},{ex},1,5,100\n"

@@ -281,7 +281,7 @@ session = st.tuples(
 )
 
 
-@settings(max_examples=40, deadline=None)
+@settings(deadline=None)
 @given(st.lists(session, min_size=1, max_size=60))
 def test_random_logs_state_figures_that_satisfy_their_rules(spec: list) -> None:
     start = dt.date(2026, 1, 5)
