@@ -20,17 +20,15 @@ from typer.testing import CliRunner
 
 from analyzer.cli import app
 from analyzer.errors import ConfigError
-from analyzer.pipeline import analyze, analyze_sets
+from analyzer.pipeline import analyze_sets
 from analyzer.render import pdf, roster, terminal, wording
 from analyzer.render.progress import StageProgress
 from analyzer.results import Flag
+from tests.common import GENERIC, REAL_LOGS, ROOT, ROSTER
+from tests.common import STRONG as STRONG_ONE
 from tests.modelkit import DEADLIFT, LEG_PRESS, PRESS, ROW, SQUAT, tagged, week_of
-from tests.reallogs import REAL_LOGS, needs_real
+from tests.reallogs import needs_real
 
-ROOT = Path(__file__).resolve().parents[1]
-SAMPLES = ROOT / "sample_logs"
-ROSTER = SAMPLES / "coach_roster.xlsx"
-GENERIC = SAMPLES / "generic_log.csv"
 runner = CliRunner()
 STATUS_WORDS = ("OVERUSE", "WATCH", "OK", "NO LOG")
 
@@ -65,8 +63,8 @@ def _headline_counts(text: str) -> dict[str, int]:
 # --- roster ------------------------------------------------------------------------------------
 
 
-def test_roster_shows_each_athletes_own_latest_week_and_counts_match_rows() -> None:
-    analysis = analyze([ROSTER])
+def test_roster_shows_each_athletes_own_latest_week_and_counts_match_rows(analysed) -> None:
+    analysis = analysed(ROSTER)
     results = [*analysis.athletes, _partial_athlete()]
     lines = roster.standings(results)
     text = "\n".join(_pages(pdf.roster_report(results, None, {})))
@@ -88,7 +86,7 @@ def test_roster_shows_each_athletes_own_latest_week_and_counts_match_rows() -> N
     assert ranks == sorted(ranks, reverse=True)
 
 
-def test_a_week_in_progress_is_never_green_and_says_so() -> None:
+def test_a_week_in_progress_is_never_green_and_says_so(analysed) -> None:
     partial = _partial_athlete()
     assert partial.weeks[-1].in_progress and partial.weeks[-1].status == "ok"
     (line,) = roster.standings([partial])
@@ -97,7 +95,7 @@ def test_a_week_in_progress_is_never_green_and_says_so() -> None:
     assert wording.progress_note(partial.weeks[-1]) == "week in progress, through Wed"
     page = " ".join(
         " ".join(
-            _pages(pdf.roster_report([partial, *analyze([STRONG_ONE]).athletes], None, {}))
+            _pages(pdf.roster_report([partial, *analysed(STRONG_ONE).athletes], None, {}))
         ).split()
     )
     row = page[page.index("Partial Pat") :]
@@ -120,11 +118,8 @@ def test_a_week_in_progress_is_never_green_and_says_so() -> None:
     assert "Latest week: 2026-W38 OVERUSE (week in progress, through Wed" in " ".join(out.split())
 
 
-STRONG_ONE = SAMPLES / "strong_lifter.csv"
-
-
-def test_no_recent_log_group_comes_last() -> None:
-    analysis = analyze([ROSTER])
+def test_no_recent_log_group_comes_last(analysed) -> None:
+    analysis = analysed(ROSTER)
     old = _partial_athlete("Old Olga")  # ends in Sep 2026, roster logs run to Oct
     newest = roster.as_of([*analysis.athletes, old])
     assert (newest - old.last_date).days >= roster.NO_RECENT_DAYS
@@ -137,10 +132,10 @@ def test_no_recent_log_group_comes_last() -> None:
     assert "last logged" in text
 
 
-def test_long_and_underscored_names_fit_the_roster() -> None:
+def test_long_and_underscored_names_fit_the_roster(analysed) -> None:
     # A 2,000-character name (user data) used to raise LayoutError; names break between
     # their parts, never inside a word.
-    lifter = analyze([STRONG_ONE]).athletes[0]
+    lifter = analysed(STRONG_ONE).athletes[0]
     long = dataclasses.replace(lifter, athlete="Ab" * 1000)
     spaced = dataclasses.replace(lifter, athlete="Maximilian " * 180)
     data = pdf.roster_report([long, spaced, lifter], None, {})
@@ -168,8 +163,8 @@ def test_long_and_underscored_names_fit_the_roster() -> None:
     assert all(re.search(r"[_\-]$", line) for line in lines[:-1]), lines
 
 
-def test_pain_box_names_the_athlete() -> None:
-    chloe = next(a for a in analyze([ROSTER]).athletes if a.athlete == "Chloé Martin")
+def test_pain_box_names_the_athlete(analysed) -> None:
+    chloe = next(a for a in analysed(ROSTER).athletes if a.athlete == "Chloé Martin")
     pages = _pages(pdf.athlete_report(chloe))
     assert all("Pain was noted in Chloé Martin's log" in p for p in pages)
     assert "Pain was noted in the logs of Ann, Bob and Cy:" in pdf.pain_text(["Ann", "Bob", "Cy"])
@@ -177,10 +172,10 @@ def test_pain_box_names_the_athlete() -> None:
     assert "40 athletes" in many
 
 
-def test_sparkline_has_a_scale_and_calendar_rows_name_the_year() -> None:
+def test_sparkline_has_a_scale_and_calendar_rows_name_the_year(analysed) -> None:
     from analyzer.render import charts
 
-    lifter = analyze([STRONG_ONE]).athletes[0]
+    lifter = analysed(STRONG_ONE).athletes[0]
     fig = charts.sparkline(lifter, weeks=8)
     labels = [t.get_text() for t in fig.texts]
     top = max(w.lower_back_load for w in lifter.weeks[-8:])
@@ -196,13 +191,13 @@ def test_sparkline_has_a_scale_and_calendar_rows_name_the_year() -> None:
     assert any(t.startswith("2026-W02\n") for t in texts), texts
 
 
-def test_info_flags_are_notes_in_grey() -> None:
-    lifter = analyze([STRONG_ONE]).athletes[0]
+def test_info_flags_are_notes_in_grey(analysed) -> None:
+    lifter = analysed(STRONG_ONE).athletes[0]
     note = Flag("pain_note", "info", (lifter.weeks[-1].start,), (), "Shoulder sore (a note).")
     last = dataclasses.replace(lifter.weeks[-1], flags=(note,))
     result = dataclasses.replace(lifter, weeks=(*lifter.weeks[:-1], last))
     assert wording.flag_labels(last.flags, {"pain_note": "pain noted"}) == "pain noted (note)"
-    out = terminal.render(analyze([STRONG_ONE]), athletes=[result], weeks=1)
+    out = terminal.render(analysed(STRONG_ONE), athletes=[result], weeks=1)
     assert "[info] Shoulder sore (a note)." in out
     assert "pain noted (note)" in out
     text = _pages(pdf.athlete_report(result))[0]
@@ -229,16 +224,16 @@ def test_rest_week_is_a_page_not_a_crash(tmp_path: Path) -> None:
     assert "The week before, 2026-W37" in page
 
 
-def test_week_outside_every_log_is_exit_2_with_the_range(tmp_path: Path) -> None:
+def test_week_outside_every_log_is_exit_2_with_the_range(tmp_path: Path, analysed) -> None:
     out = tmp_path / "out"
     result = runner.invoke(app, ["report", str(ROSTER), "--week", "2031-W01", "--out", str(out)])
     assert result.exit_code == 2
     assert "outside every log" in result.output
-    span = roster.log_range(analyze([ROSTER]).athletes)
+    span = roster.log_range(analysed(ROSTER).athletes)
     assert f"{span[0]:%d %b %Y}" in result.output and f"{span[1]:%d %b %Y}" in result.output
     assert not out.exists()
     with pytest.raises(ConfigError):
-        pdf.check_week(analyze([ROSTER]).athletes, dt.date(2031, 1, 6))
+        pdf.check_week(analysed(ROSTER).athletes, dt.date(2031, 1, 6))
 
 
 def test_one_athletes_failure_does_not_break_the_others(tmp_path: Path, monkeypatch) -> None:
@@ -265,8 +260,9 @@ def test_one_athletes_failure_does_not_break_the_others(tmp_path: Path, monkeypa
 
 
 @needs_real
-def test_real_logs_roster_and_week_2020_w50(tmp_path: Path) -> None:
-    analysis = analyze([REAL_LOGS])
+@pytest.mark.slow  # 25 PDFs for the 12 real lifters
+def test_real_logs_roster_and_week_2020_w50(tmp_path: Path, analysed) -> None:
+    analysis = analysed(REAL_LOGS)
     assert len(analysis.athletes) == 12
     links = {a.athlete: "x.pdf" for a in analysis.athletes}
     text = "\n".join(_pages(pdf.roster_report(analysis.athletes, None, links)))
@@ -296,7 +292,8 @@ def clients50(tmp_path_factory) -> Path:
     return folder
 
 
-def test_fifty_clients_fit_80_columns_worst_first(clients50: Path) -> None:
+@pytest.mark.slow  # 50 generated client logs analysed twice
+def test_fifty_clients_fit_80_columns_worst_first(clients50: Path, analysed) -> None:
     result = runner.invoke(app, ["analyze", str(clients50), "--no-charts"], env={"COLUMNS": "80"})
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
@@ -307,14 +304,14 @@ def test_fifty_clients_fit_80_columns_worst_first(clients50: Path) -> None:
     counts = _headline_counts(out[head:])
     assert counts["total"] == 50
     # The details follow the summary's worst-first order.
-    analysis = analyze([clients50])
+    analysis = analysed(clients50)
     order = [ln.athlete for ln in roster.standings(analysis.athletes)]
     details = re.findall(r"^== (client_\d+):", out, flags=re.M)
     assert details == order
 
 
-def test_terminal_wraps_to_the_width_given() -> None:
-    analysis = analyze([ROSTER])
+def test_terminal_wraps_to_the_width_given(analysed) -> None:
+    analysis = analysed(ROSTER)
     for width in (60, 80, 100):
         text = terminal.render(analysis, width=width, weeks=0)
         assert max(len(line) for line in text.splitlines()) <= width
