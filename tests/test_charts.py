@@ -15,19 +15,18 @@ from matplotlib.figure import Figure
 from matplotlib.text import Text
 
 from analyzer.config import load_config
-from analyzer.pipeline import analyze, analyze_sets
+from analyzer.pipeline import analyze_sets
 from analyzer.render import charts, palette
+from tests.common import ROSTER, STRONG
 from tests.modelkit import DEADLIFT, ROW, SQUAT, tagged, week_of
 
-ROOT = Path(__file__).resolve().parents[1]
-STRONG = ROOT / "sample_logs" / "strong_lifter.csv"
 FIRST_MONDAY = dt.date(2026, 8, 10)  # 2026-W33, the sample's first week
 FIXED_MONDAY = dt.date(2026, 9, 7)  # 2026-W37, the first fixed week
 
 
 @pytest.fixture(scope="module")
-def lifter():
-    return analyze([STRONG]).athletes[0]
+def lifter(analysed):
+    return analysed(STRONG).athletes[0]
 
 
 def _patches_by_gid(fig: Figure, prefix: str) -> dict[str, object]:
@@ -198,8 +197,8 @@ def test_png_bytes_are_reproducible(lifter) -> None:
     )
 
 
-def test_write_all_writes_every_chart_per_athlete(tmp_path: Path) -> None:
-    analysis = analyze([ROOT / "sample_logs" / "coach_roster.xlsx"])
+def test_write_all_writes_every_chart_per_athlete(tmp_path: Path, analysed) -> None:
+    analysis = analysed(ROSTER)
     written = charts.write_all(analysis, tmp_path)
     assert len(written) == 4 * len(analysis.athletes)
     for a in analysis.athletes:

@@ -9,9 +9,8 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from analyzer.cli import app
+from tests.common import PLAN, SAMPLES
 
-ROOT = Path(__file__).resolve().parents[1]
-SAMPLES = ROOT / "sample_logs"
 runner = CliRunner()
 
 
@@ -85,7 +84,7 @@ def test_the_readme_sample_folder_holds_only_logs() -> None:
 
 def test_analyze_folder_skips_what_is_not_a_log(tmp_path: Path) -> None:
     shutil.copy(SAMPLES / "strong_lifter.csv", tmp_path)
-    shutil.copy(ROOT / "sample_plans" / "next_week.csv", tmp_path)
+    shutil.copy(PLAN, tmp_path)
     result = runner.invoke(app, ["analyze", str(tmp_path), "--no-charts", "--json", "-"])
     assert result.exit_code == 0
     data = json.loads(result.stdout)

@@ -15,23 +15,20 @@ from typer.testing import CliRunner
 from analyzer import calendar, rules
 from analyzer.cli import app
 from analyzer.errors import ConfigError
-from analyzer.pipeline import analyze, analyze_sets
+from analyzer.pipeline import analyze_sets
 from analyzer.render import charts, pdf
+from tests.common import ROSTER, STRONG
 from tests.modelkit import DEADLIFT, PRESS, ROW, SQUAT, tagged, week_of
 
-ROOT = Path(__file__).resolve().parents[1]
-STRONG = ROOT / "sample_logs" / "strong_lifter.csv"
-ROSTER = ROOT / "sample_logs" / "coach_roster.xlsx"
+
+@pytest.fixture(scope="module")
+def lifter(analysed):
+    return analysed(STRONG).athletes[0]
 
 
 @pytest.fixture(scope="module")
-def lifter():
-    return analyze([STRONG]).athletes[0]
-
-
-@pytest.fixture(scope="module")
-def roster():
-    return analyze([ROSTER])
+def roster(analysed):
+    return analysed(ROSTER)
 
 
 def _pages(data: bytes | Path) -> list[str]:

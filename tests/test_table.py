@@ -13,13 +13,12 @@ from typer.testing import CliRunner
 
 from analyzer.cli import app
 from analyzer.errors import OutputError
-from analyzer.pipeline import analyze, analyze_sets
+from analyzer.pipeline import analyze_sets
 from analyzer.render.table import COLUMNS, weekly_table, write_table
 from analyzer.safe_write import escape_cell
+from tests.common import ROOT, STRONG
 from tests.modelkit import tagged, week_of
 
-ROOT = Path(__file__).resolve().parents[1]
-STRONG = ROOT / "sample_logs" / "strong_lifter.csv"
 HOSTILE_LIFT = ('=HYPERLINK("http://x","y")', "direct", 1.0)
 
 
@@ -74,8 +73,8 @@ def test_xlsx_escapes_and_keeps_numbers(hostile, tmp_path: Path) -> None:
     assert row["sets"].value == hostile.athletes[0].weeks[0].sets
 
 
-def test_table_rows_mirror_the_weeks() -> None:
-    analysis = analyze([STRONG])
+def test_table_rows_mirror_the_weeks(analysed) -> None:
+    analysis = analysed(STRONG)
     table = weekly_table(analysis)
     weeks = analysis.athletes[0].weeks
     assert table["week"].tolist() == [w.week for w in weeks]
