@@ -19,9 +19,10 @@ dask = pytest.importorskip("dask")
 distributed = pytest.importorskip("distributed")
 
 from analyzer.engines.dask import analyze_dask  # noqa: E402
+from tests.common import ROSTER, SAMPLES  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
-SAMPLES = ROOT / "sample_logs"
+# A local cluster of two worker processes: seconds to start, in the slow suite.
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
@@ -35,20 +36,20 @@ def client() -> Iterator[object]:
         yield dask_client
 
 
-def test_sample_logs_same_json_as_pandas(client: object) -> None:
-    expected = analyze(SAMPLES)
+def test_sample_logs_same_json_as_pandas(client: object, analysed) -> None:
+    expected = analysed(SAMPLES)
     got = analyze_dask(SAMPLES, client=client, partitions=3)
     assert len(expected.athletes) >= 3
     assert to_json(got, daily=True) == to_json(expected, daily=True)
 
 
-def test_single_file_same_json(client: object) -> None:
-    path = SAMPLES / "coach_roster.xlsx"
-    assert to_json(analyze_dask(path, client=client)) == to_json(analyze(path))
+def test_single_file_same_json(client: object, analysed) -> None:
+    path = ROSTER
+    assert to_json(analyze_dask(path, client=client)) == to_json(analysed(path))
 
 
-def test_parquet_dataset_same_athletes(client: object, tmp_path: Path) -> None:
-    expected = analyze(SAMPLES / "coach_roster.xlsx")
+def test_parquet_dataset_same_athletes(client: object, tmp_path: Path, analysed) -> None:
+    expected = analysed(ROSTER)
     import pandas as pd
 
     sets = pd.concat([a.sets[list(COLUMNS)] for a in expected.athletes], ignore_index=True)

@@ -21,11 +21,7 @@ from analyzer.pipeline import analyze
 from analyzer.render import pdf
 from analyzer.render.json_out import to_json
 from analyzer.tagging import load_tagger
-
-ROOT = Path(__file__).resolve().parents[1]
-STRONG = ROOT / "sample_logs" / "strong_lifter.csv"
-ROSTER = ROOT / "sample_logs" / "coach_roster.xlsx"
-GENERIC = ROOT / "sample_logs" / "generic_log.csv"
+from tests.common import GENERIC, ROSTER, STRONG
 
 pytestmark = pytest.mark.skipif(not parallel.can_fork(), reason="the pool needs fork")
 
@@ -118,8 +114,9 @@ def test_bounded_map_keeps_order() -> None:
     assert list(parallel.bounded_map(abs, range(-20, 0), 2)) == list(range(20, 0, -1))
 
 
-def test_report_pdfs_byte_identical(tmp_path: Path) -> None:
-    result = analyze(ROSTER)
+@pytest.mark.slow  # every report PDF written twice
+def test_report_pdfs_byte_identical(tmp_path: Path, analysed) -> None:
+    result = analysed(ROSTER)
     config = load_config()
     one = pdf.report_jobs(result, tmp_path / "one", config=config)
     two = pdf.report_jobs(result, tmp_path / "two", config=config)
@@ -154,6 +151,7 @@ def load_options():  # noqa: ANN201 - tiny helper
     return ImportOptions()
 
 
+@pytest.mark.slow  # nine report PDFs
 def test_cli_report_folder_with_jobs(clients: Path, tmp_path: Path) -> None:
     out = tmp_path / "reports"
     outcome = CliRunner().invoke(
@@ -164,6 +162,7 @@ def test_cli_report_folder_with_jobs(clients: Path, tmp_path: Path) -> None:
     assert len(list(out.glob("*/*.pdf"))) == 8
 
 
+@pytest.mark.slow  # twelve charts, drawn twice
 def test_cli_analyze_charts_in_the_pool_are_the_same_files(tmp_path: Path) -> None:
     """`analyze` writes every athlete's charts through the pool; --jobs 2 and --jobs 1 give
     the same PNG files, byte for byte."""
