@@ -15,11 +15,10 @@ from analyzer.merging import merge_sources
 from analyzer.pipeline import AnalyzeOptions, analyze
 from analyzer.render.json_out import to_json
 from analyzer.rules import FIXABLE
-from tests.reallogs import REAL_LOGS, needs_real
+from tests.common import REAL_LOGS as REAL
+from tests.common import ROSTER, SAMPLES, STRONG
+from tests.reallogs import needs_real
 
-ROOT = Path(__file__).resolve().parents[1]
-SAMPLES = ROOT / "sample_logs"
-REAL = REAL_LOGS
 CLASSIC = ["2026-W33", "2026-W34", "2026-W35", "2026-W36"]
 FIXED = ["2026-W37", "2026-W38", "2026-W39", "2026-W40"]
 
@@ -38,8 +37,8 @@ def weeks_of(result, athlete: str) -> dict[str, object]:
         ("coach_roster.xlsx", "Chloé Martin"),
     ],
 )
-def test_classic_weeks_overuse_and_fixed_weeks_ok(sample: str, athlete: str) -> None:
-    weeks = weeks_of(analyze([SAMPLES / sample]), athlete)
+def test_classic_weeks_overuse_and_fixed_weeks_ok(sample: str, athlete: str, analysed) -> None:
+    weeks = weeks_of(analysed(SAMPLES / sample), athlete)
     for label in CLASSIC:
         week = weeks[label]
         assert week.status == "overuse", label
@@ -54,19 +53,19 @@ def test_classic_weeks_overuse_and_fixed_weeks_ok(sample: str, athlete: str) -> 
         assert [d.weekday() for d in weeks[label].loaded_days] == [0, 5]
 
 
-def test_athlete_on_the_fixed_schedule_throughout_is_ok() -> None:
-    weeks = weeks_of(analyze([SAMPLES / "coach_roster.xlsx"]), "Ben Carter")
+def test_athlete_on_the_fixed_schedule_throughout_is_ok(analysed) -> None:
+    weeks = weeks_of(analysed(ROSTER), "Ben Carter")
     assert {w.status for w in weeks.values()} == {"ok"}
 
 
-def test_pain_note_is_flagged_only_for_the_athlete_who_wrote_it() -> None:
-    result = analyze([SAMPLES / "coach_roster.xlsx"])
+def test_pain_note_is_flagged_only_for_the_athlete_who_wrote_it(analysed) -> None:
+    result = analysed(ROSTER)
     pain = {a.athlete: a.has_pain_note for a in result.athletes}
     assert pain == {"Ana Souza": False, "Ben Carter": False, "Chloé Martin": True}
 
 
-def test_warmups_are_kept_but_add_no_dose() -> None:
-    result = analyze([SAMPLES / "strong_lifter.csv"])
+def test_warmups_are_kept_but_add_no_dose(analysed) -> None:
+    result = analysed(STRONG)
     (source,) = result.sources
     assert source.warmup_sets > 0
     sets = result.athletes[0].sets
@@ -75,8 +74,8 @@ def test_warmups_are_kept_but_add_no_dose() -> None:
     assert (warm["dose"] == 0).all()
 
 
-def test_json_contract_fields() -> None:
-    data = json.loads(to_json(analyze([SAMPLES / "strong_lifter.csv"]), daily=True))
+def test_json_contract_fields(analysed) -> None:
+    data = json.loads(to_json(analysed(STRONG), daily=True))
     assert data["schema_version"] == 1
     source = data["sources"][0]
     assert {
@@ -142,8 +141,8 @@ def test_overlapping_exports_of_one_lifter_are_merged_not_doubled() -> None:
 
 
 @needs_real
-def test_real_folder_reports_each_athlete_once() -> None:
-    result = analyze([REAL], AnalyzeOptions(swaps=False))
+def test_real_folder_reports_each_athlete_once(analysed) -> None:
+    result = analysed(REAL, swaps=False)
     names = [a.athlete for a in result.athletes]
     assert len(names) == len(set(names))
     assert len(result.sources) == 14
@@ -174,14 +173,14 @@ def test_clients_on_the_same_program_are_not_merged(tmp_path: Path) -> None:
 
 def test_analyze_takes_a_path_as_str_path_or_list() -> None:
     """A str is one path (not a sequence of one-letter paths); all three spellings agree."""
-    log = SAMPLES / "strong_lifter.csv"
+    log = STRONG
     options = AnalyzeOptions(swaps=False)
     texts = {to_json(analyze(p, options)) for p in (str(log), log, [str(log)])}
     assert len(texts) == 1
 
 
-def test_week_loaded_days_are_the_loaded_days_of_its_calendar_week() -> None:
-    result = analyze(SAMPLES / "coach_roster.xlsx", AnalyzeOptions(swaps=False))
+def test_week_loaded_days_are_the_loaded_days_of_its_calendar_week(analysed) -> None:
+    result = analysed(ROSTER, swaps=False)
     assert len(result.athletes) > 1
     for a in result.athletes:
         assert a.days.index.equals(pd.RangeIndex(len(a.days)))
