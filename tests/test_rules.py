@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import os
 import re
 from pathlib import Path
 
@@ -22,14 +21,9 @@ from analyzer.config import Config, load_config
 from analyzer.pipeline import AnalyzeOptions, analyze, analyze_sets
 from analyzer.results import Analysis
 from tests.modelkit import DEADLIFT, PRESS, ROW, SQUAT, run, tagged, week_of
+from tests.reallogs import REAL_LOG_FILES, SKIP_REASON
 
 CONFIG = load_config()
-REAL = Path(
-    os.environ.get("BACKLOG_REAL_LOGS", Path(__file__).parents[1].parent / "shared" / "real_logs")
-)
-REAL_LOGS = (
-    sorted(p for p in REAL.rglob("*") if p.suffix in (".csv", ".xlsx")) if REAL.is_dir() else []
-)
 SUPERMAN = ("Superman", "direct", 0.3)
 
 
@@ -293,10 +287,10 @@ def test_random_logs_state_figures_that_satisfy_their_rules(spec: list) -> None:
     check_flags(analyze_sets(table, with_swaps=False), CONFIG)
 
 
-@pytest.mark.skipif(not REAL_LOGS, reason="real logs not present (set BACKLOG_REAL_LOGS)")
-@pytest.mark.parametrize("path", REAL_LOGS, ids=lambda p: p.name)
-def test_every_real_logs_flags_state_figures_that_satisfy_their_rules(path: Path) -> None:
-    result = analyze(path, AnalyzeOptions(swaps=False))
+@pytest.mark.skipif(not REAL_LOG_FILES, reason=SKIP_REASON)
+@pytest.mark.parametrize("path", REAL_LOG_FILES, ids=lambda p: p.name)
+def test_every_real_logs_flags_state_figures_that_satisfy_their_rules(path: Path, analysed) -> None:
+    result = analysed(path, swaps=False)
     assert check_flags(result, CONFIG) >= 0
     for athlete in result.athletes:
         trained = [w for w in athlete.weeks if w.loaded_days]

@@ -13,19 +13,14 @@ import pytest
 from analyzer import flags, model, swaps
 from analyzer.catalog import load_catalog
 from analyzer.config import load_config
-from analyzer.pipeline import AnalyzeOptions, analyze, analyze_sets
+from analyzer.pipeline import analyze_sets
 from analyzer.results import Analysis, Week
 from analyzer.tagging import load_tagger, tag_sets
+from tests.common import GENERIC, ROSTER, SAMPLES, STRONG
 from tests.modelkit import DEADLIFT, PRESS, ROW, SQUAT, tagged, week_of
-from tests.reallogs import REAL_LOGS
+from tests.reallogs import REAL_LOG_FILES as REAL
 
 CONFIG = load_config()
-SAMPLES = Path(__file__).parents[1] / "sample_logs"
-REAL = (
-    sorted(p for p in REAL_LOGS.rglob("*") if p.suffix in (".csv", ".xlsx"))
-    if REAL_LOGS.is_dir()
-    else []
-)
 CATALOG = load_catalog().drop_duplicates("name").set_index("name")
 
 
@@ -171,9 +166,9 @@ def blocks_of(result: Analysis, tagger_config=CONFIG):
             yield swaps.WeekBlock(grid.grid, chronic, series, week, in_week, start, context), w
 
 
-@pytest.mark.parametrize("path", [SAMPLES / "coach_roster.xlsx", *REAL[:6]], ids=lambda p: p.name)
-def test_an_unchanged_candidate_gets_the_analysis_verdict(path: Path) -> None:
-    result = analyze(path, AnalyzeOptions(swaps=False))
+@pytest.mark.parametrize("path", [ROSTER, *REAL[:6]], ids=lambda p: p.name)
+def test_an_unchanged_candidate_gets_the_analysis_verdict(path: Path, analysed) -> None:
+    result = analysed(path, swaps=False)
     checked = 0
     for block, week in blocks_of(result):
         (outcome,) = block.judge([()])
@@ -238,7 +233,7 @@ def check_fixes(result: Analysis) -> int:
 
 @pytest.mark.parametrize(
     "path",
-    [*(SAMPLES / n for n in ("strong_lifter.csv", "generic_log.csv", "coach_roster.xlsx")), *REAL],
+    [STRONG, GENERIC, ROSTER, *REAL],
     ids=lambda p: p.name,
 )
 def test_fixes_are_small_honest_and_keep_the_training(path: Path) -> None:
@@ -289,12 +284,13 @@ def test_cli_keep_sport_and_swaps_options() -> None:
     from analyzer.cli import app
 
     runner = CliRunner()
-    sample = str(SAMPLES / "strong_lifter.csv")
-    plain = json.loads(runner.invoke(app, ["analyze", sample, "-q", "--json", "-"]).output)
+    sample = str(STRONG)
+    quiet = ["-q", "--no-charts"]  # the JSON is read: no charts drawn into ./reports
+    plain = json.loads(runner.invoke(app, ["analyze", sample, *quiet, "--json", "-"]).output)
     moved = [s for w in plain["athletes"][0]["weeks"] for s in w["swaps"]]
     assert moved and all(s["from"] == "Deadlift (Barbell)" for s in moved)
     none = json.loads(
-        runner.invoke(app, ["analyze", sample, "-q", "--swaps", "none", "--json", "-"]).output
+        runner.invoke(app, ["analyze", sample, *quiet, "--swaps", "none", "--json", "-"]).output
     )
     assert not any(w["swaps"] for w in none["athletes"][0]["weeks"])
     bad = runner.invoke(app, ["analyze", sample, "-q", "--swaps", "some"])
@@ -303,7 +299,7 @@ def test_cli_keep_sport_and_swaps_options() -> None:
     assert bad.exit_code == 2 and "--sport must be one of" in bad.output
     kept = json.loads(
         runner.invoke(
-            app, ["analyze", sample, "-q", "--keep", "Bent Over Row (Barbell)", "--json", "-"]
+            app, ["analyze", sample, *quiet, "--keep", "Bent Over Row (Barbell)", "--json", "-"]
         ).output
     )
     assert not any(
