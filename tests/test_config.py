@@ -11,8 +11,7 @@ from typer.testing import CliRunner
 from analyzer.cli import app
 from analyzer.config import load_config
 from analyzer.errors import ConfigError
-
-SAMPLE = Path(__file__).parents[1] / "sample_logs" / "generic_log.csv"
+from tests.common import GENERIC as SAMPLE
 
 
 @pytest.mark.parametrize(

@@ -22,8 +22,8 @@ from analyzer.importers import ImportOptions, format_names, read_log
 from analyzer.pipeline import analyze_sets
 from analyzer.schema import SET_TYPES, conform, is_canonical
 from analyzer.tagging import load_tagger, tag_sets
+from tests.golden_util import GOLDEN
 
-GOLDEN = Path(__file__).parent / "golden"
 SEEDS = {
     p.name: p.read_bytes()
     for p in sorted(GOLDEN.glob("*.csv"))

@@ -498,9 +498,7 @@ def test_cli_program_sheet_exits_2_with_one_line(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
-REAL = REAL_LOGS
-
-
+@pytest.mark.slow  # thousands of rows written to .xlsx and read back
 @pytest.mark.parametrize(
     ("name", "sep", "date_column", "sets"),
     [
@@ -514,7 +512,7 @@ def test_real_export_resaved_as_xlsx_keeps_every_set(
 ) -> None:
     """The real export opened in a spreadsheet and saved as .xlsx (date cells become dates,
     as Excel makes them); set counts are SOURCES.md's."""
-    source = REAL / name
+    source = REAL_LOGS / name
     if not source.exists():
         pytest.skip(SKIP_REASON)
     frame = pd.read_csv(source, sep=sep, dtype=str, keep_default_na=False)

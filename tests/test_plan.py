@@ -13,11 +13,10 @@ import pytest
 from typer.testing import CliRunner
 
 from analyzer.cli import app
-from analyzer.plan import check_plan, escape_cell, read_plan
+from analyzer.plan import check_plan, csv_cell, read_plan
+from tests.common import PLAN
+from tests.common import STRONG as HISTORY
 
-ROOT = Path(__file__).resolve().parents[1]
-PLAN = ROOT / "sample_plans" / "next_week.csv"
-HISTORY = ROOT / "sample_logs" / "strong_lifter.csv"
 runner = CliRunner()
 
 
@@ -142,10 +141,10 @@ def test_formula_like_cells_are_escaped(tmp_path: Path) -> None:
     assert not any(v.startswith(("=", "+", "-", "@")) for r in rows for v in r.values())
 
 
-def test_escape_cell() -> None:
+def test_csv_cell() -> None:
     # Formulas are escaped; numbers (also signed, also as text) stay numbers.
     cells = ("=1+1", "+cmd|' /C calc'!A0", "-2+3", "@SUM", "\tx", "ok", "+1", "-2", 4.0, 2.5)
-    assert [escape_cell(v) for v in cells] == [
+    assert [csv_cell(v) for v in cells] == [
         "'=1+1",
         "'+cmd|' /C calc'!A0",
         "'-2+3",

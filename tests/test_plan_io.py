@@ -17,10 +17,9 @@ from typer.testing import CliRunner
 from analyzer.cli import app
 from analyzer.plan import check_plan, plan_unit, read_plan
 from analyzer.schema import LB_TO_KG
+from tests.common import PLAN
+from tests.common import STRONG as HISTORY
 
-ROOT = Path(__file__).resolve().parents[1]
-PLAN = ROOT / "sample_plans" / "next_week.csv"
-HISTORY = ROOT / "sample_logs" / "strong_lifter.csv"
 runner = CliRunner()
 
 

@@ -23,11 +23,11 @@ from analyzer.importers.units import (
     unstated_unit,
 )
 from analyzer.schema import LB_TO_KG
+from tests.common import REAL_LOGS, SAMPLES
 from tests.golden_util import GOLDEN, read_golden
-from tests.reallogs import REAL_LOGS, needs_real
+from tests.reallogs import needs_real
 
 runner = CliRunner()
-SAMPLES = Path(__file__).resolve().parents[1] / "sample_logs"
 
 #: A kilogram lifter's loads: 1.25 kg plates, round tens.
 KG_LOADS = [20, 40, 60, 60, 62.5, 80, 80, 100, 100, 102.5, 120, 140, 22.5, 32.5, 57.5] * 3

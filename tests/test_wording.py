@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -17,8 +16,8 @@ import pytest
 from analyzer.render import roster, wording
 from analyzer.results import AfterSwaps, AthleteResult, Flag, Swap, Week
 from analyzer.rules import BY_CODE, RULES
+from tests.common import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 MON = dt.date(2026, 9, 14)  # 2026-W38
 ROW = "Bent Over Row (Barbell)"
 DEADLIFT = "Deadlift (Barbell)"
