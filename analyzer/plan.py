@@ -397,8 +397,9 @@ def check_plan(
     )
 
 
-def escape_cell(value: object) -> str:
-    """A cell as text, with a leading quote when it would start a spreadsheet formula."""
+def csv_cell(value: object) -> str:
+    """A plan cell as CSV text: empty when missing, whole numbers without ".0", and escaped by
+    `safe_write.escape_cell` (a leading quote when it would start a spreadsheet formula)."""
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -438,7 +439,7 @@ def _csv_bytes(check: PlanCheck) -> bytes:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(fixed_header(check.unit))
     values = check.fixed[list(FIXED_COLUMNS)].astype("object").to_numpy().tolist()
-    writer.writerows([escape_cell(v) for v in row] for row in values)
+    writer.writerows([csv_cell(v) for v in row] for row in values)
     return buffer.getvalue().encode("utf-8")
 
 
