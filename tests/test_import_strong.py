@@ -15,7 +15,7 @@ from analyzer.schema import LB_TO_KG, is_canonical
 from tests.golden_util import GOLDEN, load, read_golden
 from tests.reallogs import REAL_LOGS, needs_real
 
-REAL = REAL_LOGS / "strong"
+REAL_STRONG = REAL_LOGS / "strong"
 
 
 def read(path: Path, **opts: object) -> ImportResult:
@@ -53,7 +53,7 @@ REAL_FILES = {
 @needs_real
 @pytest.mark.parametrize("name", sorted(REAL_FILES))
 def test_real_file_keeps_every_set_row(name: str) -> None:
-    path = REAL / name
+    path = REAL_STRONG / name
     records = independent_records(path)
     header, body = records[0][1], records[1:]
     order_at = [i for i, h in enumerate(header) if h in ("Set Order", "设置顺序")][0]
@@ -74,7 +74,7 @@ def test_real_file_keeps_every_set_row(name: str) -> None:
 
 @needs_real
 def test_current_format_markers_and_non_set_rows() -> None:
-    result = read(REAL / "joao-conde_2025_strong_workouts.csv")
+    result = read(REAL_STRONG / "joao-conde_2025_strong_workouts.csv")
     assert result.report.skipped_reasons == {
         "non-set row (Note)": 6,
         "non-set row (Rest Timer)": 118,
@@ -93,7 +93,7 @@ def test_current_format_markers_and_non_set_rows() -> None:
 
 @needs_real
 def test_spelled_out_markers_multiline_notes_and_lb_noise() -> None:
-    result = read(REAL / "cmccorkle21_strong_workouts.csv")
+    result = read(REAL_STRONG / "cmccorkle21_strong_workouts.csv")
     counts = result.sets["set_type"].value_counts()
     assert counts["warmup"] == 1230 and counts["failure"] == 243
     by_row = result.sets.set_index("source_row")
@@ -106,7 +106,7 @@ def test_spelled_out_markers_multiline_notes_and_lb_noise() -> None:
 
 @needs_real
 def test_semicolon_per_row_units() -> None:
-    result = read(REAL / "joao-conde_2024_workouts.csv")
+    result = read(REAL_STRONG / "joao-conde_2024_workouts.csv")
     by_row = result.sets.set_index("source_row")
     assert by_row.loc[4, "exercise"] == "Chest Press (Machine)"
     assert (by_row.loc[4, "weight_kg"], by_row.loc[4, "reps"]) == (35.0, 12.0)
@@ -116,7 +116,7 @@ def test_semicolon_per_row_units() -> None:
 
 @needs_real
 def test_legacy_comma_units_default_kg_and_lb_option() -> None:
-    path = REAL / "placy2_strong.csv"
+    path = REAL_STRONG / "placy2_strong.csv"
     kg = read(path)
     assert any("read as kg" in note for note in kg.report.notes)
     deadlift = kg.sets.set_index("source_row").loc[28]
@@ -131,7 +131,7 @@ def test_legacy_comma_units_default_kg_and_lb_option() -> None:
 
 @needs_real
 def test_2016_crlf_zero_based_set_order() -> None:
-    result = read(REAL / "mlahoz_2017_strong.csv")
+    result = read(REAL_STRONG / "mlahoz_2017_strong.csv")
     first = result.sets.iloc[0]
     assert (first["exercise"], first["weight_kg"], first["reps"]) == ("Squat", 70.0, 5.0)
     assert first["set_index"] == 1  # Set Order 0 in the file
@@ -142,7 +142,7 @@ def test_2016_crlf_zero_based_set_order() -> None:
 
 @needs_real
 def test_chinese_headers_first_row() -> None:
-    path = REAL / "dericmei_zh_strong.csv"
+    path = REAL_STRONG / "dericmei_zh_strong.csv"
     first = read(path).sets.iloc[0]
     assert first["exercise"] == "Bent Over Row (Barbell)"
     assert first["performed_at"] == pd.Timestamp("2020-09-29 07:10:22")
