@@ -282,12 +282,12 @@ def _option_file(path: Path | None, option: str) -> None:
 
 def _input_files(paths: list[Path]) -> list[Path]:
     """Every file the run reads: files named, and the logs a folder scan would read."""
-    from analyzer.importers import folder_files
+    from analyzer.importers import list_logs
 
     out: list[Path] = []
     for path in paths:
         if path.is_dir():
-            out.extend(folder_files(path)[0])
+            out.extend(list_logs(path))
         else:
             out.append(path)
     return out
