@@ -537,6 +537,7 @@ def _with_timeout(args: list[str], seconds: float = 60) -> subprocess.CompletedP
     )
 
 
+@pytest.mark.slow  # six fresh interpreters, each guarded by a timeout
 def test_fifo_without_writer_does_not_hang(tmp_path: Path) -> None:
     fifo = tmp_path / "log.csv"
     os.mkfifo(fifo)

@@ -141,6 +141,7 @@ def test_fits_columns_needs_every_named_header(tmp_path: Path) -> None:
     assert not GENERIC.fits_columns(doc, {"date": "When", "exercise": "Lift"})
 
 
+@pytest.mark.slow  # guesses over 5,000-column tables: seconds
 def test_the_guess_judges_a_bounded_number_of_distinct_columns(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
