@@ -680,18 +680,21 @@ def test_bench_is_large_and_distinct() -> None:
     assert set(AMBIGUOUS) | KNOWN_MISSES <= set(names)
 
 
-@pytest.mark.parametrize(
-    ("name", "expected"),
-    [
-        pytest.param(n, c, marks=pytest.mark.xfail(strict=True, reason="known miss"))
-        if n in KNOWN_MISSES
-        else (n, c)
-        for n, c in BENCH
-    ],
-)
+@pytest.mark.parametrize(("name", "expected"), [(n, c) for n, c in BENCH if n not in KNOWN_MISSES])
 def test_unseen_name_gets_its_class(tagger: Tagger, name: str, expected: str) -> None:
     tag = tagger.tag(name)
     assert tag.load_class in AMBIGUOUS.get(name, (expected,)), (name, tag)
+
+
+@pytest.mark.parametrize("name", sorted(KNOWN_MISSES))
+def test_a_known_miss_is_asked_about_never_mistagged(tagger: Tagger, name: str) -> None:
+    """A known miss is "unknown" (the user is asked), not a wrong class, and its first
+    suggestion is the lift it names. When the tagger learns it, this fails: move the name
+    out of KNOWN_MISSES."""
+    tag = tagger.tag(name)
+    assert tag.load_class == "unknown", (name, tag)
+    assert tag.suggestions, (name, tag)
+    assert tagger.tag(tag.suggestions[0]).load_class == dict(BENCH)[name], (name, tag)
 
 
 def test_no_direct_none_confusion_and_few_unknowns(tagger: Tagger) -> None:
