@@ -538,6 +538,7 @@ def _alive(pid: int) -> bool:
     not Path("/proc/self/stat").exists() or os.cpu_count() == 1,
     reason="needs Linux /proc and two cores",
 )
+@pytest.mark.slow  # a fresh interpreter and its worker pool, killed mid-report
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM])
 def test_workers_die_with_their_parent(tmp_path: Path, sig: int) -> None:
     rows = "".join(
