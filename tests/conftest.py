@@ -9,7 +9,8 @@ Two suites (pyproject.toml, `[tool.pytest.ini_options]`):
   the long end-to-end runs (the Dask cluster, huge inputs, charts and reports for many
   athletes, subprocesses) and every property test again with many examples.
 
-`.ci/run` runs both. Paths and `run_cli` are in tests/common.py.
+`.ci/run` runs both. Both spread the tests over every core (pytest-xdist, `-n auto` in
+addopts; `-n0` runs them in this process). Paths and `run_cli` are in tests/common.py.
 """
 
 from __future__ import annotations
