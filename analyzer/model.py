@@ -70,8 +70,10 @@ def set_effort(tagged: pd.DataFrame, config: Config) -> pd.Series:
         rows = estimable & (groups >= 0)
         window = np.timedelta64(config.e1rm_window_days, "D")
         best[rows] = kernels.trailing_max(e1rm[rows], groups[rows], at[rows], window)
-    reserve = 30.0 * (best - e1rm) / weight  # NaN where there is no best e1RM
-    effort = 1.0 - config.estimated_per_rir * reserve
+    # NaN where there is no best e1RM; a near-zero weight gives a huge reserve, clipped below.
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        reserve = 30.0 * (best - e1rm) / weight
+        effort = 1.0 - config.estimated_per_rir * reserve
 
     rpe = tagged["rpe"].to_numpy(dtype="float64", na_value=np.nan)
     effort = np.where((rpe >= 1) & (rpe <= 10), 1.0 - (10.0 - rpe) * config.per_rir, effort)
