@@ -15,15 +15,15 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from analyzer import kernels, model
+from analyzer import kernels, model, swaps
 from analyzer.results import AthleteResult, ExerciseSummary, Flag, Week, worst
 from analyzer.tagging import Tagger
 
 if TYPE_CHECKING:
     from analyzer.pipeline import Judged
 
-#: (athlete, week start as nanoseconds since the epoch)
-WeekKey = tuple[str, int]
+#: (athlete, week start as nanoseconds since the epoch), as the swap search keys its weeks.
+WeekKey = swaps.WeekKey
 
 
 def ns(dates: pd.Series) -> np.ndarray:

@@ -238,7 +238,7 @@ def judge(sets: pd.DataFrame, tagger: Tagger, config: Config, *, with_swaps: boo
                 )
             ),
             assemble.flag_codes_by_week(flag_rows),
-            swaps.AthleteSets(by_athlete.ordered, by_athlete.bounds, by_athlete.names),
+            by_athlete,
             grid,
             swaps.SwapContext(catalog=tagger.catalog, config=config),
         )

@@ -21,6 +21,7 @@ from typing import Any, Final, Protocol, cast
 
 import numpy as np
 
+from analyzer import kernels
 from analyzer.config import Config
 
 WEEK: Final = 7
@@ -173,18 +174,16 @@ def hours_apart(c1: Any, c2: Any, h1: Any, h2: Any) -> Any:
 
 def _pairs_by_week(series: np.ndarray, week: np.ndarray) -> list[np.ndarray]:
     """Positions of equal (series, week) runs (inputs sorted by series, then week)."""
-    if not len(series):
-        return []
-    change = np.flatnonzero((np.diff(series) != 0) | (np.diff(week) != 0)) + 1
-    return np.split(np.arange(len(series)), change)
+    bounds = kernels.group_bounds([series, week])
+    return [np.arange(lo, hi) for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)]
 
 
 def _brief(series: np.ndarray, week: np.ndarray, overuse: np.ndarray, code: str) -> list[Hit]:
     """One hit without days or figures per (series, week) run of the inputs (sorted by
     series, then week): overuse when any member is, else watch."""
-    if not len(series):
+    starts = kernels.group_bounds([series, week])[:-1]
+    if not len(starts):
         return []
-    starts = np.flatnonzero(np.r_[True, (np.diff(series) != 0) | (np.diff(week) != 0)])
     severe = np.logical_or.reduceat(overuse, starts)
     return [
         Hit(row, w, code, "overuse" if o else "watch", ())

@@ -21,10 +21,10 @@ from __future__ import annotations
 import itertools
 import math
 from collections import Counter
-from collections.abc import Generator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Final, Literal, TypeVar
+from typing import Final, Literal, Protocol, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -522,11 +522,8 @@ class WeekBlock:
         )
 
     def judge(self, candidates: Sequence[Candidate]) -> list[Outcome]:
-        """Every candidate judged by the engine in one pass."""
-        if not candidates:
-            return []
-        grid = self.grid(candidates)
-        return self.outcomes(candidates, grid, rules.evaluate(grid, self.config, figures=False))
+        """Every candidate judged by the engine, as the search judges them (`judge_together`)."""
+        return judge_together([(self, candidates)])[0] if candidates else []
 
     def outcomes(
         self,
@@ -868,16 +865,25 @@ def judge_together(asks: Sequence[tuple[WeekBlock, Sequence[Candidate]]]) -> lis
     for i, g in enumerate(grids):
         by_width.setdefault(g.shape[1], []).append(i)
     for members in by_width.values():
-        batch: list[int] = []
-        rows = 0
-        for i in [*members, -1]:
-            if i >= 0 and (not batch or rows + grids[i].shape[0] <= ROWS_PER_PASS):
-                batch.append(i)
-                rows += grids[i].shape[0]
-                continue
+        for batch in _passes(members, grids):
             _judge_batch(asks, grids, batch, out)
-            batch, rows = ([i], grids[i].shape[0]) if i >= 0 else ([], 0)
     return out
+
+
+def _passes(members: Sequence[int], grids: Sequence[rules.DayGrid]) -> Iterator[list[int]]:
+    """`members` in order, cut into engine passes of at most ROWS_PER_PASS grid rows (a
+    larger grid makes a pass of its own)."""
+    batch: list[int] = []
+    rows = 0
+    for i in members:
+        n = grids[i].shape[0]
+        if batch and rows + n > ROWS_PER_PASS:
+            yield batch
+            batch, rows = [], 0
+        batch.append(i)
+        rows += n
+    if batch:
+        yield batch
 
 
 def _judge_batch(
@@ -886,8 +892,7 @@ def _judge_batch(
     batch: Sequence[int],
     out: list[list[Outcome]],
 ) -> None:
-    if not batch:
-        return
+    """One engine pass over the stacked grids of `batch`; each block's outcomes into `out`."""
     config = asks[batch[0]][0].config
     stacked = rules.DayGrid.stack([grids[i] for i in batch])
     hits = rules.evaluate(stacked, config, figures=False)
@@ -907,14 +912,16 @@ def _judge_batch(
 WeekKey = tuple[str, int]
 
 
-@dataclass(frozen=True)
-class AthleteSets:
-    """A dosed set table grouped by athlete: athlete i's rows are
+class AthleteSets(Protocol):
+    """A dosed set table grouped by athlete (`assemble.ByAthlete`): athlete i's rows are
     `ordered.iloc[bounds[i]:bounds[i + 1]]`, `names[i]` their name."""
 
-    ordered: pd.DataFrame
-    bounds: np.ndarray
-    names: Sequence[str]
+    @property
+    def ordered(self) -> pd.DataFrame: ...
+    @property
+    def bounds(self) -> np.ndarray: ...
+    @property
+    def names(self) -> Sequence[str]: ...
 
 
 def for_weeks(
