@@ -426,7 +426,7 @@ def analyze(
     from analyzer.pipeline import AnalyzeOptions
     from analyzer.render import json_out as json_render
     from analyzer.render import terminal
-    from analyzer.render.roster import check_chart_choice
+    from analyzer.render.roster import charted_athletes, check_chart_choice
     from analyzer.safe_write import prepare_out_dir, stream_target
 
     check_chart_choice("none" if no_charts else charts_for)
@@ -467,11 +467,12 @@ def analyze(
                 typer.echo(f"JSON written to {target}")
     if no_charts:
         charts_for = "none"
-    from analyzer.render import charts
-
-    chart_jobs = charts.chart_jobs(result, out, config=options.config(), which=charts_for)
-    if chart_jobs:
+    charted = charted_athletes(result, charts_for)
+    if charted:
         from analyzer.engines.pool import run_report_jobs
+        from analyzer.render import charts
+
+        chart_jobs = charts.chart_jobs(result, out, config=options.config(), athletes=charted)
 
         prepare_out_dir(out)
         chart_failures: list[Any] = []
@@ -485,10 +486,10 @@ def analyze(
         _fail_jobs(chart_failures, "charts")
     if not quiet and not to_stdout and charts_for == "attention":
         athletes = sum(bool(a.weeks) for a in result.athletes)
-        if len(chart_jobs) < athletes:
+        if len(charted) < athletes:
             typer.echo(
                 textwrap.fill(
-                    f"Charts for {len(chart_jobs)} of {athletes} athletes: those still "
+                    f"Charts for {len(charted)} of {athletes} athletes: those still "
                     "logging and at overuse in their latest week (--charts all: every "
                     "athlete).",
                     width=min(terminal.terminal_width(), 80),

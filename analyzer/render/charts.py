@@ -802,10 +802,11 @@ def chart_jobs(
     out_dir: Path,
     *,
     config: Config | None = None,
-    which: str = "all",
+    athletes: Sequence[AthleteResult] | None = None,
 ) -> list[RenderJob]:
-    """One job per charted athlete (`charted_athletes(analysis, which)`): write their charts
-    as PNG into `out_dir/<safe athlete name>/` (run them with `engines.pool.run_report_jobs`)."""
+    """One job per athlete of `athletes` (default: every athlete with weeks; the CLI passes
+    `roster.charted_athletes`): write their charts as PNG into `out_dir/<safe athlete name>/`
+    (run them with `engines.pool.run_report_jobs`)."""
     config = config or load_config()
     folders = athlete_folders(analysis, out_dir)
 
@@ -819,7 +820,8 @@ def chart_jobs(
 
         return RenderJob(result.athlete, run)
 
-    return [job(r) for r in charted_athletes(analysis, which)]
+    chosen = charted_athletes(analysis, "all") if athletes is None else athletes
+    return [job(r) for r in chosen]
 
 
 def write_all(analysis: Analysis, out_dir: Path, *, config: Config | None = None) -> list[Path]:
