@@ -11,7 +11,7 @@ import functools
 import os
 import sys
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -87,6 +87,24 @@ def _fail_jobs(failures: list[Any], what: str) -> None:
         + ("; please report it (BACKLOG_DEBUG=1 shows details)" if bug else ""),
         EXIT_INTERNAL if bug else EXIT_USER,
     )
+
+
+def _write_jobs(
+    jobs: Sequence[Any], out: Path, workers: int | None, progress: Any, stage: str
+) -> tuple[list[Path], list[Any]]:
+    """Run render jobs (charts, PDFs) into `out` on the pool with a progress stage: (the paths
+    written, the jobs that failed; `_fail_jobs` reports them after the others are written)."""
+    from analyzer.engines.pool import run_report_jobs
+    from analyzer.safe_write import prepare_out_dir
+
+    prepare_out_dir(out)
+    written: list[Path] = []
+    failures: list[Any] = []
+    with progress.stage(stage, total=len(jobs)) as advance:
+        for paths_written in run_report_jobs(jobs, workers, failures=failures):
+            written.extend(paths_written)
+            advance()
+    return written, failures
 
 
 def handles_errors(func: F) -> F:
@@ -469,21 +487,13 @@ def analyze(
         charts_for = "none"
     charted = charted_athletes(result, charts_for)
     if charted:
-        from analyzer.engines.pool import run_report_jobs
         from analyzer.render import charts
 
         chart_jobs = charts.chart_jobs(result, out, config=options.config(), athletes=charted)
-
-        prepare_out_dir(out)
-        chart_failures: list[Any] = []
-        written: list[Path] = []
-        with progress.stage("Writing charts", total=len(chart_jobs)) as advance:
-            for paths_written in run_report_jobs(chart_jobs, workers, failures=chart_failures):
-                written.extend(paths_written)
-                advance()
+        written, failures = _write_jobs(chart_jobs, out, workers, progress, "Writing charts")
         if not quiet and not to_stdout and written:
             typer.echo(f"{len(written)} charts written under {out}/")
-        _fail_jobs(chart_failures, "charts")
+        _fail_jobs(failures, "charts")
     if not quiet and not to_stdout and charts_for == "attention":
         athletes = sum(bool(a.weeks) for a in result.athletes)
         if len(charted) < athletes:
@@ -534,10 +544,8 @@ def report(
     swaps: SwapsOpt = "recent",
 ) -> None:
     """Write PDF reports: one per athlete (or one page per athlete for --week), and a roster worst first when the input holds several athletes."""  # noqa: E501 (one paragraph for --help)
-    from analyzer.engines.pool import run_report_jobs
     from analyzer.pipeline import AnalyzeOptions
     from analyzer.render import pdf
-    from analyzer.safe_write import prepare_out_dir
 
     if week is not None:
         pdf.parse_week(week)  # a bad --week fails before any work
@@ -556,13 +564,7 @@ def report(
         result = _run(paths, options, workers)
     # Jobs first: a --week outside every log fails here, before the folder is made.
     jobs = pdf.report_jobs(result, out, week=week, config=options.config())
-    prepare_out_dir(out)
-    written: list[Path] = []
-    failures: list[Any] = []
-    with progress.stage("Writing reports", total=len(jobs)) as advance:
-        for paths_written in run_report_jobs(jobs, workers, failures=failures):
-            written.extend(paths_written)
-            advance()
+    written, failures = _write_jobs(jobs, out, workers, progress, "Writing reports")
     if not quiet:
         for path in written:
             typer.echo(f"Wrote {path}")
