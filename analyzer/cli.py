@@ -443,8 +443,8 @@ def analyze(
     """Analyse workout logs: week by week, is the lower back given time to recover?"""
     from analyzer.pipeline import AnalyzeOptions
     from analyzer.render import json_out as json_render
-    from analyzer.render import terminal
-    from analyzer.render.roster import charted_athletes, check_chart_choice
+    from analyzer.render import terminal, wording
+    from analyzer.render.roster import charted_athletes, check_chart_choice, needing_attention
     from analyzer.safe_write import prepare_out_dir, stream_target
 
     check_chart_choice("none" if no_charts else charts_for)
@@ -495,16 +495,13 @@ def analyze(
             typer.echo(f"{len(written)} charts written under {out}/")
         _fail_jobs(failures, "charts")
     if not quiet and not to_stdout and charts_for == "attention":
-        athletes = sum(bool(a.weeks) for a in result.athletes)
-        if len(charted) < athletes:
-            typer.echo(
-                textwrap.fill(
-                    f"Charts for {len(charted)} of {athletes} athletes: those still "
-                    "logging and at overuse in their latest week (--charts all: every "
-                    "athlete).",
-                    width=min(terminal.terminal_width(), 80),
-                )
-            )
+        note = wording.charts_note(
+            len(charted),
+            sum(bool(a.weeks) for a in result.athletes),
+            len(needing_attention(result.athletes)),
+        )
+        if note:
+            typer.echo(textwrap.fill(note, width=min(terminal.terminal_width(), 80)))
     if table is not None:
         from analyzer.render.table import write_table
 

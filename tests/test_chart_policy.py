@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from analyzer.cli import app
 from analyzer.errors import ConfigError
-from analyzer.render import roster
+from analyzer.render import roster, wording
 from tests.common import SAMPLES
 
 runner = CliRunner()
@@ -45,19 +45,34 @@ def test_a_small_input_charts_every_athlete(analysed) -> None:
     assert roster.charted_athletes(analysis, "none") == []
 
 
-def test_a_large_input_charts_the_athletes_needing_attention(clients12: Path, analysed) -> None:
+def test_a_large_input_charts_the_first_athletes_needing_attention(
+    clients12: Path, analysed
+) -> None:
     analysis = analysed(clients12)
     standings = roster.standings(analysis.athletes)
-    attention = {s.athlete for s in standings if not s.stale and s.status == "overuse"}
-    calm = {s.athlete for s in standings} - attention
-    assert attention == {f"Flagged {i}" for i in range(6)}
-    assert calm == {f"Calm {i}" for i in range(6)}
-    charted = {a.athlete for a in roster.charted_athletes(analysis)}
-    assert charted == attention
+    attention = [s.athlete for s in standings if not s.stale and s.status == "overuse"]
+    assert sorted(attention) == [f"Flagged {i}" for i in range(6)]
+    assert [a.athlete for a in roster.needing_attention(analysis.athletes)] == attention
+    charted = [a.athlete for a in roster.charted_athletes(analysis)]
+    # Six at overuse, five charted: the first five of the summary's worst-first list.
+    assert roster.CHART_ATTENTION_AT_MOST == 5
+    assert charted == sorted(attention[: roster.CHART_ATTENTION_AT_MOST])
     assert len(roster.charted_athletes(analysis, "all")) == 12
 
 
-@pytest.mark.slow  # charts for 18 athletes: seconds of matplotlib
+def test_the_charts_note_says_whom_it_charted_and_how_to_get_the_rest() -> None:
+    assert wording.charts_note(12, 12, 6) is None
+    few = wording.charts_note(3, 40, 3)
+    assert few is not None
+    assert few.startswith("Charts for 3 of 40 athletes: those still logging and at overuse")
+    assert "--charts all" in few
+    capped = wording.charts_note(5, 40, 9)
+    assert capped is not None
+    assert capped.startswith("Charts for 5 of 40 athletes: the first 5 of the 9 still logging")
+    assert "--athlete NAME" in capped and "--charts all" in capped
+
+
+@pytest.mark.slow  # charts for 17 athletes: seconds of matplotlib
 def test_cli_charts_attention_by_default_and_all_on_request(
     clients12: Path, tmp_path: Path, analysed
 ) -> None:
@@ -66,9 +81,9 @@ def test_cli_charts_attention_by_default_and_all_on_request(
     default = runner.invoke(app, ["analyze", str(clients12), "--out", str(tmp_path / "a")])
     assert default.exit_code == 0, default.output
     charted = _charted(tmp_path / "a")
-    assert len(charted) == len(wanted) == 6
+    assert charted == wanted and len(charted) == roster.CHART_ATTENTION_AT_MOST
     assert all(name.startswith("Flagged") for name in charted)
-    assert f"Charts for {len(wanted)} of 12 athletes" in default.output
+    assert "Charts for 5 of 12 athletes: the first 5 of the 6" in " ".join(default.output.split())
     every = runner.invoke(
         app, ["analyze", str(clients12), "--charts", "all", "--out", str(tmp_path / "b")]
     )

@@ -212,6 +212,25 @@ def pain_count_line(n: int) -> str:
     return f'Pain was noted in the logs of {n} athletes ("pain noted" below): {PAIN_REFERRAL}'
 
 
+def charts_note(charted: int, athletes: int, attention: int) -> str | None:
+    """What `backlog analyze --charts attention` says when it charted only some athletes
+    (None when it charted every one): whom it charted and how to get the others.
+    `attention` is how many athletes are still logging at overuse in their latest week."""
+    if charted >= athletes:
+        return None
+    others = "--charts all: every athlete"
+    if attention > charted:
+        return (
+            f"Charts for {charted} of {athletes} athletes: the first {charted} of the "
+            f"{attention} still logging and at overuse in their latest week, as listed above "
+            f"(--athlete NAME: one athlete; {others})."
+        )
+    return (
+        f"Charts for {charted} of {athletes} athletes: those still logging and at overuse in "
+        f"their latest week ({others})."
+    )
+
+
 # --- swaps and advice -------------------------------------------------------------------------
 
 
