@@ -328,6 +328,15 @@ def _athlete_rows(
     )
 
 
+#: Every generated history ends in the week of this Sunday or before: a log never runs into
+#: the future (the importers skip dates after tomorrow as typing errors, and a benchmark of
+#: skipped rows measures the wrong thing).
+LAST_DAY = dt.date(2026, 11, 29)
+#: Share of generated lifters still logging in that last week (a coach's current clients);
+#: the others stopped 2 to 200 weeks before it.
+STILL_LOGGING = 0.75
+
+
 def athletes(
     n_sets: int, seed: int = 2026, weeks_each: int | None = None, lifters: int | None = None
 ) -> Iterator[pd.DataFrame]:
@@ -344,10 +353,11 @@ def athletes(
     extra = _block([EXTRA_HINGE])
     produced = 0
     i = 0
-    first = dt.date(2016, 1, 4)
+    last_monday = LAST_DAY - dt.timedelta(days=LAST_DAY.weekday())
     while (produced < n_sets) if lifters is None else (i < lifters):
         weeks = int(rng.integers(8, 105)) if weeks_each is None else weeks_each
-        start = first + dt.timedelta(weeks=int(rng.integers(0, 52 * 8)))
+        stopped = 0 if rng.random() < STILL_LOGGING else int(rng.integers(2, 201))
+        start = last_monday - dt.timedelta(weeks=stopped + weeks - 1)
         frame = _athlete_rows(
             rng, f"athlete {i:05d}", spellings, blocks, blocks[-1], extra, weeks, start
         )
