@@ -4,6 +4,8 @@ judged athletes, and byte-identical report PDFs."""
 
 from __future__ import annotations
 
+import functools
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -19,6 +21,7 @@ from analyzer.engines.local import Local
 from analyzer.errors import EmptyLogError, InputNotFoundError
 from analyzer.pipeline import analyze
 from analyzer.render import pdf
+from analyzer.render.jobs import JobFailure, RenderJob
 from analyzer.render.json_out import to_json
 from analyzer.tagging import load_tagger
 from tests.common import GENERIC, ROSTER, STRONG
@@ -216,3 +219,52 @@ def test_a_named_file_that_fails_is_read_once(
     assert type(in_pool.value) is type(sequential.value)
     assert in_pool.value.one_line() == sequential.value.one_line()
     assert in_pool.value.path == str(bad) and in_pool.value.hint == sequential.value.hint
+
+
+def _write(path: Path, text: str) -> list[Path]:
+    """A render job's work: write `text` to `path` (module level: jobs travel pickled)."""
+    if text == "fail":
+        raise ValueError(f"cannot write {path.name}")
+    if text == "die":
+        os._exit(9)  # the worker stops without answering
+    path.write_text(f"{text} from {os.getpid()}", encoding="utf-8")
+    return [path]
+
+
+def _job(path: Path, text: str) -> RenderJob:
+    return RenderJob(path.stem, functools.partial(_write, path, text))
+
+
+def test_started_renderers_run_pickled_jobs_in_their_processes_in_job_order(
+    tmp_path: Path,
+) -> None:
+    jobs = [_job(tmp_path / f"{i}.txt", f"job {i}") for i in range(7)]
+    with parallel.Renderers(2, preload=("json",)) as renderers:
+        written = [p for paths in renderers.run(jobs) for p in paths]
+        again = [p for paths in renderers.run(jobs[:2]) for p in paths]  # the workers stay
+    assert written == [tmp_path / f"{i}.txt" for i in range(7)]
+    assert again == written[:2]
+    writers = {p.read_text(encoding="utf-8").split(" from ")[1] for p in written}
+    assert str(os.getpid()) not in writers and 1 <= len(writers) <= 2
+
+
+def test_a_failing_render_job_is_collected_and_the_others_are_written(tmp_path: Path) -> None:
+    jobs = [
+        _job(tmp_path / "a.txt", "a"),
+        _job(tmp_path / "b.txt", "fail"),
+        _job(tmp_path / "c.txt", "c"),
+    ]
+    failures: list[JobFailure] = []
+    with parallel.Renderers(2, preload=()) as renderers:
+        written = [p for paths in renderers.run(jobs, failures=failures) for p in paths]
+    assert written == [tmp_path / "a.txt", tmp_path / "c.txt"]
+    assert [(f.label, f.user_error) for f in failures] == [("b", False)]
+    assert "cannot write b.txt" in failures[0].message
+    with parallel.Renderers(2, preload=()) as renderers, pytest.raises(ValueError):
+        list(renderers.run(jobs))  # without a failures list the job's error stops the run
+
+
+def test_a_render_worker_that_dies_is_one_clear_error(tmp_path: Path) -> None:
+    lost = pytest.raises(parallel.RenderWorkerLost, match="while writing gone")
+    with parallel.Renderers(1, preload=()) as renderers, lost:
+        list(renderers.run([_job(tmp_path / "gone.txt", "die")]))

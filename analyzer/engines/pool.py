@@ -13,12 +13,15 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import importlib
 import multiprocessing
 import os
 import signal
+import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -256,3 +259,121 @@ def run_report_jobs(
                 yield _outcome(futures[i].result(), failures)
     finally:
         _REPORTS.clear()
+
+
+# --- render workers started before the analysis ---------------------------------------------
+
+
+class RenderWorkerLost(RuntimeError):
+    """A render worker stopped without answering (killed, out of memory)."""
+
+
+def _serve(conn: Connection, parent: int, preload: tuple[str, ...]) -> None:
+    """A render worker: import `preload`, then run the jobs that arrive on `conn` (index, job,
+    keep_going) and send back (index, paths or JobFailure or the exception raised) until
+    None or the end of the pipe."""
+    _die_with_parent(parent)
+    # Ctrl-C reaches the whole process group: the parent stops the workers itself.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for module in preload:
+        importlib.import_module(module)
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            return
+        if message is None:
+            return
+        index, job, keep_going = message
+        outcome: list[Path] | JobFailure | BaseException
+        try:
+            outcome = run_job(job, keep_going)
+        except Exception as exc:
+            outcome = exc
+        conn.send((index, outcome))
+
+
+class Renderers:
+    """Render workers forked at the start of a run, before the logs are read: while this
+    process reads and judges (one core), they import what the render jobs need (`preload`;
+    matplotlib takes a third of a second) on the others, and the jobs then go to them
+    pickled (one athlete's results: a few MB) instead of to workers forked from the grown
+    process after the analysis, each importing matplotlib on the clock.
+
+    Plain forked processes and pipes, no threads: other pools of the run (reading a folder,
+    judging) still fork from a single-threaded process. Use as a context manager; `run`
+    behaves as `run_report_jobs` (paths in job order, failures collected)."""
+
+    def __init__(self, jobs: int, preload: Sequence[str]) -> None:
+        context = multiprocessing.get_context("fork")
+        # A forked child flushes what it inherited in the stdio buffers when it ends.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        self._workers: list[tuple[multiprocessing.process.BaseProcess, Connection]] = []
+        for _ in range(cap_jobs(jobs)):
+            mine, theirs = context.Pipe()
+            process = context.Process(
+                target=_serve, args=(theirs, os.getpid(), tuple(preload)), daemon=True
+            )
+            process.start()
+            theirs.close()
+            self._workers.append((process, mine))
+
+    def __enter__(self) -> Renderers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop the workers (each finishes the job it is on); idempotent."""
+        for _, conn in self._workers:
+            with contextlib.suppress(OSError):
+                conn.send(None)
+            conn.close()
+        for process, _ in self._workers:
+            process.join(timeout=5)
+            if process.is_alive():
+                process.kill()
+                process.join()
+        self._workers = []
+
+    def run(
+        self, report_jobs: Sequence[Any], *, failures: list[JobFailure] | None = None
+    ) -> Iterator[list[Path]]:
+        """Each job's written paths, in job order, as soon as it and every job before it are
+        done; the jobs are handed out one at a time to whichever worker is free."""
+        keep_going = failures is not None
+        waiting = deque(range(len(report_jobs)))
+        busy: dict[Connection, int] = {}
+        idle = [conn for _, conn in self._workers]
+        done: dict[int, list[Path] | JobFailure] = {}
+        following = 0
+        while following < len(report_jobs):
+            while idle and waiting:
+                conn, index = idle.pop(), waiting.popleft()
+                conn.send((index, report_jobs[index], keep_going))
+                busy[conn] = index
+            for ready in wait(list(busy)):
+                assert isinstance(ready, Connection)
+                try:
+                    index, outcome = ready.recv()
+                except (EOFError, OSError):
+                    raise RenderWorkerLost(
+                        f"a render worker stopped while writing {report_jobs[busy[ready]].label}"
+                    ) from None
+                del busy[ready]
+                idle.append(ready)
+                if isinstance(outcome, BaseException):
+                    raise outcome
+                done[index] = outcome
+            while following in done:
+                yield _outcome(done.pop(following), failures)
+                following += 1
+
+
+def start_renderers(jobs: int | None, preload: Sequence[str]) -> Renderers | None:
+    """`Renderers` for `jobs` workers, or None where render jobs had better run in this
+    process (one core, no fork)."""
+    jobs = cap_jobs(jobs)
+    return Renderers(jobs, preload) if jobs > 1 and can_fork() else None
