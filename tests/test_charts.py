@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import gc
+import io
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_rgba
 from matplotlib.dates import date2num
 from matplotlib.figure import Figure
 from matplotlib.text import Text
+from PIL import Image
 
 from analyzer.config import load_config
 from analyzer.pipeline import analyze_sets
@@ -234,3 +238,72 @@ def test_names_the_font_lacks_draw_without_warnings(tmp_path: Path) -> None:
         written = charts.write_all(analysis, tmp_path)
     assert len(written) == 4
     assert not [w for w in caught if "Glyph" in str(w.message)]
+
+
+def test_png_is_the_figures_pixels_as_rgb_at_150_dpi(lifter) -> None:
+    # The charts' background is opaque, so the PNG drops the alpha channel and keeps the rest.
+    fig = charts.weekly_load(lifter)
+    image = Image.open(io.BytesIO(charts.png_bytes(fig)))
+    assert image.mode == "RGB"
+    assert image.info["dpi"] == pytest.approx((charts.DPI, charts.DPI), abs=0.1)
+    assert np.array_equal(np.asarray(image), np.asarray(charts.pixels(fig))[..., :3])
+    fig.patch.set_alpha(0.5)  # a see-through background keeps its alpha channel
+    image = Image.open(io.BytesIO(charts.png_bytes(fig)))
+    assert image.mode == "RGBA"
+    assert np.array_equal(np.asarray(image), np.asarray(charts.pixels(fig)))
+
+
+def _ink(pixels: np.ndarray) -> tuple[float, float, float]:
+    """(total darkness, centre x, centre y) of dark text on a white figure."""
+    dark = 255.0 - np.asarray(pixels)[..., :3].mean(axis=2)
+    rows, cols = np.indices(dark.shape)
+    total = dark.sum()
+    return total, (dark * cols).sum() / total, (dark * rows).sum() / total
+
+
+def test_stamped_text_is_aggs_text_within_half_a_pixel() -> None:
+    """Charts draw each line of text from a stamp rendered once per process: the same glyphs
+    as Agg draws, moved to the nearest whole pixel, and the same again when drawn from the
+    kept stamp."""
+    fig = Figure(figsize=(3, 1))
+    fig.text(0.1237, 0.4711, "Lat Pulldown\n+2 more", fontsize=6.2, color="#000000")
+    fig.text(0.6, 0.3, "OVERUSE", fontsize=7.5, fontweight="bold", alpha=0.85)
+    fig.set_dpi(charts.DPI)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    by_agg = np.asarray(canvas.buffer_rgba()).copy()
+    charts._STAMPS.clear()
+    first = np.asarray(charts.pixels(fig)).copy()
+    again = np.asarray(charts.pixels(fig)).copy()
+    assert np.array_equal(first, again)
+    agg_total, agg_x, agg_y = _ink(by_agg)
+    total, x, y = _ink(first)
+    assert total == pytest.approx(agg_total, rel=0.01)
+    assert abs(x - agg_x) <= 0.5 and abs(y - agg_y) <= 0.5
+
+
+def test_athlete_figures_are_the_single_charts(lifter) -> None:
+    # athlete_figures works the window's sets and day classes out once for all four charts;
+    # each chart is still the one its own function draws.
+    config = load_config()
+    together = charts.athlete_figures(lifter, config=config)
+    alone = {
+        "calendar": charts.week_calendar(lifter),
+        "daily": charts.daily_load(lifter, config=config),
+        "weekly": charts.weekly_load(lifter, config=config),
+        "sources": charts.load_sources(lifter),
+    }
+    for name in charts.CHART_FILES:
+        assert charts.png_bytes(together[name]) == charts.png_bytes(alone[name]), name
+
+
+def test_charts_leave_the_garbage_collector_as_they_found_it(lifter) -> None:
+    assert gc.isenabled()
+    charts.png_bytes(charts.week_calendar(lifter))
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        charts.athlete_figures(lifter)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
