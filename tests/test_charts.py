@@ -282,6 +282,29 @@ def test_stamped_text_is_aggs_text_within_half_a_pixel() -> None:
     assert abs(x - agg_x) <= 0.5 and abs(y - agg_y) <= 0.5
 
 
+def test_text_is_drawn_agg_s_way_when_a_stamp_cannot_be_drawn(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Stamping uses Agg internals; should a matplotlib release change them, charts still
+    draw their text (Agg's own way) instead of failing."""
+
+    def refused(*args: object, **kwargs: object) -> None:
+        raise TypeError("draw_text_image(): incompatible arguments")
+
+    fig = Figure(figsize=(3, 1))
+    fig.text(0.1, 0.4, "Deadlift (Barbell)", fontsize=8)
+    fig.set_dpi(charts.DPI)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    by_agg = np.asarray(canvas.buffer_rgba()).copy()
+    charts._STAMPS.clear()
+    monkeypatch.setattr(charts._StampRenderer, "_stamp", refused)
+    monkeypatch.setattr(charts, "_STAMPING", True)
+    drawn = np.asarray(charts.pixels(fig)).copy()
+    assert charts._STAMPING is False
+    assert np.array_equal(drawn, by_agg)
+
+
 def test_athlete_figures_are_the_single_charts(lifter) -> None:
     # athlete_figures works the window's sets and day classes out once for all four charts;
     # each chart is still the one its own function draws.

@@ -822,6 +822,8 @@ _HEIGHTS: dict[tuple[object, ...], tuple[float | None, float | None, float | Non
 #: Entries kept per table: a 100-athlete roster makes ~3000 (a few MB); this bounds a process
 #: that renders much more than that.
 _TEXT_KEPT = 10_000
+#: Whether text is stamped; turned off for the process if Agg's internals refuse a stamp.
+_STAMPING = True
 
 
 def _font_key(prop: FontProperties) -> tuple[object, ...]:
@@ -943,19 +945,27 @@ class _StampRenderer(RendererAgg):
             getattr(mtext, "get_fontfeatures", lambda: None)() is not None
             or getattr(mtext, "get_language", lambda: None)() is not None
         )
+        global _STAMPING
         stamp: _Stamp = None
-        if not (ismath or angle or shaped):
+        if _STAMPING and not (ismath or angle or shaped):
             antialiased = bool(gc.get_antialiased())
             key = (s, _font_key(prop), antialiased, *self._setup)
-            if key in _STAMPS:
-                stamp = _STAMPS[key]
-            else:
-                stamp = _remember(_STAMPS, key, self._stamp(s, prop, antialiased))
+            try:
+                if key in _STAMPS:
+                    stamp = _STAMPS[key]
+                else:
+                    stamp = _remember(_STAMPS, key, self._stamp(s, prop, antialiased))
+                if stamp is not None and stamp[0].size:
+                    ink, left, bottom = stamp
+                    self._renderer.draw_text_image(ink, round(x) + left, round(y) + bottom, 0, gc)
+                    return
+            except (AttributeError, TypeError, ValueError):
+                # Stamping draws through Agg internals (tested on matplotlib 3.10 and 3.11);
+                # should a later matplotlib change them, text is drawn its own way instead.
+                _STAMPING = False
+                stamp = None
         if stamp is None:
             super().draw_text(gc, x, y, s, prop, angle, ismath=ismath, mtext=mtext)
-        elif stamp[0].size:
-            ink, left, bottom = stamp
-            self._renderer.draw_text_image(ink, round(x) + left, round(y) + bottom, 0, gc)
 
     def _stamp(self, s: str, prop: FontProperties, antialiased: bool) -> _Stamp:
         """Render `s` with Agg, in black, on a scratch canvas with a font size of room around
