@@ -7,17 +7,21 @@ unwritable output, --strict with row problems).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import sys
 import textwrap
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
 from analyzer.errors import BacklogError, ConfigError, StrictModeError
+
+if TYPE_CHECKING:
+    from analyzer.engines.pool import Renderers
 
 app = typer.Typer(
     name="backlog",
@@ -90,18 +94,29 @@ def _fail_jobs(failures: list[Any], what: str) -> None:
 
 
 def _write_jobs(
-    jobs: Sequence[Any], out: Path, workers: int | None, progress: Any, stage: str
+    jobs: Sequence[Any],
+    out: Path,
+    workers: int | None,
+    progress: Any,
+    stage: str,
+    renderers: Renderers | None = None,
 ) -> tuple[list[Path], list[Any]]:
-    """Run render jobs (charts, PDFs) into `out` on the pool with a progress stage: (the paths
-    written, the jobs that failed; `_fail_jobs` reports them after the others are written)."""
+    """Run render jobs (charts, PDFs) into `out` with a progress stage, on the `renderers`
+    started with the run or else the pool: (the paths written, the jobs that failed;
+    `_fail_jobs` reports them after the others are written)."""
     from analyzer.engines.pool import run_report_jobs
     from analyzer.safe_write import prepare_out_dir
 
     prepare_out_dir(out)
     written: list[Path] = []
     failures: list[Any] = []
+    outcomes = (
+        renderers.run(jobs, failures=failures)
+        if renderers is not None
+        else run_report_jobs(jobs, workers, failures=failures)
+    )
     with progress.stage(stage, total=len(jobs)) as advance:
-        for paths_written in run_report_jobs(jobs, workers, failures=failures):
+        for paths_written in outcomes:
             written.extend(paths_written)
             advance()
     return written, failures
@@ -441,9 +456,11 @@ def analyze(
     ] = None,
 ) -> None:
     """Analyse workout logs: week by week, is the lower back given time to recover?"""
+    from analyzer.engines.pool import start_renderers
     from analyzer.pipeline import AnalyzeOptions
     from analyzer.render import json_out as json_render
     from analyzer.render import terminal, wording
+    from analyzer.render.chart_jobs import CHART_MODULE, chart_jobs
     from analyzer.render.roster import charted_athletes, check_chart_choice, needing_attention
     from analyzer.safe_write import prepare_out_dir, stream_target
 
@@ -461,39 +478,42 @@ def analyze(
         overrides=_overrides(keep, sport, swaps),
     )
     progress = _progress(quiet)
-    with progress.stage("Reading and judging the logs"):
-        result = _run(paths, options, workers, engine, scheduler)
-    to_stdout = json_out == "-"
-    if not quiet and not to_stdout:
-        typer.echo(
-            terminal.render(
-                result,
-                weeks=weeks,
-                details=details,
-                colour=terminal.use_colour(sys.stdout),
-                width=terminal.terminal_width(),
-            )
-        )
-    if json_out:
-        text = json_render.to_json(result, daily=daily)
-        if to_stdout:
-            typer.echo(text)
-        else:
-            target = Path(json_out)
-            _write_json(target, text + "\n")
-            if not quiet and not stream_target(target):
-                typer.echo(f"JSON written to {target}")
     if no_charts:
         charts_for = "none"
-    charted = charted_athletes(result, charts_for)
-    if charted:
-        from analyzer.render import charts
-
-        chart_jobs = charts.chart_jobs(result, out, config=options.config(), athletes=charted)
-        written, failures = _write_jobs(chart_jobs, out, workers, progress, "Writing charts")
-        if not quiet and not to_stdout and written:
-            typer.echo(f"{len(written)} charts written under {out}/")
-        _fail_jobs(failures, "charts")
+    # Render workers load matplotlib while this process reads and judges.
+    renderers = start_renderers(workers, (CHART_MODULE,)) if charts_for != "none" else None
+    with renderers or contextlib.nullcontext():
+        with progress.stage("Reading and judging the logs"):
+            result = _run(paths, options, workers, engine, scheduler)
+        to_stdout = json_out == "-"
+        if not quiet and not to_stdout:
+            typer.echo(
+                terminal.render(
+                    result,
+                    weeks=weeks,
+                    details=details,
+                    colour=terminal.use_colour(sys.stdout),
+                    width=terminal.terminal_width(),
+                )
+            )
+        if json_out:
+            text = json_render.to_json(result, daily=daily)
+            if to_stdout:
+                typer.echo(text)
+            else:
+                target = Path(json_out)
+                _write_json(target, text + "\n")
+                if not quiet and not stream_target(target):
+                    typer.echo(f"JSON written to {target}")
+        charted = charted_athletes(result, charts_for)
+        if charted:
+            jobs = chart_jobs(result, out, config=options.config(), athletes=charted)
+            written, failures = _write_jobs(
+                jobs, out, workers, progress, "Writing charts", renderers
+            )
+            if not quiet and not to_stdout and written:
+                typer.echo(f"{len(written)} charts written under {out}/")
+            _fail_jobs(failures, "charts")
     if not quiet and not to_stdout and charts_for == "attention":
         note = wording.charts_note(
             len(charted),

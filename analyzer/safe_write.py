@@ -390,3 +390,10 @@ def atomic_write_text(target: Path, text: str) -> Path:
 
 def atomic_write_bytes(target: Path, data: bytes) -> Path:
     return atomic_write(target, lambda h: h.write(data))
+
+
+def athlete_folders(names: Iterable[str], out_dir: Path) -> dict[str, Path]:
+    """athlete name -> their output folder inside `out_dir` (safe, collision-free names,
+    assigned in sorted order so the same input always gets the same folders)."""
+    taken: set[str] = set()
+    return {name: inside(out_dir, safe_name(name, taken=taken)) for name in sorted(names)}

@@ -466,14 +466,10 @@ def test_writing_through_a_symlink_replaces_the_file_not_the_link(tmp_path: Path
 def test_report_folders_keep_their_athlete(tmp_path: Path) -> None:
     """Issue 17.12 through the real folder assignment: `Client/A` keeps its folder when
     `Client*A` joins, and `anna`/`Anna` never share one."""
-    from analyzer.render.charts import athlete_folders
-    from analyzer.results import Analysis
+    from analyzer.safe_write import athlete_folders
 
     def folders(names: list[str]) -> dict[str, str]:
-        athletes = tuple(type("A", (), {"athlete": n})() for n in names)
-        analysis = Analysis.__new__(Analysis)
-        object.__setattr__(analysis, "athletes", athletes)
-        return {k: v.name for k, v in athlete_folders(analysis, tmp_path).items()}
+        return {k: v.name for k, v in athlete_folders(names, tmp_path).items()}
 
     first = folders(["Client/A"])
     second = folders(["Client/A", "Client*A", "anna", "Anna"])

@@ -306,6 +306,7 @@ class Renderers:
 
     def __init__(self, jobs: int, preload: Sequence[str]) -> None:
         context = multiprocessing.get_context("fork")
+        self._used = False
         # A forked child flushes what it inherited in the stdio buffers when it ends.
         sys.stdout.flush()
         sys.stderr.flush()
@@ -326,13 +327,15 @@ class Renderers:
         self.close()
 
     def close(self) -> None:
-        """Stop the workers (each finishes the job it is on); idempotent."""
+        """Stop the workers: those that were given jobs finish the one they are on; those
+        never used (no chart to draw, or the run failed first) are stopped at once rather
+        than waited for while they import. Idempotent."""
         for _, conn in self._workers:
             with contextlib.suppress(OSError):
                 conn.send(None)
             conn.close()
         for process, _ in self._workers:
-            process.join(timeout=5)
+            process.join(timeout=5 if self._used else 0)
             if process.is_alive():
                 process.kill()
                 process.join()
@@ -344,6 +347,7 @@ class Renderers:
         """Each job's written paths, in job order, as soon as it and every job before it are
         done; the jobs are handed out one at a time to whichever worker is free."""
         keep_going = failures is not None
+        self._used = self._used or bool(report_jobs)
         waiting = deque(range(len(report_jobs)))
         busy: dict[Connection, int] = {}
         idle = [conn for _, conn in self._workers]

@@ -46,10 +46,7 @@ from numpy.lib.stride_tricks import as_strided  # noqa: E402
 from analyzer.calendar import DAY_NAMES
 from analyzer.config import Config, load_config  # noqa: E402
 from analyzer.render import palette  # noqa: E402
-from analyzer.render.jobs import RenderJob  # noqa: E402
-from analyzer.render.roster import charted_athletes  # noqa: E402
 from analyzer.results import Analysis, AthleteResult  # noqa: E402
-from analyzer.safe_write import atomic_write_bytes, inside, safe_name  # noqa: E402
 
 #: Weeks shown by default: enough to see a pattern, few enough to read the cells.
 DEFAULT_WEEKS = 12
@@ -1091,43 +1088,8 @@ def athlete_figures(
     }
 
 
-def athlete_folders(analysis: Analysis, out_dir: Path) -> dict[str, Path]:
-    """athlete name -> their output folder inside `out_dir` (safe, collision-free names,
-    assigned in sorted order so the same input always gets the same folders)."""
-    taken: set[str] = set()
-    return {
-        name: inside(out_dir, safe_name(name, taken=taken))
-        for name in sorted(a.athlete for a in analysis.athletes)
-    }
-
-
-def chart_jobs(
-    analysis: Analysis,
-    out_dir: Path,
-    *,
-    config: Config | None = None,
-    athletes: Sequence[AthleteResult] | None = None,
-) -> list[RenderJob]:
-    """One job per athlete of `athletes` (default: every athlete with weeks; the CLI passes
-    `roster.charted_athletes`): write their charts as PNG into `out_dir/<safe athlete name>/`
-    (run them with `engines.pool.run_report_jobs`)."""
-    config = config or load_config()
-    folders = athlete_folders(analysis, out_dir)
-
-    def job(result: AthleteResult) -> RenderJob:
-        def run() -> list[Path]:
-            written = []
-            for name, fig in athlete_figures(result, config=config).items():
-                data = png_bytes(fig)
-                written.append(atomic_write_bytes(folders[result.athlete] / f"{name}.png", data))
-            return written
-
-        return RenderJob(result.athlete, run)
-
-    chosen = charted_athletes(analysis, "all") if athletes is None else athletes
-    return [job(r) for r in chosen]
-
-
 def write_all(analysis: Analysis, out_dir: Path, *, config: Config | None = None) -> list[Path]:
     """Write every athlete's charts as PNG into `out_dir/<safe athlete name>/`, here."""
+    from analyzer.render.chart_jobs import chart_jobs
+
     return [path for job in chart_jobs(analysis, out_dir, config=config) for path in job.run()]

@@ -57,7 +57,7 @@ from analyzer.render import charts, palette, roster
 from analyzer.render import wording as wd
 from analyzer.render.jobs import RenderJob
 from analyzer.results import Analysis, AthleteResult, Flag, Week
-from analyzer.safe_write import atomic_write_bytes
+from analyzer.safe_write import athlete_folders, atomic_write_bytes
 
 PAGE_W, PAGE_H = A4
 MARGIN = 1.8 * cm
@@ -1101,7 +1101,7 @@ def report_jobs(
     (raised here, before anything is written)."""
     config = config or load_config()
     results = sorted(analysis.athletes, key=lambda a: a.athlete)
-    folders = charts.athlete_folders(analysis, out_dir)
+    folders = athlete_folders((a.athlete for a in analysis.athletes), out_dir)
     about = by_athlete(analysis.sources)
     monday = parse_week(week) if week else None
     if monday is not None:
