@@ -86,19 +86,34 @@ def conform(frame: pd.DataFrame) -> pd.DataFrame:
     `date` derived from `performed_at`, columns in canonical order, index reset.
 
     Importers build what they can and call this last, so the contract lives in one place.
-    Text columns are cleaned on their distinct values (see `_text_column`), and columns
-    already in their canonical dtype are not converted again.
+    Text columns are cleaned on their distinct values (see `_staged_text`), and columns
+    already in their canonical dtype are not converted again. It is
+    `materialise(stage(frame))`: a caller that drops rows (`canonical.finish`) filters the
+    staged frame in between, so per-row strings are built only for the rows kept.
     """
-    out = pd.DataFrame(index=frame.index)
+    return materialise(stage(frame))
+
+
+def stage(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` converted column by column as `conform` converts it, but not yet built into
+    per-row strings: a text column that needed cleaning (or was categorical) is a categorical
+    of its cleaned distinct values, and `date` is not derived yet. Index reset.
+
+    Rows of a staged frame can be checked and filtered cheaply (a text column is one small
+    integer code per row); `materialise` then turns the rows kept into the canonical table.
+    The conversions run on every row, exactly as `conform` would, so filtering before or
+    after them gives the same values.
+    """
+    columns: dict[str, pd.Series] = {}
     for name, dtype in COLUMNS.items():
         if name == "date":
-            continue  # derived from performed_at below
+            continue  # derived from performed_at by materialise
         if name in frame.columns:
             col = frame[name]
         elif name == "set_type":
-            col = pd.Series("normal", index=frame.index)
+            col = constant_column("normal", frame.index, SET_TYPE_DTYPE)
         elif name in ("workout", "notes"):
-            col = pd.Series("", index=frame.index)
+            col = constant_column("", frame.index)
         else:
             col = pd.Series(np.nan, index=frame.index)
         if col.dtype == dtype and dtype in ("datetime64[ns]", "float64", "int64"):
@@ -117,10 +132,41 @@ def conform(frame: pd.DataFrame) -> pd.DataFrame:
             else:
                 col = col.astype(STR).str.strip().str.lower().astype(dtype).fillna("normal")
         else:
-            col = _text_column(col, name)
-        out[name] = col
-    out.insert(2, "date", _day_start(out["performed_at"]))
-    return out.reset_index(drop=True)
+            col = _staged_text(col, name)
+        columns[name] = col
+    # One constructor call: inserting 15 columns one by one costs more than the conversions
+    # on a file of a few thousand rows. copy=False: the Series are shared (copy on write).
+    return pd.DataFrame(columns, index=frame.index, copy=False).reset_index(drop=True)
+
+
+def materialise(staged: pd.DataFrame) -> pd.DataFrame:
+    """The canonical table of a staged frame (`stage`), usually after rows were dropped from
+    it: each categorical text column is taken per row from its cleaned distinct values (the
+    one place per-row strings are built), `date` is derived from `performed_at`, index reset.
+    """
+    staged = staged.reset_index(drop=True)
+    columns: dict[str, pd.Series] = {}
+    for name, dtype in COLUMNS.items():
+        if name == "date":
+            columns[name] = _day_start(staged["performed_at"])
+            continue
+        col = staged[name]
+        if dtype == STR and isinstance(col.dtype, pd.CategoricalDtype):
+            codes = col.cat.codes.to_numpy()
+            col = pd.Series(col.cat.categories.array.take(codes, allow_fill=True), index=col.index)
+        columns[name] = col
+    return pd.DataFrame(columns, index=staged.index, copy=False)
+
+
+def constant_column(
+    value: str, index: pd.Index, dtype: pd.CategoricalDtype | None = None
+) -> pd.Series:
+    """`value` on every row of `index` as a categorical (one byte per row; `dtype` when given
+    must hold `value`): a constant column such as `source_file` costs its string once, not
+    once per row, until `materialise` builds the rows kept."""
+    dtype = dtype or pd.CategoricalDtype(pd.Index([value], dtype=STR))
+    codes = np.full(len(index), dtype.categories.get_loc(value), dtype=np.int8)
+    return pd.Series(pd.Categorical.from_codes(codes, dtype=dtype, validate=False), index=index)
 
 
 #: The span a datetime64[ns] can hold, inside pandas' limits by a margin of whole days.
@@ -159,10 +205,15 @@ def _day_start(when: pd.Series) -> pd.Series:
     return pd.Series(out.view("datetime64[ns]"), index=when.index, copy=False)
 
 
-def _text_column(col: pd.Series, name: str) -> pd.Series:
-    """A text column as STR: `workout`/`notes` empty instead of missing, name columns without
-    control characters, every cell stripped. The rules run on the distinct cells and are
-    taken back per row; a column they leave unchanged is kept as it is."""
+def _staged_text(col: pd.Series, name: str) -> pd.Series:
+    """A text column cleaned for the canonical table: `workout`/`notes` empty instead of
+    missing, name columns without control characters, every cell stripped.
+
+    The rules run on the distinct cells only. A non-categorical column they leave unchanged
+    is returned as STR as it is; otherwise the result is a categorical of the distinct cleaned
+    values (cells that clean to the same text share one category), which `materialise` takes
+    back per row once the rows to keep are known.
+    """
     if isinstance(col.dtype, pd.CategoricalDtype):
         text = None
         codes = col.cat.codes.to_numpy()
@@ -178,10 +229,26 @@ def _text_column(col: pd.Series, name: str) -> pd.Series:
     fill_empty = name in ("workout", "notes") and bool((codes < 0).any())
     if text is not None and not fill_empty and cleaned.equals(values):
         return text
-    if fill_empty:
-        codes = np.where(codes < 0, len(cleaned), codes)
-        cleaned = pd.concat([cleaned, pd.Series([""], dtype=STR)], ignore_index=True)
-    return pd.Series(cleaned.array.take(codes, allow_fill=True), index=col.index)
+    # Categories must be distinct: "Squat" and "Squat " both clean to "Squat".
+    merged, distinct = pd.factorize(cleaned)
+    categories = pd.Index(distinct, dtype=STR)
+    if fill_empty and "" not in categories:
+        categories = categories.append(pd.Index([""], dtype=STR))
+    if len(categories) != len(cleaned) or fill_empty:
+        # lookup[code] is the row's new code; lookup[-1], for missing cells, is -1 or "".
+        missing = categories.get_loc("") if fill_empty else -1
+        lookup = np.append(merged, missing).astype(_code_dtype(len(categories)))
+        codes = lookup[codes]
+    dtype = pd.CategoricalDtype(categories)
+    return pd.Series(pd.Categorical.from_codes(codes, dtype=dtype, validate=False), index=col.index)
+
+
+def _code_dtype(categories: int) -> type[np.signedinteger]:
+    """The smallest signed integer dtype that holds codes -1 .. categories - 1."""
+    for kind in (np.int8, np.int16, np.int32):
+        if categories <= np.iinfo(kind).max:
+            return kind
+    return np.int64
 
 
 def is_canonical(frame: pd.DataFrame) -> bool:

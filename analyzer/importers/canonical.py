@@ -5,7 +5,7 @@ ranges `MAX_WEIGHT_KG`, `MAX_REPS`, ...) and header lines repeated inside a text
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 
 import numpy as np
@@ -17,7 +17,7 @@ from analyzer.importers.problems import RowProblems
 from analyzer.importers.tabular import repeated_header_lines
 from analyzer.importers.units import shown_unit
 from analyzer.results import SourceReport
-from analyzer.schema import conform
+from analyzer.schema import constant_column, materialise, stage
 
 #: Plausible ranges; values outside are typing errors or hostile input, never analysed.
 MAX_WEIGHT_KG = 1000.0
@@ -48,32 +48,35 @@ def finish(
     it; otherwise the unit shown is chosen from the weights (`units.shown_unit`), with a note
     when that is pounds.
     """
-    path = pd.Categorical.from_codes(np.zeros(len(frame), dtype=np.int8), pd.Index([str(doc.path)]))
-    sets = conform(frame.assign(source_file=path))
+    sets = stage(frame.assign(source_file=constant_column(str(doc.path), frame.index)))
     del frame
+    row_numbers = sets["source_row"]
     header_rows = repeated_header_lines(doc.source) if doc.is_text else np.empty(0, dtype=np.int64)
     if header_rows.size:
         problems = problems.relabel(header_rows, "repeated header row")
-        sets = sets[~sets["source_row"].isin(header_rows)]
-    no_date = sets["performed_at"].isna()
-    problems.add_mask("unreadable date", no_date, sets["source_row"])
-    no_name = sets["exercise"].isna() | (sets["exercise"].fillna("") == "")
-    problems.add_mask("no exercise name", no_name & ~no_date, sets["source_row"])
-    drop = no_date | no_name
-    long_name = sets["exercise"].str.len().gt(MAX_NAME_CHARS).fillna(False).astype(bool) & ~drop
+        drop = row_numbers.isin(header_rows)  # counted above; no other check looks at them
+    else:
+        drop = pd.Series(False, index=sets.index)
+    no_date = sets["performed_at"].isna() & ~drop
+    problems.add_mask("unreadable date", no_date, row_numbers)
+    exercise = sets["exercise"]
+    no_name = (exercise.isna() | _each_text(exercise, lambda names: names == "")) & ~drop
+    problems.add_mask("no exercise name", no_name & ~no_date, row_numbers)
+    drop |= no_date | no_name
+    long_name = _each_text(exercise, lambda names: names.str.len() > MAX_NAME_CHARS) & ~drop
     if long_name.any():  # no lift is called that; matching it would take minutes
         problems.add(
             f"exercise name over {MAX_NAME_CHARS} characters",
-            np.unique(sets.loc[long_name, "source_row"].to_numpy()),
+            np.unique(row_numbers[long_name].to_numpy()),
         )
         drop |= long_name
     for reason, mask in implausible(sets, today=doc.today).items():
         mask = mask & ~drop
         if mask.any():
-            problems.add(reason, np.unique(sets.loc[mask, "source_row"].to_numpy()))
+            problems.add(reason, np.unique(row_numbers[mask].to_numpy()))
         drop |= mask
-    if drop.any() or header_rows.size:
-        sets = sets[~drop].reset_index(drop=True)
+    # Only now are per-row strings built, and only for the rows kept.
+    sets = materialise(sets[~drop] if drop.any() else sets)
     athletes = tuple(sorted(sets["athlete"].dropna().unique().tolist()))
     notes = list(notes)
     if sets["weight_kg"].notna().any():
@@ -97,6 +100,17 @@ def finish(
         weight_unit=weight_unit,
     )
     return ImportResult(sets=sets, report=report)
+
+
+def _each_text(text: pd.Series, test: Callable[[pd.Series], pd.Series]) -> pd.Series:
+    """`test` (a vectorised check giving booleans) of every cell of a staged text column
+    (`schema.stage`); False for missing cells. A categorical column is tested on its distinct
+    values only and the answers taken back per row, so no per-row string is built."""
+    if isinstance(text.dtype, pd.CategoricalDtype):
+        answers = test(pd.Series(text.cat.categories)).fillna(False).to_numpy(dtype=bool)
+        per_row = np.append(answers, False)[text.cat.codes.to_numpy()]  # code -1: missing
+        return pd.Series(per_row, index=text.index)
+    return test(text).fillna(False).astype(bool)
 
 
 def implausible(sets: pd.DataFrame, *, today: date | None = None) -> dict[str, pd.Series]:
