@@ -8,11 +8,12 @@ unwritable output, --strict with row problems).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import os
 import sys
 import textwrap
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
@@ -93,33 +94,43 @@ def _fail_jobs(failures: list[Any], what: str) -> None:
     )
 
 
-def _write_jobs(
-    jobs: Sequence[Any],
-    out: Path,
-    workers: int | None,
-    progress: Any,
-    stage: str,
-    renderers: Renderers | None = None,
-) -> tuple[list[Path], list[Any]]:
-    """Run render jobs (charts, PDFs) into `out` with a progress stage, on the `renderers`
-    started with the run or else the pool: (the paths written, the jobs that failed;
-    `_fail_jobs` reports them after the others are written)."""
+@dataclasses.dataclass(frozen=True)
+class _Started:
+    """Render jobs under way: their paths as they finish, the list the failed ones go to."""
+
+    outcomes: Iterator[list[Path]]
+    failures: list[Any]
+    count: int
+
+
+def _start_jobs(
+    jobs: Sequence[Any], out: Path, workers: int | None, renderers: Renderers | None = None
+) -> _Started:
+    """Start render jobs (charts, PDFs) into `out`: on the `renderers` started with the run
+    they begin at once, so this process can print while they draw; else on the pool, when
+    `_finish_jobs` reads them."""
     from analyzer.engines.pool import run_report_jobs
     from analyzer.safe_write import prepare_out_dir
 
     prepare_out_dir(out)
-    written: list[Path] = []
     failures: list[Any] = []
     outcomes = (
         renderers.run(jobs, failures=failures)
         if renderers is not None
         else run_report_jobs(jobs, workers, failures=failures)
     )
-    with progress.stage(stage, total=len(jobs)) as advance:
-        for paths_written in outcomes:
+    return _Started(outcomes, failures, len(jobs))
+
+
+def _finish_jobs(started: _Started, progress: Any, stage: str) -> tuple[list[Path], list[Any]]:
+    """Wait for started render jobs with a progress stage: (the paths written, the jobs that
+    failed; `_fail_jobs` reports them after the others are written)."""
+    written: list[Path] = []
+    with progress.stage(stage, total=started.count) as advance:
+        for paths_written in started.outcomes:
             written.extend(paths_written)
             advance()
-    return written, failures
+    return written, started.failures
 
 
 def handles_errors(func: F) -> F:
@@ -485,6 +496,10 @@ def analyze(
     with renderers or contextlib.nullcontext():
         with progress.stage("Reading and judging the logs"):
             result = _run(paths, options, workers, engine, scheduler)
+        charted = charted_athletes(result, charts_for)
+        jobs = chart_jobs(result, out, config=options.config(), athletes=charted)
+        # Started first: the render workers draw while this process prints.
+        drawing = _start_jobs(jobs, out, workers, renderers) if jobs else None
         to_stdout = json_out == "-"
         if not quiet and not to_stdout:
             typer.echo(
@@ -505,12 +520,8 @@ def analyze(
                 _write_json(target, text + "\n")
                 if not quiet and not stream_target(target):
                     typer.echo(f"JSON written to {target}")
-        charted = charted_athletes(result, charts_for)
-        if charted:
-            jobs = chart_jobs(result, out, config=options.config(), athletes=charted)
-            written, failures = _write_jobs(
-                jobs, out, workers, progress, "Writing charts", renderers
-            )
+        if drawing is not None:
+            written, failures = _finish_jobs(drawing, progress, "Writing charts")
             if not quiet and not to_stdout and written:
                 typer.echo(f"{len(written)} charts written under {out}/")
             _fail_jobs(failures, "charts")
@@ -581,7 +592,7 @@ def report(
         result = _run(paths, options, workers)
     # Jobs first: a --week outside every log fails here, before the folder is made.
     jobs = pdf.report_jobs(result, out, week=week, config=options.config())
-    written, failures = _write_jobs(jobs, out, workers, progress, "Writing reports")
+    written, failures = _finish_jobs(_start_jobs(jobs, out, workers), progress, "Writing reports")
     if not quiet:
         for path in written:
             typer.echo(f"Wrote {path}")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import os
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -268,3 +269,15 @@ def test_a_render_worker_that_dies_is_one_clear_error(tmp_path: Path) -> None:
     lost = pytest.raises(parallel.RenderWorkerLost, match="while writing gone")
     with parallel.Renderers(1, preload=()) as renderers, lost:
         list(renderers.run([_job(tmp_path / "gone.txt", "die")]))
+
+
+def test_renderers_start_the_first_jobs_before_their_results_are_read(tmp_path: Path) -> None:
+    target = tmp_path / "early.txt"
+    with parallel.Renderers(1, preload=()) as renderers:
+        outcomes = renderers.run([_job(target, "early")])
+        for _ in range(500):  # the job runs while this process does other work
+            if target.exists():
+                break
+            time.sleep(0.01)
+        assert target.exists()
+        assert list(outcomes) == [[target]]

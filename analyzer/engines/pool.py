@@ -264,19 +264,32 @@ def run_report_jobs(
 # --- render workers started before the analysis ---------------------------------------------
 
 
+#: How much lower render workers run than the process that started them (`os.nice`).
+RENDER_NICENESS = 10
+
+
 class RenderWorkerLost(RuntimeError):
     """A render worker stopped without answering (killed, out of memory)."""
 
 
 def _serve(conn: Connection, parent: int, preload: tuple[str, ...]) -> None:
-    """A render worker: import `preload`, then run the jobs that arrive on `conn` (index, job,
+    """A render worker: import `preload` (calling each module's `warm_up()` if it has one),
+    at a lower priority, then run the jobs that arrive on `conn` (index, job,
     keep_going) and send back (index, paths or JobFailure or the exception raised) until
     None or the end of the pipe."""
     _die_with_parent(parent)
     # Ctrl-C reaches the whole process group: the parent stops the workers itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    for module in preload:
-        importlib.import_module(module)
+    # Until the jobs come, the parent is reading and judging: the workers' set-up takes
+    # only the CPU it leaves idle, instead of slowing it down on a machine of few cores.
+    with contextlib.suppress(OSError, AttributeError):
+        os.nice(RENDER_NICENESS)
+    for name in preload:
+        module = importlib.import_module(name)
+        warm_up = getattr(module, "warm_up", None)
+        if callable(warm_up):
+            with contextlib.suppress(Exception):  # a real job reports what is wrong
+                warm_up()
     while True:
         try:
             message = conn.recv()
@@ -345,35 +358,46 @@ class Renderers:
         self, report_jobs: Sequence[Any], *, failures: list[JobFailure] | None = None
     ) -> Iterator[list[Path]]:
         """Each job's written paths, in job order, as soon as it and every job before it are
-        done; the jobs are handed out one at a time to whichever worker is free."""
+        done. The first jobs go to the workers now, before the iterator is read (the caller
+        can do other work while they run); the rest one at a time to whichever worker is
+        free."""
         keep_going = failures is not None
         self._used = self._used or bool(report_jobs)
         waiting = deque(range(len(report_jobs)))
         busy: dict[Connection, int] = {}
         idle = [conn for _, conn in self._workers]
-        done: dict[int, list[Path] | JobFailure] = {}
-        following = 0
-        while following < len(report_jobs):
+
+        def hand_out() -> None:
             while idle and waiting:
                 conn, index = idle.pop(), waiting.popleft()
                 conn.send((index, report_jobs[index], keep_going))
                 busy[conn] = index
-            for ready in wait(list(busy)):
-                assert isinstance(ready, Connection)
-                try:
-                    index, outcome = ready.recv()
-                except (EOFError, OSError):
-                    raise RenderWorkerLost(
-                        f"a render worker stopped while writing {report_jobs[busy[ready]].label}"
-                    ) from None
-                del busy[ready]
-                idle.append(ready)
-                if isinstance(outcome, BaseException):
-                    raise outcome
-                done[index] = outcome
-            while following in done:
-                yield _outcome(done.pop(following), failures)
-                following += 1
+
+        def collect() -> Iterator[list[Path]]:
+            done: dict[int, list[Path] | JobFailure] = {}
+            following = 0
+            while following < len(report_jobs):
+                for ready in wait(list(busy)):
+                    assert isinstance(ready, Connection)
+                    try:
+                        index, outcome = ready.recv()
+                    except (EOFError, OSError):
+                        label = report_jobs[busy[ready]].label
+                        raise RenderWorkerLost(
+                            f"a render worker stopped while writing {label}"
+                        ) from None
+                    del busy[ready]
+                    idle.append(ready)
+                    if isinstance(outcome, BaseException):
+                        raise outcome
+                    done[index] = outcome
+                hand_out()
+                while following in done:
+                    yield _outcome(done.pop(following), failures)
+                    following += 1
+
+        hand_out()
+        return collect()
 
 
 def start_renderers(jobs: int | None, preload: Sequence[str]) -> Renderers | None:

@@ -1088,6 +1088,36 @@ def athlete_figures(
     }
 
 
+def warm_up() -> None:
+    """Draw every chart once for a made-up lifter (the seed week: squat, row, deadlift, press
+    on four days in a row), so that a render worker's first real athlete does not pay for
+    loading fonts, matplotlib's lazy set-up and the stamps of the labels every chart repeats.
+    Render workers (`engines.pool.Renderers`) call it while the logs are still being read."""
+    from analyzer.pipeline import analyze_sets
+    from analyzer.schema import conform
+
+    lifts = [
+        "Squat (Barbell)",
+        "Bent Over Row (Barbell)",
+        "Deadlift (Barbell)",
+        "Overhead Press (Barbell)",
+    ]
+    days = pd.date_range("2024-01-01 18:00", periods=len(lifts), freq="D")
+    frame = pd.DataFrame(
+        {
+            "athlete": "warm-up",
+            "performed_at": days.repeat(3),
+            "exercise": np.repeat(lifts, 3),
+            "reps": 5.0,
+            "weight_kg": 100.0,
+            "rpe": 8.0,
+        }
+    )
+    for athlete in analyze_sets(conform(frame), with_swaps=False).athletes:
+        for fig in athlete_figures(athlete).values():
+            pixels(fig)
+
+
 def write_all(analysis: Analysis, out_dir: Path, *, config: Config | None = None) -> list[Path]:
     """Write every athlete's charts as PNG into `out_dir/<safe athlete name>/`, here."""
     from analyzer.render.chart_jobs import chart_jobs
