@@ -16,7 +16,7 @@ import pandas as pd
 from analyzer import calendar, rules
 from analyzer.config import Config
 from analyzer.model import DAY_NS
-from analyzer.pain import read_pain
+from analyzer.pain import pain_regions
 
 FLAG_COLUMNS = [
     "athlete",
@@ -138,7 +138,7 @@ class _Text:
         self._lifts: dict[int, list[str]] = {}
         for k, name in zip(per["key"].tolist(), per["exercise"].tolist(), strict=True):
             self._lifts.setdefault(k, []).append(str(name))
-        region = read_pain(part["notes"].astype("str"), config)["region"].to_numpy(dtype=object)
+        region = pain_regions(part["notes"].astype("str"), config)
         pain = part[region != ""]
         self._notes: dict[tuple[int, bool], str] = {}
         self._pain_lifts: dict[int, list[str]] = {}

@@ -12,7 +12,7 @@ import pandas as pd
 from analyzer import kernels
 from analyzer.calendar import DAY_NS
 from analyzer.config import Config
-from analyzer.pain import read_pain
+from analyzer.pain import pain_regions
 
 LOADING_CLASSES = ("direct", "indirect")
 
@@ -299,7 +299,7 @@ def _pain_days(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Per calendar day: a note names the lower back (or pain without a body part); a note
     names pain elsewhere only (analyzer/pain.py)."""
-    region = read_pain(dosed["notes"], config)["region"].to_numpy(dtype=object)
+    region = pain_regions(dosed["notes"], config)
     back = (region == "lower_back") | (region == "unspecified")
     return cal.count(back) > 0, cal.count(region == "other") > 0
 

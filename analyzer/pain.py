@@ -280,16 +280,7 @@ def read_pain(notes: pd.Series, config: Config | None = None) -> pd.DataFrame:
     a part named nearby, else "unspecified") and its extra `negations` as extra negations.
     Missing notes (NaN / None) read as "".
     """
-    patterns = _patterns(*_extensions(config))
-    codes, uniques = pd.factorize(notes, use_na_sentinel=True)
-    distinct = pd.Series(np.asarray(uniques, dtype=object), dtype="str")
-    if len(distinct):
-        region, part = _read_distinct(distinct, patterns)
-    else:
-        region = part = np.empty(0, dtype=object)
-    # Missing notes take the trailing "" (code -1).
-    region = np.append(region, "")
-    part = np.append(part, "")
+    codes, region, part = _read_notes(notes, config)
     return pd.DataFrame(
         {
             "region": pd.Series(region[codes], index=notes.index, dtype="str"),
@@ -297,3 +288,25 @@ def read_pain(notes: pd.Series, config: Config | None = None) -> pd.DataFrame:
         },
         index=notes.index,
     )
+
+
+def pain_regions(notes: pd.Series, config: Config | None = None) -> np.ndarray:
+    """Per note, `read_pain`'s `region` as an object array of str: what the load model and
+    the flag messages need, without building text columns as long as the log."""
+    codes, region, _ = _read_notes(notes, config)
+    return region[codes]
+
+
+def _read_notes(
+    notes: pd.Series, config: Config | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(code of each note's distinct value, region and part of each distinct value): each
+    distinct note is read once; a missing note has code -1, which takes the trailing ""."""
+    patterns = _patterns(*_extensions(config))
+    codes, uniques = pd.factorize(notes, use_na_sentinel=True)
+    distinct = pd.Series(np.asarray(uniques, dtype=object), dtype="str")
+    if len(distinct):
+        region, part = _read_distinct(distinct, patterns)
+    else:
+        region = part = np.empty(0, dtype=object)
+    return codes, np.append(region, ""), np.append(part, "")

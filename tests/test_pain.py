@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from analyzer.config import load_config
-from analyzer.pain import REGIONS, read_pain
+from analyzer.pain import REGIONS, pain_regions, read_pain
 
 LB = ("lower_back", "lower back")
 NONE = ("", "")
@@ -207,6 +207,13 @@ def test_repeated_missing_and_empty_notes() -> None:
     assert got["part"].tolist() == ["lower back", "", "lower back", "", "", "knee", "lower back"]
     empty = read_pain(pd.Series([], dtype="str"))
     assert list(empty.columns) == ["region", "part"] and empty.empty
+
+
+def test_pain_regions_are_read_pains_regions() -> None:
+    notes = pd.Series([*(n for n, _ in CASES), None, "", np.nan] * 3)
+    regions = pain_regions(notes)
+    assert regions.dtype == object and len(regions) == len(notes)
+    assert regions.tolist() == read_pain(notes)["region"].tolist()
 
 
 def test_each_distinct_note_is_read_once(monkeypatch: pytest.MonkeyPatch) -> None:
