@@ -39,10 +39,13 @@ def texts(column: pd.Series) -> list[Any]:
 
 class ByAthlete:
     """A frame's rows grouped by athlete in name order (each athlete's rows in their original
-    order, as iterating a groupby on `athlete` gives), from one stable sort and slices."""
+    order, as iterating a groupby on `athlete` gives), from one stable sort and slices.
+    `keys`: the frame's `model.SetKeys` when the caller has them (its athletes' codes)."""
 
-    def __init__(self, frame: pd.DataFrame) -> None:
-        codes, uniques = pd.factorize(frame["athlete"], sort=True)
+    def __init__(self, frame: pd.DataFrame, keys: model.SetKeys | None = None) -> None:
+        codes, uniques = (
+            model.athlete_codes(frame) if keys is None else (keys.athlete, keys.athletes)
+        )
         if (np.diff(codes) >= 0).all():  # already grouped in name order: slices, no copy
             self.ordered, sorted_codes = frame, codes
         else:
@@ -140,12 +143,15 @@ def _none_or_rounded(values: pd.Series) -> list[float | None]:
     return [None if x != x else round(x, 3) for x in values.to_numpy(dtype="float64").tolist()]
 
 
-def _weeks_by_athlete(judged: Judged, last_logged: dict[str, dt.date]) -> dict[str, list[Week]]:
+def _weeks_by_athlete(
+    judged: Judged, last_logged: dict[str, dt.date], days: ByAthlete | None = None
+) -> dict[str, list[Week]]:
     """Every row of the weekly table as a `Week` with its flags and swaps, per athlete in
-    table order (each athlete's weeks in date order)."""
+    table order (each athlete's weeks in date order); `days`: the daily table by athlete,
+    when the caller has it."""
     weeks = judged.weeks
     flag_objs = flags_by_week(judged.flags)
-    loaded_map = loaded_days_by_week(ByAthlete(judged.days))
+    loaded_map = loaded_days_by_week(days or ByAthlete(judged.days))
     columns = zip(
         texts(weeks["athlete"]),
         ns(weeks["week_start"]).tolist(),
@@ -162,6 +168,7 @@ def _weeks_by_athlete(judged: Judged, last_logged: dict[str, dt.date]) -> dict[s
         strict=True,
     )
     out: dict[str, list[Week]] = {}
+    six_days = dt.timedelta(days=6)
     for (
         athlete,
         start_ns,
@@ -180,7 +187,7 @@ def _weeks_by_athlete(judged: Judged, last_logged: dict[str, dt.date]) -> dict[s
         week_flags = flag_objs.get(key, ())
         swap_objs, after = judged.swaps.get(key, ((), None))
         last = last_logged.get(athlete)
-        in_progress = last is not None and start <= last < start + dt.timedelta(days=6)
+        in_progress = last is not None and start <= last < start + six_days
         out.setdefault(athlete, []).append(
             Week(
                 week=label,
@@ -194,7 +201,7 @@ def _weeks_by_athlete(judged: Judged, last_logged: dict[str, dt.date]) -> dict[s
                 acwr=acwr,
                 monotony=monotony,
                 strain=strain,
-                status=worst([f.severity for f in week_flags]),
+                status=worst([f.severity for f in week_flags]) if week_flags else "ok",
                 flags=week_flags,
                 swaps=swap_objs,
                 after_swaps=after,
@@ -214,7 +221,8 @@ def athlete_results(judged: Judged) -> tuple[AthleteResult, ...]:
     sets_by_athlete = ByAthlete(judged.sets)
     days_by_athlete = ByAthlete(judged.days)
     first_dates, last_dates = sets_by_athlete.date_spans()
-    weeks = _weeks_by_athlete(judged, dict(zip(sets_by_athlete.names, last_dates, strict=True)))
+    last_logged = dict(zip(sets_by_athlete.names, last_dates, strict=True))
+    weeks = _weeks_by_athlete(judged, last_logged, days_by_athlete)
     day_index = {name: i for i, name in enumerate(days_by_athlete.names)}
     return tuple(
         AthleteResult(

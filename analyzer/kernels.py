@@ -83,23 +83,28 @@ def trailing_max(
     values are skipped, NaN where all are NaN). `groups`: non-negative integer codes (the
     largest code x the number of distinct times must fit in int64); `at`: datetime64, no NaT.
 
-    One sort by (group, time rank); each row's window is then a run of positions, from the
-    first row of its group at or after at[i] - window to the last row at at[i], and one
+    One sort by (group, time rank) makes the rows of one group and one time a run; each run
+    is reduced to its max (rows of a run share their answer). A run's window is then a run of
+    runs, from the first run of its group at or after at[i] - window to itself, and one
     rolling max over those position bounds replaces a time-based rolling per group."""
+    if not len(values):
+        return np.empty(0, dtype="float64")
     rank, times = pd.factorize(at, sort=True)
     key = groups.astype("int64") * (len(times) + 1) + rank  # (group, time rank) in one int
-    # The rank of the earliest time inside each distinct time's window.
-    first_in_window = np.searchsorted(times, times - window, side="left")
-    earliest = key - rank + first_in_window[rank]
     order = np.argsort(key, kind="stable")
-    key = key[order]
-    start = np.searchsorted(key, earliest[order], side="left")
-    runs = group_bounds([key])  # rows of one group and one time
-    end = np.repeat(runs[1:], np.diff(runs))
-    ordered = pd.Series(values[order], dtype="float64")
-    best = ordered.rolling(_Bounds(start, end), min_periods=1).max().to_numpy()
+    runs = group_bounds([key[order]])  # rows of one group and one time
+    run_key = key[order[runs[:-1]]]
+    run_max = np.fmax.reduceat(values[order].astype("float64"), runs[:-1])
+    # The rank of the earliest time inside each distinct time's window, and the first run of
+    # the same group at or after it.
+    first_in_window = np.searchsorted(times, times - window, side="left")
+    run_rank = rank[order[runs[:-1]]]
+    earliest = run_key - run_rank + first_in_window[run_rank]
+    start = np.searchsorted(run_key, earliest, side="left")
+    end = np.arange(1, len(run_key) + 1)
+    best = pd.Series(run_max).rolling(_Bounds(start, end), min_periods=1).max().to_numpy()
     out = np.empty(len(values), dtype="float64")
-    out[order] = best
+    out[order] = np.repeat(best, np.diff(runs))
     return out
 
 

@@ -6,6 +6,8 @@ Formulas, defaults and sources: docs/model.md. Constants come from `Config` only
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -29,24 +31,59 @@ def _codes(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return codes, np.asarray(uniques, dtype=object)
 
 
-def _lift_groups(tagged: pd.DataFrame) -> np.ndarray:
+def athlete_codes(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Per row, the code of its athlete (-1 where missing) into the distinct names in name
+    order."""
+    codes, names = pd.factorize(frame["athlete"], sort=True)
+    return codes, np.asarray(names, dtype=object)
+
+
+@dataclass(frozen=True, eq=False)
+class SetKeys:
+    """The set table's athlete and exercise names as codes, one per row (-1 where missing):
+    `athlete` indexes `athletes` (the distinct names in name order), `exercise` indexes
+    `exercises` (in order of first appearance). `pipeline.judge` factorises the two columns
+    once and hands the codes to every stage that groups by them (tagging, the e1RM groups,
+    the calendar, the flag messages, the swap search's per-athlete rows) instead of each
+    stage factorising them again. The tagged and dosed tables keep the set table's rows, so
+    the codes stay aligned with them."""
+
+    athlete: np.ndarray
+    athletes: np.ndarray
+    exercise: np.ndarray
+    exercises: np.ndarray
+
+    @classmethod
+    def of(cls, sets: pd.DataFrame) -> SetKeys:
+        athlete, athletes = athlete_codes(sets)
+        exercise, exercises = pd.factorize(sets["exercise"])
+        return cls(
+            athlete=athlete,
+            athletes=athletes,
+            exercise=exercise,
+            exercises=np.asarray(exercises, dtype=object),
+        )
+
+
+def _lift_groups(tagged: pd.DataFrame, keys: SetKeys | None = None) -> np.ndarray:
     """One code per (athlete, lift) of each row, the lift being the catalog name or else the
     name as logged (-1 where either is missing). Names are compared once per distinct catalog
     or logged name, not per row: both sets of names get codes in one name space, and each row
     takes its catalog name's code where it has one."""
-    exercise, exercises = _codes(tagged["exercise"])
+    keys = keys or SetKeys.of(tagged)
+    exercise, exercises = keys.exercise, keys.exercises
     canonical, canonicals = _codes(tagged["canonical"])
     lift_of_name, lifts = pd.factorize(pd.Series(np.append(canonicals, exercises), dtype=object))
     # A -1 code (missing name) picks the -1 appended at the end.
     of_canonical = np.append(lift_of_name[: len(canonicals)], -1)
     of_exercise = np.append(lift_of_name[len(canonicals) :], -1)
     lift = np.where(canonical >= 0, of_canonical[canonical], of_exercise[exercise])
-    athlete, _ = pd.factorize(tagged["athlete"])
+    athlete = keys.athlete
     missing = (athlete < 0) | (lift < 0)
     return np.where(missing, -1, athlete.astype("int64") * len(lifts) + lift)
 
 
-def set_effort(tagged: pd.DataFrame, config: Config) -> pd.Series:
+def set_effort(tagged: pd.DataFrame, config: Config, keys: SetKeys | None = None) -> pd.Series:
     """Effort of each set in [floor, 1] (x failure factor), from what the log has, in order:
 
     - RPE (RIR scale): 1 - per_rir x (10 - RPE);
@@ -58,7 +95,8 @@ def set_effort(tagged: pd.DataFrame, config: Config) -> pd.Series:
     The best e1RM is over the same athlete's sets of the same lift from `e1rm_window_days`
     before a set up to its own time, sets stamped with the same time included (apps that
     stamp the workout's start): the estimate does not depend on the order of rows.
-    Warm-ups are scaled by `warmup_fraction`, failure and drop sets by their factors."""
+    Warm-ups are scaled by `warmup_fraction`, failure and drop sets by their factors.
+    `keys`: the table's `SetKeys` when the caller has them (else factorised here)."""
     weight = tagged["weight_kg"].to_numpy(dtype="float64", na_value=np.nan)
     reps = tagged["reps"].to_numpy(dtype="float64", na_value=np.nan)
     at = tagged["performed_at"].to_numpy(dtype="datetime64[ns]")
@@ -66,7 +104,7 @@ def set_effort(tagged: pd.DataFrame, config: Config) -> pd.Series:
     estimable = (weight > 0) & (reps > 0) & ~np.isnat(at)
     best = np.full(len(tagged), np.nan)
     if estimable.any():
-        groups = _lift_groups(tagged)
+        groups = _lift_groups(tagged, keys)
         rows = estimable & (groups >= 0)
         window = np.timedelta64(config.e1rm_window_days, "D")
         best[rows] = kernels.trailing_max(e1rm[rows], groups[rows], at[rows], window)
@@ -108,11 +146,11 @@ def dose_units(tagged: pd.DataFrame, config: Config) -> np.ndarray:
     return np.clip(units, 0.2, config.max_dose_units)
 
 
-def set_doses(tagged: pd.DataFrame, config: Config) -> pd.DataFrame:
+def set_doses(tagged: pd.DataFrame, config: Config, keys: SetKeys | None = None) -> pd.DataFrame:
     """The tagged set table with `effort` and `dose` (= coefficient x effort x dose units,
     not below 0; 0 for `none` and `unknown` classes) added."""
     out = tagged.copy(deep=False)
-    effort = set_effort(tagged, config)
+    effort = set_effort(tagged, config, keys)
     out["effort"] = effort
     load_class = tagged["load_class"]
     loading = np.zeros(len(tagged), dtype=bool)
@@ -129,8 +167,10 @@ class _Calendar:
     """Every calendar day of every athlete, from the Monday of the first logged week to the
     Sunday of the last, athletes in name order; and where each set falls in it."""
 
-    def __init__(self, dosed: pd.DataFrame) -> None:
-        codes, names = pd.factorize(dosed["athlete"], sort=True)
+    def __init__(self, dosed: pd.DataFrame, keys: SetKeys | None = None) -> None:
+        codes, names = (
+            athlete_codes(dosed) if keys is None else (keys.athlete.copy(), keys.athletes)
+        )
         date = dosed["date"].to_numpy(dtype="datetime64[ns]")
         codes[np.isnat(date)] = -1
         known = codes >= 0
@@ -295,19 +335,31 @@ def _direct_hours(cal: _Calendar, dosed: pd.DataFrame) -> np.ndarray:
 
 
 def _pain_days(
-    cal: _Calendar, dosed: pd.DataFrame, config: Config
+    cal: _Calendar, dosed: pd.DataFrame, config: Config, pain: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
     """Per calendar day: a note names the lower back (or pain without a body part); a note
-    names pain elsewhere only (analyzer/pain.py)."""
-    region = pain_regions(dosed["notes"], config)
-    back = (region == "lower_back") | (region == "unspecified")
-    return cal.count(back) > 0, cal.count(region == "other") > 0
+    names pain elsewhere only (analyzer/pain.py; `pain`: each set's region, when the caller
+    has it)."""
+    region = pain if pain is not None else pain_regions(dosed["notes"], config)
+    # Most notes name no pain: only those that do are told apart.
+    noted = region != ""
+    kind = region[noted]
+    back, other = noted.copy(), noted.copy()
+    back[noted] = (kind == "lower_back") | (kind == "unspecified")
+    other[noted] = kind == "other"
+    return cal.count(back) > 0, cal.count(other) > 0
 
 
-def daily_series(dosed: pd.DataFrame, config: Config) -> pd.DataFrame:
+def daily_series(
+    dosed: pd.DataFrame,
+    config: Config,
+    keys: SetKeys | None = None,
+    pain: np.ndarray | None = None,
+) -> pd.DataFrame:
     """The daily lower-back series of every athlete (see `AthleteResult.days` for columns),
-    with each athlete's norms (`athlete_norms`) repeated on every day."""
-    cal = _Calendar(dosed)
+    with each athlete's norms (`athlete_norms`) repeated on every day. `keys` and `pain`
+    (each set's `pain_regions`): when the caller has them (else worked out here)."""
+    cal = _Calendar(dosed, keys)
     days = cal.frame()
     sums = _daily_sums(cal, dosed)
     for col in ("dose", "direct_dose", "direct_sets", "indirect_sets", "sets"):
@@ -322,7 +374,7 @@ def daily_series(dosed: pd.DataFrame, config: Config) -> pd.DataFrame:
     days["loaded"] = dose >= days["loaded_at"].to_numpy()
     days["has_direct"] = direct_dose >= days["hard_at"].to_numpy()
     days["direct_hour"] = _direct_hours(cal, dosed)
-    days["back_pain"], days["other_pain"] = _pain_days(cal, dosed, config)
+    days["back_pain"], days["other_pain"] = _pain_days(cal, dosed, config, pain)
     days["recovery_state"] = cal.decayed_sum(dose, decay)
     direct_state = cal.decayed_sum(direct_dose, decay)
     days["direct_state"] = direct_state
@@ -353,11 +405,14 @@ def daily_series(dosed: pd.DataFrame, config: Config) -> pd.DataFrame:
 
 
 def iso_week_label(dates: pd.Series) -> pd.Series:
-    """ "2026-W37" labels (ISO year and week) for a datetime Series."""
-    iso = dates.dt.isocalendar()
-    return (
-        iso["year"].astype("str") + "-W" + iso["week"].astype("int64").map("{:02d}".format)
-    ).astype("str")
+    """ "2026-W37" labels (ISO year and week) for a datetime Series (each distinct date
+    labelled once: athletes share their weeks)."""
+    codes, distinct = pd.factorize(dates)
+    iso = pd.Series(distinct).dt.isocalendar()
+    labels = iso["year"].astype("str") + "-W" + iso["week"].astype("int64").map("{:02d}".format)
+    # A missing date (code -1) takes the missing label appended at the end.
+    labels_of = np.append(labels.to_numpy(dtype=object), np.nan)
+    return pd.Series(labels_of[codes], index=dates.index, dtype="str")
 
 
 def weekly_series(days: pd.DataFrame, config: Config) -> pd.DataFrame:

@@ -46,6 +46,7 @@ from analyzer.importers import (
     read_log,
 )
 from analyzer.merging import merge_sources
+from analyzer.pain import pain_regions
 from analyzer.results import Analysis, SourceReport
 from analyzer.tagging import Tagger, load_tagger, tag_sets
 
@@ -219,14 +220,18 @@ def judge(sets: pd.DataFrame, tagger: Tagger, config: Config, *, with_swaps: boo
     number of them: every step is per athlete, vectorised across them)."""
     if sets.empty:
         return NOTHING_JUDGED
-    dosed = model.set_doses(tag_sets(sets, tagger), config)
-    days = model.daily_series(dosed, config)
+    # What several stages read per set, worked out once: the athlete and exercise names as
+    # codes, and the pain region of each note (the daily pain days and the flag messages).
+    keys = model.SetKeys.of(sets)
+    pain = pain_regions(sets["notes"], config)
+    dosed = model.set_doses(tag_sets(sets, tagger, (keys.exercise, keys.exercises)), config, keys)
+    days = model.daily_series(dosed, config, keys, pain)
     weeks = model.weekly_series(days, config)
     grid = flagging.AthleteGrid(days)
-    flag_rows = flagging.find_flags(grid, dosed, config)
+    flag_rows = flagging.find_flags(grid, dosed, config, keys, pain)
     found: dict[assemble.WeekKey, swaps.Suggestion] = {}
     if with_swaps:
-        by_athlete = assemble.ByAthlete(dosed)
+        by_athlete = assemble.ByAthlete(dosed, keys)
         # The weekly table is ordered by (athlete, week start).
         found = swaps.for_weeks(
             list(

@@ -13,7 +13,7 @@ with their sources.
 
 from __future__ import annotations
 
-import datetime as dt
+import functools
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
@@ -115,7 +115,13 @@ def chronic_ewma(
 class Derived:
     """What several rules share, computed once per grid."""
 
-    def __init__(self, g: DayGrid, config: Config, figures: bool = True) -> None:
+    def __init__(
+        self,
+        g: DayGrid,
+        config: Config,
+        figures: bool = True,
+        chronic: tuple[np.ndarray, np.ndarray] | None = None,
+    ) -> None:
         self.g = g
         self.config = config
         self.figures = figures  # False: hits without days or figures (the swap search)
@@ -126,14 +132,16 @@ class Derived:
         by_week = (rows, days // WEEK, WEEK)
         self.week_load = g.dose.reshape(by_week).sum(axis=2)
         self.loaded_count = self.loaded.reshape(by_week).sum(axis=2)
-        chronic, history = chronic_ewma(g.dose, g.chronic_raw, g.history, config.chronic_days)
+        if chronic is None:
+            chronic = chronic_ewma(g.dose, g.chronic_raw, g.history, config.chronic_days)
+        chronic_now, history = chronic
         # Chronic load and history at each week's previous Sunday (the carried state for
         # week 0).
         lam = 2.0 / (config.chronic_days + 1.0)
         with np.errstate(invalid="ignore", divide="ignore"):
             carried = np.where(g.history > 0, g.chronic_raw / (1.0 - (1.0 - lam) ** g.history), 0.0)
         sundays = np.arange(WEEK - 1, days - WEEK, WEEK)
-        self.chronic_before = np.column_stack([carried, chronic[:, sundays]])
+        self.chronic_before = np.column_stack([carried, chronic_now[:, sundays]])
         self.history_before = np.column_stack([g.history, history[:, sundays]])
         self.return_weeks: np.ndarray = np.zeros_like(self.week_load, dtype=bool)
 
@@ -170,12 +178,6 @@ def hours_apart(c1: Any, c2: Any, h1: Any, h2: Any) -> Any:
     known (a date-only log counts whole days)."""
     timed = ~np.isnan(h1) & ~np.isnan(h2)
     return 24.0 * (np.asarray(c2) - np.asarray(c1)) + np.where(timed, h2 - h1, 0.0)
-
-
-def _pairs_by_week(series: np.ndarray, week: np.ndarray) -> list[np.ndarray]:
-    """Positions of equal (series, week) runs (inputs sorted by series, then week)."""
-    bounds = kernels.group_bounds([series, week])
-    return [np.arange(lo, hi) for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)]
 
 
 def _brief(series: np.ndarray, week: np.ndarray, overuse: np.ndarray, code: str) -> list[Hit]:
@@ -215,36 +217,58 @@ def _hard_spacing(d: Derived) -> list[Hit]:
     no_rest, chained = no_rest[keep], chained[keep]
     if not d.figures:
         return _brief(s, week, over, "hard_spacing")
+    # Per (series, week) run of pairs: the closest pair, among the run's overuse pairs when
+    # it has any (ties: the earlier pair), and the days of all its pairs. The figures'
+    # columns are converted once, then read per run.
+    bounds = kernels.group_bounds([s, week])
+    if len(bounds) < 2:
+        return []
+    severe = np.logical_or.reduceat(over, bounds[:-1])
+    run = np.repeat(np.arange(len(bounds) - 1), np.diff(bounds))
+    k = np.lexsort((gap, ~over, run))[bounds[:-1]]
+    row, first, second = s[k], c1[k], c2[k]
+    timed = ~np.isnan(g.hour[row, first]) & ~np.isnan(g.hour[row, second])
+    firsts, seconds = c1.tolist(), c2.tolist()
+    runs = zip(
+        row.tolist(),
+        week[k].tolist(),
+        severe.tolist(),
+        bounds[:-1].tolist(),
+        bounds[1:].tolist(),
+        gap[k].tolist(),
+        first.tolist(),
+        second.tolist(),
+        g.direct[row, first].tolist(),
+        g.direct[row, second].tolist(),
+        g.hard_at[row].tolist(),
+        g.heavy_at[row].tolist(),
+        timed.tolist(),
+        no_rest[k].tolist(),
+        chained[k].tolist(),
+        strict=True,
+    )
     hits = []
-    for idx in _pairs_by_week(s, week):
-        severe = over[idx]
-        pool = idx[severe] if severe.any() else idx
-        k = pool[np.argmin(gap[pool])]
-        row, first, second = int(s[k]), int(c1[k]), int(c2[k])
+    for r, w, sev, lo, hi, closest, a, b, dose_a, dose_b, hard_at, heavy_at, t, nr, ch in runs:
         hits.append(
             Hit(
-                row,
-                int(week[k]),
+                r,
+                w,
                 "hard_spacing",
-                "overuse" if severe.any() else "watch",
-                tuple(sorted({*c1[idx].tolist(), *c2[idx].tolist()})),
+                "overuse" if sev else "watch",
+                tuple(sorted({*firsts[lo:hi], *seconds[lo:hi]})),
                 {
-                    "gap_hours": shown_below(float(gap[k])),
-                    "limit_hours": cfg.spacing_overuse_hours
-                    if severe.any()
-                    else cfg.spacing_watch_hours,
-                    "first_day": first,
-                    "second_day": second,
-                    "first_dose": round(float(g.direct[row, first]), 2),
-                    "second_dose": round(float(g.direct[row, second]), 2),
-                    "hard_at": round(float(g.hard_at[row]), 2),
-                    "heavy_at": round(float(g.heavy_at[row]), 2),
-                    "timed": bool(
-                        not np.isnan(g.hour[row, first]) and not np.isnan(g.hour[row, second])
-                    ),
-                    "close_pairs": len(idx),
-                    "rest_between": not bool(no_rest[k]),
-                    "chained": bool(chained[k]),
+                    "gap_hours": shown_below(closest),
+                    "limit_hours": cfg.spacing_overuse_hours if sev else cfg.spacing_watch_hours,
+                    "first_day": a,
+                    "second_day": b,
+                    "first_dose": round(dose_a, 2),
+                    "second_dose": round(dose_b, 2),
+                    "hard_at": round(hard_at, 2),
+                    "heavy_at": round(heavy_at, 2),
+                    "timed": t,
+                    "close_pairs": hi - lo,
+                    "rest_between": not nr,
+                    "chained": ch,
                 },
             )
         )
@@ -260,47 +284,57 @@ def _consecutive(d: Derived) -> list[Hit]:
     edges = np.diff(np.concatenate([[False], flat, [False]]).astype("int8"))
     starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
     long = (ends - starts) >= cfg.consecutive_days
+    row, lo = np.divmod(starts[long], days + 1)
+    hi = lo + (ends[long] - starts[long])
+    # Each long run [lo, hi) as one segment per week it touches; the week where the run ends
+    # judges the whole run, an earlier week only its own part, and only when that part alone
+    # is long enough.
+    touched = (hi - 1) // WEEK - lo // WEEK + 1
+    run = np.repeat(np.arange(len(lo)), touched)
+    week = lo[run] // WEEK + np.arange(len(run)) - np.repeat(np.cumsum(touched) - touched, touched)
+    row, lo, hi = row[run], lo[run], hi[run]
+    seg_lo, seg_hi = np.maximum(lo, week * WEEK), np.minimum(hi, (week + 1) * WEEK)
+    ends_here = seg_hi == hi
+    a, b = np.where(ends_here, lo, seg_lo), np.where(ends_here, hi, seg_hi)
+    n = b - a
+    hard_before = np.cumsum(np.pad(d.hard, ((0, 0), (1, 0))), axis=1)  # hard days before each
+    hard = hard_before[row, b] - hard_before[row, a]
+    overuse = (n >= cfg.consecutive_overuse_days) & (hard > 0)
+    watch = ((n >= cfg.consecutive_days) & (hard > 0)) | (n >= cfg.consecutive_overuse_days)
+    keep = g.judged[row, week] & ((seg_hi - seg_lo >= cfg.consecutive_days) | ends_here) & watch
+    found = zip(
+        row[keep].tolist(),
+        week[keep].tolist(),
+        overuse[keep].tolist(),
+        a[keep].tolist(),
+        b[keep].tolist(),
+        hard[keep].tolist(),
+        strict=True,
+    )
     hits = []
-    for start, end in zip(starts[long].tolist(), ends[long].tolist(), strict=True):
-        row, lo = divmod(start, days + 1)
-        hi = lo + (end - start)
-        for week in range(lo // WEEK, (hi - 1) // WEEK + 1):
-            seg_lo, seg_hi = max(lo, week * WEEK), min(hi, (week + 1) * WEEK)
-            ends_here = seg_hi == hi
-            if not g.judged[row, week]:
-                continue
-            if seg_hi - seg_lo < cfg.consecutive_days and not ends_here:
-                continue
-            a, b = (lo, hi) if ends_here else (seg_lo, seg_hi)
-            n = b - a
-            hard = int(d.hard[row, a:b].sum())
-            if n >= cfg.consecutive_overuse_days and hard:
-                severity = "overuse"
-            elif (n >= cfg.consecutive_days and hard) or n >= cfg.consecutive_overuse_days:
-                severity = "watch"
-            else:
-                continue
-            if not d.figures:
-                hits.append(Hit(row, week, "consecutive_days", severity, ()))
-                continue
-            hits.append(
-                Hit(
-                    row,
-                    week,
-                    "consecutive_days",
-                    severity,
-                    tuple(range(a, b)),
-                    {
-                        "run_days": n,
-                        "hard_days": hard,
-                        "first_day": a,
-                        "last_day": b - 1,
-                        "limit_days": cfg.consecutive_days - 1,
-                        "loaded_at": round(float(g.loaded_at[row]), 2),
-                        "min_day_dose": round(float(g.dose[row, a:b].min()), 2),
-                    },
-                )
+    for r, w, severe, first, end, hard_days in found:
+        severity = "overuse" if severe else "watch"
+        if not d.figures:
+            hits.append(Hit(r, w, "consecutive_days", severity, ()))
+            continue
+        hits.append(
+            Hit(
+                r,
+                w,
+                "consecutive_days",
+                severity,
+                tuple(range(first, end)),
+                {
+                    "run_days": end - first,
+                    "hard_days": hard_days,
+                    "first_day": first,
+                    "last_day": end - 1,
+                    "limit_days": cfg.consecutive_days - 1,
+                    "loaded_at": round(float(g.loaded_at[r]), 2),
+                    "min_day_dose": round(float(g.dose[r, first:end].min()), 2),
+                },
             )
+        )
     return hits
 
 
@@ -658,12 +692,19 @@ ORDER: Final[Mapping[str, int]] = {r.code: i for i, r in enumerate(RULES)}
 SEVERITY_RANK: Final[Mapping[str, int]] = {s: i for i, s in enumerate(SEVERITIES)}
 
 
-def evaluate(grid: DayGrid, config: Config, *, figures: bool = True) -> list[Hit]:
+def evaluate(
+    grid: DayGrid,
+    config: Config,
+    *,
+    figures: bool = True,
+    chronic: tuple[np.ndarray, np.ndarray] | None = None,
+) -> list[Hit]:
     """Every hit of every rule in the judged weeks of `grid`, by series, week and rule order.
     The return rule runs before the ratio rule: a return week is judged as a return, not as
     a spike. `figures=False` leaves out each hit's days and figures (the swap search needs
-    only the verdicts)."""
-    derived = Derived(grid, config, figures)
+    only the verdicts). `chronic`: `chronic_ewma` of this grid with its carried state, when
+    the caller has it already (else computed here)."""
+    derived = Derived(grid, config, figures, chronic)
     hits = [h for rule in RULES for h in rule.detect(derived)]
     if figures:
         hits.sort(key=lambda h: (h.series, h.week, ORDER[h.code]))
@@ -676,13 +717,19 @@ def week_ratio(grid: DayGrid, config: Config) -> np.ndarray:
 
 
 def day_columns(figures: Mapping[str, Any]) -> Sequence[str]:
-    """The figure names that hold day columns."""
-    return [k for k in figures if k.endswith("_day")]
+    """The figure names that hold day columns (names ending in `_day`)."""
+    return _day_names(tuple(figures))
 
 
-def dated_figures(figures: Mapping[str, Any], start: dt.date) -> dict[str, Any]:
-    """`figures` with day columns as ISO dates (column 0 = `start`)."""
+@functools.cache
+def _day_names(names: tuple[str, ...]) -> tuple[str, ...]:
+    # A rule names its figures alike on every hit: each set of names is read once.
+    return tuple(k for k in names if k.endswith("_day"))
+
+
+def dated_figures(figures: Mapping[str, Any], iso_date: Callable[[int], str]) -> dict[str, Any]:
+    """`figures` with day columns as ISO dates (`iso_date`: a day column's date, ISO)."""
     out = dict(figures)
     for k in day_columns(figures):
-        out[k] = (start + dt.timedelta(days=int(figures[k]))).isoformat()
+        out[k] = iso_date(int(figures[k]))
     return out

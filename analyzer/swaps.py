@@ -945,9 +945,11 @@ def for_weeks(
     picked: list[tuple[WeekKey, list[str], np.ndarray]] = []
     date: np.ndarray | None = None
     for athlete, start_ns, label in weeks:
-        codes = [c for c in codes_by_week.get((athlete, start_ns), ()) if c in FIXABLE]
         old = bool(recent) and latest[athlete] - start_ns >= recent * week_ns
-        if not codes or (old and label != asked):
+        if old and label != asked:
+            continue
+        codes = [c for c in codes_by_week.get((athlete, start_ns), ()) if c in FIXABLE]
+        if not codes:
             continue
         if date is None:
             date = sets.ordered["date"].to_numpy(dtype="datetime64[ns]").view("int64")

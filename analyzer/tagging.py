@@ -754,7 +754,9 @@ def load_tagger(exercise_map: Path | None = None) -> Tagger:
 
 
 # -------------------------------------------------------------------- sets
-def tag_sets(sets: pd.DataFrame, tagger: Tagger) -> pd.DataFrame:
+def tag_sets(
+    sets: pd.DataFrame, tagger: Tagger, names: tuple[np.ndarray, np.ndarray] | None = None
+) -> pd.DataFrame:
     """The canonical set table plus canonical, load_class, coefficient, primary_muscle, pattern,
     dose_per (the text columns categorical: a few catalog values repeated over every set).
     `dose_per` says what one unit of the lift's dose is ("set", "rep" or "minute"); names
@@ -762,9 +764,10 @@ def tag_sets(sets: pd.DataFrame, tagger: Tagger) -> pd.DataFrame:
 
     Each distinct exercise name is tagged once; the results are spread back to the rows by
     the factorised codes (a vectorised take), so the cost grows with distinct names, not sets.
-    A missing exercise name is tagged unknown.
+    A missing exercise name is tagged unknown. `names`: the exercise column already
+    factorised (code per row, -1 where missing; the distinct names), when the caller has it.
     """
-    codes, uniques = pd.factorize(sets["exercise"], use_na_sentinel=True)
+    codes, uniques = names if names is not None else pd.factorize(sets["exercise"])
     table = tagger.tag_names(list(uniques))
     positions = np.where(codes >= 0, codes, len(uniques))
     fill: dict[str, float | str] = {
@@ -784,7 +787,9 @@ def tag_sets(sets: pd.DataFrame, tagger: Tagger) -> pd.DataFrame:
             # pandas-stubs leaves ExtensionArrays out of pd.factorize; pandas takes them.
             codes, categories = pd.factorize(pd.array(values, dtype=_STR))  # type: ignore[call-overload]
             column_values = pd.Categorical.from_codes(
-                codes[positions], dtype=pd.CategoricalDtype(pd.Index(categories, dtype=_STR))
+                codes[positions],
+                dtype=pd.CategoricalDtype(pd.Index(categories, dtype=_STR)),
+                validate=False,  # codes of a factorisation: in range by construction
             )
         out[column] = pd.Series(column_values, index=sets.index)
     return out

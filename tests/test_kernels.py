@@ -109,6 +109,18 @@ def test_trailing_max_by_hand() -> None:
     assert got.tolist() == [5.0, 5.0, 5.0, 3.0, 3.0, 9.0]
 
 
+def test_trailing_max_of_rows_stamped_alike_skips_nan() -> None:
+    # Rows of one group and one time share their answer: NaN beside a number takes the
+    # number; a time whose values are all NaN, with nothing before it, stays NaN.
+    day = np.timedelta64(1, "D")
+    at = np.datetime64("2026-01-01", "ns") + np.array([0, 0, 5, 5, 5], dtype="int64") * day
+    groups = np.array([0, 0, 0, 0, 1])
+    values = np.array([np.nan, np.nan, np.nan, 4.0, np.nan])
+    got = kernels.trailing_max(values, groups, at, 2 * day)
+    assert np.isnan(got[:2]).all() and got[2:4].tolist() == [4.0, 4.0] and np.isnan(got[4])
+    assert kernels.trailing_max(values[:0], groups[:0], at[:0], day).shape == (0,)
+
+
 @SETTINGS
 @given(st.floats(0.05, 0.99), st.data())
 def test_decayed_sum_equals_its_twin(decay: float, data: st.DataObject) -> None:

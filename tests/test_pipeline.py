@@ -10,11 +10,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from analyzer import flags, model
+from analyzer.config import load_config
 from analyzer.importers import read_log
 from analyzer.merging import merge_sources
-from analyzer.pipeline import AnalyzeOptions, analyze
+from analyzer.pipeline import AnalyzeOptions, analyze, judge
 from analyzer.render.json_out import to_json
 from analyzer.rules import FIXABLE
+from analyzer.tagging import load_tagger, tag_sets
 from tests.common import REAL_LOGS as REAL
 from tests.common import ROSTER, SAMPLES, STRONG
 from tests.reallogs import needs_real
@@ -192,3 +195,22 @@ def test_week_loaded_days_are_the_loaded_days_of_its_calendar_week(analysed) -> 
             assert w.start.weekday() == 0
             assert w.loaded_days == tuple(sorted(loaded & week))
         assert sum(len(w.loaded_days) for w in a.weeks) == len(loaded)
+
+
+def test_judge_shares_its_set_keys_without_changing_a_stage() -> None:
+    # `judge` factorises the athlete and exercise columns and reads the pain notes once and
+    # hands them to the stages; each stage run on its own (working them out itself) gives
+    # the same frames, to the bit.
+    sets, _, _ = merge_sources([read_log(ROSTER)])
+    # Shuffled: athletes interleaved, so the per-athlete grouping is exercised.
+    sets = sets.sample(frac=1.0, random_state=7).reset_index(drop=True)
+    tagger, config = load_tagger(), load_config()
+    judged = judge(sets, tagger, config, with_swaps=False)
+    dosed = model.set_doses(tag_sets(sets, tagger), config)
+    days = model.daily_series(dosed, config)
+    weeks = model.weekly_series(days, config)
+    found = flags.find_flags(flags.AthleteGrid(days), dosed, config)
+    assert sets["athlete"].nunique() > 1 and "pain_note" in set(found["code"])
+    for got, want in ((judged.sets, dosed), (judged.days, days), (judged.weeks, weeks)):
+        pd.testing.assert_frame_equal(got, want, check_exact=True)
+    pd.testing.assert_frame_equal(judged.flags, found, check_exact=True)
