@@ -20,10 +20,8 @@ the two mapped stages run:
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import gc
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
@@ -33,6 +31,7 @@ from pandas.api.types import union_categoricals
 
 from analyzer import assemble, model, swaps
 from analyzer import flags as flagging
+from analyzer.collector import collector_paused
 from analyzer.config import Config, load_config
 from analyzer.engines.local import Local
 from analyzer.errors import BacklogError, EmptyLogError, InputNotFoundError
@@ -335,23 +334,6 @@ def analyze_sets(
         athletes=assemble.athlete_results(judged),
         exercises=assemble.exercise_summaries(tagger, sets["exercise"].value_counts(sort=False)),
     )
-
-
-@contextlib.contextmanager
-def collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector off while judging and assembling. Both make many
-    small objects that live to the end (flags, swap candidates, weeks), and each full pass
-    of the collector rescans all of them. Measured on `analyze(roster_1M.csv)` in one
-    process (1M sets, 438 athletes; what `backlog analyze` runs), 3.4-3.8 s with the
-    collector on against 3.05-3.2 s with it off: a tenth of the command. Cycles made in
-    the stage are collected once it ends."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def analyze(

@@ -10,16 +10,14 @@ recomputes the model.
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import gc as collector
 import struct
 import textwrap
 import warnings
 import zlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import ParamSpec, TypeVar
+from typing import TypeVar
 
 import matplotlib
 
@@ -44,6 +42,7 @@ from matplotlib.textpath import text_to_path  # noqa: E402
 from numpy.lib.stride_tricks import as_strided  # noqa: E402
 
 from analyzer.calendar import DAY_NAMES
+from analyzer.collector import collector_paused  # noqa: E402
 from analyzer.config import Config, load_config  # noqa: E402
 from analyzer.render import palette  # noqa: E402
 from analyzer.results import Analysis, AthleteResult  # noqa: E402
@@ -91,30 +90,7 @@ RATIO_ROOM = 0.321  # one-line ratio label on the right, tick marks and pads
 NAME_ROOM = 0.162  # tick marks and pads beside the exercise names
 
 
-_P = ParamSpec("_P")
-_R = TypeVar("_R")
 _T = TypeVar("_T")
-
-
-def _collector_paused(make: Callable[_P, _R]) -> Callable[_P, _R]:
-    """`make` run with Python's cyclic garbage collector off (as `pipeline.collector_paused`).
-
-    Building and drawing a chart makes tens of thousands of small objects (artists, transforms,
-    paths) that all live until the chart is written, and the collector rescanned them some fifty
-    times per athlete, a fifth of the charts' time. Paused, it scans them once when it resumes;
-    the cycles a finished figure leaves are collected as before."""
-
-    @functools.wraps(make)
-    def paused(*args: _P.args, **kwargs: _P.kwargs) -> _R:
-        enabled = collector.isenabled()
-        collector.disable()
-        try:
-            return make(*args, **kwargs)
-        finally:
-            if enabled:
-                collector.enable()
-
-    return paused
 
 
 def _axes(fig: Figure, *, left: float, right: float, top: float, bottom: float) -> Axes:
@@ -315,7 +291,7 @@ def _cell_text(lifts: Sequence[str], max_lifts: int = 2, width: int = 15) -> str
     return "\n".join(lines)
 
 
-@_collector_paused
+@collector_paused()
 def week_calendar(
     result: AthleteResult,
     *,
@@ -492,7 +468,7 @@ def week_calendar(
     return fig
 
 
-@_collector_paused
+@collector_paused()
 def daily_load(
     result: AthleteResult,
     *,
@@ -591,7 +567,7 @@ def daily_load(
     return fig
 
 
-@_collector_paused
+@collector_paused()
 def weekly_load(
     result: AthleteResult,
     *,
@@ -688,7 +664,7 @@ def weekly_load(
     return fig
 
 
-@_collector_paused
+@collector_paused()
 def load_sources(
     result: AthleteResult,
     *,
@@ -774,7 +750,7 @@ def load_sources(
     return fig
 
 
-@_collector_paused
+@collector_paused()
 def sparkline(result: AthleteResult, *, weeks: int = 8, end: dt.date | None = None) -> Figure:
     """A tiny weekly-load line for roster rows, each week's point in its status colour (a week
     in progress hollow), with its scale: the dose at the top line and 0 at the baseline."""
@@ -1006,7 +982,7 @@ class _StampCanvas(FigureCanvasAgg):
         return self.renderer
 
 
-@_collector_paused
+@collector_paused()
 def pixels(fig: Figure, dpi: int = DPI) -> memoryview:
     """The figure drawn once at `dpi` (and left at that dpi): its RGBA pixels, rows top first
     (height x width x 4).
@@ -1066,7 +1042,7 @@ def _png(image: np.ndarray, dpi: int) -> bytes:
     )
 
 
-@_collector_paused
+@collector_paused()
 def athlete_figures(
     result: AthleteResult,
     *,
